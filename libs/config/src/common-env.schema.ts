@@ -1,0 +1,54 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Parses an integer variable; anything that is not a whole number stays a string and fails @IsInt. */
+export const toInt = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  );
+
+/** Parses a true/false variable. */
+export const toBool = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    return value;
+  });
+
+/**
+ * Variables every service reads. Each property has a default (or is explicitly required by the
+ * subclass), so `Object.keys(new Schema())` lists every variable a service understands.
+ */
+export class CommonEnv {
+  @IsString()
+  @Matches(/^(nats|tls|ws|wss):\/\/[^\s]+$/, {
+    message: 'must be a nats:// URL (comma-separate several servers)',
+    each: false,
+  })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
+    message: 'must be 1-32 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
+  })
+  MAILROOM_NAMESPACE = 'mailroom';
+
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 0;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+}

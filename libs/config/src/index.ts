@@ -1,0 +1,3 @@
+export { ConfigValidationError } from './config-validation.error';
+export { loadEnv, envVariableNames, loadConfigOrExit } from './load-env';
+export { CommonEnv, LOG_LEVELS, toInt, toBool, type LogLevel } from './common-env.schema';

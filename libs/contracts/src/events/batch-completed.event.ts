@@ -1,0 +1,43 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { NewsletterEvent } from './event-base';
+
+export class RecipientFailure {
+  @IsString()
+  email!: string;
+
+  /** SMTP reply code when the server gave one (550, 451 …). */
+  @IsOptional()
+  @IsInt()
+  code?: number;
+
+  @IsString()
+  reason!: string;
+
+  /** True for a 5xx reply: never retried. */
+  @IsBoolean()
+  permanent!: boolean;
+
+  @IsInt()
+  @Min(1)
+  attempts!: number;
+}
+
+/** Final outcome of one batch (after its retries); the tracker folds it into the newsletter. */
+export class BatchCompletedEvent extends NewsletterEvent {
+  @IsInt()
+  @Min(0)
+  batchIndex!: number;
+
+  @IsInt()
+  @Min(0)
+  sent!: number;
+
+  @IsInt()
+  @Min(0)
+  failed!: number;
+
+  @ValidateNested({ each: true })
+  @Type(() => RecipientFailure)
+  failures!: RecipientFailure[];
+}

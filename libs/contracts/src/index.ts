@@ -1,0 +1,38 @@
+export { topology, assertNamespace, NAMESPACE_PATTERN, ContentObjects, type Topology } from './topology';
+export {
+  Events,
+  Queries,
+  EventCatalog,
+  eventSubject,
+  eventFilter,
+  eventOfSubject,
+  streamSubjects,
+  querySubject,
+  type EventName,
+  type QueryName,
+} from './event-catalog';
+export { NewsletterEvent } from './events/event-base';
+export { Recipient } from './events/recipient';
+export { NewsletterRequestedEvent } from './events/newsletter-requested.event';
+export { BatchReadyEvent } from './events/batch-ready.event';
+export {
+  NewsletterSplitStartedEvent,
+  NewsletterSplitEvent,
+  NewsletterSplitFailedEvent,
+  InvalidRecipient,
+} from './events/newsletter-split.event';
+export { BatchCompletedEvent, RecipientFailure } from './events/batch-completed.event';
+export { NewsletterCompletedEvent } from './events/newsletter-completed.event';
+export {
+  NEWSLETTER_STATUSES,
+  FINAL_STATUSES,
+  isFinal,
+  type NewsletterStatus,
+  type FinalStatus,
+} from './newsletters/newsletter-status';
+export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
+export type { NewsletterView, NewsletterStatusQuery, NewsletterStatusReply } from './newsletters/newsletter-view';
+export { normalizeAddress, type AddressCheck } from './addresses/normalize-address';
+export { IsMailboxAddress } from './addresses/is-mailbox-address.decorator';
+export { newNewsletterRecord, toNewsletterView, type NewsletterRecord } from './newsletters/newsletter-record';
+export { ledgerKey, ledgerBatchPrefix, addressHash, type LedgerEntry } from './newsletters/ledger-entry';

@@ -1,0 +1,17 @@
+export const NEWSLETTER_STATUSES = [
+  'queued',
+  'splitting',
+  'sending',
+  'completed',
+  'completed_with_failures',
+  'failed',
+] as const;
+export type NewsletterStatus = (typeof NEWSLETTER_STATUSES)[number];
+
+/** A newsletter in one of these states will not change any more. */
+export const FINAL_STATUSES = ['completed', 'completed_with_failures', 'failed'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+export function isFinal(status: NewsletterStatus): status is FinalStatus {
+  return (FINAL_STATUSES as readonly string[]).includes(status);
+}

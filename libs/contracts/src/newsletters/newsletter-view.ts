@@ -1,0 +1,26 @@
+import type { NewsletterStatus } from './newsletter-status';
+
+/** What `GET /v1/newsletters/:id` returns, and what the tracker answers status queries with. */
+export interface NewsletterView {
+  readonly id: string;
+  readonly status: NewsletterStatus;
+  /** Unique recipients once the list is split; the submitted count before that. */
+  readonly total: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly pending: number;
+  readonly duplicates: number;
+  readonly batches: { readonly total: number | null; readonly completed: number };
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+  /** Why the newsletter failed as a whole, when it did. */
+  readonly error?: string;
+}
+
+/** Request and reply of the tracker's status query (core NATS request/reply). */
+export interface NewsletterStatusQuery {
+  readonly id: string;
+}
+export type NewsletterStatusReply =
+  | { readonly found: true; readonly newsletter: NewsletterView }
+  | { readonly found: false };

@@ -1,0 +1,62 @@
+/**
+ * Every JetStream name Mailroom uses, derived from one namespace so that two deployments (or two
+ * test runs) can share a NATS server without seeing each other. Nothing outside this file spells a
+ * stream, consumer, bucket or subject name.
+ */
+export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+export interface Topology {
+  readonly namespace: string;
+  readonly streams: {
+    /** Work queue of newsletter requests; consumed by the splitter. */
+    readonly requests: string;
+    /** Work queue of batches, one subject per newsletter; consumed by every sender replica. */
+    readonly batches: string;
+    /** Facts about newsletters and batches (limits retention); consumed by the tracker. */
+    readonly events: string;
+  };
+  readonly consumers: {
+    readonly splitter: string;
+    readonly sender: string;
+    readonly tracker: string;
+  };
+  readonly buckets: {
+    /** Per-newsletter state, written by the gateway (creation) and the tracker (CAS updates). */
+    readonly newsletters: string;
+    /** Per-recipient outcome: the record that prevents sending anyone the same newsletter twice. */
+    readonly ledger: string;
+  };
+  readonly objectStores: {
+    /** Bodies and recipient lists; events carry object names, never megabytes. */
+    readonly content: string;
+  };
+  /** Prefix of every subject of this namespace (`<ns>.`). */
+  readonly subjectPrefix: string;
+}
+
+export function assertNamespace(namespace: string): void {
+  if (!NAMESPACE_PATTERN.test(namespace)) {
+    throw new Error(
+      `Invalid namespace "${namespace}": use 1-32 characters of a-z, 0-9, "-" or "_", starting with a letter or digit`,
+    );
+  }
+}
+
+export function topology(namespace: string): Topology {
+  assertNamespace(namespace);
+  const name = (suffix: string) => `${namespace}-${suffix}`;
+  return {
+    namespace,
+    streams: { requests: name('requests'), batches: name('batches'), events: name('events') },
+    consumers: { splitter: name('splitter'), sender: name('sender'), tracker: name('tracker') },
+    buckets: { newsletters: name('newsletters'), ledger: name('ledger') },
+    objectStores: { content: name('content') },
+    subjectPrefix: `${namespace}.`,
+  };
+}
+
+/** Object names inside the content store. */
+export const ContentObjects = {
+  content: (newsletterId: string) => `newsletters/${newsletterId}/content.json`,
+  recipients: (newsletterId: string) => `newsletters/${newsletterId}/recipients.ndjson`,
+} as const;

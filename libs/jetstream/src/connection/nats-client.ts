@@ -1,0 +1,114 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { topology as topologyOf, type Topology } from '@mailroom/contracts';
+
+export interface NatsClientOptions {
+  /** One URL or several, comma-separated. */
+  readonly servers: string;
+  readonly namespace: string;
+  /** Connection name shown by the server (`nats server report connections`). */
+  readonly name: string;
+  /** Give up booting when NATS has not answered for this long. */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * The one NATS connection of a process, with its JetStream handles. Reconnects forever after the
+ * first connection; readiness follows the connection state. Drained on application shutdown,
+ * after the transport has stopped pulling (Nest closes microservices before shutdown hooks).
+ */
+export class NatsClient implements OnApplicationShutdown {
+  private readonly logger = new Logger('Nats');
+  private connected = true;
+  /** undefined: this process consumes nothing; false until the transport's consumers are bound. */
+  private consumersBound: boolean | undefined;
+  private shuttingDown = false;
+
+  private constructor(
+    readonly connection: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly topology: Topology,
+  ) {
+    void this.watchStatus();
+  }
+
+  static async connect(options: NatsClientOptions): Promise<NatsClient> {
+    const t = topologyOf(options.namespace);
+    const servers = options.servers.split(',').map((s) => s.trim()).filter(Boolean);
+    const timeoutMs = options.connectTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const pending = connect({
+      servers,
+      name: options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: true,
+    });
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`NATS did not answer at ${servers.join(', ')} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const nc = await Promise.race([pending, deadline]);
+      const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+      return new NatsClient(nc, jetstream(nc, { timeout: 10_000 }), jsm, t);
+    } catch (error) {
+      // A connect that lost the race must not keep a connection open in the background.
+      pending.then((nc) => nc.close()).catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get isConnected(): boolean {
+    return this.connected && !this.connection.isClosed();
+  }
+
+  /** Called by the transport: false while binding, true once every consumer is bound. */
+  setConsumersBound(bound: boolean): void {
+    this.consumersBound = bound;
+  }
+
+  get isReady(): boolean {
+    return !this.shuttingDown && this.isConnected && this.consumersBound !== false;
+  }
+
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.connection.isClosed()) return;
+    try {
+      await this.connection.drain();
+    } catch (error) {
+      this.logger.warn(`NATS drain failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          this.connected = false;
+          this.logger.warn('Disconnected from NATS; reconnecting');
+          break;
+        case 'reconnect':
+          this.connected = true;
+          this.logger.log('Reconnected to NATS');
+          break;
+        case 'error':
+          this.logger.warn(`NATS connection error: ${String(status.error)}`);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+export { JetStreamModule, STORES, type JetStreamModuleOptions } from './jetstream.module';
+export { NatsClient, type NatsClientOptions } from './connection/nats-client';
+export { NatsHealthIndicator } from './health/nats.health-indicator';
+export { provisionTopology, DEFAULT_RETENTION, type RetentionOptions, type Stores } from './provisioning/provision-topology';
+export { ensureStream } from './provisioning/ensure-stream';
+export { ensureDurableConsumer, type DurableConsumerSpec } from './provisioning/ensure-consumer';
+export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
+export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
+export { ContentStore } from './storage/content-store';
+export { RetryableError, PermanentError, InvalidPayloadError } from './transport/handler-errors';
+export { settleFailure, backoffDelayMs, type RetryPolicy, type Settlement } from './transport/retry-policy';
+export { JetStreamContext } from './transport/jetstream.context';
+export {
+  JetStreamServer,
+  JetStreamQueryContext,
+  type ConsumerBinding,
+  type JetStreamServerOptions,
+  type SettledMessage,
+} from './transport/jetstream.server';
+export { connectJetStreamTransport } from './transport/connect-transport';
+export { decodePayload } from './transport/decode-payload';
+export type { KV, KvEntry } from '@nats-io/kv';
+export type { JsMsg } from '@nats-io/jetstream';

@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { NatsClient, type NatsClientOptions } from './connection/nats-client';
+import { NatsHealthIndicator } from './health/nats.health-indicator';
+import { provisionTopology, type RetentionOptions, type Stores } from './provisioning/provision-topology';
+import { EventPublisher } from './publishing/event-publisher';
+import { QueryClient } from './publishing/query-client';
+import { ContentStore } from './storage/content-store';
+
+/** Injection token of the provisioned KV buckets and object store. */
+export const STORES = Symbol('JetStreamStores');
+
+export interface JetStreamModuleOptions extends NatsClientOptions {
+  readonly retention?: RetentionOptions;
+}
+
+/** Connects to NATS, provisions the namespace's streams and buckets, and provides their handles. */
+@Module({})
+export class JetStreamModule {
+  static forRoot(options: JetStreamModuleOptions): DynamicModule {
+    return {
+      module: JetStreamModule,
+      global: true,
+      imports: [TerminusModule],
+      providers: [
+        { provide: NatsClient, useFactory: () => NatsClient.connect(options) },
+        {
+          provide: STORES,
+          inject: [NatsClient],
+          useFactory: (c: NatsClient): Promise<Stores> => provisionTopology(c.js, c.jsm, c.topology, options.retention),
+        },
+        { provide: EventPublisher, inject: [NatsClient], useFactory: (c: NatsClient) => new EventPublisher(c.js, c.topology) },
+        { provide: QueryClient, inject: [NatsClient], useFactory: (c: NatsClient) => new QueryClient(c.connection, c.topology) },
+        { provide: ContentStore, inject: [STORES], useFactory: (s: Stores) => new ContentStore(s.content) },
+        NatsHealthIndicator,
+      ],
+      exports: [NatsClient, STORES, EventPublisher, QueryClient, ContentStore, NatsHealthIndicator],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { Objm, type ObjectStore } from '@nats-io/obj';
+import { streamSubjects, type Topology } from '@mailroom/contracts';
+import { ensureStream } from './ensure-stream';
+
+const nanos = (ms: number) => ms * 1_000_000;
+const DAY_MS = 86_400_000;
+
+export interface RetentionOptions {
+  /** How long events, ledger entries and stored content are kept. */
+  readonly retentionDays: number;
+  /** JetStream duplicate window (msgID dedup). Held in memory by the server: keep it minutes. */
+  readonly duplicateWindowMs: number;
+}
+
+export const DEFAULT_RETENTION: RetentionOptions = { retentionDays: 30, duplicateWindowMs: 120_000 };
+
+export interface Stores {
+  readonly newsletters: KV;
+  readonly ledger: KV;
+  readonly content: ObjectStore;
+}
+
+/**
+ * Creates (or updates) every stream, bucket and object store of a namespace. Every service runs
+ * it at boot, so any one of them can start first.
+ */
+export async function provisionTopology(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  t: Topology,
+  retention: RetentionOptions = DEFAULT_RETENTION,
+): Promise<Stores> {
+  const common = {
+    storage: StorageType.File,
+    num_replicas: 1,
+    duplicate_window: nanos(retention.duplicateWindowMs),
+    max_msg_size: 1024 * 1024,
+  };
+  await ensureStream(jsm, {
+    ...common,
+    name: t.streams.requests,
+    subjects: streamSubjects(t, 'requests'),
+    retention: RetentionPolicy.Workqueue,
+    discard: DiscardPolicy.New,
+  });
+  await ensureStream(jsm, {
+    ...common,
+    name: t.streams.batches,
+    subjects: streamSubjects(t, 'batches'),
+    retention: RetentionPolicy.Workqueue,
+    discard: DiscardPolicy.New,
+  });
+  await ensureStream(jsm, {
+    ...common,
+    name: t.streams.events,
+    subjects: streamSubjects(t, 'events'),
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(retention.retentionDays * DAY_MS),
+  });
+
+  const kvm = new Kvm(js);
+  const ttl = retention.retentionDays * DAY_MS;
+  const [newsletters, ledger] = await Promise.all([
+    kvm.create(t.buckets.newsletters, { history: 1, storage: StorageType.File, ttl }),
+    kvm.create(t.buckets.ledger, { history: 1, storage: StorageType.File, ttl }),
+  ]);
+  const content = await new Objm(js).create(t.objectStores.content, { storage: StorageType.File, ttl: nanos(ttl) });
+  return { newsletters, ledger, content };
+}

@@ -1,0 +1,15 @@
+import type { INestApplication } from '@nestjs/common';
+import { NatsClient } from '../connection/nats-client';
+import { JetStreamServer, type JetStreamServerOptions } from './jetstream.server';
+import { RethrowRpcExceptionsFilter } from './rethrow-rpc-exceptions.filter';
+
+/** Attaches the JetStream transport to an HTTP app (a hybrid app: HTTP for health and metrics). */
+export function connectJetStreamTransport(
+  app: INestApplication,
+  options: Omit<JetStreamServerOptions, 'client'>,
+): JetStreamServer {
+  const server = new JetStreamServer({ ...options, client: app.get(NatsClient) });
+  const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
+  microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
+  return server;
+}

@@ -1,0 +1,312 @@
+import { Logger } from '@nestjs/common';
+import { BaseRpcContext, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import { lastValueFrom } from 'rxjs';
+import {
+  EventCatalog,
+  Queries,
+  eventOfSubject,
+  querySubject,
+  type EventName,
+  type QueryName,
+  type Topology,
+} from '@mailroom/contracts';
+import type { NatsClient } from '../connection/nats-client';
+import { ensureDurableConsumer } from '../provisioning/ensure-consumer';
+import { decodePayload } from './decode-payload';
+import { JetStreamContext } from './jetstream.context';
+import { settleFailure, type RetryPolicy, type Settlement } from './retry-policy';
+import { Slots } from './slots';
+
+export interface ConsumerBinding {
+  readonly stream: keyof Topology['streams'];
+  /** Durable consumer name, from the topology. */
+  readonly durable: string;
+  readonly filterSubject?: string;
+  /** Messages handled at once by this process. */
+  readonly concurrency: number;
+  readonly ackWaitMs: number;
+  /** Across all replicas; defaults to 4 × concurrency. */
+  readonly maxAckPending?: number;
+  readonly retry: RetryPolicy;
+  /** Events of the stream that this service has no handler for are acked and skipped. */
+  readonly ignoreUnhandled?: boolean;
+}
+
+export interface SettledMessage {
+  readonly event: EventName | undefined;
+  readonly settlement: Settlement['kind'];
+  readonly durationMs: number;
+  readonly deliveryCount: number;
+}
+
+export interface JetStreamServerOptions {
+  readonly client: NatsClient;
+  readonly consumers: readonly ConsumerBinding[];
+  /** Queue group for query handlers (`@MessagePattern`); replicas share the load. */
+  readonly queryQueueGroup?: string;
+  readonly shutdownTimeoutMs: number;
+  /** Observability hook, called once per settled message. */
+  readonly onSettled?: (settled: SettledMessage) => void;
+  /** Called when a message is terminated, with why (dead-lettering hooks in here). */
+  readonly onTerminated?: (message: JsMsg, reason: string) => Promise<void> | void;
+}
+
+const FETCH_EXPIRES_MS = 5_000;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * A NestJS transport over JetStream pull consumers. `@EventPattern(Events.X)` handlers receive the
+ * validated payload; return = ack, `RetryableError` (or any unexpected error) = nak with backoff,
+ * `PermanentError` or an invalid payload = term. `@MessagePattern(Queries.X)` handlers answer core
+ * NATS requests. The loop only pulls as many messages as it has free slots, so nothing waits in a
+ * local buffer while its ack deadline runs.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger('JetStreamServer');
+  private stopping = false;
+  private readonly fetches = new Set<ConsumerMessages>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly inFlight = new Set<JsMsg>();
+  private readonly slots = new Map<string, Slots>();
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+  }
+
+  private get topology(): Topology {
+    return this.options.client.topology;
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.options.client.beginShutdown();
+    for (const sub of this.subscriptions) sub.unsubscribe();
+    for (const fetch of this.fetches) fetch.stop();
+    const idle = Promise.all([...this.slots.values()].map((s) => s.whenIdle()));
+    const timedOut = await Promise.race([
+      idle.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.options.shutdownTimeoutMs).unref()),
+    ]);
+    if (timedOut) {
+      // Hand the unfinished messages back now rather than after their ack wait.
+      this.logger.warn(`Shutdown timeout: handing back ${this.inFlight.size} message(s)`);
+      for (const msg of this.inFlight) msg.nak();
+    }
+    await Promise.allSettled(this.loops);
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer does not emit events');
+  }
+
+  unwrap<T>(): T {
+    return this.options.client.connection as T;
+  }
+
+  private async start(): Promise<void> {
+    this.options.client.setConsumersBound(false);
+    this.verifyHandlers();
+    for (const binding of this.options.consumers) {
+      const consumer = await this.bind(binding);
+      const slots = new Slots(binding.concurrency);
+      this.slots.set(binding.durable, slots);
+      this.loops.push(this.pullLoop(binding, consumer, slots));
+    }
+    this.subscribeQueries();
+    this.options.client.setConsumersBound(true);
+    this.logger.log(
+      `Listening: ${this.options.consumers.map((b) => b.durable).join(', ') || 'no consumers'}` +
+        `${this.subscriptions.length ? ` + ${this.subscriptions.length} query subject(s)` : ''}`,
+    );
+  }
+
+  /** Fails the boot when a handler is for something no consumer of this process receives. */
+  private verifyHandlers(): void {
+    const bound = new Set(this.options.consumers.map((b) => b.stream));
+    for (const pattern of this.messageHandlers.keys()) {
+      if (pattern in EventCatalog) {
+        const stream = EventCatalog[pattern as EventName].stream;
+        if (!bound.has(stream)) {
+          throw new Error(`Handler for "${pattern}" but no consumer is bound to the ${stream} stream`);
+        }
+      } else if (!(Object.values(Queries) as string[]).includes(pattern)) {
+        throw new Error(`Handler pattern "${pattern}" is neither a known event nor a known query`);
+      }
+    }
+    for (const binding of this.options.consumers) {
+      const handled = [...this.messageHandlers.keys()].some(
+        (p) => p in EventCatalog && EventCatalog[p as EventName].stream === binding.stream,
+      );
+      if (!handled) throw new Error(`Consumer ${binding.durable} is bound but no handler takes its events`);
+    }
+  }
+
+  private async bind(binding: ConsumerBinding): Promise<Consumer> {
+    const stream = this.topology.streams[binding.stream];
+    await ensureDurableConsumer(this.options.client.jsm, {
+      stream,
+      durable: binding.durable,
+      filterSubject: binding.filterSubject,
+      ackWaitMs: binding.ackWaitMs,
+      maxDeliver: binding.retry.maxDeliver,
+      maxAckPending: binding.maxAckPending ?? binding.concurrency * 4,
+    });
+    return this.options.client.js.consumers.get(stream, binding.durable);
+  }
+
+  private async pullLoop(binding: ConsumerBinding, initial: Consumer, slots: Slots): Promise<void> {
+    let consumer = initial;
+    let failures = 0;
+    while (!this.stopping) {
+      await slots.whenFree();
+      if (this.stopping) break;
+      let messages: ConsumerMessages | undefined;
+      try {
+        messages = await consumer.fetch({ max_messages: slots.free, expires: FETCH_EXPIRES_MS });
+        this.fetches.add(messages);
+        for await (const msg of messages) {
+          slots.take();
+          void this.handle(binding, msg).finally(() => slots.release());
+        }
+        failures = 0;
+      } catch (error) {
+        if (this.stopping) break;
+        failures += 1;
+        this.logger.warn(`Pull from ${binding.durable} failed (${failures}): ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(failures, 5))));
+        // The consumer may be gone (NATS restarted without its store): bind again.
+        consumer = await this.bind(binding).catch(() => consumer);
+      } finally {
+        if (messages) this.fetches.delete(messages);
+      }
+    }
+  }
+
+  private async handle(binding: ConsumerBinding, msg: JsMsg): Promise<void> {
+    const started = performance.now();
+    const event = eventOfSubject(this.topology, msg.subject);
+    const handler = event ? this.getHandlerByPattern(event) : null;
+    const report = (settlement: Settlement['kind']) =>
+      this.options.onSettled?.({
+        event,
+        settlement,
+        durationMs: performance.now() - started,
+        deliveryCount: msg.info.deliveryCount,
+      });
+
+    if (!event || !handler) {
+      if (binding.ignoreUnhandled) {
+        msg.ack();
+        return;
+      }
+      await this.terminate(msg, `no handler for subject ${msg.subject}`);
+      report('term');
+      return;
+    }
+
+    this.inFlight.add(msg);
+    const keepAlive = setInterval(() => msg.working(), Math.max(1_000, binding.ackWaitMs / 3));
+    try {
+      const payload = decodePayload(event, msg.data);
+      await this.invoke(handler, payload, new JetStreamContext([msg, event, binding.retry.maxDeliver]));
+      clearInterval(keepAlive);
+      await this.ack(msg);
+      report('ack');
+    } catch (error) {
+      clearInterval(keepAlive);
+      const settlement = settleFailure(error, msg.info.deliveryCount, binding.retry);
+      this.logFailure(event, msg, error, settlement);
+      if (settlement.kind === 'nak') msg.nak(settlement.delayMs);
+      else if (settlement.kind === 'term') await this.terminate(msg, settlement.reason);
+      report(settlement.kind);
+    } finally {
+      clearInterval(keepAlive);
+      this.inFlight.delete(msg);
+    }
+  }
+
+  private async invoke(handler: MessageHandler, payload: unknown, context: BaseRpcContext): Promise<unknown> {
+    const result: unknown = await handler(payload, context);
+    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  private async ack(msg: JsMsg): Promise<void> {
+    try {
+      // Wait for the server to confirm: a lost ack means a redelivery, which handlers tolerate,
+      // but confirmed acks keep redeliveries for the rare crash.
+      await msg.ackAck({ timeout: 5_000 });
+    } catch (error) {
+      this.logger.warn(`Ack of ${msg.subject} #${msg.seq} not confirmed: ${(error as Error).message}`);
+    }
+  }
+
+  private async terminate(msg: JsMsg, reason: string): Promise<void> {
+    try {
+      await this.options.onTerminated?.(msg, reason);
+    } finally {
+      // term(reason) is ignored by nats-server 2.9.10 (the message comes back): always bare.
+      msg.term();
+    }
+  }
+
+  private logFailure(event: EventName, msg: JsMsg, error: unknown, settlement: Settlement): void {
+    const context = {
+      event,
+      stream: msg.info.stream,
+      seq: msg.seq,
+      deliveryCount: msg.info.deliveryCount,
+      settlement: settlement.kind,
+      ...(settlement.kind === 'nak' ? { retryInMs: settlement.delayMs } : {}),
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    };
+    if (settlement.kind === 'term') this.logger.error(context, 'Message terminated');
+    else this.logger.warn(context, 'Message will be retried');
+  }
+
+  private subscribeQueries(): void {
+    const queries = [...this.messageHandlers.keys()].filter((p) =>
+      (Object.values(Queries) as string[]).includes(p),
+    ) as QueryName[];
+    for (const query of queries) {
+      const handler = this.getHandlerByPattern(query)!;
+      const sub = this.options.client.connection.subscribe(querySubject(this.topology, query), {
+        queue: this.options.queryQueueGroup ?? `${this.topology.namespace}-${query}`,
+        callback: (error, msg) => {
+          if (!error) void this.answer(handler, msg);
+        },
+      });
+      this.subscriptions.push(sub);
+    }
+  }
+
+  private async answer(handler: MessageHandler, msg: Msg): Promise<void> {
+    let reply: unknown;
+    try {
+      const request: unknown = JSON.parse(decoder.decode(msg.data));
+      reply = { ok: true, result: await this.invoke(handler, request, new JetStreamQueryContext([msg])) };
+    } catch (error) {
+      this.logger.error({ subject: msg.subject, error: (error as Error).message }, 'Query failed');
+      reply = { ok: false, error: (error as Error).message };
+    }
+    msg.respond(encoder.encode(JSON.stringify(reply)));
+  }
+}
+
+/** Context of a query handler (`@Ctx()` in a `@MessagePattern` handler). */
+export class JetStreamQueryContext extends BaseRpcContext<[Msg]> {
+  get subject(): string {
+    return this.args[0].subject;
+  }
+}

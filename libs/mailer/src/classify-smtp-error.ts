@@ -1,0 +1,41 @@
+import type { DeliveryOutcome } from './delivery-outcome';
+
+/** The fields nodemailer puts on its errors. */
+interface SmtpErrorFields {
+  readonly message?: string;
+  readonly code?: string;
+  readonly responseCode?: number;
+  readonly response?: string;
+  readonly command?: string;
+}
+
+// Errors that say nothing about the recipient: our configuration (auth) or the way to the server.
+const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL', 'ESTREAM', 'EAUTH']);
+
+/**
+ * Sorts an SMTP failure into transient (retry later) or permanent (never retry). 4xx replies,
+ * connection and TLS problems, timeouts and authentication failures are transient; 5xx replies
+ * are permanent, and a 5xx to RCPT TO is a hard bounce of that address.
+ */
+export function classifySmtpError(error: unknown): Exclude<DeliveryOutcome, { kind: 'accepted' }> {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpErrorFields;
+  const command = e.command ?? '';
+  const reason = describe(e);
+  const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+
+  if (e.code === 'EAUTH' || command.startsWith('AUTH')) return { kind: 'transient', code, reason };
+  if (code !== undefined && code >= 500 && code < 600) {
+    return { kind: 'permanent', code, reason, hardBounce: command === 'RCPT TO' };
+  }
+  if (code !== undefined && code >= 400 && code < 500) return { kind: 'transient', code, reason };
+  if (e.code && NETWORK_CODES.has(e.code)) return { kind: 'transient', code, reason };
+  // nodemailer refusing the message before talking to the server (bad address, empty message).
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return { kind: 'permanent', code, reason, hardBounce: false };
+  return { kind: 'transient', code, reason };
+}
+
+function describe(e: SmtpErrorFields): string {
+  if (e.response) return e.response.trim().slice(0, 500);
+  const prefix = e.code ? `${e.code}: ` : '';
+  return `${prefix}${e.message ?? 'unknown error'}`.slice(0, 500);
+}

@@ -1,0 +1,15 @@
+/** What happened to one message at the SMTP server. */
+export type DeliveryOutcome =
+  | { readonly kind: 'accepted'; readonly code: number; readonly response: string }
+  | {
+      readonly kind: 'transient';
+      readonly code?: number;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'permanent';
+      readonly code?: number;
+      readonly reason: string;
+      /** The server refused the recipient itself (5xx at RCPT TO): a hard bounce, to suppress. */
+      readonly hardBounce: boolean;
+    };

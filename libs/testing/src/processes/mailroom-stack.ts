@@ -1,0 +1,118 @@
+import { deleteNamespace, TEST_NATS_URL, uniqueNamespace } from '../nats/test-namespace';
+import { ServiceProcess, type ServiceName } from './service-process';
+
+export const TEST_API_KEY = 'test-key-0123456789abcdef';
+
+export interface StackOptions {
+  readonly smtpUrl: string;
+  readonly namespace?: string;
+  readonly natsUrl?: string;
+  readonly senders?: number;
+  /** Extra variables for every service. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Extra variables per service. */
+  readonly serviceEnv?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
+  readonly echo?: boolean;
+}
+
+export interface ApiResponse<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** The four services as separate processes against one namespace, plus an HTTP client for the gateway. */
+export class MailroomStack {
+  private senderCount = 0;
+
+  private constructor(
+    readonly namespace: string,
+    private readonly options: StackOptions,
+    readonly gateway: ServiceProcess,
+    readonly splitter: ServiceProcess,
+    readonly tracker: ServiceProcess,
+    readonly senders: ServiceProcess[],
+  ) {}
+
+  static async start(options: StackOptions): Promise<MailroomStack> {
+    const namespace = options.namespace ?? uniqueNamespace();
+    const boot = (name: ServiceName, label?: string) => ServiceProcess.start(name, {
+      env: envFor(name, namespace, options),
+      label,
+      echo: options.echo,
+    });
+    const started = await Promise.allSettled([
+      boot('gateway'),
+      boot('splitter'),
+      boot('tracker'),
+      ...Array.from({ length: options.senders ?? 1 }, (_, i) => boot('sender', `sender-${i + 1}`)),
+    ]);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : undefined)));
+      await deleteNamespace(namespace, options.natsUrl ?? TEST_NATS_URL).catch(() => undefined);
+      throw failed.reason;
+    }
+    const [gateway, splitter, tracker, ...senders] = started.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
+    const stack = new MailroomStack(namespace, options, gateway!, splitter!, tracker!, senders);
+    stack.senderCount = senders.length;
+    return stack;
+  }
+
+  get all(): ServiceProcess[] {
+    return [this.gateway, this.splitter, this.tracker, ...this.senders];
+  }
+
+  async addSender(extraEnv: Readonly<Record<string, string>> = {}): Promise<ServiceProcess> {
+    this.senderCount += 1;
+    const sender = await ServiceProcess.start('sender', {
+      env: { ...envFor('sender', this.namespace, this.options), ...extraEnv },
+      label: `sender-${this.senderCount}`,
+      echo: this.options.echo,
+    });
+    this.senders.push(sender);
+    return sender;
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; apiKey?: string | null } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.apiKey !== null) headers['authorization'] ??= `Bearer ${options.apiKey ?? TEST_API_KEY}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${this.gateway.baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  /** Stops every process (SIGTERM) and deletes the namespace. */
+  async stop(): Promise<void> {
+    await Promise.all(this.all.map((p) => p.stop()));
+    await deleteNamespace(this.namespace, this.options.natsUrl ?? TEST_NATS_URL);
+  }
+}
+
+function envFor(name: ServiceName, namespace: string, options: StackOptions): Record<string, string> {
+  const base: Record<string, string> = {
+    NATS_URL: options.natsUrl ?? TEST_NATS_URL,
+    MAILROOM_NAMESPACE: namespace,
+    LOG_LEVEL: 'info',
+  };
+  const perService: Record<ServiceName, Record<string, string>> = {
+    gateway: { API_KEYS: `test:${TEST_API_KEY}` },
+    splitter: {},
+    sender: { SMTP_URL: options.smtpUrl },
+    tracker: {},
+  };
+  return { ...base, ...perService[name], ...options.env, ...options.serviceEnv?.[name] };
+}

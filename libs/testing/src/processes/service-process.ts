@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../free-port';
+import { waitFor } from '../wait-for';
+import { repoRoot } from './repo-root';
+
+export type ServiceName = 'gateway' | 'splitter' | 'sender' | 'tracker';
+
+export interface StartOptions {
+  readonly env: Readonly<Record<string, string>>;
+  /** Label in logs and errors (`sender-2`). */
+  readonly label?: string;
+  readonly readyTimeoutMs?: number;
+  /** Echo the process's output to this process's stderr (debugging). */
+  readonly echo?: boolean;
+}
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/**
+ * One Mailroom service started from the build (`dist/services/<name>/main.js`) as its own
+ * process, as production runs it. Waits for `/health/ready`; keeps its output for assertions.
+ */
+export class ServiceProcess {
+  readonly output: string[] = [];
+  private readonly exited: Promise<Exit>;
+
+  private constructor(
+    readonly name: ServiceName,
+    readonly label: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static async start(name: ServiceName, options: StartOptions): Promise<ServiceProcess> {
+    const main = join(repoRoot(), 'dist', 'services', name, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
+    const port = options.env['HTTP_PORT'] ? Number(options.env['HTTP_PORT']) : await freePort();
+    const child = spawn(process.execPath, [main], {
+      env: { PATH: process.env['PATH'] ?? '', ...options.env, HTTP_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(name, options.label ?? name, port, child);
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      service.output.push(...text.split('\n').filter(Boolean));
+      if (options.echo) process.stderr.write(`[${service.label}] ${text}`);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    await service.waitUntilReady(options.readyTimeoutMs ?? 30_000);
+    return service;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async waitUntilReady(timeoutMs: number): Promise<void> {
+    await waitFor(
+      async () => {
+        if (!this.running) throw new Error(`${this.label} exited: ${this.output.slice(-20).join('\n')}`);
+        const res = await fetch(`${this.baseUrl}/health/ready`);
+        return res.status;
+      },
+      (status) => status === 200,
+      { timeoutMs, intervalMs: 100, description: `${this.label} to be ready` },
+    ).catch((error: Error) => {
+      this.child.kill('SIGKILL');
+      throw new Error(`${error.message}\n--- ${this.label} output ---\n${this.output.slice(-40).join('\n')}`);
+    });
+  }
+
+  /** SIGTERM and wait for the exit (SIGKILL after `timeoutMs`). */
+  async stop(timeoutMs = 30_000): Promise<Exit> {
+    if (!this.running) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return exit;
+  }
+
+  /** kill -9: no shutdown hook runs, as in a crash or an OOM kill. */
+  async kill(): Promise<Exit> {
+    if (this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  waitForExit(): Promise<Exit> {
+    return this.exited;
+  }
+}

@@ -1,0 +1,44 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { parseFromAddress } from './from-address';
+
+function rule(
+  name: string,
+  validate: (value: unknown) => boolean,
+  message: (property: string) => string,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: ({ property }) => message(property), ...options },
+      validator: { validate },
+    });
+}
+
+/** No CR, LF or other control characters: values that end up in mail headers. */
+export const IsSingleLine = (options?: ValidationOptions) =>
+  rule(
+    'isSingleLine',
+    (v) => typeof v === 'string' && !/[\x00-\x08\x0a-\x1f\x7f]/.test(v),
+    (p) => `${p} must not contain line breaks or control characters`,
+    options,
+  );
+
+/** One bare address, no display name and no list: `a@x.org`, never `Eve <a@x.org>` or `a@x.org, b@y.org`. */
+export const IsBareAddressText = (options?: ValidationOptions) =>
+  rule(
+    'isBareAddressText',
+    (v) => typeof v === 'string' && !/[\s<>,;"]/.test(v.trim()) && /@/.test(v),
+    (p) => `${p} must be a single bare email address`,
+    options,
+  );
+
+export const IsFromAddress = (options?: ValidationOptions) =>
+  rule(
+    'isFromAddress',
+    (v) => typeof v === 'string' && parseFromAddress(v).ok,
+    (p) => `${p} must be "address@domain" or "Name <address@domain>"`,
+    options,
+  );

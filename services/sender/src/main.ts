@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { topology } from '@mailroom/contracts';
+import { loadConfigOrExit } from '@mailroom/config';
+import { connectJetStreamTransport } from '@mailroom/jetstream';
+import { installGracefulShutdown } from '@mailroom/observability';
+import { AppModule } from './app.module';
+import { loadSenderConfig } from './config/sender.config';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit('sender', () => loadSenderConfig());
+  const app = await NestFactory.create(AppModule.register(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  connectJetStreamTransport(app, {
+    consumers: [
+      {
+        stream: 'batches',
+        durable: topology(config.namespace).consumers.sender,
+        concurrency: config.concurrency,
+        ackWaitMs: config.ackWaitMs,
+        // Two deliveries beyond the SMTP attempts: room for a crash during the last attempt.
+        retry: {
+          maxDeliver: config.maxAttempts + 2,
+          baseDelayMs: config.retryBaseDelayMs,
+          maxDelayMs: config.retryMaxDelayMs,
+        },
+      },
+    ],
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  });
+  installGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
+  await app.startAllMicroservices();
+  await app.listen(config.httpPort);
+  logger.log(`Sender listening on :${config.httpPort} (namespace ${config.namespace})`);
+}
+
+void bootstrap();

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
+import { ObservabilityModule } from '@mailroom/observability';
+import { SPLITTER_CONFIG, type SplitterConfig } from './config/splitter.config';
+import { NewsletterSplitter } from './splitting/newsletter-splitter.service';
+import { SplitHandler } from './splitting/split.handler';
+
+@Module({})
+export class AppModule {
+  static register(config: SplitterConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-splitter' }),
+        ObservabilityModule.forRoot({ service: 'splitter', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
+      ],
+      controllers: [SplitHandler],
+      providers: [{ provide: SPLITTER_CONFIG, useValue: config }, NewsletterSplitter],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
+import { ObservabilityModule } from '@mailroom/observability';
+import { TRACKER_CONFIG, type TrackerConfig } from './config/tracker.config';
+import { NewsletterRecords } from './tracking/newsletter-records';
+import { NewsletterTracker } from './tracking/newsletter-tracker.service';
+import { TrackerMetrics } from './tracking/tracker.metrics';
+import { TrackingHandler } from './tracking/tracking.handler';
+
+@Module({})
+export class AppModule {
+  static register(config: TrackerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-tracker' }),
+        ObservabilityModule.forRoot({ service: 'tracker', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
+      ],
+      controllers: [TrackingHandler],
+      providers: [{ provide: TRACKER_CONFIG, useValue: config }, NewsletterRecords, NewsletterTracker, TrackerMetrics],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { MetricsRegistry, type Counter } from '@mailroom/observability';
+
+/** Delivery aggregates, counted once per batch result (never twice for a redelivered one). */
+@Injectable()
+export class TrackerMetrics {
+  readonly emailsSent: Counter;
+  readonly emailsFailed: Counter;
+  readonly batchesCompleted: Counter;
+  readonly newslettersFinished: Counter<'status'>;
+
+  constructor(metrics: MetricsRegistry) {
+    this.emailsSent = metrics.counter({
+      name: 'mailroom_emails_sent_total',
+      help: 'Emails accepted by the SMTP server',
+    });
+    this.emailsFailed = metrics.counter({
+      name: 'mailroom_emails_failed_total',
+      help: 'Emails that finally failed (permanent refusals, exhausted retries, invalid addresses)',
+    });
+    this.batchesCompleted = metrics.counter({
+      name: 'mailroom_batches_completed_total',
+      help: 'Batches whose final outcome was recorded',
+    });
+    this.newslettersFinished = metrics.counter({
+      name: 'mailroom_newsletters_finished_total',
+      help: 'Newsletters that reached a final status',
+      labelNames: ['status'],
+    });
+  }
+}
