@@ -55,4 +55,44 @@ describe('newsletter pipeline, end to end (four processes, real NATS, real SMTP)
       expect(mail.headers.get('x-mailroom-newsletter-id')).toBe(accepted.body.id);
     }
   });
+
+  it('accepts the request shape of the tutorial it replaces (POST /send-newsletter)', async () => {
+    const before = smtp.acceptedTotal;
+    const res = await stack.request<{ jobId: string }>('POST', '/send-newsletter', {
+      body: { subject: 'Legacy', content: '<p>Legacy body</p>', subscriberList: ['old1@example.org', 'old2@example.org'] },
+    });
+    expect(res.status).toBe(202);
+    const view = await waitFor(
+      async () => (await stack.request<NewsletterView>('GET', `/v1/newsletters/${res.body.jobId}`)).body,
+      (v) => v.status === 'completed',
+      { timeoutMs: 30_000, description: 'the legacy newsletter to complete' },
+    );
+    expect(view).toMatchObject({ total: 2, sent: 2 });
+    expect(smtp.acceptedTotal - before).toBe(2);
+    expect(smtp.deliveriesTo.get('old1@example.org')).toBe(1);
+  });
+
+  it('de-duplicates the list and counts invalid addresses as failed, with the reason', async () => {
+    const res = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
+      body: {
+        subject: 'Dedup',
+        text: 'plain',
+        recipients: ['dup@example.org', ' dup@EXAMPLE.ORG ', { email: 'dup@Example.org', name: 'Again' }, 'broken-address', 'fine@example.org'],
+      },
+    });
+    expect(res.status).toBe(202);
+    const view = await waitFor(
+      async () => (await stack.request<NewsletterView>('GET', `/v1/newsletters/${res.body.id}`)).body,
+      (v) => v.status === 'completed_with_failures',
+      { timeoutMs: 30_000, description: 'the newsletter to settle' },
+    );
+    expect(view).toMatchObject({ total: 3, sent: 2, failed: 1, duplicates: 2, pending: 0 });
+    expect(smtp.deliveriesTo.get('dup@example.org')).toBe(1);
+  });
+
+  it('answers 404 for an unknown newsletter', async () => {
+    const res = await stack.request('GET', '/v1/newsletters/00000000-0000-4000-8000-000000000000');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: 'not_found' });
+  });
 });

@@ -44,7 +44,9 @@ async function streamConfig(jsm: JetStreamManager, name: string): Promise<Stream
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+    const left = (a as unknown[]).map(String).sort();
+    const right = (b as unknown[]).map(String).sort();
+    return left.length === right.length && left.every((v, i) => v === right[i]);
   }
   return a === b;
 }

@@ -9,7 +9,11 @@ export function connectJetStreamTransport(
   options: Omit<JetStreamServerOptions, 'client'>,
 ): JetStreamServer {
   const server = new JetStreamServer({ ...options, client: app.get(NatsClient) });
-  const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
+  // Deferred, so the filter is in place before Nest wraps the handlers (it reads filters then).
+  const microservice = app.connectMicroservice(
+    { strategy: server },
+    { inheritAppConfig: false, deferInitialization: true },
+  );
   microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
   return server;
 }

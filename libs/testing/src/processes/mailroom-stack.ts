@@ -49,7 +49,7 @@ export class MailroomStack {
     ]);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
-      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : undefined)));
+      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : Promise.resolve())));
       await deleteNamespace(namespace, options.natsUrl ?? TEST_NATS_URL).catch(() => undefined);
       throw failed.reason;
     }

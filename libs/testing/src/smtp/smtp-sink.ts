@@ -44,23 +44,24 @@ export class SmtpSink {
   ) {}
 
   static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
-    let sink: SmtpSink | undefined;
+    // The server's callbacks need the sink, and the sink needs the server: bind through a holder.
+    const holder: { sink?: SmtpSink } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       disableReverseLookup: true,
       logger: false,
       size: 25 * 1024 * 1024,
-      onRcptTo: (address, session, callback) => sink!.onRcptTo(address, session, callback),
-      onData: (stream, session, callback) => sink!.onData(stream, session, callback),
+      onRcptTo: (address, session, callback) => holder.sink!.onRcptTo(address, session, callback),
+      onData: (stream, session, callback) => holder.sink!.onData(stream, session, callback),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
-    sink = new SmtpSink(server, port, options);
-    return sink;
+    holder.sink = new SmtpSink(server, port, options);
+    return holder.sink;
   }
 
   get url(): string {

@@ -26,11 +26,15 @@ export const IsSingleLine = (options?: ValidationOptions) =>
     options,
   );
 
-/** One bare address, no display name and no list: `a@x.org`, never `Eve <a@x.org>` or `a@x.org, b@y.org`. */
+/**
+ * One bare address, no display name and no list: `a@x.org`, never `Eve <a@x.org>` or
+ * `a@x.org, b@y.org`. Only tricks are refused here; a plain typo (`ann@example`) is accepted and
+ * counted as failed by the splitter, so one bad row does not block a whole newsletter.
+ */
 export const IsBareAddressText = (options?: ValidationOptions) =>
   rule(
     'isBareAddressText',
-    (v) => typeof v === 'string' && !/[\s<>,;"]/.test(v.trim()) && /@/.test(v),
+    (v) => typeof v === 'string' && !/[\s<>,;"\x00-\x1f\x7f]/.test(v.trim()),
     (p) => `${p} must be a single bare email address`,
     options,
   );

@@ -4,7 +4,7 @@
  */
 export class PublishWindow {
   private readonly pending = new Set<Promise<unknown>>();
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(private readonly size: number) {}
 
@@ -18,7 +18,7 @@ export class PublishWindow {
       () => this.pending.delete(p),
       (error: unknown) => {
         this.pending.delete(p);
-        this.failure ??= error;
+        this.failure ??= error instanceof Error ? error : new Error('Publish failed', { cause: error });
       },
     );
     this.pending.add(p);
@@ -31,6 +31,6 @@ export class PublishWindow {
   }
 
   private rethrow(): void {
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure) throw this.failure;
   }
 }

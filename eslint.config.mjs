@@ -1,0 +1,76 @@
+// Type-checked lint for the whole workspace, warnings count as errors (`eslint . --max-warnings=0`).
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const restrictedEverywhere = [
+  { group: ['@nats-io/*'], message: 'NATS stays inside libs/jetstream (use @mailroom/jetstream).' },
+  { group: ['nodemailer', 'nodemailer/*'], message: 'nodemailer stays inside libs/mailer (use @mailroom/mailer).' },
+  { group: ['prom-client'], message: 'prom-client stays inside libs/observability (use MetricsRegistry).' },
+  { group: ['@mailroom/*/src/*', '../../libs/*'], message: 'Import libraries through their alias only (no deep imports).' },
+];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/tmp/**', '**/coverage/**', '**/.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...nx.configs['flat/base'],
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: restrictedEverywhere }],
+    },
+  },
+  {
+    // Production code never imports the test harness.
+    files: ['services/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...restrictedEverywhere, { group: ['@mailroom/testing'], message: 'Test code only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['libs/jetstream/**/*.ts', 'libs/testing/**/*.ts', '**/test/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: restrictedEverywhere.filter((p) => !p.group[0].startsWith('@nats-io')) }] },
+  },
+  {
+    files: ['libs/mailer/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: restrictedEverywhere.filter((p) => !p.group[0].startsWith('nodemailer')) }] },
+  },
+  {
+    files: ['libs/observability/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: restrictedEverywhere.filter((p) => p.group[0] !== 'prom-client') }] },
+  },
+  {
+    // Tests may poke at payloads loosely; the code under test may not. Tests of a library use its
+    // public alias (what users import) and the test harness.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

@@ -1,0 +1,46 @@
+import { Events, eventFilter, eventOfSubject, eventSubject, querySubject, Queries, streamSubjects } from './event-catalog';
+import { topology } from './topology';
+
+describe('event catalog', () => {
+  const t = topology('acme');
+
+  it('derives every name from the namespace', () => {
+    expect(t.streams).toEqual({ requests: 'acme-requests', batches: 'acme-batches', events: 'acme-events' });
+    expect(t.buckets.ledger).toBe('acme-ledger');
+    expect(eventSubject(t, Events.NewsletterRequested)).toBe('acme.newsletter.requested');
+    expect(querySubject(t, Queries.NewsletterStatus)).toBe('acme.rpc.newsletter.status');
+  });
+
+  it('gives keyed events one subject per newsletter and a wildcard filter', () => {
+    expect(eventSubject(t, Events.BatchReady, 'n1')).toBe('acme.batch.ready.n1');
+    expect(eventFilter(t, Events.BatchReady)).toBe('acme.batch.ready.*');
+    expect(() => eventSubject(t, Events.BatchReady)).toThrow(/needs a subject-safe key/);
+    expect(() => eventSubject(t, Events.BatchReady, 'a.b')).toThrow(/needs a subject-safe key/);
+  });
+
+  it.each([
+    ['acme.newsletter.requested', Events.NewsletterRequested],
+    ['acme.batch.ready.5f1c', Events.BatchReady],
+    ['acme.newsletter.split', Events.NewsletterSplit],
+    ['acme.newsletter.split-started', Events.NewsletterSplitStarted],
+    ['acme.batch.completed', Events.BatchCompleted],
+    ['acme.batch.ready', undefined],
+    ['acme.batch.ready.a.b', undefined],
+    ['other.newsletter.requested', undefined],
+    ['acme.unknown', undefined],
+  ])('maps subject %s to %s', (subject, event) => {
+    expect(eventOfSubject(t, subject)).toBe(event);
+  });
+
+  it('gives each stream its own subjects, without overlap', () => {
+    const all = [...streamSubjects(t, 'requests'), ...streamSubjects(t, 'batches'), ...streamSubjects(t, 'events')];
+    expect(new Set(all).size).toBe(all.length);
+    expect(streamSubjects(t, 'batches')).toEqual(['acme.batch.ready.*']);
+  });
+
+  it('refuses namespaces that would break subjects or stream names', () => {
+    for (const bad of ['', 'a.b', 'a b', 'A', 'a*', '-a', 'x'.repeat(33)]) {
+      expect(() => topology(bad)).toThrow(/Invalid namespace/);
+    }
+  });
+});

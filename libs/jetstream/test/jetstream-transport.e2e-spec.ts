@@ -1,0 +1,149 @@
+import { Controller, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Events, Queries, eventSubject, topology, type NewsletterRequestedEvent } from '@mailroom/contracts';
+import {
+  JetStreamContext,
+  JetStreamModule,
+  NatsClient,
+  PermanentError,
+  QueryClient,
+  RetryableError,
+  connectJetStreamTransport,
+} from '@mailroom/jetstream';
+import { TEST_NATS_URL, deleteNamespace, uniqueNamespace, waitFor } from '@mailroom/testing';
+
+jest.setTimeout(60_000);
+
+interface Call {
+  readonly behaviour: string;
+  readonly deliveryCount: number;
+  readonly at: number;
+}
+const calls: Call[] = [];
+
+/** The behaviour of each message is chosen by its contentObject field. */
+@Controller()
+class ProbeHandler {
+  @EventPattern(Events.NewsletterRequested)
+  handle(@Payload() event: NewsletterRequestedEvent, @Ctx() ctx: JetStreamContext): void {
+    calls.push({ behaviour: event.contentObject, deliveryCount: ctx.deliveryCount, at: Date.now() });
+    switch (event.contentObject) {
+      case 'retry-once':
+        if (ctx.deliveryCount === 1) throw new RetryableError('not yet', { delayMs: 400 });
+        return;
+      case 'permanent':
+        throw new PermanentError('never');
+      case 'crash':
+        throw new TypeError('handler bug');
+      default:
+        return;
+    }
+  }
+
+  @MessagePattern(Queries.NewsletterStatus)
+  status(@Payload() query: { id: string }): { found: false; echo: string } {
+    return { found: false, echo: query.id };
+  }
+}
+
+describe('JetStream transport (real NATS)', () => {
+  const namespace = uniqueNamespace('jst');
+  const t = topology(namespace);
+  let app: INestApplication;
+  let nc: NatsConnection;
+  let seq = 0;
+
+  const publish = async (behaviour: string) => {
+    seq += 1;
+    const event: NewsletterRequestedEvent = {
+      newsletterId: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+      occurredAt: new Date().toISOString(),
+      contentObject: behaviour,
+      recipientsObject: 'x',
+      submittedRecipients: 1,
+      batchSize: 1,
+    };
+    await app.get(NatsClient).js.publish(eventSubject(t, Events.NewsletterRequested), JSON.stringify(event));
+  };
+  const callsOf = (behaviour: string) => calls.filter((c) => c.behaviour === behaviour);
+  const streamMessages = async () => (await app.get(NatsClient).jsm.streams.info(t.streams.requests)).state.messages;
+
+  beforeAll(async () => {
+    @Module({
+      imports: [JetStreamModule.forRoot({ servers: TEST_NATS_URL, namespace, name: 'transport-test' })],
+      controllers: [ProbeHandler],
+    })
+    class ProbeModule {}
+    app = await NestFactory.create(ProbeModule, { logger: false });
+    connectJetStreamTransport(app, {
+      consumers: [
+        {
+          stream: 'requests',
+          durable: t.consumers.splitter,
+          concurrency: 4,
+          ackWaitMs: 5_000,
+          retry: { maxDeliver: 3, baseDelayMs: 200, maxDelayMs: 400 },
+        },
+      ],
+      shutdownTimeoutMs: 5_000,
+    });
+    await app.startAllMicroservices();
+    await app.init();
+    nc = await connect({ servers: TEST_NATS_URL });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await nc?.close();
+    await deleteNamespace(namespace);
+  });
+
+  it('acks after the handler returns: the work queue empties and nothing comes back', async () => {
+    await publish('ok');
+    await waitFor(streamMessages, (n) => n === 0 && callsOf('ok').length === 1, { timeoutMs: 10_000, description: 'ack' });
+    expect(callsOf('ok')).toHaveLength(1);
+  });
+
+  it('naks a RetryableError with its delay, then acks the redelivery', async () => {
+    await publish('retry-once');
+    await waitFor(() => callsOf('retry-once'), (c) => c.length === 2, { timeoutMs: 10_000, description: 'redelivery' });
+    const [first, second] = callsOf('retry-once');
+    expect(second!.deliveryCount).toBe(2);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(400);
+    await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'ack after retry' });
+  });
+
+  it('terms a PermanentError: delivered once, removed from the queue', async () => {
+    await publish('permanent');
+    await publish('ok');
+    await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
+    expect(callsOf('permanent')).toHaveLength(1);
+    const info = await app.get(NatsClient).jsm.consumers.info(t.streams.requests, t.consumers.splitter);
+    expect(info.num_ack_pending).toBe(0);
+  });
+
+  it('retries an unexpected error with backoff, then terms it at max deliveries', async () => {
+    await publish('crash');
+    await waitFor(() => callsOf('crash'), (c) => c.length === 3, { timeoutMs: 10_000, description: '3 deliveries' });
+    await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
+    expect(callsOf('crash').map((c) => c.deliveryCount)).toEqual([1, 2, 3]);
+  });
+
+  it('terms a payload that breaks the contract without calling the handler', async () => {
+    const before = calls.length;
+    nc.publish(eventSubject(t, Events.NewsletterRequested), '{"newsletterId":"not-a-uuid"}');
+    nc.publish(eventSubject(t, Events.NewsletterRequested), 'not json at all');
+    await nc.flush();
+    await waitFor(async () => (await app.get(NatsClient).jsm.consumers.info(t.streams.requests, t.consumers.splitter)).delivered.stream_seq,
+      (s) => s >= seq + 2, { timeoutMs: 10_000, description: 'both delivered' });
+    await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
+    expect(calls.length).toBe(before);
+  });
+
+  it('answers queries over request/reply', async () => {
+    const client = new QueryClient(nc, t);
+    await expect(client.ask(Queries.NewsletterStatus, { id: 'abc' })).resolves.toEqual({ found: false, echo: 'abc' });
+  });
+});

@@ -1,0 +1,21 @@
+import { parseFromAddress } from './from-address';
+
+describe('parseFromAddress', () => {
+  it.each([
+    ['news@example.org', 'news@example.org'],
+    ['News <news@Example.ORG>', '"News" <news@example.org>'],
+    ['"Acme, Inc." <news@example.org>', '"Acme, Inc." <news@example.org>'],
+    ['<news@example.org>', 'news@example.org'],
+  ])('accepts %j', (raw, value) => {
+    expect(parseFromAddress(raw)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    'news@example.org\r\nBcc: victim@example.org',
+    'Eve <a@example.org>, Bob <b@example.org>',
+    'not an address',
+    'Eve <a@example.org',
+  ])('refuses %j', (raw) => {
+    expect(parseFromAddress(raw).ok).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import { INVALID_SAMPLE_SIZE, RecipientBatcher } from './recipient-batcher';
+
+function run(batchSize: number, emails: Array<string | { email: string; name?: string }>) {
+  const batcher = new RecipientBatcher(batchSize);
+  const batches = [];
+  for (const item of emails) {
+    const full = batcher.add(typeof item === 'string' ? { email: item } : item);
+    if (full) batches.push(full);
+  }
+  const last = batcher.flush();
+  if (last) batches.push(last);
+  return { batches, totals: batcher.totals };
+}
+
+describe('RecipientBatcher', () => {
+  it('cuts the list into batches of batchSize, the last one partial', () => {
+    const emails = Array.from({ length: 250 }, (_, i) => `r${i}@example.org`);
+    const { batches, totals } = run(100, emails);
+    expect(batches.map((b) => [b.index, b.recipients.length])).toEqual([[0, 100], [1, 100], [2, 50]]);
+    expect(batches.flatMap((b) => b.recipients.map((r) => r.email))).toEqual(emails);
+    expect(totals).toMatchObject({ total: 250, batches: 3, duplicates: 0, invalid: 0 });
+  });
+
+  it('makes no empty trailing batch when the list divides evenly', () => {
+    const { batches } = run(2, ['a@x.org', 'b@x.org', 'c@x.org', 'd@x.org']);
+    expect(batches).toHaveLength(2);
+  });
+
+  it('trims, lower-cases the domain and drops later duplicates', () => {
+    const { batches, totals } = run(10, [' Ann@Example.org ', 'ann@EXAMPLE.ORG', 'bob@example.org', 'Ann@example.org']);
+    expect(batches[0]!.recipients).toEqual([{ email: 'Ann@example.org' }, { email: 'ann@example.org' }, { email: 'bob@example.org' }]);
+    expect(totals).toMatchObject({ total: 3, duplicates: 1 });
+  });
+
+  it('keeps names, trimmed, and drops empty ones', () => {
+    const { batches } = run(10, [{ email: 'a@x.org', name: '  Ann  ' }, { email: 'b@x.org', name: '   ' }]);
+    expect(batches[0]!.recipients).toEqual([{ email: 'a@x.org', name: 'Ann' }, { email: 'b@x.org' }]);
+  });
+
+  it('sets invalid addresses aside with their reason and counts them in the total', () => {
+    const { batches, totals } = run(10, ['ok@x.org', 'broken', 'user@localhost', 'ok2@x.org']);
+    expect(batches[0]!.recipients.map((r) => r.email)).toEqual(['ok@x.org', 'ok2@x.org']);
+    expect(totals.total).toBe(4);
+    expect(totals.invalid).toBe(2);
+    expect(totals.invalidSample).toEqual([
+      { address: 'broken', reason: 'missing "@"' },
+      { address: 'user@localhost', reason: 'domain has no top-level part' },
+    ]);
+  });
+
+  it('lists a bounded sample of invalid addresses but counts them all', () => {
+    const { totals } = run(10, Array.from({ length: INVALID_SAMPLE_SIZE + 50 }, (_, i) => `bad${i}`));
+    expect(totals.invalid).toBe(INVALID_SAMPLE_SIZE + 50);
+    expect(totals.invalidSample).toHaveLength(INVALID_SAMPLE_SIZE);
+    expect(totals.batches).toBe(0);
+  });
+
+  it('refuses a batch size below 1', () => {
+    expect(() => new RecipientBatcher(0)).toThrow(RangeError);
+  });
+});

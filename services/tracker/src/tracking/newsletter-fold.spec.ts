@@ -1,0 +1,92 @@
+import { newNewsletterRecord, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
+import { foldBatchCompleted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
+
+const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
+const at = '2026-11-28T10:00:00.000Z';
+
+const split = (overrides: Partial<Parameters<typeof foldSplit>[1]> = {}) => ({
+  newsletterId: id,
+  occurredAt: at,
+  total: 250,
+  batches: 3,
+  duplicates: 5,
+  invalid: 0,
+  invalidSample: [],
+  ...overrides,
+});
+
+const result = (batchIndex: number, sent: number, failed = 0): BatchCompletedEvent => ({
+  newsletterId: id,
+  occurredAt: at,
+  batchIndex,
+  sent,
+  failed,
+  failures: [],
+});
+
+function apply(record: NewsletterRecord, ...steps: Array<(r: NewsletterRecord) => NewsletterRecord | null>) {
+  return steps.reduce((r, step) => step(r) ?? r, record);
+}
+
+describe('newsletter fold', () => {
+  const queued = newNewsletterRecord(id, 255, new Date(at));
+
+  it('goes queued → splitting → sending → completed', () => {
+    const splitting = apply(queued, (r) => foldSplitStarted(r, at));
+    expect(splitting.status).toBe('splitting');
+    const sending = apply(splitting, (r) => foldSplit(r, split()));
+    expect(sending).toMatchObject({ status: 'sending', total: 250, duplicates: 5, batches: { total: 3, completed: 0 } });
+    const done = apply(
+      sending,
+      (r) => foldBatchCompleted(r, result(0, 100)),
+      (r) => foldBatchCompleted(r, result(1, 100)),
+      (r) => foldBatchCompleted(r, result(2, 50)),
+    );
+    expect(toNewsletterView(done)).toMatchObject({ status: 'completed', total: 250, sent: 250, failed: 0, pending: 0 });
+    expect(done.completedAt).toBe(at);
+  });
+
+  it('never counts a redelivered batch result twice', () => {
+    const sending = apply(queued, (r) => foldSplit(r, split()));
+    const once = foldBatchCompleted(sending, result(1, 100))!;
+    expect(foldBatchCompleted(once, result(1, 100))).toBeNull();
+    expect(once.sent).toBe(100);
+  });
+
+  it('counts results that overtake the split event, and settles when the split arrives', () => {
+    const early = apply(
+      queued,
+      (r) => foldBatchCompleted(r, result(0, 100)),
+      (r) => foldBatchCompleted(r, result(1, 100)),
+      (r) => foldBatchCompleted(r, result(2, 50)),
+    );
+    expect(early.status).toBe('sending');
+    expect(apply(early, (r) => foldSplit(r, split())).status).toBe('completed');
+  });
+
+  it('ignores a split-started that arrives late', () => {
+    const sending = apply(queued, (r) => foldSplit(r, split()));
+    expect(foldSplitStarted(sending, at)).toBeNull();
+  });
+
+  it('counts invalid addresses as failed, and settles with failures', () => {
+    const sending = apply(queued, (r) => foldSplit(r, split({ total: 3, batches: 1, invalid: 1 })));
+    const done = apply(sending, (r) => foldBatchCompleted(r, result(0, 1, 1)));
+    expect(toNewsletterView(done)).toMatchObject({ status: 'completed_with_failures', sent: 1, failed: 2, pending: 0 });
+  });
+
+  it('fails a newsletter where nothing could be sent', () => {
+    const onlyInvalid = apply(queued, (r) => foldSplit(r, split({ total: 2, batches: 0, invalid: 2 })));
+    expect(toNewsletterView(onlyInvalid)).toMatchObject({ status: 'failed', failed: 2, pending: 0 });
+  });
+
+  it('fails a newsletter whose split failed, once', () => {
+    const failed = foldSplitFailed(queued, { newsletterId: id, occurredAt: at, reason: 'list missing' })!;
+    expect(failed).toMatchObject({ status: 'failed', error: 'list missing' });
+    expect(foldSplitFailed(failed, { newsletterId: id, occurredAt: at, reason: 'again' })).toBeNull();
+  });
+
+  it('reports the submitted count as total until the split is known', () => {
+    expect(toNewsletterView(queued)).toMatchObject({ total: 255, pending: 255, batches: { total: null, completed: 0 } });
+  });
+});
