@@ -5,7 +5,13 @@ describe('event catalog', () => {
   const t = topology('acme');
 
   it('derives every name from the namespace', () => {
-    expect(t.streams).toEqual({ requests: 'acme-requests', batches: 'acme-batches', events: 'acme-events' });
+    expect(t.streams).toEqual({
+      requests: 'acme-requests',
+      batches: 'acme-batches',
+      events: 'acme-events',
+      deadLetters: 'acme-dead-letters',
+      advisories: 'acme-advisories',
+    });
     expect(t.buckets.ledger).toBe('acme-ledger');
     expect(eventSubject(t, Events.NewsletterRequested)).toBe('acme.newsletter.requested');
     expect(querySubject(t, Queries.NewsletterStatus)).toBe('acme.rpc.newsletter.status');
@@ -28,6 +34,9 @@ describe('event catalog', () => {
     ['acme.batch.ready.a.b', undefined],
     ['other.newsletter.requested', undefined],
     ['acme.unknown', undefined],
+    ['acme.dead-letter.batches', Events.DeadLettered],
+    ['$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.acme-batches.acme-sender', Events.MaxDeliveriesReached],
+    ['$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.other-batches.other-sender', undefined],
   ])('maps subject %s to %s', (subject, event) => {
     expect(eventOfSubject(t, subject)).toBe(event);
   });
@@ -36,6 +45,10 @@ describe('event catalog', () => {
     const all = [...streamSubjects(t, 'requests'), ...streamSubjects(t, 'batches'), ...streamSubjects(t, 'events')];
     expect(new Set(all).size).toBe(all.length);
     expect(streamSubjects(t, 'batches')).toEqual(['acme.batch.ready.*']);
+    expect(streamSubjects(t, 'advisories')).toEqual([
+      '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.acme-requests.*',
+      '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.acme-batches.*',
+    ]);
   });
 
   it('refuses namespaces that would break subjects or stream names', () => {

@@ -1,7 +1,9 @@
 import { BatchCompletedEvent } from './events/batch-completed.event';
 import { BatchReadyEvent } from './events/batch-ready.event';
+import { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
 import { NewsletterCompletedEvent } from './events/newsletter-completed.event';
 import { NewsletterRequestedEvent } from './events/newsletter-requested.event';
+import { NewsletterRetryRequestedEvent, NewsletterRoundStartedEvent } from './events/newsletter-round.event';
 import {
   NewsletterSplitEvent,
   NewsletterSplitFailedEvent,
@@ -15,12 +17,18 @@ import type { Topology } from './topology';
  */
 export const Events = {
   NewsletterRequested: 'newsletter.requested',
+  NewsletterRetryRequested: 'newsletter.retry-requested',
   BatchReady: 'batch.ready',
   NewsletterSplitStarted: 'newsletter.split-started',
   NewsletterSplit: 'newsletter.split',
   NewsletterSplitFailed: 'newsletter.split-failed',
+  NewsletterRoundStarted: 'newsletter.round-started',
   BatchCompleted: 'batch.completed',
   NewsletterCompleted: 'newsletter.completed',
+  /** A message of one of our streams that could not be processed (keyed by the stream's role). */
+  DeadLettered: 'dead-letter',
+  /** JetStream's own advisory: a work-queue message reached its consumer's max deliveries. */
+  MaxDeliveriesReached: 'advisory.max-deliveries',
 } as const;
 export type EventName = (typeof Events)[keyof typeof Events];
 
@@ -30,59 +38,97 @@ export const Queries = {
 } as const;
 export type QueryName = (typeof Queries)[keyof typeof Queries];
 
-type StreamRole = keyof Topology['streams'];
+export type StreamRole = keyof Topology['streams'];
 
 interface EventSpec {
   /** Which stream stores it. */
   readonly stream: StreamRole;
   /** The payload class; the transport validates every message against it before a handler runs. */
   readonly payload: new () => object;
-  /** Keyed events get one subject per newsletter (`<ns>.batch.ready.<newsletterId>`) so a newsletter's backlog can be purged on its own. */
-  readonly keyed: boolean;
+  /** The subject a message is published on (`key`: the newsletter id of keyed events). */
+  subject(t: Topology, key?: string): string;
+  /** The subject filter that matches every message of the event. */
+  filter(t: Topology): string;
+  matches(t: Topology, subject: string): boolean;
 }
 
+/** `<ns>.<event>`, or `<ns>.<event>.<key>` for keyed events (one subject per newsletter, so a newsletter's backlog can be purged on its own). */
+function namespaced(event: string, stream: StreamRole, payload: new () => object, keyed = false): EventSpec {
+  return {
+    stream,
+    payload,
+    subject(t, key) {
+      const base = `${t.subjectPrefix}${event}`;
+      if (!keyed) return base;
+      if (!key || /[\s.*>]/.test(key)) throw new Error(`Event ${event} needs a subject-safe key, got "${key}"`);
+      return `${base}.${key}`;
+    },
+    filter: (t) => (keyed ? `${t.subjectPrefix}${event}.*` : `${t.subjectPrefix}${event}`),
+    matches(t, subject) {
+      const base = `${t.subjectPrefix}${event}`;
+      if (!keyed) return subject === base;
+      return subject.startsWith(`${base}.`) && !subject.slice(base.length + 1).includes('.');
+    },
+  };
+}
+
+const ADVISORY_PREFIX = '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.';
+const WORK_QUEUES: readonly StreamRole[] = ['requests', 'batches'];
+
+/** Max-deliveries advisories of our work-queue streams (`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.<stream>.<consumer>`). */
+const maxDeliveries: EventSpec = {
+  stream: 'advisories',
+  payload: MaxDeliveriesAdvisory,
+  subject: () => {
+    throw new Error('Advisories are published by the NATS server, not by us');
+  },
+  filter: (t) => `${ADVISORY_PREFIX}${t.namespace}-*.*`,
+  matches: (t, subject) =>
+    WORK_QUEUES.some((role) => subject.startsWith(`${ADVISORY_PREFIX}${t.streams[role]}.`)),
+};
+
 export const EventCatalog: Readonly<Record<EventName, EventSpec>> = {
-  [Events.NewsletterRequested]: { stream: 'requests', payload: NewsletterRequestedEvent, keyed: false },
-  [Events.BatchReady]: { stream: 'batches', payload: BatchReadyEvent, keyed: true },
-  [Events.NewsletterSplitStarted]: { stream: 'events', payload: NewsletterSplitStartedEvent, keyed: false },
-  [Events.NewsletterSplit]: { stream: 'events', payload: NewsletterSplitEvent, keyed: false },
-  [Events.NewsletterSplitFailed]: { stream: 'events', payload: NewsletterSplitFailedEvent, keyed: false },
-  [Events.BatchCompleted]: { stream: 'events', payload: BatchCompletedEvent, keyed: false },
-  [Events.NewsletterCompleted]: { stream: 'events', payload: NewsletterCompletedEvent, keyed: false },
+  [Events.NewsletterRequested]: namespaced(Events.NewsletterRequested, 'requests', NewsletterRequestedEvent),
+  [Events.NewsletterRetryRequested]: namespaced(Events.NewsletterRetryRequested, 'requests', NewsletterRetryRequestedEvent),
+  [Events.BatchReady]: namespaced(Events.BatchReady, 'batches', BatchReadyEvent, true),
+  [Events.NewsletterSplitStarted]: namespaced(Events.NewsletterSplitStarted, 'events', NewsletterSplitStartedEvent),
+  [Events.NewsletterSplit]: namespaced(Events.NewsletterSplit, 'events', NewsletterSplitEvent),
+  [Events.NewsletterSplitFailed]: namespaced(Events.NewsletterSplitFailed, 'events', NewsletterSplitFailedEvent),
+  [Events.NewsletterRoundStarted]: namespaced(Events.NewsletterRoundStarted, 'events', NewsletterRoundStartedEvent),
+  [Events.BatchCompleted]: namespaced(Events.BatchCompleted, 'events', BatchCompletedEvent),
+  [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),
+  [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
+  [Events.MaxDeliveriesReached]: maxDeliveries,
 };
 
 const EVENT_NAMES = Object.keys(EventCatalog) as EventName[];
 
-/** The subject an event is published on. Keyed events need the key (the newsletter id). */
+/** The subject an event is published on. Keyed events need the key (the newsletter id, or the stream role of a dead letter). */
 export function eventSubject(t: Topology, event: EventName, key?: string): string {
-  const base = `${t.subjectPrefix}${event}`;
-  if (!EventCatalog[event].keyed) return base;
-  if (!key || /[\s.*>]/.test(key)) throw new Error(`Event ${event} needs a subject-safe key, got "${key}"`);
-  return `${base}.${key}`;
+  return EventCatalog[event].subject(t, key);
 }
 
 /** The subject filter that matches every message of an event (all keys of a keyed event). */
 export function eventFilter(t: Topology, event: EventName): string {
-  const base = `${t.subjectPrefix}${event}`;
-  return EventCatalog[event].keyed ? `${base}.*` : base;
+  return EventCatalog[event].filter(t);
 }
 
 /** Which event a received subject carries, or undefined for a subject that is not ours. */
 export function eventOfSubject(t: Topology, subject: string): EventName | undefined {
-  if (!subject.startsWith(t.subjectPrefix)) return undefined;
-  const rest = subject.slice(t.subjectPrefix.length);
-  for (const name of EVENT_NAMES) {
-    if (rest === name && !EventCatalog[name].keyed) return name;
-    if (EventCatalog[name].keyed && rest.startsWith(`${name}.`) && !rest.slice(name.length + 1).includes('.')) {
-      return name;
-    }
-  }
-  return undefined;
+  return EVENT_NAMES.find((name) => EventCatalog[name].matches(t, subject));
 }
 
 /** Subjects a stream must capture. */
 export function streamSubjects(t: Topology, stream: StreamRole): string[] {
+  if (stream === 'advisories') {
+    return WORK_QUEUES.map((role) => `${ADVISORY_PREFIX}${t.streams[role]}.*`);
+  }
   return EVENT_NAMES.filter((name) => EventCatalog[name].stream === stream).map((name) => eventFilter(t, name));
+}
+
+/** The stream role a stream name belongs to, in this namespace. */
+export function streamRoleOf(t: Topology, streamName: string): StreamRole | undefined {
+  return (Object.keys(t.streams) as StreamRole[]).find((role) => t.streams[role] === streamName);
 }
 
 export function querySubject(t: Topology, query: QueryName): string {

@@ -7,9 +7,11 @@ export {
   eventFilter,
   eventOfSubject,
   streamSubjects,
+  streamRoleOf,
   querySubject,
   type EventName,
   type QueryName,
+  type StreamRole,
 } from './event-catalog';
 export { NewsletterEvent } from './events/event-base';
 export { Recipient } from './events/recipient';
@@ -34,5 +36,29 @@ export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsle
 export type { NewsletterView, NewsletterStatusQuery, NewsletterStatusReply } from './newsletters/newsletter-view';
 export { normalizeAddress, type AddressCheck } from './addresses/normalize-address';
 export { IsMailboxAddress } from './addresses/is-mailbox-address.decorator';
-export { newNewsletterRecord, toNewsletterView, type NewsletterRecord } from './newsletters/newsletter-record';
-export { ledgerKey, ledgerBatchPrefix, addressHash, type LedgerEntry } from './newsletters/ledger-entry';
+export {
+  newNewsletterRecord,
+  toNewsletterView,
+  openRound,
+  nextRetryRound,
+  type NewsletterRecord,
+  type RoundState,
+} from './newsletters/newsletter-record';
+export {
+  ledgerKey,
+  ledgerBatchPrefix,
+  addressHash,
+  failureKey,
+  SUPPRESSION_REASONS,
+  type LedgerEntry,
+  type FailureEntry,
+  type SuppressionEntry,
+  type SuppressionReason,
+} from './newsletters/ledger-entry';
+export { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
+export {
+  NewsletterRetryRequestedEvent,
+  NewsletterRoundStartedEvent,
+  ROUND_PATTERN,
+} from './events/newsletter-round.event';
+export { BatchBitset } from './newsletters/batch-bitset';

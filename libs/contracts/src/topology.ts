@@ -14,17 +14,29 @@ export interface Topology {
     readonly batches: string;
     /** Facts about newsletters and batches (limits retention); consumed by the tracker. */
     readonly events: string;
+    /** Messages that could not be processed at all, with why; listed and re-driven through the API. */
+    readonly deadLetters: string;
+    /** JetStream's max-deliveries advisories for our work queues (a message that crashed its consumer every time). */
+    readonly advisories: string;
   };
   readonly consumers: {
     readonly splitter: string;
     readonly sender: string;
     readonly tracker: string;
+    readonly deadLetters: string;
+    readonly advisories: string;
   };
   readonly buckets: {
     /** Per-newsletter state, written by the gateway (creation) and the tracker (CAS updates). */
     readonly newsletters: string;
     /** Per-recipient outcome: the record that prevents sending anyone the same newsletter twice. */
     readonly ledger: string;
+    /** Final failures per newsletter (`<id>.<address hash>`), for listing and retry-failed. */
+    readonly failures: string;
+    /** Addresses never to send to again (hard bounces, unsubscribes, complaints), by address hash. */
+    readonly suppressions: string;
+    /** Idempotency-Key → newsletter id, so a repeated request creates nothing. */
+    readonly idempotency: string;
   };
   readonly objectStores: {
     /** Bodies and recipient lists; events carry object names, never megabytes. */
@@ -47,9 +59,27 @@ export function topology(namespace: string): Topology {
   const name = (suffix: string) => `${namespace}-${suffix}`;
   return {
     namespace,
-    streams: { requests: name('requests'), batches: name('batches'), events: name('events') },
-    consumers: { splitter: name('splitter'), sender: name('sender'), tracker: name('tracker') },
-    buckets: { newsletters: name('newsletters'), ledger: name('ledger') },
+    streams: {
+      requests: name('requests'),
+      batches: name('batches'),
+      events: name('events'),
+      deadLetters: name('dead-letters'),
+      advisories: name('advisories'),
+    },
+    consumers: {
+      splitter: name('splitter'),
+      sender: name('sender'),
+      tracker: name('tracker'),
+      deadLetters: name('tracker-dead-letters'),
+      advisories: name('tracker-advisories'),
+    },
+    buckets: {
+      newsletters: name('newsletters'),
+      ledger: name('ledger'),
+      failures: name('failures'),
+      suppressions: name('suppressions'),
+      idempotency: name('idempotency'),
+    },
     objectStores: { content: name('content') },
     subjectPrefix: `${namespace}.`,
   };

@@ -1,7 +1,13 @@
 export { JetStreamModule, STORES, type JetStreamModuleOptions } from './jetstream.module';
 export { NatsClient, type NatsClientOptions } from './connection/nats-client';
 export { NatsHealthIndicator } from './health/nats.health-indicator';
-export { provisionTopology, DEFAULT_RETENTION, type RetentionOptions, type Stores } from './provisioning/provision-topology';
+export {
+  provisionTopology,
+  DEFAULT_RETENTION,
+  IDEMPOTENCY_TTL_MS,
+  type RetentionOptions,
+  type Stores,
+} from './provisioning/provision-topology';
 export { ensureStream } from './provisioning/ensure-stream';
 export { ensureDurableConsumer, type DurableConsumerSpec } from './provisioning/ensure-consumer';
 export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
@@ -21,3 +27,11 @@ export { connectJetStreamTransport } from './transport/connect-transport';
 export { decodePayload } from './transport/decode-payload';
 export type { KV, KvEntry } from '@nats-io/kv';
 export type { JsMsg } from '@nats-io/jetstream';
+export { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
+export { LiveKeySet } from './storage/live-key-set';
+export { casUpdate, type CasResult } from './storage/cas-update';
+export { pageStream, type Page, type PageRequest, type PagedMessage } from './storage/stream-pager';
+export { DeliveryLedger } from './stores/delivery-ledger';
+export { FailureRecords } from './stores/failure-records';
+export { SuppressionList } from './stores/suppression-list';
+export { retryWrite } from './stores/retry-write';

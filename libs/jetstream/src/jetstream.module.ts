@@ -1,14 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { NatsClient, type NatsClientOptions } from './connection/nats-client';
+import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
 import { NatsHealthIndicator } from './health/nats.health-indicator';
 import { provisionTopology, type RetentionOptions, type Stores } from './provisioning/provision-topology';
 import { EventPublisher } from './publishing/event-publisher';
 import { QueryClient } from './publishing/query-client';
 import { ContentStore } from './storage/content-store';
+import { DeliveryLedger } from './stores/delivery-ledger';
+import { FailureRecords } from './stores/failure-records';
+import { STORES_TOKEN } from './stores/stores.token';
 
 /** Injection token of the provisioned KV buckets and object store. */
-export const STORES = Symbol('JetStreamStores');
+export const STORES = STORES_TOKEN;
 
 export interface JetStreamModuleOptions extends NatsClientOptions {
   readonly retention?: RetentionOptions;
@@ -32,9 +36,26 @@ export class JetStreamModule {
         { provide: EventPublisher, inject: [NatsClient], useFactory: (c: NatsClient) => new EventPublisher(c.js, c.topology) },
         { provide: QueryClient, inject: [NatsClient], useFactory: (c: NatsClient) => new QueryClient(c.connection, c.topology) },
         { provide: ContentStore, inject: [STORES], useFactory: (s: Stores) => new ContentStore(s.content) },
+        {
+          provide: DeadLetterPublisher,
+          inject: [NatsClient],
+          useFactory: (c: NatsClient) => new DeadLetterPublisher(c.js, c.jsm, c.topology),
+        },
         NatsHealthIndicator,
+        DeliveryLedger,
+        FailureRecords,
       ],
-      exports: [NatsClient, STORES, EventPublisher, QueryClient, ContentStore, NatsHealthIndicator],
+      exports: [
+        NatsClient,
+        STORES,
+        EventPublisher,
+        QueryClient,
+        ContentStore,
+        DeadLetterPublisher,
+        NatsHealthIndicator,
+        DeliveryLedger,
+        FailureRecords,
+      ],
     };
   }
 }

@@ -6,6 +6,11 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { createValidationPipe } from './http/validation.pipe';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
+import { FailuresController } from './failures/failures.controller';
+import { FailuresService } from './failures/failures.service';
+import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { SendNewsletterController } from './legacy/send-newsletter.controller';
 import { NewslettersController } from './newsletters/newsletters.controller';
 import { NewslettersService } from './newsletters/newsletters.service';
@@ -19,13 +24,16 @@ export class AppModule {
         JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-gateway' }),
         ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
-      controllers: [NewslettersController, SendNewsletterController],
+      controllers: [NewslettersController, FailuresController, DeadLettersController, SendNewsletterController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         ApiKeyGuard,
         NewslettersService,
+        FailuresService,
+        DeadLettersService,
+        IdempotencyKeys,
       ],
     };
   }

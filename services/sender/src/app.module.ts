@@ -1,11 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
+import { JetStreamModule, NatsHealthIndicator, SuppressionList } from '@mailroom/jetstream';
 import { ObservabilityModule } from '@mailroom/observability';
 import { SENDER_CONFIG, type SenderConfig } from './config/sender.config';
 import { BatchSender } from './sending/batch-sender.service';
 import { BatchHandler } from './sending/batch.handler';
 import { ContentCache } from './sending/content-cache';
-import { DeliveryLedger } from './sending/delivery-ledger';
 import { SenderMetrics } from './sending/sender.metrics';
 import { Mailer } from './sending/smtp-mailer.provider';
 
@@ -23,8 +22,8 @@ export class AppModule {
         { provide: SENDER_CONFIG, useValue: config },
         BatchSender,
         ContentCache,
-        DeliveryLedger,
         Mailer,
+        SuppressionList,
         SenderMetrics,
       ],
     };

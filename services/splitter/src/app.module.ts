@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
+import { JetStreamModule, NatsHealthIndicator, SuppressionList } from '@mailroom/jetstream';
 import { ObservabilityModule } from '@mailroom/observability';
 import { SPLITTER_CONFIG, type SplitterConfig } from './config/splitter.config';
 import { NewsletterSplitter } from './splitting/newsletter-splitter.service';
+import { RetrySplitter } from './splitting/retry-splitter.service';
 import { SplitHandler } from './splitting/split.handler';
 
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'splitter', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
       controllers: [SplitHandler],
-      providers: [{ provide: SPLITTER_CONFIG, useValue: config }, NewsletterSplitter],
+      providers: [{ provide: SPLITTER_CONFIG, useValue: config }, NewsletterSplitter, RetrySplitter, SuppressionList],
     };
   }
 }

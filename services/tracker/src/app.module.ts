@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
 import { ObservabilityModule } from '@mailroom/observability';
 import { TRACKER_CONFIG, type TrackerConfig } from './config/tracker.config';
+import { DeadBatchAccounting } from './tracking/dead-batch-accounting';
 import { NewsletterRecords } from './tracking/newsletter-records';
 import { NewsletterTracker } from './tracking/newsletter-tracker.service';
 import { TrackerMetrics } from './tracking/tracker.metrics';
@@ -17,7 +18,13 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'tracker', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
       controllers: [TrackingHandler],
-      providers: [{ provide: TRACKER_CONFIG, useValue: config }, NewsletterRecords, NewsletterTracker, TrackerMetrics],
+      providers: [
+        { provide: TRACKER_CONFIG, useValue: config },
+        DeadBatchAccounting,
+        NewsletterRecords,
+        NewsletterTracker,
+        TrackerMetrics,
+      ],
     };
   }
 }

@@ -13,16 +13,31 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule.register(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  const t = topology(config.namespace);
   connectJetStreamTransport(app, {
     consumers: [
       {
         stream: 'events',
-        durable: topology(config.namespace).consumers.tracker,
+        durable: t.consumers.tracker,
         concurrency: config.concurrency,
         ackWaitMs: 30_000,
         retry: { maxDeliver: 20, baseDelayMs: 500, maxDelayMs: 30_000 },
         // The events stream also carries facts for other consumers (newsletter.completed).
         ignoreUnhandled: true,
+      },
+      {
+        stream: 'deadLetters',
+        durable: t.consumers.deadLetters,
+        concurrency: 4,
+        ackWaitMs: 30_000,
+        retry: { maxDeliver: 20, baseDelayMs: 1_000, maxDelayMs: 60_000 },
+      },
+      {
+        stream: 'advisories',
+        durable: t.consumers.advisories,
+        concurrency: 2,
+        ackWaitMs: 30_000,
+        retry: { maxDeliver: 20, baseDelayMs: 1_000, maxDelayMs: 60_000 },
       },
     ],
     queryQueueGroup: `${config.namespace}-tracker`,

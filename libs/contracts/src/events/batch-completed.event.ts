@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { ROUND_PATTERN } from './newsletter-round.event';
 import { NewsletterEvent } from './event-base';
 
 export class RecipientFailure {
@@ -36,6 +37,16 @@ export class BatchCompletedEvent extends NewsletterEvent {
   @IsInt()
   @Min(0)
   failed!: number;
+
+  /** Skipped because the address is on the suppression list. */
+  @IsInt()
+  @Min(0)
+  suppressed!: number;
+
+  /** The round this result belongs to (absent: the first pass). In a round, `sent` counts recipients recovered from failure. */
+  @IsOptional()
+  @Matches(ROUND_PATTERN)
+  round?: string;
 
   @ValidateNested({ each: true })
   @Type(() => RecipientFailure)

@@ -35,6 +35,11 @@ export class NewsletterSplitEvent extends NewsletterEvent {
   @Min(0)
   invalid!: number;
 
+  /** Recipients left out because they are on the suppression list. */
+  @IsInt()
+  @Min(0)
+  suppressed!: number;
+
   @ValidateNested({ each: true })
   @Type(() => InvalidRecipient)
   invalidSample!: InvalidRecipient[];

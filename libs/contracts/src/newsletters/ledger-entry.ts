@@ -6,15 +6,50 @@ import { createHash } from 'node:crypto';
  * accepted is sent to again.
  */
 export interface LedgerEntry {
-  /** accepted: the server took it. deferred: a transient failure, to retry. failed: final. */
-  readonly state: 'accepted' | 'deferred' | 'failed';
+  /**
+   * accepted: the server took it. deferred: a transient failure, to retry. failed: final for this
+   * pass (a re-send round may try a non-permanent one again). suppressed: skipped, on the
+   * suppression list.
+   */
+  readonly state: 'accepted' | 'deferred' | 'failed' | 'suppressed';
   readonly email: string;
   readonly attempts: number;
   readonly code?: number;
   readonly reason?: string;
   /** The failure was a 5xx reply: never retried. */
   readonly permanent?: boolean;
+  /** The re-send round this entry was written in (absent: the first pass). */
+  readonly round?: string;
   readonly at: string;
+}
+
+/** A recipient that finally failed (KV bucket `failures`, key `<newsletterId>.<address hash>`). */
+export interface FailureEntry {
+  readonly email: string;
+  /** The batch it was sent in; -1 for an address refused before batching (invalid). */
+  readonly batchIndex: number;
+  readonly code?: number;
+  readonly reason: string;
+  readonly permanent: boolean;
+  readonly attempts: number;
+  readonly at: string;
+}
+
+export function failureKey(newsletterId: string, email: string): string {
+  return `${newsletterId}.${addressHash(email)}`;
+}
+
+export const SUPPRESSION_REASONS = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** An address never to send to again (KV bucket `suppressions`, key = address hash). */
+export interface SuppressionEntry {
+  readonly email: string;
+  readonly reason: SuppressionReason;
+  readonly at: string;
+  /** What caused it: the newsletter of a bounce or an unsubscribe, or the API caller. */
+  readonly source?: string;
+  readonly detail?: string;
 }
 
 /** `<newsletterId>.<batchIndex>.<address hash>`: one batch's entries share a prefix, so a redelivered batch reads them with one filtered scan. */

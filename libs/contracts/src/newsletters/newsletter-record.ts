@@ -1,4 +1,4 @@
-import type { NewsletterStatus } from './newsletter-status';
+import { isFinal, type NewsletterStatus } from './newsletter-status';
 import type { NewsletterView } from './newsletter-view';
 
 /**
@@ -19,10 +19,24 @@ export interface NewsletterRecord {
   readonly duplicates: number;
   readonly sent: number;
   readonly failed: number;
+  /** Skipped because the address is on the suppression list. */
+  readonly suppressed: number;
   readonly batches: { readonly total: number | null; readonly completed: number };
   /** Base64 bitset of the batch indexes already counted: a redelivered result is never counted twice. */
   readonly countedBatches: string;
+  /** Batches that could not be processed and went to the dead letters (counted as completed). */
+  readonly deadLetteredBatches: number;
+  /** Re-send rounds (retry-failed `r<n>`, re-drive `redrive-<id>`), each counted like the first pass. */
+  readonly rounds: Readonly<Record<string, RoundState>>;
   readonly error?: string;
+}
+
+export interface RoundState {
+  /** Known once the round's batches are published. */
+  readonly batches: number | null;
+  readonly completed: number;
+  readonly counted: string;
+  readonly requestedAt: string;
 }
 
 export function newNewsletterRecord(id: string, submitted: number, now: Date = new Date()): NewsletterRecord {
@@ -39,8 +53,11 @@ export function newNewsletterRecord(id: string, submitted: number, now: Date = n
     duplicates: 0,
     sent: 0,
     failed: 0,
+    suppressed: 0,
     batches: { total: null, completed: 0 },
     countedBatches: '',
+    deadLetteredBatches: 0,
+    rounds: {},
   };
 }
 
@@ -52,11 +69,50 @@ export function toNewsletterView(record: NewsletterRecord): NewsletterView {
     total,
     sent: record.sent,
     failed: record.failed,
-    pending: Math.max(0, total - record.sent - record.failed),
+    suppressed: record.suppressed,
+    pending: Math.max(0, total - record.sent - record.failed - record.suppressed),
     duplicates: record.duplicates,
-    batches: { total: record.batches.total, completed: record.batches.completed },
+    batches: {
+      total: record.batches.total,
+      completed: record.batches.completed,
+      deadLettered: record.deadLetteredBatches,
+    },
+    rounds: Object.entries(record.rounds).map(([id, r]) => ({
+      id,
+      batches: r.batches,
+      completed: r.completed,
+      requestedAt: r.requestedAt,
+    })),
     createdAt: record.createdAt,
     completedAt: record.completedAt,
     ...(record.error ? { error: record.error } : {}),
   };
+}
+
+/**
+ * Opens a re-send round: the newsletter is `sending` until the round's batches are counted. A
+ * retry-failed round needs a settled newsletter; a re-drive may join one still sending. Null when
+ * refused (not settled, or the round exists).
+ */
+export function openRound(
+  record: NewsletterRecord,
+  round: string,
+  now: Date = new Date(),
+  options: { readonly requireSettled: boolean; readonly batches?: number } = { requireSettled: true },
+): NewsletterRecord | null {
+  if (record.rounds[round] || (options.requireSettled && !isFinal(record.status))) return null;
+  const at = now.toISOString();
+  return {
+    ...record,
+    status: 'sending',
+    completedAt: null,
+    updatedAt: at,
+    rounds: { ...record.rounds, [round]: { batches: options.batches ?? null, completed: 0, counted: '', requestedAt: at } },
+  };
+}
+
+/** The next retry-failed round id: r1, r2, … */
+export function nextRetryRound(record: NewsletterRecord): string {
+  const used = Object.keys(record.rounds).filter((r) => /^r\d+$/.test(r)).length;
+  return `r${used + 1}`;
 }

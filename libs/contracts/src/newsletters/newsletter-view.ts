@@ -8,9 +8,18 @@ export interface NewsletterView {
   readonly total: number;
   readonly sent: number;
   readonly failed: number;
+  /** Skipped: on the suppression list. */
+  readonly suppressed: number;
   readonly pending: number;
   readonly duplicates: number;
-  readonly batches: { readonly total: number | null; readonly completed: number };
+  readonly batches: { readonly total: number | null; readonly completed: number; readonly deadLettered: number };
+  /** Re-send rounds (retry-failed, re-drive) and their progress. */
+  readonly rounds: ReadonlyArray<{
+    readonly id: string;
+    readonly batches: number | null;
+    readonly completed: number;
+    readonly requestedAt: string;
+  }>;
   readonly createdAt: string;
   readonly completedAt: string | null;
   /** Why the newsletter failed as a whole, when it did. */

@@ -69,6 +69,19 @@ export class NatsClient implements OnApplicationShutdown {
     return this.connected && !this.connection.isClosed();
   }
 
+  /**
+   * Resolves once connected (at once when connected); false after `timeoutMs` without a
+   * connection. Work whose outcome must be recorded waits here instead of doing what it could not record.
+   */
+  async waitForConnection(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.isConnected) {
+      if (Date.now() >= deadline || this.connection.isClosed()) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return true;
+  }
+
   /** Called by the transport: false while binding, true once every consumer is bound. */
   setConsumersBound(bound: boolean): void {
     this.consumersBound = bound;

@@ -25,8 +25,14 @@ export const DEFAULT_RETENTION: RetentionOptions = { retentionDays: 30, duplicat
 export interface Stores {
   readonly newsletters: KV;
   readonly ledger: KV;
+  readonly failures: KV;
+  readonly suppressions: KV;
+  readonly idempotency: KV;
   readonly content: ObjectStore;
 }
+
+/** An Idempotency-Key is honoured this long. */
+export const IDEMPOTENCY_TTL_MS = 86_400_000;
 
 /**
  * Creates (or updates) every stream, bucket and object store of a namespace. Every service runs
@@ -66,13 +72,36 @@ export async function provisionTopology(
     discard: DiscardPolicy.Old,
     max_age: nanos(retention.retentionDays * DAY_MS),
   });
+  await ensureStream(jsm, {
+    ...common,
+    name: t.streams.deadLetters,
+    subjects: streamSubjects(t, 'deadLetters'),
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(retention.retentionDays * DAY_MS),
+  });
+  // Captures the server's own max-deliveries advisories, so they wait for the tracker even
+  // while it is down.
+  await ensureStream(jsm, {
+    ...common,
+    name: t.streams.advisories,
+    subjects: streamSubjects(t, 'advisories'),
+    retention: RetentionPolicy.Workqueue,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(7 * DAY_MS),
+  });
 
   const kvm = new Kvm(js);
   const ttl = retention.retentionDays * DAY_MS;
-  const [newsletters, ledger] = await Promise.all([
-    kvm.create(t.buckets.newsletters, { history: 1, storage: StorageType.File, ttl }),
-    kvm.create(t.buckets.ledger, { history: 1, storage: StorageType.File, ttl }),
+  const bucket = (name: string, ttlMs: number) => kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs });
+  const [newsletters, ledger, failures, suppressions, idempotency] = await Promise.all([
+    bucket(t.buckets.newsletters, ttl),
+    bucket(t.buckets.ledger, ttl),
+    bucket(t.buckets.failures, ttl),
+    // Suppressions never expire: an unsubscribe is forever.
+    bucket(t.buckets.suppressions, 0),
+    bucket(t.buckets.idempotency, IDEMPOTENCY_TTL_MS),
   ]);
   const content = await new Objm(js).create(t.objectStores.content, { storage: StorageType.File, ttl: nanos(ttl) });
-  return { newsletters, ledger, content };
+  return { newsletters, ledger, failures, suppressions, idempotency, content };
 }

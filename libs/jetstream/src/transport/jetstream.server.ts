@@ -13,6 +13,7 @@ import {
   type Topology,
 } from '@mailroom/contracts';
 import type { NatsClient } from '../connection/nats-client';
+import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import { ensureDurableConsumer } from '../provisioning/ensure-consumer';
 import { decodePayload } from './decode-payload';
 import { JetStreamContext } from './jetstream.context';
@@ -49,8 +50,8 @@ export interface JetStreamServerOptions {
   readonly shutdownTimeoutMs: number;
   /** Observability hook, called once per settled message. */
   readonly onSettled?: (settled: SettledMessage) => void;
-  /** Called when a message is terminated, with why (dead-lettering hooks in here). */
-  readonly onTerminated?: (message: JsMsg, reason: string) => Promise<void> | void;
+  /** Where terminated messages go, with why. Without it they are only logged. */
+  readonly deadLetters?: DeadLetterPublisher;
 }
 
 const FETCH_EXPIRES_MS = 5_000;
@@ -211,8 +212,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         msg.ack();
         return;
       }
-      await this.terminate(msg, `no handler for subject ${msg.subject}`);
-      report('term');
+      report(await this.terminate(msg, `no handler for subject ${msg.subject}`));
       return;
     }
 
@@ -228,9 +228,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       clearInterval(keepAlive);
       const settlement = settleFailure(error, msg.info.deliveryCount, binding.retry);
       this.logFailure(event, msg, error, settlement);
-      if (settlement.kind === 'nak') msg.nak(settlement.delayMs);
-      else if (settlement.kind === 'term') await this.terminate(msg, settlement.reason);
-      report(settlement.kind);
+      if (settlement.kind === 'nak') {
+        msg.nak(settlement.delayMs);
+        report('nak');
+      } else if (settlement.kind === 'term') {
+        report(await this.terminate(msg, settlement.reason));
+      }
     } finally {
       clearInterval(keepAlive);
       this.inFlight.delete(msg);
@@ -252,13 +255,18 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async terminate(msg: JsMsg, reason: string): Promise<void> {
+  /** Dead-letters, then terminates. If the dead letter cannot be stored, the message is handed back instead of lost. */
+  private async terminate(msg: JsMsg, reason: string): Promise<Settlement['kind']> {
     try {
-      await this.options.onTerminated?.(msg, reason);
-    } finally {
-      // term(reason) is ignored by nats-server 2.9.10 (the message comes back): always bare.
-      msg.term();
+      await this.options.deadLetters?.fromDelivery(msg, reason);
+    } catch (error) {
+      this.logger.error({ subject: msg.subject, seq: msg.seq, error: (error as Error).message }, 'Dead letter not stored; retrying later');
+      msg.nak(5_000);
+      return 'nak';
     }
+    // term(reason) is ignored by nats-server 2.9.10 (the message comes back): always bare.
+    msg.term();
+    return 'term';
   }
 
   private logFailure(event: EventName, msg: JsMsg, error: unknown, settlement: Settlement): void {

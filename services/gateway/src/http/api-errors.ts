@@ -49,3 +49,15 @@ export class ServiceUnavailableError extends ApiError {
   readonly status = 503;
   readonly code = 'service_unavailable';
 }
+
+export class ConflictError extends ApiError {
+  override readonly name = 'ConflictError';
+  readonly status = 409;
+  readonly code = 'conflict';
+}
+
+export class UnprocessableError extends ApiError {
+  override readonly name = 'UnprocessableError';
+  readonly status = 422;
+  readonly code = 'unprocessable';
+}

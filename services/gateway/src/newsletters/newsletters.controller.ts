@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import type { NewsletterView } from '@mailroom/contracts';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { CreateNewsletterDto } from './create-newsletter.dto';
@@ -14,8 +15,11 @@ export class NewslettersController {
   async create(
     @Body() dto: CreateNewsletterDto,
     @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ id: string; status: 'queued' }> {
-    const { id } = await this.newsletters.create(dto, request.apiKeyName ?? 'unknown');
+    const { id, replayed } = await this.newsletters.create(dto, request.apiKeyName ?? 'unknown', idempotencyKey);
+    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return { id, status: 'queued' };
   }
 

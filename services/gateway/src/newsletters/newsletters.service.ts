@@ -21,6 +21,7 @@ import {
 } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
+import { IdempotencyKeys, type Claim } from '../idempotency/idempotency-keys';
 import { parseFromAddress } from './from-address';
 
 export interface NewsletterRequest {
@@ -48,9 +49,18 @@ export class NewslettersService {
     private readonly content: ContentStore,
     private readonly publisher: EventPublisher,
     private readonly queries: QueryClient,
+    private readonly idempotency: IdempotencyKeys,
   ) {}
 
-  async create(request: NewsletterRequest, caller: string): Promise<{ id: string }> {
+  /**
+   * Queues a newsletter. With an idempotency key, a repeat of the same request returns the first
+   * newsletter's id and creates nothing (`replayed: true`).
+   */
+  async create(
+    request: NewsletterRequest,
+    caller: string,
+    idempotencyKey?: string,
+  ): Promise<{ id: string; replayed: boolean }> {
     if (request.recipients.length > this.config.maxInlineRecipients) {
       throw new ValidationFailedError(
         `recipients: at most ${this.config.maxInlineRecipients} recipients per request`,
@@ -61,6 +71,14 @@ export class NewslettersService {
     if (!from.ok) throw new ValidationFailedError(`from ${from.reason}`, 'from');
 
     const id = randomUUID();
+    let claim: Claim | undefined;
+    if (idempotencyKey !== undefined) {
+      claim = await this.idempotency.claim(caller, idempotencyKey, request, id);
+      if (claim.kind === 'replay') {
+        await this.waitForRecord(claim.id);
+        return { id: claim.id, replayed: true };
+      }
+    }
     const document: NewsletterContent = {
       subject: request.subject,
       from: from.value,
@@ -85,6 +103,7 @@ export class NewslettersService {
       await this.publisher.publish(Events.NewsletterRequested, event, { msgId: id });
     } catch (error) {
       await this.discard(id);
+      if (claim?.kind === 'new') await claim.release().catch(() => undefined);
       this.logger.error({ newsletterId: id, err: (error as Error).message }, 'Could not enqueue newsletter');
       throw new ServiceUnavailableError('The newsletter could not be queued; nothing was sent. Try again.');
     }
@@ -92,7 +111,7 @@ export class NewslettersService {
       { newsletterId: id, caller, recipients: request.recipients.length, batchSize: event.batchSize },
       'Newsletter queued',
     );
-    return { id };
+    return { id, replayed: false };
   }
 
   async get(id: string): Promise<NewsletterView> {
@@ -107,6 +126,15 @@ export class NewslettersService {
     }
     if (!reply.found) throw new NotFoundError(`No newsletter with id ${id}`);
     return reply.newsletter;
+  }
+
+  /** A replayed request may race the original: answer once the original's record exists. */
+  private async waitForRecord(id: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await this.stores.newsletters.get(id)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Best-effort removal of a half-created newsletter. */

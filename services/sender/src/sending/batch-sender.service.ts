@@ -8,25 +8,36 @@ import {
   type NewsletterContent,
   type Recipient,
 } from '@mailroom/contracts';
-import { EventPublisher, PermanentError, RetryableError } from '@mailroom/jetstream';
+import {
+  DeliveryLedger,
+  EventPublisher,
+  FailureRecords,
+  NatsClient,
+  PermanentError,
+  RetryableError,
+  SuppressionList,
+} from '@mailroom/jetstream';
 import type { OutgoingEmail } from '@mailroom/mailer';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
+import { needsAttempt, summarize } from './batch-result';
 import { ContentCache } from './content-cache';
-import { DeliveryLedger } from './delivery-ledger';
-import { toLedgerEntry } from './ledger-outcome';
+import { suppressedEntry, toLedgerEntry, type AttemptContext } from './ledger-outcome';
 import { SenderMetrics } from './sender.metrics';
 import { Mailer } from './smtp-mailer.provider';
 
 export interface Delivery {
-  /** 1 on the first delivery of the batch. */
+  /** 1 on the first delivery of the batch message. */
   readonly count: number;
 }
 
+/** How long a send waits for a lost NATS connection before the batch is handed back. */
+const CONNECTION_WAIT_MS = 30_000;
+
 /**
- * Sends one batch. Recipients already settled in the ledger are skipped, so a redelivered batch
- * only retries those still deferred; each outcome is written right after its SMTP transaction.
- * Deferred recipients make the batch retry later; once everyone is settled, one
- * `batch.completed` event reports the batch's outcome.
+ * Sends one batch. Recipients the ledger already settled are skipped, so a redelivered batch only
+ * retries those still deferred; each outcome is written right after its SMTP transaction (writes
+ * are pipelined and awaited together). Deferred recipients make the batch retry later; once
+ * everyone is settled, one `batch.completed` reports the batch.
  */
 @Injectable()
 export class BatchSender {
@@ -36,13 +47,16 @@ export class BatchSender {
     @Inject(SENDER_CONFIG) private readonly config: SenderConfig,
     private readonly contents: ContentCache,
     private readonly ledger: DeliveryLedger,
+    private readonly failures: FailureRecords,
+    private readonly suppressions: SuppressionList,
     private readonly mailer: Mailer,
     private readonly publisher: EventPublisher,
+    private readonly nats: NatsClient,
     private readonly metrics: SenderMetrics,
   ) {}
 
   async deliver(batch: BatchReadyEvent, delivery: Delivery): Promise<void> {
-    const { newsletterId, batchIndex } = batch;
+    const { newsletterId, batchIndex, round } = batch;
     const content = await this.contents.get(batch.contentObject);
     if (!content) throw new PermanentError(`Content ${batch.contentObject} of newsletter ${newsletterId} is missing`);
 
@@ -54,16 +68,29 @@ export class BatchSender {
     await Promise.all(
       batch.recipients.map(async (recipient) => {
         const previous = known.get(addressHash(recipient.email));
-        if (previous && previous.state !== 'deferred') {
-          settled.push(previous);
+        if (!needsAttempt(previous, round)) {
+          settled.push(previous!);
           return;
         }
-        const entry = await this.attempt(newsletterId, content, recipient, previous, finalAttempt);
+        const context: AttemptContext = { previous, finalAttempt, round };
+        if (this.suppressions.has(recipient.email)) {
+          const entry = suppressedEntry(recipient.email, context);
+          settled.push(entry);
+          writes.push(...this.record(batch, entry));
+          return;
+        }
+        const { entry, hardBounce } = await this.attempt(newsletterId, content, recipient, context);
         settled.push(entry);
-        writes.push(this.ledger.record(newsletterId, batchIndex, entry));
+        writes.push(...this.record(batch, entry));
+        if (hardBounce) {
+          // A 5xx to RCPT TO: later newsletters (and later batches of this one) skip the address.
+          writes.push(
+            this.suppressions.add({ email: recipient.email, reason: 'bounced', at: entry.at, source: newsletterId, detail: hardBounce }),
+          );
+        }
       }),
     );
-    // A failed ledger write throws here: the batch is retried and the ledger decides again.
+    // A failed write throws here: the batch is retried and the ledger decides again.
     await Promise.all(writes);
 
     const deferred = settled.filter((e) => e.state === 'deferred').length;
@@ -79,14 +106,39 @@ export class BatchSender {
     newsletterId: string,
     content: NewsletterContent,
     recipient: Recipient,
-    previous: LedgerEntry | undefined,
-    finalAttempt: boolean,
-  ): Promise<LedgerEntry> {
+    context: AttemptContext,
+  ): Promise<{ entry: LedgerEntry; hardBounce?: string }> {
+    // An outcome that cannot be recorded would be sent again later: wait for NATS first.
+    if (!(await this.nats.waitForConnection(CONNECTION_WAIT_MS))) {
+      throw new RetryableError('NATS connection lost; batch handed back');
+    }
     const stopTimer = this.metrics.sendSeconds.startTimer();
     const outcome = await this.mailer.send(this.compose(newsletterId, content, recipient));
     stopTimer({ outcome: outcome.kind });
     this.metrics.attempts.inc({ outcome: outcome.kind });
-    return toLedgerEntry(recipient.email, outcome, previous, finalAttempt);
+    const entry = toLedgerEntry(recipient.email, outcome, context);
+    return outcome.kind === 'permanent' && outcome.hardBounce ? { entry, hardBounce: outcome.reason } : { entry };
+  }
+
+  /** The writes that record one outcome: the ledger always, the failure list when it changes. */
+  private record(batch: BatchReadyEvent, entry: LedgerEntry): Promise<void>[] {
+    const writes = [this.ledger.record(batch.newsletterId, batch.batchIndex, entry)];
+    if (entry.state === 'failed') {
+      writes.push(
+        this.failures.record(batch.newsletterId, {
+          email: entry.email,
+          batchIndex: batch.batchIndex,
+          ...(entry.code !== undefined ? { code: entry.code } : {}),
+          reason: entry.reason ?? 'unknown',
+          permanent: entry.permanent ?? false,
+          attempts: entry.attempts,
+          at: entry.at,
+        }),
+      );
+    } else if (batch.round !== undefined && (entry.state === 'accepted' || entry.state === 'suppressed')) {
+      writes.push(this.failures.clear(batch.newsletterId, entry.email));
+    }
+    return writes;
   }
 
   private compose(newsletterId: string, content: NewsletterContent, recipient: Recipient): OutgoingEmail {
@@ -101,27 +153,20 @@ export class BatchSender {
   }
 
   private async publishCompleted(batch: BatchReadyEvent, entries: readonly LedgerEntry[]): Promise<void> {
-    const failed = entries.filter((e) => e.state === 'failed');
+    const counts = summarize(entries, batch.round);
     const event: BatchCompletedEvent = {
       newsletterId: batch.newsletterId,
       occurredAt: new Date().toISOString(),
       batchIndex: batch.batchIndex,
-      sent: entries.length - failed.length,
-      failed: failed.length,
-      failures: failed.map((e) => ({
-        email: e.email,
-        ...(e.code !== undefined ? { code: e.code } : {}),
-        reason: e.reason ?? 'unknown',
-        permanent: e.permanent ?? false,
-        attempts: e.attempts,
-      })),
+      ...(batch.round !== undefined ? { round: batch.round } : {}),
+      ...counts,
     };
     await this.publisher.publish(Events.BatchCompleted, event, {
-      msgId: `${batch.newsletterId}:b${batch.batchIndex}:completed`,
+      msgId: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:completed`,
     });
-    if (failed.length > 0) {
+    if (counts.failed > 0) {
       this.logger.warn(
-        { newsletterId: batch.newsletterId, batchIndex: batch.batchIndex, failed: failed.length },
+        { newsletterId: batch.newsletterId, batchIndex: batch.batchIndex, round: batch.round, failed: counts.failed },
         'Batch completed with failures',
       );
     }

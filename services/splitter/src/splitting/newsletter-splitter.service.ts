@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Events,
   type BatchReadyEvent,
+  type InvalidRecipient,
   type NewsletterRequestedEvent,
   type NewsletterSplitEvent,
   type SubmittedRecipient,
 } from '@mailroom/contracts';
-import { ContentStore, EventPublisher } from '@mailroom/jetstream';
+import { ContentStore, EventPublisher, FailureRecords, SuppressionList } from '@mailroom/jetstream';
 import { SPLITTER_CONFIG, type SplitterConfig } from '../config/splitter.config';
 import { PublishWindow } from './publish-window';
 import { RecipientBatcher } from './recipient-batcher';
@@ -24,6 +25,8 @@ export class NewsletterSplitter {
     @Inject(SPLITTER_CONFIG) private readonly config: SplitterConfig,
     private readonly content: ContentStore,
     private readonly publisher: EventPublisher,
+    private readonly suppressions: SuppressionList,
+    private readonly failures: FailureRecords,
   ) {}
 
   async split(request: NewsletterRequestedEvent): Promise<void> {
@@ -46,7 +49,7 @@ export class NewsletterSplitter {
       return;
     }
 
-    const batcher = new RecipientBatcher(request.batchSize);
+    const batcher = new RecipientBatcher(request.batchSize, (email) => this.suppressions.has(email));
     const window = new PublishWindow(this.config.publishWindow);
     const publishBatch = (batch: { index: number; recipients: BatchReadyEvent['recipients'] }) =>
       window.push(() =>
@@ -62,20 +65,41 @@ export class NewsletterSplitter {
           { msgId: `${id}:b${batch.index}`, key: id },
         ),
       );
+    // Invalid addresses are final failures, listed with the newsletter's other failures.
+    const invalidWrites: Promise<void>[] = [];
+    const recordInvalid = (invalid: InvalidRecipient) =>
+      invalidWrites.push(
+        this.failures.record(id, {
+          email: invalid.address,
+          batchIndex: -1,
+          reason: `invalid address: ${invalid.reason}`,
+          permanent: true,
+          attempts: 0,
+          at: now(),
+        }),
+      );
 
     for await (const recipient of lines) {
-      const full = batcher.add(recipient);
+      const full = batcher.add(recipient, recordInvalid);
       if (full) await publishBatch(full);
     }
     const last = batcher.flush();
     if (last) await publishBatch(last);
     await window.drain();
+    await Promise.all(invalidWrites);
 
     const totals = batcher.totals;
     const split: NewsletterSplitEvent = { newsletterId: id, occurredAt: now(), ...totals };
     await this.publisher.publish(Events.NewsletterSplit, split, { msgId: `${id}:split` });
     this.logger.log(
-      { newsletterId: id, total: totals.total, batches: totals.batches, duplicates: totals.duplicates, invalid: totals.invalid },
+      {
+        newsletterId: id,
+        total: totals.total,
+        batches: totals.batches,
+        duplicates: totals.duplicates,
+        invalid: totals.invalid,
+        suppressed: totals.suppressed,
+      },
       'Newsletter split',
     );
   }

@@ -55,6 +55,20 @@ describe('RecipientBatcher', () => {
     expect(totals.batches).toBe(0);
   });
 
+  it('counts suppressed addresses (in the total) without batching them', () => {
+    const batcher = new RecipientBatcher(10, (email) => email === 'gone@x.org');
+    for (const email of ['a@x.org', 'gone@X.org', 'b@x.org']) batcher.add({ email });
+    expect(batcher.flush()!.recipients.map((r) => r.email)).toEqual(['a@x.org', 'b@x.org']);
+    expect(batcher.totals).toMatchObject({ total: 3, suppressed: 1 });
+  });
+
+  it('reports every invalid address to the caller, beyond the sample', () => {
+    const seen: string[] = [];
+    const batcher = new RecipientBatcher(10);
+    for (let i = 0; i < INVALID_SAMPLE_SIZE + 5; i += 1) batcher.add({ email: `bad${i}` }, (x) => seen.push(x.address));
+    expect(seen).toHaveLength(INVALID_SAMPLE_SIZE + 5);
+  });
+
   it('refuses a batch size below 1', () => {
     expect(() => new RecipientBatcher(0)).toThrow(RangeError);
   });

@@ -13,20 +13,31 @@ export class RecipientBatcher {
   private batchCount = 0;
   private duplicateCount = 0;
   private invalidCount = 0;
+  private suppressedCount = 0;
   private readonly invalid: InvalidRecipient[] = [];
 
-  constructor(private readonly batchSize: number) {
+  constructor(
+    private readonly batchSize: number,
+    /** Addresses on the suppression list are counted, not batched. */
+    private readonly isSuppressed: (email: string) => boolean = () => false,
+  ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be >= 1, got ${batchSize}`);
   }
 
-  /** Adds one recipient; returns a full batch when this one completed it. */
-  add(submitted: SubmittedRecipient): { index: number; recipients: Recipient[] } | undefined {
+  /**
+   * Adds one recipient; returns a full batch when this one completed it. `onInvalid` hears about
+   * every invalid address (the sample in the totals is capped).
+   */
+  add(
+    submitted: SubmittedRecipient,
+    onInvalid?: (invalid: InvalidRecipient) => void,
+  ): { index: number; recipients: Recipient[] } | undefined {
     const checked = normalizeAddress(submitted.email);
     if (!checked.ok) {
       this.invalidCount += 1;
-      if (this.invalid.length < INVALID_SAMPLE_SIZE) {
-        this.invalid.push({ address: String(submitted.email).slice(0, 1024), reason: checked.reason });
-      }
+      const invalid = { address: String(submitted.email).slice(0, 1024), reason: checked.reason };
+      if (this.invalid.length < INVALID_SAMPLE_SIZE) this.invalid.push(invalid);
+      onInvalid?.(invalid);
       return undefined;
     }
     if (this.seen.has(checked.email)) {
@@ -34,6 +45,10 @@ export class RecipientBatcher {
       return undefined;
     }
     this.seen.add(checked.email);
+    if (this.isSuppressed(checked.email)) {
+      this.suppressedCount += 1;
+      return undefined;
+    }
     const name = typeof submitted.name === 'string' ? submitted.name.trim() : '';
     this.current.push(name ? { email: checked.email, name } : { email: checked.email });
     return this.current.length >= this.batchSize ? this.take() : undefined;
@@ -44,12 +59,20 @@ export class RecipientBatcher {
     return this.current.length > 0 ? this.take() : undefined;
   }
 
-  get totals(): { total: number; batches: number; duplicates: number; invalid: number; invalidSample: InvalidRecipient[] } {
+  get totals(): {
+    total: number;
+    batches: number;
+    duplicates: number;
+    invalid: number;
+    suppressed: number;
+    invalidSample: InvalidRecipient[];
+  } {
     return {
       total: this.seen.size + this.invalidCount,
       batches: this.batchCount,
       duplicates: this.duplicateCount,
       invalid: this.invalidCount,
+      suppressed: this.suppressedCount,
       invalidSample: [...this.invalid],
     };
   }

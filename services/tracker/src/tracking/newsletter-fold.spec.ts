@@ -1,5 +1,5 @@
-import { newNewsletterRecord, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
-import { foldBatchCompleted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
+import { newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
+import { foldBatchCompleted, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
 
 const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
 const at = '2026-11-28T10:00:00.000Z';
@@ -11,17 +11,20 @@ const split = (overrides: Partial<Parameters<typeof foldSplit>[1]> = {}) => ({
   batches: 3,
   duplicates: 5,
   invalid: 0,
+  suppressed: 0,
   invalidSample: [],
   ...overrides,
 });
 
-const result = (batchIndex: number, sent: number, failed = 0): BatchCompletedEvent => ({
+const result = (batchIndex: number, sent: number, failed = 0, extra: Partial<BatchCompletedEvent> = {}): BatchCompletedEvent => ({
   newsletterId: id,
   occurredAt: at,
   batchIndex,
   sent,
   failed,
+  suppressed: 0,
   failures: [],
+  ...extra,
 });
 
 function apply(record: NewsletterRecord, ...steps: Array<(r: NewsletterRecord) => NewsletterRecord | null>) {
@@ -88,5 +91,63 @@ describe('newsletter fold', () => {
 
   it('reports the submitted count as total until the split is known', () => {
     expect(toNewsletterView(queued)).toMatchObject({ total: 255, pending: 255, batches: { total: null, completed: 0 } });
+  });
+
+  it('counts suppressed recipients apart from failures (a newsletter with only suppressions completes)', () => {
+    const sending = apply(queued, (r) => foldSplit(r, split({ total: 4, batches: 1, suppressed: 1 })));
+    const done = apply(sending, (r) => foldBatchCompleted(r, result(0, 2, 0, { suppressed: 1 })));
+    expect(toNewsletterView(done)).toMatchObject({ status: 'completed', sent: 2, suppressed: 2, failed: 0, pending: 0 });
+  });
+
+  it('counts a dead-lettered batch as completed, with its recipients failed', () => {
+    const sending = apply(queued, (r) => foldSplit(r, split({ total: 20, batches: 2 })));
+    const done = apply(
+      sending,
+      (r) => foldBatchCompleted(r, result(0, 10)),
+      (r) => foldBatchCompleted(r, result(1, 3, 7), true),
+    );
+    expect(toNewsletterView(done)).toMatchObject({
+      status: 'completed_with_failures', sent: 13, failed: 7, batches: { total: 2, completed: 2, deadLettered: 1 },
+    });
+  });
+
+  describe('re-send rounds', () => {
+    const settled = apply(
+      queued,
+      (r) => foldSplit(r, split({ total: 20, batches: 2 })),
+      (r) => foldBatchCompleted(r, result(0, 8, 2)),
+      (r) => foldBatchCompleted(r, result(1, 7, 3)),
+    );
+
+    it('reopen a settled newsletter and move recovered recipients from failed to sent', () => {
+      expect(settled.status).toBe('completed_with_failures');
+      const reopened = openRound(settled, 'r1', new Date(at))!;
+      expect(reopened.status).toBe('sending');
+      const done = apply(
+        reopened,
+        (r) => foldBatchCompleted(r, result(1, 3, 0, { round: 'r1' })),
+        (r) => foldRoundStarted(r, { newsletterId: id, occurredAt: at, round: 'r1', batches: 2, recipients: 5 }),
+        (r) => foldBatchCompleted(r, result(0, 1, 1, { round: 'r1', suppressed: 1 })),
+      );
+      expect(toNewsletterView(done)).toMatchObject({ status: 'completed', sent: 19, failed: 0, suppressed: 1, pending: 0 });
+    });
+
+    it('never count a round batch twice', () => {
+      const reopened = openRound(settled, 'r1', new Date(at))!;
+      const once = foldBatchCompleted(reopened, result(1, 3, 0, { round: 'r1' }))!;
+      expect(foldBatchCompleted(once, result(1, 3, 0, { round: 'r1' }))).toBeNull();
+    });
+
+    it('settle at once when the round has nobody to send to', () => {
+      const reopened = openRound(settled, 'r1', new Date(at))!;
+      const done = foldRoundStarted(reopened, { newsletterId: id, occurredAt: at, round: 'r1', batches: 0, recipients: 0 })!;
+      expect(done.status).toBe('completed_with_failures');
+    });
+
+    it('can only be opened on a settled newsletter, once per id', () => {
+      const sending = apply(queued, (r) => foldSplit(r, split()));
+      expect(openRound(sending, 'r1')).toBeNull();
+      expect(openRound(openRound(settled, 'r1')!, 'r1')).toBeNull();
+    });
   });
 });

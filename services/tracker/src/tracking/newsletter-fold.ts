@@ -1,12 +1,14 @@
-import type {
-  BatchCompletedEvent,
-  NewsletterRecord,
-  NewsletterSplitEvent,
-  NewsletterSplitFailedEvent,
-  NewsletterStatus,
+import {
+  BatchBitset,
+  isFinal,
+  type BatchCompletedEvent,
+  type NewsletterRecord,
+  type NewsletterRoundStartedEvent,
+  type NewsletterSplitEvent,
+  type NewsletterSplitFailedEvent,
+  type NewsletterStatus,
+  type RoundState,
 } from '@mailroom/contracts';
-import { isFinal } from '@mailroom/contracts';
-import { BatchBitset } from './batch-bitset';
 
 /**
  * How each event changes a newsletter record. Pure functions: each returns the new record, or
@@ -26,6 +28,7 @@ export function foldSplit(record: NewsletterRecord, event: NewsletterSplitEvent)
     total: event.total,
     duplicates: event.duplicates,
     failed: record.failed + event.invalid,
+    suppressed: record.suppressed + event.suppressed,
     batches: { total: event.batches, completed: record.batches.completed },
     updatedAt: event.occurredAt,
   });
@@ -42,7 +45,11 @@ export function foldSplitFailed(record: NewsletterRecord, event: NewsletterSplit
   };
 }
 
-export function foldBatchCompleted(record: NewsletterRecord, event: BatchCompletedEvent): NewsletterRecord | null {
+/** Counts of one batch's outcome, from a result event or from a dead letter's ledger scan. */
+export type BatchCounts = Pick<BatchCompletedEvent, 'batchIndex' | 'sent' | 'failed' | 'suppressed' | 'occurredAt' | 'round'>;
+
+export function foldBatchCompleted(record: NewsletterRecord, event: BatchCounts, deadLettered = false): NewsletterRecord | null {
+  if (event.round !== undefined) return foldRoundResult(record, event, event.round);
   const counted = BatchBitset.decode(record.countedBatches);
   if (counted.has(event.batchIndex)) return null;
   counted.add(event.batchIndex);
@@ -52,16 +59,59 @@ export function foldBatchCompleted(record: NewsletterRecord, event: BatchComplet
     status: record.status === 'queued' || record.status === 'splitting' ? 'sending' : record.status,
     sent: record.sent + event.sent,
     failed: record.failed + event.failed,
+    suppressed: record.suppressed + event.suppressed,
     batches: { total: record.batches.total, completed: record.batches.completed + 1 },
     countedBatches: counted.encode(),
+    deadLetteredBatches: record.deadLetteredBatches + (deadLettered ? 1 : 0),
     updatedAt: event.occurredAt,
   });
 }
 
-/** Once every batch is counted, the newsletter takes its final status. */
+/**
+ * A batch of a re-send round. Its recipients were counted as failed; those accepted (or
+ * suppressed) in the round move out of `failed`.
+ */
+function foldRoundResult(record: NewsletterRecord, event: BatchCounts, roundId: string): NewsletterRecord | null {
+  const round = record.rounds[roundId] ?? emptyRound(event.occurredAt);
+  const counted = BatchBitset.decode(round.counted);
+  if (counted.has(event.batchIndex)) return null;
+  counted.add(event.batchIndex);
+  const recovered = event.sent + event.suppressed;
+  return settle({
+    ...record,
+    sent: record.sent + event.sent,
+    suppressed: record.suppressed + event.suppressed,
+    failed: Math.max(0, record.failed - recovered),
+    rounds: { ...record.rounds, [roundId]: { ...round, completed: round.completed + 1, counted: counted.encode() } },
+    updatedAt: event.occurredAt,
+  });
+}
+
+/** A round's batches are published: now its size is known. */
+export function foldRoundStarted(record: NewsletterRecord, event: NewsletterRoundStartedEvent): NewsletterRecord | null {
+  const round = record.rounds[event.round] ?? emptyRound(event.occurredAt);
+  if (round.batches !== null) return null;
+  return settle({
+    ...record,
+    rounds: { ...record.rounds, [event.round]: { ...round, batches: event.batches } },
+    updatedAt: event.occurredAt,
+  });
+}
+
+function emptyRound(at: string): RoundState {
+  return { batches: null, completed: 0, counted: '', requestedAt: at };
+}
+
+/** Once every batch (and every round's batches) is counted, the newsletter takes its final status. */
 function settle(record: NewsletterRecord): NewsletterRecord {
   const { total, completed } = record.batches;
-  if (total === null || completed < total || isFinal(record.status)) return record;
+  // A newsletter whose split failed has no batches to wait for.
+  const mainDone = total !== null ? completed >= total : record.error !== undefined;
+  const roundsDone = Object.values(record.rounds).every((r) => r.batches !== null && r.completed >= r.batches);
+  if (!mainDone || !roundsDone) {
+    return isFinal(record.status) ? { ...record, status: 'sending', completedAt: null } : record;
+  }
+  if (isFinal(record.status) && record.completedAt) return record;
   return { ...record, status: finalStatus(record), completedAt: record.updatedAt };
 }
 

@@ -4,17 +4,26 @@ import {
   isFinal,
   toNewsletterView,
   type BatchCompletedEvent,
+  type DeadLetterEvent,
   type FinalStatus,
   type NewsletterCompletedEvent,
   type NewsletterRecord,
+  type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
   type NewsletterSplitFailedEvent,
   type NewsletterSplitStartedEvent,
   type NewsletterStatusReply,
 } from '@mailroom/contracts';
-import { EventPublisher } from '@mailroom/jetstream';
-import { foldBatchCompleted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
-import { NewsletterRecords, type UpdateResult } from './newsletter-records';
+import { EventPublisher, type CasResult } from '@mailroom/jetstream';
+import { DeadBatchAccounting } from './dead-batch-accounting';
+import {
+  foldBatchCompleted,
+  foldRoundStarted,
+  foldSplit,
+  foldSplitFailed,
+  foldSplitStarted,
+} from './newsletter-fold';
+import { NewsletterRecords } from './newsletter-records';
 import { TrackerMetrics } from './tracker.metrics';
 
 /** Folds events into newsletter records and announces newsletters that settle. */
@@ -26,6 +35,7 @@ export class NewsletterTracker {
     private readonly records: NewsletterRecords,
     private readonly publisher: EventPublisher,
     private readonly metrics: TrackerMetrics,
+    private readonly deadBatches: DeadBatchAccounting,
   ) {}
 
   async splitStarted(event: NewsletterSplitStartedEvent): Promise<void> {
@@ -34,19 +44,48 @@ export class NewsletterTracker {
 
   async split(event: NewsletterSplitEvent): Promise<void> {
     const result = await this.apply(event.newsletterId, (r) => foldSplit(r, event));
-    if (result.kind === 'updated' && event.invalid > 0) this.metrics.emailsFailed.inc(event.invalid);
+    if (result.kind !== 'updated') return;
+    if (event.invalid > 0) this.metrics.emailsFailed.inc(event.invalid);
+    if (event.suppressed > 0) this.metrics.emailsSuppressed.inc(event.suppressed);
   }
 
   async splitFailed(event: NewsletterSplitFailedEvent): Promise<void> {
     await this.apply(event.newsletterId, (r) => foldSplitFailed(r, event));
   }
 
+  async roundStarted(event: NewsletterRoundStartedEvent): Promise<void> {
+    await this.apply(event.newsletterId, (r) => foldRoundStarted(r, event));
+  }
+
   async batchCompleted(event: BatchCompletedEvent): Promise<void> {
     const result = await this.apply(event.newsletterId, (r) => foldBatchCompleted(r, event));
-    if (result.kind !== 'updated') return;
-    this.metrics.batchesCompleted.inc();
-    if (event.sent > 0) this.metrics.emailsSent.inc(event.sent);
-    if (event.failed > 0) this.metrics.emailsFailed.inc(event.failed);
+    if (result.kind === 'updated') this.countDelivery(event.sent, event.round === undefined ? event.failed : 0, event.suppressed);
+  }
+
+  /** A message that could not be processed: what it meant for its newsletter still counts. */
+  async deadLettered(letter: DeadLetterEvent, streamRole: string): Promise<void> {
+    this.metrics.deadLetters.inc({ stream: streamRole });
+    if (streamRole === 'batches') {
+      const batch = this.deadBatches.parse(letter);
+      if (!batch) {
+        this.logger.error({ newsletterId: letter.newsletterId, reason: letter.reason }, 'Unreadable dead batch: its newsletter cannot be counted');
+        return;
+      }
+      const counts = await this.deadBatches.count(batch, letter.reason, letter.deadAt);
+      const result = await this.apply(batch.newsletterId, (r) => foldBatchCompleted(r, counts, true));
+      if (result.kind === 'updated') this.countDelivery(counts.sent, counts.failed, counts.suppressed);
+      return;
+    }
+    if (streamRole === 'requests' && letter.newsletterId) {
+      const id = letter.newsletterId;
+      const reason = `dead-lettered: ${letter.reason}`;
+      if (letter.originalSubject.endsWith(Events.NewsletterRetryRequested)) {
+        const round = this.roundOf(letter);
+        if (round) await this.apply(id, (r) => foldRoundStarted(r, { newsletterId: id, occurredAt: letter.deadAt, round, batches: 0, recipients: 0 }));
+        return;
+      }
+      await this.apply(id, (r) => foldSplitFailed(r, { newsletterId: id, occurredAt: letter.deadAt, reason }));
+    }
   }
 
   async status(id: string): Promise<NewsletterStatusReply> {
@@ -54,7 +93,26 @@ export class NewsletterTracker {
     return record ? { found: true, newsletter: toNewsletterView(record) } : { found: false };
   }
 
-  private async apply(id: string, change: (r: NewsletterRecord) => NewsletterRecord | null): Promise<UpdateResult> {
+  private roundOf(letter: DeadLetterEvent): string | undefined {
+    try {
+      const round = (JSON.parse(letter.payload) as { round?: unknown }).round;
+      return typeof round === 'string' ? round : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private countDelivery(sent: number, failed: number, suppressed: number): void {
+    this.metrics.batchesCompleted.inc();
+    if (sent > 0) this.metrics.emailsSent.inc(sent);
+    if (failed > 0) this.metrics.emailsFailed.inc(failed);
+    if (suppressed > 0) this.metrics.emailsSuppressed.inc(suppressed);
+  }
+
+  private async apply(
+    id: string,
+    change: (r: NewsletterRecord) => NewsletterRecord | null,
+  ): Promise<CasResult<NewsletterRecord>> {
     const result = await this.records.update(id, change);
     if (result.kind === 'missing') {
       // The record is written before any event is published; without it the newsletter was
@@ -62,17 +120,17 @@ export class NewsletterTracker {
       this.logger.warn({ newsletterId: id }, 'Event for an unknown newsletter ignored');
       return result;
     }
-    if (isFinal(result.record.status)) {
+    if (isFinal(result.value.status)) {
       if (result.kind === 'updated' && !isFinal(result.previous.status)) {
-        this.metrics.newslettersFinished.inc({ status: result.record.status });
+        this.metrics.newslettersFinished.inc({ status: result.value.status });
         this.logger.log(
-          { newsletterId: id, status: result.record.status, sent: result.record.sent, failed: result.record.failed },
+          { newsletterId: id, status: result.value.status, sent: result.value.sent, failed: result.value.failed },
           'Newsletter finished',
         );
       }
       // Published on every event that finds the newsletter final (msgID dedup keeps one), so a
       // crash between the record update and this publish is repaired by the redelivery.
-      await this.announce(result.record);
+      await this.announce(result.value);
     }
     return result;
   }
@@ -86,6 +144,8 @@ export class NewsletterTracker {
       sent: record.sent,
       failed: record.failed,
     };
-    await this.publisher.publish(Events.NewsletterCompleted, event, { msgId: `${record.id}:completed` });
+    // One announcement per settlement: the first pass, then once after each re-send round.
+    const generation = Object.keys(record.rounds).length;
+    await this.publisher.publish(Events.NewsletterCompleted, event, { msgId: `${record.id}:completed:${generation}` });
   }
 }

@@ -6,8 +6,10 @@ import { MetricsRegistry, type Counter } from '@mailroom/observability';
 export class TrackerMetrics {
   readonly emailsSent: Counter;
   readonly emailsFailed: Counter;
+  readonly emailsSuppressed: Counter;
   readonly batchesCompleted: Counter;
   readonly newslettersFinished: Counter<'status'>;
+  readonly deadLetters: Counter<'stream'>;
 
   constructor(metrics: MetricsRegistry) {
     this.emailsSent = metrics.counter({
@@ -17,6 +19,15 @@ export class TrackerMetrics {
     this.emailsFailed = metrics.counter({
       name: 'mailroom_emails_failed_total',
       help: 'Emails that finally failed (permanent refusals, exhausted retries, invalid addresses)',
+    });
+    this.emailsSuppressed = metrics.counter({
+      name: 'mailroom_emails_suppressed_total',
+      help: 'Recipients skipped because the address is on the suppression list',
+    });
+    this.deadLetters = metrics.counter({
+      name: 'mailroom_dead_letters_total',
+      help: 'Messages that could not be processed and went to the dead-letter stream, by original stream',
+      labelNames: ['stream'],
     });
     this.batchesCompleted = metrics.counter({
       name: 'mailroom_batches_completed_total',

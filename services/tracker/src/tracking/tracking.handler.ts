@@ -1,8 +1,11 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   BatchCompletedEvent,
+  DeadLetterEvent,
   Events,
+  MaxDeliveriesAdvisory,
+  NewsletterRoundStartedEvent,
   NewsletterSplitEvent,
   NewsletterSplitFailedEvent,
   NewsletterSplitStartedEvent,
@@ -10,11 +13,15 @@ import {
   type NewsletterStatusQuery,
   type NewsletterStatusReply,
 } from '@mailroom/contracts';
+import { DeadLetterPublisher, JetStreamContext } from '@mailroom/jetstream';
 import { NewsletterTracker } from './newsletter-tracker.service';
 
 @Controller()
 export class TrackingHandler {
-  constructor(private readonly tracker: NewsletterTracker) {}
+  constructor(
+    private readonly tracker: NewsletterTracker,
+    private readonly deadLetters: DeadLetterPublisher,
+  ) {}
 
   @EventPattern(Events.NewsletterSplitStarted)
   onSplitStarted(@Payload() event: NewsletterSplitStartedEvent): Promise<void> {
@@ -31,9 +38,27 @@ export class TrackingHandler {
     return this.tracker.splitFailed(event);
   }
 
+  @EventPattern(Events.NewsletterRoundStarted)
+  onRoundStarted(@Payload() event: NewsletterRoundStartedEvent): Promise<void> {
+    return this.tracker.roundStarted(event);
+  }
+
   @EventPattern(Events.BatchCompleted)
   onBatchCompleted(@Payload() event: BatchCompletedEvent): Promise<void> {
     return this.tracker.batchCompleted(event);
+  }
+
+  @EventPattern(Events.DeadLettered)
+  onDeadLettered(@Payload() letter: DeadLetterEvent, @Ctx() context: JetStreamContext): Promise<void> {
+    // The dead-letter subject's last token is the role of the stream the message came from.
+    const role = context.subject.slice(context.subject.lastIndexOf('.') + 1);
+    return this.tracker.deadLettered(letter, role);
+  }
+
+  /** A work-queue message that crashed its consumer every time: move it to the dead letters. */
+  @EventPattern(Events.MaxDeliveriesReached)
+  async onMaxDeliveries(@Payload() advisory: MaxDeliveriesAdvisory): Promise<void> {
+    await this.deadLetters.fromAdvisory(advisory);
   }
 
   @MessagePattern(Queries.NewsletterStatus)
