@@ -37,6 +37,10 @@ export interface Topology {
     readonly suppressions: string;
     /** Idempotency-Key → newsletter id, so a repeated request creates nothing. */
     readonly idempotency: string;
+    /** Who is sending a batch right now: a redelivered batch is not sent by two senders at once. */
+    readonly batchLeases: string;
+    /** Shared token buckets (one record per provider), leased in chunks by every sender replica. */
+    readonly rateLimits: string;
   };
   readonly objectStores: {
     /** Bodies and recipient lists; events carry object names, never megabytes. */
@@ -79,6 +83,8 @@ export function topology(namespace: string): Topology {
       failures: name('failures'),
       suppressions: name('suppressions'),
       idempotency: name('idempotency'),
+      batchLeases: name('batch-leases'),
+      rateLimits: name('rate-limits'),
     },
     objectStores: { content: name('content') },
     subjectPrefix: `${namespace}.`,

@@ -35,3 +35,4 @@ export { DeliveryLedger } from './stores/delivery-ledger';
 export { FailureRecords } from './stores/failure-records';
 export { SuppressionList } from './stores/suppression-list';
 export { retryWrite } from './stores/retry-write';
+export { BatchLeases, BatchLease } from './stores/batch-leases';

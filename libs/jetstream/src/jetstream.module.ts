@@ -7,6 +7,7 @@ import { provisionTopology, type RetentionOptions, type Stores } from './provisi
 import { EventPublisher } from './publishing/event-publisher';
 import { QueryClient } from './publishing/query-client';
 import { ContentStore } from './storage/content-store';
+import { BatchLeases } from './stores/batch-leases';
 import { DeliveryLedger } from './stores/delivery-ledger';
 import { FailureRecords } from './stores/failure-records';
 import { STORES_TOKEN } from './stores/stores.token';
@@ -44,8 +45,10 @@ export class JetStreamModule {
         NatsHealthIndicator,
         DeliveryLedger,
         FailureRecords,
+        BatchLeases,
       ],
       exports: [
+        BatchLeases,
         NatsClient,
         STORES,
         EventPublisher,

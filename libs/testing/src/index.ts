@@ -5,3 +5,4 @@ export { ServiceProcess, type ServiceName, type StartOptions, type Exit } from '
 export { MailroomStack, TEST_API_KEY, type StackOptions, type ApiResponse } from './processes/mailroom-stack';
 export { repoRoot } from './processes/repo-root';
 export { uniqueNamespace, deleteNamespace, deleteNamespaceWith, TEST_NATS_URL } from './nats/test-namespace';
+export { NatsServerProcess } from './nats/nats-server-process';

@@ -20,9 +20,10 @@ async function bootstrap(): Promise<void> {
         durable: topology(config.namespace).consumers.sender,
         concurrency: config.concurrency,
         ackWaitMs: config.ackWaitMs,
-        // Two deliveries beyond the SMTP attempts: room for a crash during the last attempt.
+        // SMTP attempts are counted per recipient in the ledger; the extra deliveries leave room
+        // for crashes and for waiting on another sender's lease.
         retry: {
-          maxDeliver: config.maxAttempts + 2,
+          maxDeliver: config.maxAttempts + 10,
           baseDelayMs: config.retryBaseDelayMs,
           maxDelayMs: config.retryMaxDelayMs,
         },

@@ -13,7 +13,10 @@ export interface LedgerEntry {
    */
   readonly state: 'accepted' | 'deferred' | 'failed' | 'suppressed';
   readonly email: string;
+  /** SMTP attempts in all. */
   readonly attempts: number;
+  /** SMTP attempts in the current pass or round (what MAX_ATTEMPTS limits). */
+  readonly passAttempts?: number;
   readonly code?: number;
   readonly reason?: string;
   /** The failure was a 5xx reply: never retried. */

@@ -28,6 +28,8 @@ export interface Stores {
   readonly failures: KV;
   readonly suppressions: KV;
   readonly idempotency: KV;
+  readonly batchLeases: KV;
+  readonly rateLimits: KV;
   readonly content: ObjectStore;
 }
 
@@ -94,14 +96,17 @@ export async function provisionTopology(
   const kvm = new Kvm(js);
   const ttl = retention.retentionDays * DAY_MS;
   const bucket = (name: string, ttlMs: number) => kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs });
-  const [newsletters, ledger, failures, suppressions, idempotency] = await Promise.all([
+  const [newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits] = await Promise.all([
     bucket(t.buckets.newsletters, ttl),
     bucket(t.buckets.ledger, ttl),
     bucket(t.buckets.failures, ttl),
     // Suppressions never expire: an unsubscribe is forever.
     bucket(t.buckets.suppressions, 0),
     bucket(t.buckets.idempotency, IDEMPOTENCY_TTL_MS),
+    bucket(t.buckets.batchLeases, DAY_MS),
+    // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
+    bucket(t.buckets.rateLimits, 3_600_000),
   ]);
   const content = await new Objm(js).create(t.objectStores.content, { storage: StorageType.File, ttl: nanos(ttl) });
-  return { newsletters, ledger, failures, suppressions, idempotency, content };
+  return { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, content };
 }

@@ -1,4 +1,5 @@
 import { deleteNamespace, TEST_NATS_URL, uniqueNamespace } from '../nats/test-namespace';
+import { waitFor } from '../wait-for';
 import { ServiceProcess, type ServiceName } from './service-process';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
@@ -13,6 +14,10 @@ export interface StackOptions {
   /** Extra variables per service. */
   readonly serviceEnv?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
   readonly echo?: boolean;
+  /** Leave the namespace's streams and buckets in place on stop (the test deletes them itself). */
+  readonly keepNamespace?: boolean;
+  /** Start without any sender (the test starts them with `addSender`). */
+  readonly noSenders?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -45,7 +50,7 @@ export class MailroomStack {
       boot('gateway'),
       boot('splitter'),
       boot('tracker'),
-      ...Array.from({ length: options.senders ?? 1 }, (_, i) => boot('sender', `sender-${i + 1}`)),
+      ...Array.from({ length: options.noSenders ? 0 : (options.senders ?? 1) }, (_, i) => boot('sender', `sender-${i + 1}`)),
     ]);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
@@ -95,9 +100,27 @@ export class MailroomStack {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
+  /** Polls `GET /v1/newsletters/:id` until `done` accepts the view (or fails after the deadline with the last view). */
+  async waitForNewsletter<T extends { status: string }>(
+    id: string,
+    done: (view: T) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<T> {
+    return waitFor(
+      async () => {
+        const res = await this.request<T>('GET', `/v1/newsletters/${id}`);
+        if (res.status !== 200) throw new Error(`GET newsletter answered ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body;
+      },
+      done,
+      { timeoutMs, intervalMs: 200, description: `newsletter ${id}` },
+    );
+  }
+
   /** Stops every process (SIGTERM) and deletes the namespace. */
   async stop(): Promise<void> {
     await Promise.all(this.all.map((p) => p.stop()));
+    if (this.options.keepNamespace) return;
     await deleteNamespace(this.namespace, this.options.natsUrl ?? TEST_NATS_URL);
   }
 }

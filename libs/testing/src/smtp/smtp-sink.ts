@@ -23,6 +23,8 @@ export interface SmtpSinkOptions {
   readonly faultAt?: (address: string, attempt: number) => SmtpFault | undefined;
   /** Keep the raw messages (false for load tests: only counts are kept). */
   readonly keepMessages?: boolean;
+  /** Wait this long before accepting each message (a slower server, so a test can act mid-send). */
+  readonly latencyMs?: number;
 }
 
 /**
@@ -70,6 +72,18 @@ export class SmtpSink {
 
   get acceptedTotal(): number {
     return this.acceptedCount;
+  }
+
+  /** Messages accepted beyond the first one per address. */
+  get duplicates(): number {
+    let extra = 0;
+    for (const n of this.deliveriesTo.values()) extra += Math.max(0, n - 1);
+    return extra;
+  }
+
+  /** How many times the server saw RCPT TO for an address (attempts, whatever the answer). */
+  attemptsFor(address: string): number {
+    return this.attempts.get(address.toLowerCase()) ?? 0;
   }
 
   /** Resolves once at least `count` messages were accepted. */
@@ -125,17 +139,22 @@ export class SmtpSink {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => {
-      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      for (const address of to) this.deliveriesTo.set(address, (this.deliveriesTo.get(address) ?? 0) + 1);
-      if (this.options.keepMessages !== false) {
-        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        this.messages.push({ from, to, raw: Buffer.concat(chunks), receivedAt: Date.now() });
-      }
-      this.acceptedCount += 1;
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const wake of waiters) wake();
-      callback();
+      if (this.options.latencyMs) setTimeout(() => this.accept(chunks, session, callback), this.options.latencyMs);
+      else this.accept(chunks, session, callback);
     });
+  }
+
+  private accept(chunks: Buffer[], session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+    for (const address of to) this.deliveriesTo.set(address, (this.deliveriesTo.get(address) ?? 0) + 1);
+    if (this.options.keepMessages !== false) {
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      this.messages.push({ from, to, raw: Buffer.concat(chunks), receivedAt: Date.now() });
+    }
+    this.acceptedCount += 1;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+    callback();
   }
 }

@@ -9,6 +9,7 @@ import {
   type Recipient,
 } from '@mailroom/contracts';
 import {
+  BatchLeases,
   DeliveryLedger,
   EventPublisher,
   FailureRecords,
@@ -22,13 +23,9 @@ import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
 import { needsAttempt, summarize } from './batch-result';
 import { ContentCache } from './content-cache';
 import { suppressedEntry, toLedgerEntry, type AttemptContext } from './ledger-outcome';
+import { runLimited } from './run-limited';
 import { SenderMetrics } from './sender.metrics';
 import { Mailer } from './smtp-mailer.provider';
-
-export interface Delivery {
-  /** 1 on the first delivery of the batch message. */
-  readonly count: number;
-}
 
 /** How long a send waits for a lost NATS connection before the batch is handed back. */
 const CONNECTION_WAIT_MS = 30_000;
@@ -49,36 +46,56 @@ export class BatchSender {
     private readonly ledger: DeliveryLedger,
     private readonly failures: FailureRecords,
     private readonly suppressions: SuppressionList,
+    private readonly leases: BatchLeases,
     private readonly mailer: Mailer,
     private readonly publisher: EventPublisher,
     private readonly nats: NatsClient,
     private readonly metrics: SenderMetrics,
   ) {}
 
-  async deliver(batch: BatchReadyEvent, delivery: Delivery): Promise<void> {
-    const { newsletterId, batchIndex, round } = batch;
+  async deliver(batch: BatchReadyEvent): Promise<void> {
     const content = await this.contents.get(batch.contentObject);
-    if (!content) throw new PermanentError(`Content ${batch.contentObject} of newsletter ${newsletterId} is missing`);
+    if (!content) throw new PermanentError(`Content ${batch.contentObject} of newsletter ${batch.newsletterId} is missing`);
 
+    // One sender per batch at a time: JetStream can hand a batch out again while its first
+    // taker still works on it (an ack wait lost in a NATS outage); the lease makes the second wait.
+    const leaseKey = `${batch.newsletterId}.${batch.round ?? 'first'}.${batch.batchIndex}`;
+    const lease = await this.leases.claim(leaseKey, this.config.ackWaitMs);
+    if (!('owner' in lease)) {
+      throw new RetryableError('Batch is being sent by another sender', { delayMs: lease.heldForMs + 250 });
+    }
+    const renewal = setInterval(() => void lease.renew(), this.config.ackWaitMs / 4);
+    try {
+      await this.sendBatch(batch, content, () => lease.valid);
+    } finally {
+      clearInterval(renewal);
+      await lease.release();
+    }
+  }
+
+  private async sendBatch(batch: BatchReadyEvent, content: NewsletterContent, leaseValid: () => boolean): Promise<void> {
+    const { newsletterId, batchIndex, round } = batch;
     const known = await this.ledger.readBatch(newsletterId, batchIndex);
-    const finalAttempt = delivery.count >= this.config.maxAttempts;
     const settled: LedgerEntry[] = [];
     const writes: Promise<void>[] = [];
 
-    await Promise.all(
-      batch.recipients.map(async (recipient) => {
+    await runLimited(
+      batch.recipients,
+      this.config.smtp.maxConnections * 2,
+      async (recipient) => {
         const previous = known.get(addressHash(recipient.email));
         if (!needsAttempt(previous, round)) {
           settled.push(previous!);
           return;
         }
-        const context: AttemptContext = { previous, finalAttempt, round };
+        const context: AttemptContext = { previous, maxAttempts: this.config.maxAttempts, round };
         if (this.suppressions.has(recipient.email)) {
           const entry = suppressedEntry(recipient.email, context);
           settled.push(entry);
           writes.push(...this.record(batch, entry));
           return;
         }
+        if (!leaseValid()) throw new RetryableError('Batch lease lost; handing the batch back');
         const { entry, hardBounce } = await this.attempt(newsletterId, content, recipient, context);
         settled.push(entry);
         writes.push(...this.record(batch, entry));
@@ -88,8 +105,8 @@ export class BatchSender {
             this.suppressions.add({ email: recipient.email, reason: 'bounced', at: entry.at, source: newsletterId, detail: hardBounce }),
           );
         }
-      }),
-    );
+      },
+    ).finally(() => Promise.allSettled(writes));
     // A failed write throws here: the batch is retried and the ledger decides again.
     await Promise.all(writes);
 
