@@ -46,9 +46,38 @@ export class CommonEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
+  /**
+   * Replicas of every stream, bucket and object store this service creates: 1 on a single server,
+   * 3 on a clustered JetStream in production (losing one server then loses nothing).
+   */
+  @toInt()
+  @IsIn([1, 3, 5], { message: 'must be 1, 3 or 5' })
+  STREAM_REPLICAS = 1;
+
   /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 25_000;
+}
+
+/** The common part of every service's typed config. */
+export interface CommonConfig {
+  readonly natsUrl: string;
+  readonly namespace: string;
+  readonly httpPort: number;
+  readonly logLevel: LogLevel;
+  readonly shutdownTimeoutMs: number;
+  readonly streamReplicas: number;
+}
+
+export function commonConfig(env: CommonEnv): CommonConfig {
+  return {
+    natsUrl: env.NATS_URL,
+    namespace: env.MAILROOM_NAMESPACE,
+    httpPort: env.HTTP_PORT,
+    logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    streamReplicas: env.STREAM_REPLICAS,
+  };
 }

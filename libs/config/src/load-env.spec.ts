@@ -35,7 +35,7 @@ describe('loadEnv', () => {
 
   it('knows the names of every variable of a schema', () => {
     expect(envVariableNames(TestEnv)).toEqual(
-      ['HTTP_PORT', 'LOG_LEVEL', 'MAILROOM_NAMESPACE', 'NATS_URL', 'SECRET', 'SHUTDOWN_TIMEOUT_MS'].sort(),
+      ['HTTP_PORT', 'LOG_LEVEL', 'MAILROOM_NAMESPACE', 'NATS_URL', 'SECRET', 'SHUTDOWN_TIMEOUT_MS', 'STREAM_REPLICAS'].sort(),
     );
   });
 });

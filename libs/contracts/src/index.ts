@@ -62,3 +62,4 @@ export {
   ROUND_PATTERN,
 } from './events/newsletter-round.event';
 export { BatchBitset } from './newsletters/batch-bitset';
+export { addSample, currentRate, RATE_WINDOW_MS, type ProgressSample } from './newsletters/progress';

@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { NatsClient, type NatsClientOptions } from './connection/nats-client';
 import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
 import { NatsHealthIndicator } from './health/nats.health-indicator';
-import { provisionTopology, type RetentionOptions, type Stores } from './provisioning/provision-topology';
+import { DEFAULT_RETENTION, provisionTopology, type RetentionOptions, type Stores } from './provisioning/provision-topology';
 import { EventPublisher } from './publishing/event-publisher';
 import { QueryClient } from './publishing/query-client';
 import { ContentStore } from './storage/content-store';
@@ -16,7 +16,9 @@ import { STORES_TOKEN } from './stores/stores.token';
 export const STORES = STORES_TOKEN;
 
 export interface JetStreamModuleOptions extends NatsClientOptions {
-  readonly retention?: RetentionOptions;
+  /** Replicas of what this process provisions (STREAM_REPLICAS). */
+  readonly replicas?: number;
+  readonly retention?: Partial<RetentionOptions>;
 }
 
 /** Connects to NATS, provisions the namespace's streams and buckets, and provides their handles. */
@@ -32,7 +34,12 @@ export class JetStreamModule {
         {
           provide: STORES,
           inject: [NatsClient],
-          useFactory: (c: NatsClient): Promise<Stores> => provisionTopology(c.js, c.jsm, c.topology, options.retention),
+          useFactory: (c: NatsClient): Promise<Stores> =>
+            provisionTopology(c.js, c.jsm, c.topology, {
+              ...DEFAULT_RETENTION,
+              ...options.retention,
+              ...(options.replicas ? { replicas: options.replicas } : {}),
+            }),
         },
         { provide: EventPublisher, inject: [NatsClient], useFactory: (c: NatsClient) => new EventPublisher(c.js, c.topology) },
         { provide: QueryClient, inject: [NatsClient], useFactory: (c: NatsClient) => new QueryClient(c.connection, c.topology) },

@@ -21,7 +21,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-gateway' }),
+        JetStreamModule.forRoot({
+          servers: config.natsUrl,
+          namespace: config.namespace,
+          name: 'mailroom-gateway',
+          replicas: config.streamReplicas,
+        }),
         ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
       controllers: [NewslettersController, FailuresController, DeadLettersController, SendNewsletterController],

@@ -14,7 +14,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-sender' }),
+        JetStreamModule.forRoot({
+          servers: config.natsUrl,
+          namespace: config.namespace,
+          name: 'mailroom-sender',
+          replicas: config.streamReplicas,
+        }),
         ObservabilityModule.forRoot({ service: 'sender', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
       controllers: [BatchHandler],

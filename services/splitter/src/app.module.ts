@@ -12,7 +12,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-splitter' }),
+        JetStreamModule.forRoot({
+          servers: config.natsUrl,
+          namespace: config.namespace,
+          name: 'mailroom-splitter',
+          replicas: config.streamReplicas,
+        }),
         ObservabilityModule.forRoot({ service: 'splitter', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
       controllers: [SplitHandler],

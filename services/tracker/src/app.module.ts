@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
 import { ObservabilityModule } from '@mailroom/observability';
 import { TRACKER_CONFIG, type TrackerConfig } from './config/tracker.config';
+import { JetStreamStatsCollector } from './metrics/jetstream-stats.collector';
+import { NewsletterStatusCollector } from './metrics/newsletter-status.collector';
 import { DeadBatchAccounting } from './tracking/dead-batch-accounting';
 import { NewsletterRecords } from './tracking/newsletter-records';
 import { NewsletterTracker } from './tracking/newsletter-tracker.service';
@@ -14,13 +16,20 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-tracker' }),
+        JetStreamModule.forRoot({
+          servers: config.natsUrl,
+          namespace: config.namespace,
+          name: 'mailroom-tracker',
+          replicas: config.streamReplicas,
+        }),
         ObservabilityModule.forRoot({ service: 'tracker', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
       controllers: [TrackingHandler],
       providers: [
         { provide: TRACKER_CONFIG, useValue: config },
         DeadBatchAccounting,
+        JetStreamStatsCollector,
+        NewsletterStatusCollector,
         NewsletterRecords,
         NewsletterTracker,
         TrackerMetrics,

@@ -1,5 +1,6 @@
 import { isFinal, type NewsletterStatus } from './newsletter-status';
 import type { NewsletterView } from './newsletter-view';
+import { currentRate, type ProgressSample } from './progress';
 
 /**
  * The stored state of one newsletter (KV bucket `newsletters`, key = id). The gateway creates it;
@@ -11,7 +12,11 @@ export interface NewsletterRecord {
   readonly status: NewsletterStatus;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** When the splitter started on it. */
+  readonly startedAt: string | null;
   readonly completedAt: string | null;
+  /** Recent progress, for the current rate and the time left. */
+  readonly progress: readonly ProgressSample[];
   /** Recipients as submitted, duplicates and invalid ones included. */
   readonly submitted: number;
   /** Unique recipients, known once the list is split. */
@@ -47,7 +52,9 @@ export function newNewsletterRecord(id: string, submitted: number, now: Date = n
     status: 'queued',
     createdAt: at,
     updatedAt: at,
+    startedAt: null,
     completedAt: null,
+    progress: [],
     submitted,
     total: null,
     duplicates: 0,
@@ -61,8 +68,10 @@ export function newNewsletterRecord(id: string, submitted: number, now: Date = n
   };
 }
 
-export function toNewsletterView(record: NewsletterRecord): NewsletterView {
+export function toNewsletterView(record: NewsletterRecord, now: number = Date.now()): NewsletterView {
   const total = record.total ?? record.submitted;
+  const pending = Math.max(0, total - record.sent - record.failed - record.suppressed);
+  const rate = isFinal(record.status) ? 0 : currentRate(record.progress, now);
   return {
     id: record.id,
     status: record.status,
@@ -70,7 +79,7 @@ export function toNewsletterView(record: NewsletterRecord): NewsletterView {
     sent: record.sent,
     failed: record.failed,
     suppressed: record.suppressed,
-    pending: Math.max(0, total - record.sent - record.failed - record.suppressed),
+    pending,
     duplicates: record.duplicates,
     batches: {
       total: record.batches.total,
@@ -84,7 +93,10 @@ export function toNewsletterView(record: NewsletterRecord): NewsletterView {
       requestedAt: r.requestedAt,
     })),
     createdAt: record.createdAt,
+    startedAt: record.startedAt,
     completedAt: record.completedAt,
+    ratePerSecond: Math.round(rate * 10) / 10,
+    etaSeconds: rate > 0 && pending > 0 ? Math.ceil(pending / rate) : null,
     ...(record.error ? { error: record.error } : {}),
   };
 }

@@ -21,7 +21,14 @@ export interface NewsletterView {
     readonly requestedAt: string;
   }>;
   readonly createdAt: string;
+  /** When sending started (the split began). */
+  readonly startedAt: string | null;
+  /** When it settled (also `finishedAt` in spirit; null while running). */
   readonly completedAt: string | null;
+  /** Recipients settled per second over the last minute. */
+  readonly ratePerSecond: number;
+  /** Estimated seconds left at the current rate; null when settled or not moving. */
+  readonly etaSeconds: number | null;
   /** Why the newsletter failed as a whole, when it did. */
   readonly error?: string;
 }

@@ -18,9 +18,11 @@ export interface RetentionOptions {
   readonly retentionDays: number;
   /** JetStream duplicate window (msgID dedup). Held in memory by the server: keep it minutes. */
   readonly duplicateWindowMs: number;
+  /** Replicas of every stream, bucket and object store (1, or 3 on a cluster). */
+  readonly replicas: number;
 }
 
-export const DEFAULT_RETENTION: RetentionOptions = { retentionDays: 30, duplicateWindowMs: 120_000 };
+export const DEFAULT_RETENTION: RetentionOptions = { retentionDays: 30, duplicateWindowMs: 120_000, replicas: 1 };
 
 export interface Stores {
   readonly newsletters: KV;
@@ -48,7 +50,7 @@ export async function provisionTopology(
 ): Promise<Stores> {
   const common = {
     storage: StorageType.File,
-    num_replicas: 1,
+    num_replicas: retention.replicas,
     duplicate_window: nanos(retention.duplicateWindowMs),
     max_msg_size: 1024 * 1024,
   };
@@ -95,7 +97,8 @@ export async function provisionTopology(
 
   const kvm = new Kvm(js);
   const ttl = retention.retentionDays * DAY_MS;
-  const bucket = (name: string, ttlMs: number) => kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs });
+  const bucket = (name: string, ttlMs: number) =>
+    kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: retention.replicas });
   const [newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits] = await Promise.all([
     bucket(t.buckets.newsletters, ttl),
     bucket(t.buckets.ledger, ttl),
@@ -107,6 +110,10 @@ export async function provisionTopology(
     // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
     bucket(t.buckets.rateLimits, 3_600_000),
   ]);
-  const content = await new Objm(js).create(t.objectStores.content, { storage: StorageType.File, ttl: nanos(ttl) });
+  const content = await new Objm(js).create(t.objectStores.content, {
+    storage: StorageType.File,
+    ttl: nanos(ttl),
+    replicas: retention.replicas,
+  });
   return { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, content };
 }

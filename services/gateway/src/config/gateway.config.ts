@@ -10,6 +10,7 @@ export interface GatewayConfig {
   readonly httpPort: number;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+  readonly streamReplicas: number;
   readonly apiKeys: readonly ApiKey[];
   readonly defaultFrom: string;
   readonly maxBodyBytes: number;
@@ -36,6 +37,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    streamReplicas: e.STREAM_REPLICAS,
     apiKeys,
     defaultFrom: e.DEFAULT_FROM,
     maxBodyBytes: e.MAX_BODY_BYTES,

@@ -54,6 +54,7 @@ export interface SenderConfig {
   readonly httpPort: number;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+  readonly streamReplicas: number;
   readonly smtp: SmtpOptions;
   readonly concurrency: number;
   readonly maxAttempts: number;
@@ -72,6 +73,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    streamReplicas: e.STREAM_REPLICAS,
     smtp: {
       url: e.SMTP_URL,
       maxConnections: e.SMTP_MAX_CONNECTIONS,

@@ -1,4 +1,4 @@
-import { CommonEnv, loadEnv, toInt } from '@mailroom/config';
+import { CommonEnv, commonConfig, loadEnv, toInt, type CommonConfig } from '@mailroom/config';
 import { IsInt, Max, Min } from 'class-validator';
 
 /** Environment of the splitter. */
@@ -20,12 +20,7 @@ export class SplitterEnv extends CommonEnv {
   PUBLISH_WINDOW = 256;
 }
 
-export interface SplitterConfig {
-  readonly natsUrl: string;
-  readonly namespace: string;
-  readonly httpPort: number;
-  readonly logLevel: string;
-  readonly shutdownTimeoutMs: number;
+export interface SplitterConfig extends CommonConfig {
   readonly concurrency: number;
   readonly publishWindow: number;
 }
@@ -35,11 +30,7 @@ export const SPLITTER_CONFIG = Symbol('SplitterConfig');
 export function loadSplitterConfig(env: Record<string, string | undefined> = process.env): SplitterConfig {
   const e = loadEnv(SplitterEnv, env);
   return {
-    natsUrl: e.NATS_URL,
-    namespace: e.MAILROOM_NAMESPACE,
-    httpPort: e.HTTP_PORT,
-    logLevel: e.LOG_LEVEL,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    ...commonConfig(e),
     concurrency: e.SPLITTER_CONCURRENCY,
     publishWindow: e.PUBLISH_WINDOW,
   };

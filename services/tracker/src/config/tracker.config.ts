@@ -1,4 +1,4 @@
-import { CommonEnv, loadEnv, toInt } from '@mailroom/config';
+import { CommonEnv, commonConfig, loadEnv, toInt, type CommonConfig } from '@mailroom/config';
 import { IsInt, Max, Min } from 'class-validator';
 
 /** Environment of the tracker. */
@@ -13,12 +13,7 @@ export class TrackerEnv extends CommonEnv {
   TRACKER_CONCURRENCY = 32;
 }
 
-export interface TrackerConfig {
-  readonly natsUrl: string;
-  readonly namespace: string;
-  readonly httpPort: number;
-  readonly logLevel: string;
-  readonly shutdownTimeoutMs: number;
+export interface TrackerConfig extends CommonConfig {
   readonly concurrency: number;
 }
 
@@ -27,11 +22,7 @@ export const TRACKER_CONFIG = Symbol('TrackerConfig');
 export function loadTrackerConfig(env: Record<string, string | undefined> = process.env): TrackerConfig {
   const e = loadEnv(TrackerEnv, env);
   return {
-    natsUrl: e.NATS_URL,
-    namespace: e.MAILROOM_NAMESPACE,
-    httpPort: e.HTTP_PORT,
-    logLevel: e.LOG_LEVEL,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    ...commonConfig(e),
     concurrency: e.TRACKER_CONCURRENCY,
   };
 }

@@ -1,5 +1,6 @@
 import {
   BatchBitset,
+  addSample,
   isFinal,
   type BatchCompletedEvent,
   type NewsletterRecord,
@@ -17,7 +18,7 @@ import {
  */
 export function foldSplitStarted(record: NewsletterRecord, at: string): NewsletterRecord | null {
   if (record.status !== 'queued') return null;
-  return { ...record, status: 'splitting', updatedAt: at };
+  return { ...record, status: 'splitting', updatedAt: at, startedAt: at, progress: [[Date.parse(at), 0]] };
 }
 
 export function foldSplit(record: NewsletterRecord, event: NewsletterSplitEvent): NewsletterRecord | null {
@@ -103,7 +104,13 @@ function emptyRound(at: string): RoundState {
 }
 
 /** Once every batch (and every round's batches) is counted, the newsletter takes its final status. */
-function settle(record: NewsletterRecord): NewsletterRecord {
+function settle(changed: NewsletterRecord): NewsletterRecord {
+  const settled = changed.sent + changed.failed + changed.suppressed;
+  const record: NewsletterRecord = {
+    ...changed,
+    startedAt: changed.startedAt ?? changed.updatedAt,
+    progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settled),
+  };
   const { total, completed } = record.batches;
   // A newsletter whose split failed has no batches to wait for.
   const mainDone = total !== null ? completed >= total : record.error !== undefined;

@@ -45,7 +45,7 @@ export class NewsletterTracker {
   async split(event: NewsletterSplitEvent): Promise<void> {
     const result = await this.apply(event.newsletterId, (r) => foldSplit(r, event));
     if (result.kind !== 'updated') return;
-    if (event.invalid > 0) this.metrics.emailsFailed.inc(event.invalid);
+    if (event.invalid > 0) this.metrics.emailsFailed.inc({ reason: 'invalid_address' }, event.invalid);
     if (event.suppressed > 0) this.metrics.emailsSuppressed.inc(event.suppressed);
   }
 
@@ -59,7 +59,13 @@ export class NewsletterTracker {
 
   async batchCompleted(event: BatchCompletedEvent): Promise<void> {
     const result = await this.apply(event.newsletterId, (r) => foldBatchCompleted(r, event));
-    if (result.kind === 'updated') this.countDelivery(event.sent, event.round === undefined ? event.failed : 0, event.suppressed);
+    if (result.kind !== 'updated') return;
+    this.countDelivery(event.sent, event.suppressed);
+    // In a round the failures were counted already, on the first pass.
+    if (event.round !== undefined) return;
+    const permanent = event.failures.filter((f) => f.permanent).length;
+    if (permanent > 0) this.metrics.emailsFailed.inc({ reason: 'permanent' }, permanent);
+    if (event.failed - permanent > 0) this.metrics.emailsFailed.inc({ reason: 'retries_exhausted' }, event.failed - permanent);
   }
 
   /** A message that could not be processed: what it meant for its newsletter still counts. */
@@ -73,7 +79,10 @@ export class NewsletterTracker {
       }
       const counts = await this.deadBatches.count(batch, letter.reason, letter.deadAt);
       const result = await this.apply(batch.newsletterId, (r) => foldBatchCompleted(r, counts, true));
-      if (result.kind === 'updated') this.countDelivery(counts.sent, counts.failed, counts.suppressed);
+      if (result.kind === 'updated') {
+        this.countDelivery(counts.sent, counts.suppressed);
+        if (counts.failed > 0) this.metrics.emailsFailed.inc({ reason: 'dead_lettered' }, counts.failed);
+      }
       return;
     }
     if (streamRole === 'requests' && letter.newsletterId) {
@@ -102,10 +111,9 @@ export class NewsletterTracker {
     }
   }
 
-  private countDelivery(sent: number, failed: number, suppressed: number): void {
+  private countDelivery(sent: number, suppressed: number): void {
     this.metrics.batchesCompleted.inc();
     if (sent > 0) this.metrics.emailsSent.inc(sent);
-    if (failed > 0) this.metrics.emailsFailed.inc(failed);
     if (suppressed > 0) this.metrics.emailsSuppressed.inc(suppressed);
   }
 

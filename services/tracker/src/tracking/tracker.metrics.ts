@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 
+/** Bounded label values of `mailroom_emails_failed_total{reason}`. */
+export const FAILURE_REASONS = ['permanent', 'retries_exhausted', 'invalid_address', 'dead_lettered'] as const;
+
 /** Delivery aggregates, counted once per batch result (never twice for a redelivered one). */
 @Injectable()
 export class TrackerMetrics {
   readonly emailsSent: Counter;
-  readonly emailsFailed: Counter;
+  readonly emailsFailed: Counter<'reason'>;
   readonly emailsSuppressed: Counter;
   readonly batchesCompleted: Counter;
   readonly newslettersFinished: Counter<'status'>;
@@ -18,8 +21,10 @@ export class TrackerMetrics {
     });
     this.emailsFailed = metrics.counter({
       name: 'mailroom_emails_failed_total',
-      help: 'Emails that finally failed (permanent refusals, exhausted retries, invalid addresses)',
+      help: 'Recipients that finally failed, by reason: permanent (5xx), retries_exhausted, invalid_address, dead_lettered',
+      labelNames: ['reason'],
     });
+    for (const reason of FAILURE_REASONS) this.emailsFailed.inc({ reason }, 0);
     this.emailsSuppressed = metrics.counter({
       name: 'mailroom_emails_suppressed_total',
       help: 'Recipients skipped because the address is on the suppression list',

@@ -1,0 +1,166 @@
+import type { IService } from 'kubernetes-models/v1/Service';
+import { effective, execForm, parseDockerfile, stage } from './support/dockerfile';
+import { findObject, overlayNames, type K8sObject } from './support/kustomize';
+import { loadOverlay, type Overlay } from './support/overlay';
+import { readRepoFile } from './support/paths';
+import {
+  effectiveHttpPort,
+  effectiveShutdownTimeoutMs,
+  HEALTH,
+  loaderProblems,
+  SERVICE_NAMES,
+  SERVICES,
+  SHUTDOWN_EXIT_SLACK_MS,
+  variableProblems,
+  type ServiceName,
+} from './support/services';
+import { containerPort, preStopSeconds, resolveEnv, servicesSelecting, type Workload } from './support/workloads';
+
+/**
+ * The four services' manifests against their code, per overlay: images vs Dockerfile targets,
+ * environment vs config schemas and loaders, probes and ports vs the health endpoints and
+ * HTTP_PORT, termination grace vs the shutdown drain, Secrets vs deploy/README.md. Failure
+ * messages name the overlay, the object, the container and the variable.
+ */
+jest.setTimeout(60_000);
+
+const dockerfile = parseDockerfile();
+const readme = readRepoFile('deploy', 'README.md');
+
+describe.each(overlayNames())('overlay %s', (overlay) => {
+  let objects: readonly K8sObject[];
+  let all: readonly Workload[];
+  let services: readonly Workload[];
+  let where: Overlay['where'];
+  let serviceContainer: Overlay['serviceContainer'];
+  let envOf: Overlay['envOf'];
+
+  beforeAll(() => {
+    ({ objects, workloads: all, services, where, serviceContainer, envOf } = loadOverlay(overlay));
+  });
+
+  describe('the four services', () => {
+    it('each runs as a Deployment with one container named after it', () => {
+      expect(services.map((w) => w.name).sort()).toEqual([...SERVICE_NAMES].sort());
+      expect(services.filter((w) => w.pod.containers.length !== 1).map((w) => `${where(w)} has ${w.pod.containers.length} containers`)).toEqual([]);
+    });
+
+    it('each uses the image of the Dockerfile target of the same name, pinned, starting that service’s bundle', () => {
+      const problems: string[] = [];
+      for (const w of services) {
+        const c = serviceContainer(w);
+        const image = c.image ?? '';
+        const m = /(?:^|\/)mailroom\/([a-z-]+)(?::([^:/@]+))?(@sha256:[0-9a-f]+)?$/.exec(image);
+        if (!m) {
+          problems.push(`${where(w, c)}: image "${image}" is not a Mailroom image (…/mailroom/<target>:<tag>)`);
+          continue;
+        }
+        if (m[1] !== w.name) problems.push(`${where(w, c)}: image "${image}" is the ${m[1]} image`);
+        if (!m[3] && (!m[2] || m[2] === 'latest')) problems.push(`${where(w, c)}: image "${image}" is not pinned to a tag or digest`);
+        const target = stage(dockerfile, m[1]!);
+        if (!target) {
+          problems.push(`${where(w, c)}: the Dockerfile has no target "${m[1]}"`);
+          continue;
+        }
+        const cmd = effective(dockerfile, m[1]!, 'CMD');
+        const argv = cmd ? execForm(cmd.args, `CMD of Dockerfile target ${m[1]}`) : [];
+        if (argv.join(' ') !== `node ${SERVICES[w.name as ServiceName].bundle}`) {
+          problems.push(`Dockerfile target ${m[1]}: CMD ${JSON.stringify(argv)} does not start ${SERVICES[w.name as ServiceName].bundle}`);
+        }
+        if (c.command || c.args) problems.push(`${where(w, c)}: overrides the image's CMD (command/args); keep one place that names the bundle`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it("sets only variables the service's config schema knows, and every required one", () => {
+      const problems = services.flatMap((w) => {
+        const env = envOf(w);
+        return [...env.problems, ...variableProblems(w.name as ServiceName, Object.keys(env.values), where(w, serviceContainer(w)))];
+      });
+      expect(problems).toEqual([]);
+    });
+
+    it("passes the values through the service's own config loader (secrets as placeholders)", () => {
+      const problems = services.flatMap((w) =>
+        loaderProblems(w.name as ServiceName, envOf(w).values).map((p) => `${where(w, serviceContainer(w))}: ${p}`),
+      );
+      expect(problems).toEqual([]);
+    });
+
+    it('probes the real health endpoints on the port the service listens on (HTTP_PORT)', () => {
+      const problems: string[] = [];
+      for (const w of services) {
+        const c = serviceContainer(w);
+        const port = effectiveHttpPort(w.name as ServiceName, envOf(w).values);
+        const expect = [
+          ['livenessProbe', HEALTH.live],
+          ['readinessProbe', HEALTH.ready],
+          ['startupProbe', HEALTH.live],
+        ] as const;
+        for (const [probe, path] of expect) {
+          const get = c[probe]?.httpGet;
+          if (!get) {
+            problems.push(`${where(w, c)}: no ${probe} with httpGet`);
+            continue;
+          }
+          if (get.path !== path) problems.push(`${where(w, c)}: ${probe} asks ${get.path ?? '/'}, the service serves ${path}`);
+          const resolved = containerPort(c, get.port);
+          if (resolved !== port) {
+            problems.push(`${where(w, c)}: ${probe} port ${String(get.port)} is ${resolved ?? 'no container port'}, the service listens on HTTP_PORT ${port}`);
+          }
+        }
+        const http = c.ports?.find((p) => p.name === 'http');
+        if (http?.containerPort !== port) problems.push(`${where(w, c)}: containerPort "http" is ${http?.containerPort}, HTTP_PORT is ${port}`);
+        if (c.ports?.some((p) => p.containerPort !== port)) {
+          problems.push(`${where(w, c)}: exposes ports ${c.ports.map((p) => p.containerPort).join(', ')}, the service serves only HTTP_PORT ${port}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('has a Service whose port reaches HTTP_PORT', () => {
+      const problems: string[] = [];
+      for (const w of services) {
+        const svc = findObject<IService>(objects, 'v1', 'Service', w.name);
+        const port = effectiveHttpPort(w.name as ServiceName, envOf(w).values);
+        if (!svc) {
+          problems.push(`${overlay}: no Service/${w.name}`);
+          continue;
+        }
+        if (!servicesSelecting(objects, w.podLabels).includes(svc)) problems.push(`${overlay}: Service/${w.name} does not select the pods of ${where(w)}`);
+        const http = svc.spec?.ports?.find((p) => p.name === 'http');
+        if (!http) problems.push(`${overlay}: Service/${w.name} has no port named http`);
+        else if (containerPort(serviceContainer(w), http.targetPort ?? http.port) !== port) {
+          problems.push(`${overlay}: Service/${w.name} port http targets ${String(http.targetPort)}, not HTTP_PORT ${port}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('gives SIGTERM more time than the shutdown drain (terminationGracePeriodSeconds)', () => {
+      const problems: string[] = [];
+      for (const w of services) {
+        const c = serviceContainer(w);
+        const drainMs = effectiveShutdownTimeoutMs(w.name as ServiceName, envOf(w).values);
+        const neededS = preStopSeconds(c) + (drainMs + SHUTDOWN_EXIT_SLACK_MS) / 1000;
+        const grace = w.pod.terminationGracePeriodSeconds ?? 30;
+        if (grace <= neededS) {
+          problems.push(
+            `${where(w)}: terminationGracePeriodSeconds ${grace} <= preStop ${preStopSeconds(c)} s + SHUTDOWN_TIMEOUT_MS ${drainMs} ms + ${SHUTDOWN_EXIT_SLACK_MS} ms exit deadline`,
+          );
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  });
+
+  it('documents in deploy/README.md how to create every Secret it references, key by key', () => {
+    const refs = new Set<string>();
+    for (const w of all) for (const c of w.pod.containers) for (const [secret, key] of resolveEnv(objects, c, '').secretRefs) refs.add(`${secret}/${key}`);
+    const missing = [...refs].filter((r) => {
+      const [secret, key] = r.split('/');
+      return !new RegExp(`create secret generic ${secret}\\b[^\\n]*--from-literal=${key}=`).test(readme);
+    });
+    expect(missing.map((r) => `${overlay}: Secret ${r} is referenced but deploy/README.md has no "kubectl create secret generic" line for it`)).toEqual([]);
+  });
+});
