@@ -2,6 +2,7 @@ import { BatchCompletedEvent } from './events/batch-completed.event';
 import { BatchReadyEvent } from './events/batch-ready.event';
 import { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
 import { NewsletterCompletedEvent } from './events/newsletter-completed.event';
+import { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
 import { NewsletterRequestedEvent } from './events/newsletter-requested.event';
 import { NewsletterRetryRequestedEvent, NewsletterRoundStartedEvent } from './events/newsletter-round.event';
 import {
@@ -24,6 +25,7 @@ export const Events = {
   NewsletterSplitFailed: 'newsletter.split-failed',
   NewsletterRoundStarted: 'newsletter.round-started',
   BatchCompleted: 'batch.completed',
+  NewsletterProgressed: 'newsletter.progressed',
   NewsletterCompleted: 'newsletter.completed',
   /** A message of one of our streams that could not be processed (keyed by the stream's role). */
   DeadLettered: 'dead-letter',
@@ -96,6 +98,7 @@ export const EventCatalog: Readonly<Record<EventName, EventSpec>> = {
   [Events.NewsletterSplitFailed]: namespaced(Events.NewsletterSplitFailed, 'events', NewsletterSplitFailedEvent),
   [Events.NewsletterRoundStarted]: namespaced(Events.NewsletterRoundStarted, 'events', NewsletterRoundStartedEvent),
   [Events.BatchCompleted]: namespaced(Events.BatchCompleted, 'events', BatchCompletedEvent),
+  [Events.NewsletterProgressed]: namespaced(Events.NewsletterProgressed, 'events', NewsletterProgressedEvent),
   [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),
   [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
   [Events.MaxDeliveriesReached]: maxDeliveries,

@@ -63,3 +63,4 @@ export {
 } from './events/newsletter-round.event';
 export { BatchBitset } from './newsletters/batch-bitset';
 export { addSample, currentRate, RATE_WINDOW_MS, type ProgressSample } from './newsletters/progress';
+export { NewsletterProgressedEvent } from './events/newsletter-progressed.event';

@@ -25,6 +25,7 @@ export interface Topology {
     readonly tracker: string;
     readonly deadLetters: string;
     readonly advisories: string;
+    readonly webhooks: string;
   };
   readonly buckets: {
     /** Per-newsletter state, written by the gateway (creation) and the tracker (CAS updates). */
@@ -41,6 +42,8 @@ export interface Topology {
     readonly batchLeases: string;
     /** Shared token buckets (one record per provider), leased in chunks by every sender replica. */
     readonly rateLimits: string;
+    /** Webhook deliveries and each of their attempts, per newsletter event. */
+    readonly webhooks: string;
   };
   readonly objectStores: {
     /** Bodies and recipient lists; events carry object names, never megabytes. */
@@ -76,6 +79,7 @@ export function topology(namespace: string): Topology {
       tracker: name('tracker'),
       deadLetters: name('tracker-dead-letters'),
       advisories: name('tracker-advisories'),
+      webhooks: name('tracker-webhooks'),
     },
     buckets: {
       newsletters: name('newsletters'),
@@ -85,6 +89,7 @@ export function topology(namespace: string): Topology {
       idempotency: name('idempotency'),
       batchLeases: name('batch-leases'),
       rateLimits: name('rate-limits'),
+      webhooks: name('webhooks'),
     },
     objectStores: { content: name('content') },
     subjectPrefix: `${namespace}.`,

@@ -9,6 +9,9 @@ import { NewsletterRecords } from './tracking/newsletter-records';
 import { NewsletterTracker } from './tracking/newsletter-tracker.service';
 import { TrackerMetrics } from './tracking/tracker.metrics';
 import { TrackingHandler } from './tracking/tracking.handler';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries';
+import { WebhookHandler } from './webhooks/webhook.handler';
+import { WebhookNotifier } from './webhooks/webhook-notifier.service';
 
 @Module({})
 export class AppModule {
@@ -24,7 +27,7 @@ export class AppModule {
         }),
         ObservabilityModule.forRoot({ service: 'tracker', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
-      controllers: [TrackingHandler],
+      controllers: [TrackingHandler, WebhookHandler],
       providers: [
         { provide: TRACKER_CONFIG, useValue: config },
         DeadBatchAccounting,
@@ -33,6 +36,8 @@ export class AppModule {
         NewsletterRecords,
         NewsletterTracker,
         TrackerMetrics,
+        WebhookDeliveries,
+        WebhookNotifier,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { topology } from '@mailroom/contracts';
+import { Events, topology } from '@mailroom/contracts';
 import { loadConfigOrExit } from '@mailroom/config';
 import { connectJetStreamTransport } from '@mailroom/jetstream';
 import { installGracefulShutdown } from '@mailroom/observability';
@@ -22,8 +22,22 @@ async function bootstrap(): Promise<void> {
         concurrency: config.concurrency,
         ackWaitMs: 30_000,
         retry: { maxDeliver: 20, baseDelayMs: 500, maxDelayMs: 30_000 },
-        // The events stream also carries facts for other consumers (newsletter.completed).
-        ignoreUnhandled: true,
+        events: [
+          Events.NewsletterSplitStarted,
+          Events.NewsletterSplit,
+          Events.NewsletterSplitFailed,
+          Events.NewsletterRoundStarted,
+          Events.BatchCompleted,
+        ],
+      },
+      {
+        // Webhooks on a consumer of their own: a slow or failing receiver holds up nothing else.
+        stream: 'events',
+        durable: t.consumers.webhooks,
+        concurrency: 8,
+        ackWaitMs: 60_000,
+        retry: { maxDeliver: 1_000, baseDelayMs: 2_000, maxDelayMs: 300_000 },
+        events: [Events.NewsletterCompleted, Events.NewsletterProgressed],
       },
       {
         stream: 'deadLetters',

@@ -18,4 +18,8 @@ export class NewsletterCompletedEvent extends NewsletterEvent {
   @IsInt()
   @Min(0)
   failed!: number;
+
+  @IsInt()
+  @Min(0)
+  suppressed!: number;
 }

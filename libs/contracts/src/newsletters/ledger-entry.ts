@@ -23,6 +23,8 @@ export interface LedgerEntry {
   readonly permanent?: boolean;
   /** The re-send round this entry was written in (absent: the first pass). */
   readonly round?: string;
+  /** The SMTP provider (configured name) that gave this outcome; absent when none was tried. */
+  readonly provider?: string;
   readonly at: string;
 }
 
@@ -35,6 +37,8 @@ export interface FailureEntry {
   readonly reason: string;
   readonly permanent: boolean;
   readonly attempts: number;
+  /** The SMTP provider (configured name) of the last attempt, when one was tried. */
+  readonly provider?: string;
   readonly at: string;
 }
 

@@ -4,6 +4,16 @@ export interface NewsletterContent {
   readonly html?: string;
   readonly text?: string;
   readonly from: string;
+  /**
+   * Where to report the newsletter's completion (the webhook notifier reads it). Checked by the
+   * gateway at submit time: http(s), no credentials, not an internal address unless configured.
+   */
+  readonly webhookUrl?: string;
+  /**
+   * Most emails per second for this newsletter, over all senders (absent: only the providers'
+   * limits apply). The sender applies the lower of this and the provider's rate.
+   */
+  readonly ratePerSecond?: number;
 }
 
 /** One line of the stored recipient list (NDJSON), as submitted. */

@@ -32,6 +32,7 @@ export interface Stores {
   readonly idempotency: KV;
   readonly batchLeases: KV;
   readonly rateLimits: KV;
+  readonly webhooks: KV;
   readonly content: ObjectStore;
 }
 
@@ -99,7 +100,7 @@ export async function provisionTopology(
   const ttl = retention.retentionDays * DAY_MS;
   const bucket = (name: string, ttlMs: number) =>
     kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: retention.replicas });
-  const [newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits] = await Promise.all([
+  const [newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks] = await Promise.all([
     bucket(t.buckets.newsletters, ttl),
     bucket(t.buckets.ledger, ttl),
     bucket(t.buckets.failures, ttl),
@@ -109,11 +110,12 @@ export async function provisionTopology(
     bucket(t.buckets.batchLeases, DAY_MS),
     // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
     bucket(t.buckets.rateLimits, 3_600_000),
+    bucket(t.buckets.webhooks, ttl),
   ]);
   const content = await new Objm(js).create(t.objectStores.content, {
     storage: StorageType.File,
     ttl: nanos(ttl),
     replicas: retention.replicas,
   });
-  return { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, content };
+  return { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, content };
 }

@@ -1,18 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { NatsClient } from '../connection/nats-client';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
+import { MetricsRegistry } from '@mailroom/observability';
 import { JetStreamServer, type JetStreamServerOptions } from './jetstream.server';
+import { transportMetrics } from './transport-metrics';
 import { RethrowRpcExceptionsFilter } from './rethrow-rpc-exceptions.filter';
 
 /** Attaches the JetStream transport to an HTTP app (a hybrid app: HTTP for health and metrics). */
 export function connectJetStreamTransport(
   app: INestApplication,
-  options: Omit<JetStreamServerOptions, 'client' | 'deadLetters'>,
+  options: Omit<JetStreamServerOptions, 'client' | 'deadLetters' | 'onSettled'>,
 ): JetStreamServer {
+  const client = app.get(NatsClient);
+  const metrics = optional(() => app.get(MetricsRegistry, { strict: false }));
   const server = new JetStreamServer({
     ...options,
-    client: app.get(NatsClient),
+    client,
     deadLetters: app.get(DeadLetterPublisher),
+    ...(metrics ? { onSettled: transportMetrics(metrics, client.topology.namespace) } : {}),
   });
   // Deferred, so the filter is in place before Nest wraps the handlers (it reads filters then).
   const microservice = app.connectMicroservice(
@@ -21,4 +26,13 @@ export function connectJetStreamTransport(
   );
   microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
   return server;
+}
+
+/** A provider the app may not have (an app without the observability module has no metrics). */
+function optional<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
 }

@@ -33,9 +33,17 @@ export interface ConsumerBinding {
   readonly retry: RetryPolicy;
   /** Events of the stream that this service has no handler for are acked and skipped. */
   readonly ignoreUnhandled?: boolean;
+  /**
+   * The events this consumer dispatches (default: every event of its stream that has a handler).
+   * Lets two consumers of one stream in one process split the handlers between them; anything
+   * else is acked and skipped.
+   */
+  readonly events?: readonly EventName[];
 }
 
 export interface SettledMessage {
+  /** The durable consumer that delivered it. */
+  readonly consumer: string;
   readonly event: EventName | undefined;
   readonly settlement: Settlement['kind'];
   readonly durationMs: number;
@@ -147,10 +155,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       }
     }
     for (const binding of this.options.consumers) {
-      const handled = [...this.messageHandlers.keys()].some(
+      const handled = [...this.messageHandlers.keys()].filter(
         (p) => p in EventCatalog && EventCatalog[p as EventName].stream === binding.stream,
       );
-      if (!handled) throw new Error(`Consumer ${binding.durable} is bound but no handler takes its events`);
+      if (handled.length === 0) throw new Error(`Consumer ${binding.durable} is bound but no handler takes its events`);
+      const missing = (binding.events ?? []).filter((event) => !handled.includes(event));
+      if (missing.length > 0) throw new Error(`Consumer ${binding.durable} lists ${missing.join(', ')} but no handler takes them`);
     }
   }
 
@@ -198,9 +208,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async handle(binding: ConsumerBinding, msg: JsMsg): Promise<void> {
     const started = performance.now();
     const event = eventOfSubject(this.topology, msg.subject);
-    const handler = event ? this.getHandlerByPattern(event) : null;
+    const dispatched = event !== undefined && (binding.events === undefined || binding.events.includes(event));
+    const handler = event && dispatched ? this.getHandlerByPattern(event) : null;
     const report = (settlement: Settlement['kind']) =>
       this.options.onSettled?.({
+        consumer: binding.durable,
         event,
         settlement,
         durationMs: performance.now() - started,
@@ -208,7 +220,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       });
 
     if (!event || !handler) {
-      if (binding.ignoreUnhandled) {
+      if (binding.ignoreUnhandled || (event !== undefined && !dispatched)) {
         msg.ack();
         return;
       }

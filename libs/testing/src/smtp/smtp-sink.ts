@@ -35,6 +35,8 @@ export class SmtpSink {
   readonly messages: ReceivedMessage[] = [];
   /** Accepted messages per recipient address (lower-cased). */
   readonly deliveriesTo = new Map<string, number>();
+  /** When each message's DATA arrived (ms, in order; every one is accepted), kept even with `keepMessages: false`: for rate checks. */
+  readonly receivedAt: number[] = [];
   private readonly attempts = new Map<string, number>();
   private acceptedCount = 0;
   private waiters: Array<() => void> = [];
@@ -139,6 +141,8 @@ export class SmtpSink {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => {
+      // Arrival is the end of DATA, before any scripted latency: what a provider's rate limiter sees.
+      this.receivedAt.push(Date.now());
       if (this.options.latencyMs) setTimeout(() => this.accept(chunks, session, callback), this.options.latencyMs);
       else this.accept(chunks, session, callback);
     });

@@ -1,5 +1,5 @@
-import { CommonEnv, commonConfig, loadEnv, toInt, type CommonConfig } from '@mailroom/config';
-import { IsInt, Max, Min } from 'class-validator';
+import { CommonEnv, commonConfig, loadEnv, toBool, toInt, type CommonConfig } from '@mailroom/config';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
 /** Environment of the tracker. */
 export class TrackerEnv extends CommonEnv {
@@ -11,10 +11,47 @@ export class TrackerEnv extends CommonEnv {
   @Min(1)
   @Max(512)
   TRACKER_CONCURRENCY = 32;
+
+  /** `newsletter.progressed` (and its webhook) every this many percent; 0 turns it off. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(50)
+  PROGRESS_STEP_PERCENT = 10;
+
+  /** Signs webhook bodies (HMAC-SHA256). Without it no webhook is sent (each is recorded as skipped). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  WEBHOOK_SECRET?: string = undefined;
+
+  /** How long one webhook POST may take. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** How long a failing webhook is retried (with backoff) before it is abandoned. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  WEBHOOK_RETRY_FOR_MS = 3_600_000;
+
+  /** Deliver webhooks to private, loopback and link-local addresses (tests, same-cluster receivers). */
+  @toBool()
+  @IsBoolean({ message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE = false;
 }
 
 export interface TrackerConfig extends CommonConfig {
   readonly concurrency: number;
+  readonly progressStepPercent: number;
+  readonly webhooks: {
+    readonly secret: string | undefined;
+    readonly timeoutMs: number;
+    readonly retryForMs: number;
+    readonly allowPrivate: boolean;
+  };
 }
 
 export const TRACKER_CONFIG = Symbol('TrackerConfig');
@@ -24,5 +61,12 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
   return {
     ...commonConfig(e),
     concurrency: e.TRACKER_CONCURRENCY,
+    progressStepPercent: e.PROGRESS_STEP_PERCENT,
+    webhooks: {
+      secret: e.WEBHOOK_SECRET,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryForMs: e.WEBHOOK_RETRY_FOR_MS,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Events,
   isFinal,
@@ -7,6 +7,7 @@ import {
   type DeadLetterEvent,
   type FinalStatus,
   type NewsletterCompletedEvent,
+  type NewsletterProgressedEvent,
   type NewsletterRecord,
   type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
@@ -15,6 +16,7 @@ import {
   type NewsletterStatusReply,
 } from '@mailroom/contracts';
 import { EventPublisher, type CasResult } from '@mailroom/jetstream';
+import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { DeadBatchAccounting } from './dead-batch-accounting';
 import {
   foldBatchCompleted,
@@ -32,6 +34,7 @@ export class NewsletterTracker {
   private readonly logger = new Logger(NewsletterTracker.name);
 
   constructor(
+    @Inject(TRACKER_CONFIG) private readonly config: TrackerConfig,
     private readonly records: NewsletterRecords,
     private readonly publisher: EventPublisher,
     private readonly metrics: TrackerMetrics,
@@ -128,6 +131,7 @@ export class NewsletterTracker {
       this.logger.warn({ newsletterId: id }, 'Event for an unknown newsletter ignored');
       return result;
     }
+    if (result.kind === 'updated' && !isFinal(result.value.status)) await this.announceProgress(result.previous, result.value);
     if (isFinal(result.value.status)) {
       if (result.kind === 'updated' && !isFinal(result.previous.status)) {
         this.metrics.newslettersFinished.inc({ status: result.value.status });
@@ -143,6 +147,26 @@ export class NewsletterTracker {
     return result;
   }
 
+  /** Publishes `newsletter.progressed` when the settled share crosses a step (10 %, 20 % …; 100 % is `completed`). */
+  private async announceProgress(previous: NewsletterRecord, record: NewsletterRecord): Promise<void> {
+    const step = this.config.progressStepPercent;
+    const total = record.total;
+    if (step === 0 || total === null || total === 0) return;
+    const percentOf = (r: NewsletterRecord) => Math.floor(((r.sent + r.failed + r.suppressed) * 100) / total / step) * step;
+    const percent = percentOf(record);
+    if (percent <= percentOf(previous) || percent <= 0 || percent >= 100) return;
+    const event: NewsletterProgressedEvent = {
+      newsletterId: record.id,
+      occurredAt: record.updatedAt,
+      percent,
+      total,
+      sent: record.sent,
+      failed: record.failed,
+      suppressed: record.suppressed,
+    };
+    await this.publisher.publish(Events.NewsletterProgressed, event, { msgId: `${record.id}:progress:${percent}` });
+  }
+
   private async announce(record: NewsletterRecord): Promise<void> {
     const event: NewsletterCompletedEvent = {
       newsletterId: record.id,
@@ -151,6 +175,7 @@ export class NewsletterTracker {
       total: record.total ?? record.submitted,
       sent: record.sent,
       failed: record.failed,
+      suppressed: record.suppressed,
     };
     // One announcement per settlement: the first pass, then once after each re-send round.
     const generation = Object.keys(record.rounds).length;

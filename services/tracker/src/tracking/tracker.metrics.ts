@@ -34,6 +34,8 @@ export class TrackerMetrics {
       help: 'Messages that could not be processed and went to the dead-letter stream, by original stream',
       labelNames: ['stream'],
     });
+    // Series exist from the start (at 0), so rate() and increase() have a baseline.
+    for (const stream of ['requests', 'batches', 'events']) this.deadLetters.inc({ stream }, 0);
     this.batchesCompleted = metrics.counter({
       name: 'mailroom_batches_completed_total',
       help: 'Batches whose final outcome was recorded',

@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MailroomStack, repoRoot } from '@mailroom/testing';
+import { BenchSink } from './bench-sink';
+import { runBaseline as runBaselineProcess } from './baseline-run';
+import { runBaseline as baselineSender } from './baseline-sender';
+import { runNodeSink } from './node-sink';
+import { runPipeline, type RunResult } from './pipeline-run';
+import { renderReport, type Scenario } from './report';
+
+/**
+ * `npm run bench`: the pipeline (four services as separate processes, real NATS, an SMTP sink in
+ * its own process) against the baseline (one process, pooled nodemailer, 10 connections) in the
+ * same run. Sub-commands `sink` and `baseline` are the child processes it starts.
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      sizes: { type: 'string', default: '10000,100000' },
+      senders: { type: 'string', default: '1,2' },
+      runs: { type: 'string', default: '3' },
+      million: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      url: { type: 'string' },
+      count: { type: 'string' },
+      out: { type: 'string', default: 'bench/RESULTS.md' },
+    },
+  });
+  const command = positionals[0] ?? 'pipeline';
+  if (command === 'sink') return runNodeSink(Number(values.port));
+  if (command === 'baseline') return baselineSender(values.url!, Number(values.count));
+
+  const sizes = values.sizes.split(',').map(Number);
+  if (values.million) sizes.push(1_000_000);
+  const senderCounts = values.senders.split(',').map(Number);
+  const runs = Number(values.runs);
+  const sink = await BenchSink.start();
+  const natsPid = Number(execSync("pgrep -o -f 'nats-server.*4222' || true").toString().trim()) || undefined;
+  const extra = [{ label: 'smtp sink', pid: sink.pid }, ...(natsPid ? [{ label: 'nats-server', pid: natsPid }] : [])];
+  log(`sink: ${sink.kind} on ${sink.port}; nats-server pid ${natsPid ?? 'not found'}`);
+
+  const scenarios: Scenario[] = [];
+  try {
+    for (const recipients of sizes) {
+      const baseline = [];
+      for (let i = 0; i < runs; i += 1) {
+        const result = await runBaselineProcess(sink, recipients);
+        log(`baseline ${recipients}: ${Math.round(result.emailsPerSecond)} emails/s`);
+        baseline.push(result);
+      }
+      for (const senders of senderCounts) {
+        const stack = await MailroomStack.start({
+          smtpUrl: sink.url,
+          senders,
+          env: { LOG_LEVEL: 'warn' },
+          serviceEnv: { sender: { SMTP_MAX_CONNECTIONS: '10' }, gateway: { MAX_BODY_BYTES: String(200 * 1024 * 1024), MAX_INLINE_RECIPIENTS: '1000000' } },
+        });
+        const results: RunResult[] = [];
+        try {
+          for (let i = 0; i < runs; i += 1) {
+            const result = await runPipeline(stack, sink, recipients, extra);
+            log(`pipeline ${recipients} × ${senders} sender(s): ${Math.round(result.emailsPerSecond)} emails/s, first email ${result.firstEmailMs} ms`);
+            results.push(result);
+          }
+        } finally {
+          await stack.stop();
+        }
+        scenarios.push({ recipients, senders, runs: results, baseline });
+      }
+    }
+  } finally {
+    sink.stop();
+  }
+  const report = renderReport(scenarios, { sink: sink.kind, command: `npm run bench -- ${argv.join(' ')}`.trim(), date: new Date() });
+  const out = join(repoRoot(), values.out);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, report);
+  process.stdout.write(`\n${report}\nWritten to ${values.out}\n`);
+}
+
+function log(message: string): void {
+  process.stdout.write(`[bench] ${message}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

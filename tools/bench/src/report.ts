@@ -1,0 +1,54 @@
+import { cpus, totalmem } from 'node:os';
+import type { BaselineResult } from './baseline-run';
+import type { RunResult } from './pipeline-run';
+
+export interface Scenario {
+  readonly recipients: number;
+  readonly senders: number;
+  readonly runs: readonly RunResult[];
+  readonly baseline: readonly BaselineResult[];
+}
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)}`;
+const round = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The results as Markdown: one row per scenario, medians of the runs, the baseline measured in the same run beside them. */
+export function renderReport(scenarios: readonly Scenario[], meta: { sink: string; command: string; date: Date }): string {
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Measured ${meta.date.toISOString()} with \`${meta.command}\` on ${cpus().length} cores, ` +
+      `${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}; sink: ${meta.sink}; ` +
+      '4 KB HTML body, batches of 100, rate limits off, ledger on. Every figure is the median of the runs shown.',
+    '',
+    '| recipients | senders | runs | accept (ms) | first email (ms) | pipeline emails/s | baseline emails/s | ratio | completed (s) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of scenarios) {
+    const rate = median(s.runs.map((r) => r.emailsPerSecond));
+    const base = median(s.baseline.map((b) => b.emailsPerSecond));
+    lines.push(
+      `| ${round(s.recipients)} | ${s.senders} | ${s.runs.length} | ${round(median(s.runs.map((r) => r.acceptMs)))} | ` +
+        `${round(median(s.runs.map((r) => r.firstEmailMs)))} | ${round(rate)} | ${round(base)} | ` +
+        `${(rate / base).toFixed(2)}× | ${(median(s.runs.map((r) => r.completedMs)) / 1000).toFixed(1)} |`,
+    );
+  }
+  lines.push('', '## Peak RSS (MB) and CPU seconds per process (median of the runs)', '');
+  for (const s of scenarios) {
+    const labels = s.runs[0]?.usage.map((u) => u.label) ?? [];
+    lines.push(`### ${round(s.recipients)} recipients, ${s.senders} sender(s)`, '', '| process | peak RSS (MB) | CPU (s) |', '| --- | ---: | ---: |');
+    for (const label of labels) {
+      const usages = s.runs.map((r) => r.usage.find((u) => u.label === label)!);
+      lines.push(`| ${label} | ${mb(median(usages.map((u) => u.peakRssBytes)))} | ${median(usages.map((u) => u.cpuSeconds)).toFixed(1)} |`);
+    }
+    const base = s.baseline.map((b) => b.usage);
+    lines.push(`| baseline (same messages, direct) | ${mb(median(base.map((u) => u.peakRssBytes)))} | ${median(base.map((u) => u.cpuSeconds)).toFixed(1)} |`, '');
+  }
+  return `${lines.join('\n')}\n`;
+}
