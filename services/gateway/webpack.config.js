@@ -14,7 +14,8 @@ module.exports = {
       compiler: 'tsc',
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
-      assets: [],
+      // The public gRPC contract, loaded at run time by @grpc/proto-loader from proto/ beside main.js.
+      assets: [{ input: '../../libs/contracts/proto', glob: '**/*.proto', output: 'proto' }],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: false,

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
 import { ObservabilityModule } from '@mailroom/observability';
+import { systemClock } from '@mailroom/rate-limit';
+import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { ApiErrorFilter } from './http/api-error.filter';
@@ -10,10 +12,18 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { FailuresController } from './failures/failures.controller';
 import { FailuresService } from './failures/failures.service';
+import { GrpcAuthGuard } from './grpc/grpc-auth.guard';
+import { GrpcHealthController } from './grpc/grpc-health.controller';
+import { GrpcServingState } from './grpc/grpc-serving-state';
+import { GrpcValidation } from './grpc/grpc-validation';
+import { GrpcWatches } from './grpc/grpc-watches';
+import { NewslettersGrpcController } from './grpc/newsletters.grpc-controller';
 import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { SendNewsletterController } from './legacy/send-newsletter.controller';
 import { NewslettersController } from './newsletters/newsletters.controller';
 import { NewslettersService } from './newsletters/newsletters.service';
+import { RATE_LIMIT_CLOCK, RequestRateLimiter } from './rate-limit/request-rate-limiter';
+import { WebhookUrlPolicy } from './webhooks/webhook-url.policy';
 
 @Module({})
 export class AppModule {
@@ -29,12 +39,27 @@ export class AppModule {
         }),
         ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
-      controllers: [NewslettersController, FailuresController, DeadLettersController, SendNewsletterController],
+      controllers: [
+        NewslettersController,
+        FailuresController,
+        DeadLettersController,
+        SendNewsletterController,
+        NewslettersGrpcController,
+        GrpcHealthController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: RATE_LIMIT_CLOCK, useValue: systemClock },
+        ApiKeyAuthenticator,
+        RequestRateLimiter,
         ApiKeyGuard,
+        GrpcAuthGuard,
+        GrpcValidation,
+        GrpcWatches,
+        GrpcServingState,
+        WebhookUrlPolicy,
         NewslettersService,
         FailuresService,
         DeadLettersService,

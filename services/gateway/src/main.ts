@@ -6,6 +6,8 @@ import { loadConfigOrExit } from '@mailroom/config';
 import { installGracefulShutdown } from '@mailroom/observability';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config/gateway.config';
+import { serveOpenApi } from './docs/openapi';
+import { grpcServerOptions } from './grpc/grpc-server.options';
 import { installJsonBodyParser } from './http/body-parsing';
 
 async function bootstrap(): Promise<void> {
@@ -17,9 +19,14 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   installJsonBodyParser(app, config.maxBodyBytes);
+  serveOpenApi(app);
+  // Hybrid app: the same module serves gRPC. Its guard, filter and interceptor are declared on the
+  // gRPC controllers, not inherited from HTTP's global ones (inheritAppConfig stays off).
+  app.connectMicroservice(grpcServerOptions(config));
   installGracefulShutdown(app, { timeoutMs: config.shutdownTimeoutMs, logger });
+  await app.startAllMicroservices();
   await app.listen(config.httpPort);
-  logger.log(`Gateway listening on :${config.httpPort} (namespace ${config.namespace})`);
+  logger.log(`Gateway listening on :${config.httpPort} (HTTP, docs at /docs) and :${config.grpcPort} (gRPC) (namespace ${config.namespace})`);
 }
 
 void bootstrap();

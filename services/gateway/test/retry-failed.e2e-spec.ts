@@ -1,5 +1,5 @@
 import type { FailureEntry, NewsletterView } from '@mailroom/contracts';
-import { MailroomStack, SmtpSink } from '@mailroom/testing';
+import { freePort, MailroomStack, SmtpSink } from '@mailroom/testing';
 
 jest.setTimeout(180_000);
 
@@ -26,7 +26,10 @@ describe('retry-failed (real processes)', () => {
     });
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
-      serviceEnv: { sender: { MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '300' } },
+      serviceEnv: {
+        sender: { MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '300' },
+        gateway: { GRPC_PORT: String(await freePort()) },
+      },
     });
   });
 

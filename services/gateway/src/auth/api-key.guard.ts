@@ -1,27 +1,30 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { matchApiKey } from './api-keys';
-import { UnauthorizedError } from '../http/api-errors';
+import { RequestRateLimiter } from '../rate-limit/request-rate-limiter';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 
 /** The caller as far as logs and idempotency are concerned: the key's name, never the key. */
 export interface AuthenticatedRequest extends Request {
   apiKeyName?: string;
 }
 
-/** `Authorization: Bearer <key>`; anything else is a 401. */
+/**
+ * HTTP: `Authorization: Bearer <key>` (401 otherwise), then one request from that key's rate
+ * budget (429 with Retry-After when it is spent). Runs before validation, so malformed requests
+ * count against the budget too.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly rateLimiter: RequestRateLimiter,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match) throw new UnauthorizedError('Missing "Authorization: Bearer <key>" header');
-    const key = matchApiKey(this.config.apiKeys, match[1]!);
-    if (!key) throw new UnauthorizedError('Invalid API key');
-    request.apiKeyName = key.name;
+    const name = this.authenticator.authenticate(request.headers.authorization);
+    this.rateLimiter.consume(name);
+    request.apiKeyName = name;
     return true;
   }
 }

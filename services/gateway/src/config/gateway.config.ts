@@ -1,46 +1,68 @@
-import { loadEnv } from '@mailroom/config';
-import { ConfigValidationError } from '@mailroom/config';
-import { parseFromAddress } from '../newsletters/from-address';
+import { ConfigValidationError, loadEnv } from '@mailroom/config';
 import { parseApiKeys, type ApiKey } from '../auth/api-keys';
+import { FromAllowList } from '../newsletters/from-allow-list';
+import { parseFromAddress } from '../newsletters/from-address';
 import { GatewayEnv } from './gateway.env';
 
 export interface GatewayConfig {
   readonly natsUrl: string;
   readonly namespace: string;
   readonly httpPort: number;
+  readonly grpcPort: number;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
   readonly streamReplicas: number;
   readonly apiKeys: readonly ApiKey[];
+  readonly rateLimit: { readonly perMinute: number; readonly burst: number };
   readonly defaultFrom: string;
+  readonly allowedFrom: FromAllowList;
+  readonly webhooks: { readonly allowPrivate: boolean; readonly allowedHosts: ReadonlySet<string> };
   readonly maxBodyBytes: number;
   readonly maxInlineRecipients: number;
+  readonly watch: { readonly pollIntervalMs: number; readonly maxStreams: number };
 }
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
 
+/** Every problem at once, and never a value: API_KEYS holds secrets. */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const e = loadEnv(GatewayEnv, env);
   const problems: string[] = [];
-  let apiKeys: ApiKey[] = [];
-  try {
-    apiKeys = parseApiKeys(e.API_KEYS);
-  } catch (error) {
-    problems.push(`API_KEYS: ${(error as Error).message}`);
-  }
+  const attempt = <T>(variable: string, parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      problems.push(`${variable}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const apiKeys = attempt('API_KEYS', () => parseApiKeys(e.API_KEYS, e.API_KEYS_REVOKED)) ?? [];
   const from = parseFromAddress(e.DEFAULT_FROM);
   if (!from.ok) problems.push(`DEFAULT_FROM: ${from.reason}`);
-  if (problems.length > 0) throw new ConfigValidationError(problems);
+  // Unset, only DEFAULT_FROM's own address may be used: a deployment opts in to anything more.
+  const allowedFrom = attempt('ALLOWED_FROM', () => FromAllowList.parse(e.ALLOWED_FROM || (from.ok ? from.address : '')));
+  if (from.ok && allowedFrom && !allowedFrom.allows(from.address)) {
+    problems.push(`DEFAULT_FROM: ${from.address} is not in ALLOWED_FROM (${allowedFrom.describe()})`);
+  }
+  if (problems.length > 0 || !allowedFrom) throw new ConfigValidationError(problems);
   return {
     natsUrl: e.NATS_URL,
     namespace: e.MAILROOM_NAMESPACE,
     httpPort: e.HTTP_PORT,
+    grpcPort: e.GRPC_PORT,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     streamReplicas: e.STREAM_REPLICAS,
     apiKeys,
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     defaultFrom: e.DEFAULT_FROM,
+    allowedFrom,
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      allowedHosts: new Set(e.WEBHOOK_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean)),
+    },
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxInlineRecipients: e.MAX_INLINE_RECIPIENTS,
+    watch: { pollIntervalMs: e.WATCH_POLL_INTERVAL_MS, maxStreams: e.GRPC_MAX_WATCHES },
   };
 }

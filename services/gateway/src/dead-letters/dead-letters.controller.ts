@@ -1,22 +1,34 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Page } from '@mailroom/jetstream';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { ValidationFailedError } from '../http/api-errors';
 import { PageQueryDto } from '../http/page-query.dto';
+import { DeadLetterPageDto, RedriveDto } from './dead-letter-responses';
 import { DeadLettersService, type DeadLetterView, type Redrive } from './dead-letters.service';
 
+@ApiTags('dead letters')
+@ApiBearerAuth()
 @Controller('v1/dead-letters')
 @UseGuards(ApiKeyGuard)
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Messages that exhausted their deliveries', description: 'A page at a time (`?limit=100&after=<next>`).' })
+  @ApiOkResponse({ type: DeadLetterPageDto })
+  @ApiErrorResponses(400, 401, 429, 503)
   list(@Query() page: PageQueryDto): Promise<Page<DeadLetterView>> {
     return this.deadLetters.list(page.after ?? 0, page.limit ?? 100);
   }
 
   @Post(':id/redrive')
   @HttpCode(202)
+  @ApiOperation({ summary: 'Put a dead letter back', description: 'A batch runs again as a re-send round; a newsletter request re-opens its newsletter.' })
+  @ApiParam({ name: 'id', type: 'integer' })
+  @ApiAcceptedResponse({ type: RedriveDto })
+  @ApiErrorResponses(400, 401, 404, 409, 422, 429, 503)
   redrive(
     @Param('id', new ParseIntPipe({ exceptionFactory: () => new ValidationFailedError('id must be a whole number', 'id') }))
     id: number,

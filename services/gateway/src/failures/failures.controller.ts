@@ -1,24 +1,38 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Page } from '@mailroom/jetstream';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiErrorResponses } from '../http/api-error-responses.decorator';
+import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
 import { PageQueryDto } from '../http/page-query.dto';
+import { FailurePageDto, RetryStartedDto } from './failure-responses';
 import { FailuresService, type FailureView } from './failures.service';
 
+@ApiTags('newsletters')
+@ApiBearerAuth()
+@ApiParam({ name: 'id', format: 'uuid' })
 @Controller('v1/newsletters/:id')
 @UseGuards(ApiKeyGuard)
 export class FailuresController {
   constructor(private readonly failures: FailuresService) {}
 
-  /** Failed recipients with code, reason and attempts, a page at a time (`?limit=100&after=<next>`). */
   @Get('failures')
-  list(@Param('id') id: string, @Query() page: PageQueryDto): Promise<Page<FailureView>> {
+  @ApiOperation({ summary: 'Failed recipients', description: 'With code, reason and attempts, a page at a time (`?limit=100&after=<next>`).' })
+  @ApiOkResponse({ type: FailurePageDto })
+  @ApiErrorResponses(400, 401, 404, 429, 503)
+  list(@Param('id', NewsletterIdPipe) id: string, @Query() page: PageQueryDto): Promise<Page<FailureView>> {
     return this.failures.list(id, page.after ?? 0, page.limit ?? 100);
   }
 
-  /** Sends again to the recipients that failed for a passing reason; nobody already reached gets it twice. */
   @Post('retry-failed')
   @HttpCode(202)
-  async retryFailed(@Param('id') id: string): Promise<{ id: string; round: string; status: 'sending' }> {
+  @ApiOperation({
+    summary: 'Send again to the recipients that failed for a passing reason',
+    description: 'Only on a settled newsletter with failures (409 otherwise). Nobody already reached gets it twice.',
+  })
+  @ApiAcceptedResponse({ type: RetryStartedDto })
+  @ApiErrorResponses(400, 401, 404, 409, 429, 503)
+  async retryFailed(@Param('id', NewsletterIdPipe) id: string): Promise<RetryStartedDto> {
     const { round } = await this.failures.retryFailed(id);
     return { id, round, status: 'sending' };
   }

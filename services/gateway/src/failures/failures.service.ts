@@ -9,7 +9,7 @@ import {
   type NewsletterRetryRequestedEvent,
 } from '@mailroom/contracts';
 import { EventPublisher, NatsClient, STORES, casUpdate, pageStream, type Page, type Stores } from '@mailroom/jetstream';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../http/api-errors';
+import { ConcurrentUpdateError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/api-errors';
 
 export interface FailureView extends FailureEntry {
   readonly batchIndex: number;
@@ -57,7 +57,7 @@ export class FailuresService {
       round = nextRetryRound(record);
       return openRound(record, round);
     });
-    if (opened.kind !== 'updated') throw new ConflictError(`Newsletter ${id} changed meanwhile; try again`);
+    if (opened.kind !== 'updated') throw new ConcurrentUpdateError(`Newsletter ${id} changed meanwhile; try again`);
 
     const event: NewsletterRetryRequestedEvent = { newsletterId: id, occurredAt: new Date().toISOString(), round };
     try {

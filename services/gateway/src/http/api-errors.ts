@@ -9,8 +9,9 @@ export abstract class ApiError extends Error {
   constructor(
     message: string,
     readonly field?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -51,7 +52,7 @@ export class ServiceUnavailableError extends ApiError {
 }
 
 export class ConflictError extends ApiError {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
   readonly status = 409;
   readonly code = 'conflict';
 }
@@ -60,4 +61,49 @@ export class UnprocessableError extends ApiError {
   override readonly name = 'UnprocessableError';
   readonly status = 422;
   readonly code = 'unprocessable';
+}
+
+/** The same Idempotency-Key was used with a different request (gRPC: ALREADY_EXISTS). */
+export class IdempotencyConflictError extends ConflictError {
+  override readonly name = 'IdempotencyConflictError';
+}
+
+/** Authenticated, but not allowed to do this (e.g. a `from` outside `ALLOWED_FROM`). */
+export class ForbiddenError extends ApiError {
+  override readonly name = 'ForbiddenError';
+  readonly status = 403;
+  readonly code = 'forbidden';
+}
+
+/** The key's request budget is spent; `retryAfterSeconds` says when the next request will be taken. */
+export class RateLimitedError extends ApiError {
+  override readonly name = 'RateLimitedError';
+  readonly status = 429;
+  readonly code = 'rate_limited';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Part of the public contract, not built yet (says which issue builds it). */
+export class NotImplementedError extends ApiError {
+  override readonly name = 'NotImplementedError';
+  readonly status = 501;
+  readonly code = 'not_implemented';
+}
+
+/** Lost a race with a concurrent request; trying again shortly succeeds (gRPC: ABORTED). */
+export class ConcurrentUpdateError extends ConflictError {
+  override readonly name = 'ConcurrentUpdateError';
+}
+
+/** A request body that is not JSON (`Content-Type` other than application/json). */
+export class UnsupportedMediaTypeError extends ApiError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
 }

@@ -1,18 +1,30 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { MalformedBodyError, PayloadTooLargeError } from './api-errors';
+import { ApiError, MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './api-errors';
 
 interface BodyParserError {
   readonly type?: string;
+  readonly status?: number;
 }
 
+/** A request that carries a body (RFC 9110: Content-Length above 0, or chunked). */
+const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+
 /**
- * JSON bodies up to `limitBytes`. Parser failures become the API's own errors here, so the
- * response says what was wrong (and the limit) in the usual `{ error, message }` shape.
+ * JSON bodies up to `limitBytes`, as a JSON object. Parser failures become the API's own errors
+ * here, so the response says what was wrong (and the limit) in the usual `{ error, message }` shape.
  */
 export function installJsonBodyParser(app: NestExpressApplication, limitBytes: number): void {
   app.use(json({ limit: limitBytes }));
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (hasBody(req) && !req.is('application/json')) {
+      return next(new UnsupportedMediaTypeError('Request body must be JSON (Content-Type: application/json)'));
+    }
+    if (Array.isArray(req.body)) return next(new MalformedBodyError('Request body must be a JSON object'));
+    return next();
+  });
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    if (error instanceof ApiError) return next(error);
     const type = (error as BodyParserError | undefined)?.type;
     if (type === 'entity.parse.failed') return next(new MalformedBodyError('Request body is not valid JSON'));
     if (type === 'entity.too.large') {
@@ -20,6 +32,12 @@ export function installJsonBodyParser(app: NestExpressApplication, limitBytes: n
     }
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       return next(new MalformedBodyError('Request body must be UTF-8 JSON'));
+    }
+    // Anything else the parser refuses (a broken gzip stream, a wrong Content-Length, an aborted
+    // upload) is the request's fault: a 400, not a 500, and without the parser's own words.
+    const status = (error as BodyParserError | undefined)?.status;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return next(new MalformedBodyError('Request body could not be read (check Content-Encoding and Content-Length)'));
     }
     return next(error);
   });

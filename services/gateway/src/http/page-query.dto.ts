@@ -1,8 +1,10 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** `?limit=&after=` of paginated lists; `after` is the `next` of the previous page. */
 export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -10,6 +12,7 @@ export class PageQueryDto {
   @Max(1000)
   limit?: number;
 
+  @ApiPropertyOptional({ minimum: 0, description: '`next` of the previous page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { STORES, type Stores } from '@mailroom/jetstream';
-import { ConflictError, ValidationFailedError } from '../http/api-errors';
+import { ConcurrentUpdateError, IdempotencyConflictError, ValidationFailedError } from '../http/api-errors';
 
 interface IdempotencyRecord {
   readonly id: string;
@@ -41,9 +41,9 @@ export class IdempotencyKeys {
       if ((error as { code?: unknown }).code !== KEY_EXISTS) throw error;
     }
     const existing = (await this.stores.idempotency.get(kvKey))?.json<IdempotencyRecord>();
-    if (!existing) throw new ConflictError('A request with this Idempotency-Key is being processed; retry', 'Idempotency-Key');
+    if (!existing) throw new ConcurrentUpdateError('A request with this Idempotency-Key is being processed; retry', 'Idempotency-Key');
     if (existing.fingerprint !== fingerprint) {
-      throw new ConflictError('This Idempotency-Key was already used with a different request', 'Idempotency-Key');
+      throw new IdempotencyConflictError('This Idempotency-Key was already used with a different request', 'Idempotency-Key');
     }
     return { kind: 'replay', id: existing.id };
   }

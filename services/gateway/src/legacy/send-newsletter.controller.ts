@@ -1,9 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
+import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { NewslettersService } from '../newsletters/newsletters.service';
-import { SendNewsletterDto } from './send-newsletter.dto';
+import { LegacyAcceptedDto, SendNewsletterDto } from './send-newsletter.dto';
 
 /** `POST /send-newsletter`, the request shape of the tutorial this product replaces. */
+@ApiTags('legacy')
+@ApiBearerAuth()
 @Controller('send-newsletter')
 @UseGuards(ApiKeyGuard)
 export class SendNewsletterController {
@@ -11,7 +15,10 @@ export class SendNewsletterController {
 
   @Post()
   @HttpCode(202)
-  async send(@Body() dto: SendNewsletterDto, @Req() request: AuthenticatedRequest): Promise<{ jobId: string }> {
+  @ApiOperation({ summary: 'Queue a newsletter (the tutorial request shape)', description: 'Same rules as `POST /v1/newsletters`; the sender is `DEFAULT_FROM`.' })
+  @ApiAcceptedResponse({ type: LegacyAcceptedDto })
+  @ApiErrorResponses(400, 401, 413, 415, 429, 503)
+  async send(@Body() dto: SendNewsletterDto, @Req() request: AuthenticatedRequest): Promise<LegacyAcceptedDto> {
     const { id } = await this.newsletters.create(
       { subject: dto.subject, html: dto.content, recipients: dto.subscriberList.map((email) => ({ email })) },
       request.apiKeyName ?? 'unknown',

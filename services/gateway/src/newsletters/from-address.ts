@@ -1,17 +1,26 @@
 import { normalizeAddress } from '@mailroom/contracts';
 
-export type FromCheck = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string };
+export type FromCheck =
+  | { readonly ok: true; readonly value: string; readonly address: string }
+  | { readonly ok: false; readonly reason: string };
 
 const NAMED = /^\s*(?:"([^"\\]*)"|([^"<>,;:@\\]*?))\s*<([^<>]*)>\s*$/;
+/** Control characters (tab aside) and the Unicode line breaks some mail clients honour. */
+export const LINE_BREAKING = /[\x00-\x08\x0a-\x1f\x7f\u0085\u2028\u2029]/;
 
-/** Accepts `addr@x.org` or `Display Name <addr@x.org>`; one address, no line breaks. */
+/**
+ * Accepts `addr@x.org` or `Display Name <addr@x.org>`: one address, no line breaks, and a display
+ * name that cannot pass for another address (`"ceo@bank.example" <eve@x.org>` is refused).
+ * `address` is the bare, normalised address (what `ALLOWED_FROM` is checked against).
+ */
 export function parseFromAddress(raw: string): FromCheck {
-  if (/[\r\n\0]/.test(raw)) return { ok: false, reason: 'must not contain line breaks' };
+  if (LINE_BREAKING.test(raw)) return { ok: false, reason: 'must not contain line breaks or control characters' };
   const named = NAMED.exec(raw);
   const address = named ? named[3]! : raw;
   const checked = normalizeAddress(address);
   if (!checked.ok) return { ok: false, reason: `is not a valid sender address (${checked.reason})` };
   const name = (named?.[1] ?? named?.[2] ?? '').trim();
-  if (!named) return { ok: true, value: checked.email };
-  return { ok: true, value: name ? `"${name}" <${checked.email}>` : checked.email };
+  if (/[@<>]/.test(name)) return { ok: false, reason: 'must not have an address-like display name' };
+  if (!named || !name) return { ok: true, value: checked.email, address: checked.email };
+  return { ok: true, value: `"${name}" <${checked.email}>`, address: checked.email };
 }

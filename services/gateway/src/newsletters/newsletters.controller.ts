@@ -1,10 +1,26 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { NewsletterView } from '@mailroom/contracts';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
-import { CreateNewsletterDto } from './create-newsletter.dto';
+import { ApiErrorResponses } from '../http/api-error-responses.decorator';
+import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
+import { CreateNewsletterDto, RecipientInput } from './create-newsletter.dto';
+import { NewsletterAcceptedDto, NewsletterViewDto } from './newsletter-responses';
 import { NewslettersService } from './newsletters.service';
 
+@ApiTags('newsletters')
+@ApiBearerAuth()
+@ApiExtraModels(RecipientInput)
 @Controller('v1/newsletters')
 @UseGuards(ApiKeyGuard)
 export class NewslettersController {
@@ -12,19 +28,34 @@ export class NewslettersController {
 
   @Post()
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Queue a newsletter',
+    description: 'Stores the body and the list, publishes the request and answers at once. A newsletter is either fully queued or not at all.',
+  })
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    description: '1-255 visible ASCII characters. A repeat with the same key and body returns the first newsletter (header `Idempotent-Replayed: true`); with another body, 409.',
+  })
+  @ApiAcceptedResponse({ type: NewsletterAcceptedDto })
+  @ApiErrorResponses(400, 401, 403, 409, 413, 415, 429, 503)
   async create(
     @Body() dto: CreateNewsletterDto,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<{ id: string; status: 'queued' }> {
+  ): Promise<NewsletterAcceptedDto> {
     const { id, replayed } = await this.newsletters.create(dto, request.apiKeyName ?? 'unknown', idempotencyKey);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return { id, status: 'queued' };
   }
 
   @Get(':id')
-  get(@Param('id') id: string): Promise<NewsletterView> {
+  @ApiOperation({ summary: "A newsletter's status and counts" })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: NewsletterViewDto })
+  @ApiErrorResponses(400, 401, 404, 429, 503)
+  get(@Param('id', NewsletterIdPipe) id: string): Promise<NewsletterView> {
     return this.newsletters.get(id);
   }
 }

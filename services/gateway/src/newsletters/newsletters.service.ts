@@ -20,8 +20,9 @@ import {
   type Stores,
 } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
+import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
 import { IdempotencyKeys, type Claim } from '../idempotency/idempotency-keys';
+import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { parseFromAddress } from './from-address';
 
 export interface NewsletterRequest {
@@ -31,6 +32,8 @@ export interface NewsletterRequest {
   readonly from?: string;
   readonly recipients: readonly SubmittedRecipient[];
   readonly batchSize?: number;
+  readonly webhookUrl?: string;
+  readonly ratePerSecond?: number;
 }
 
 const DEFAULT_BATCH_SIZE = 100;
@@ -50,6 +53,7 @@ export class NewslettersService {
     private readonly publisher: EventPublisher,
     private readonly queries: QueryClient,
     private readonly idempotency: IdempotencyKeys,
+    private readonly webhookUrls: WebhookUrlPolicy,
   ) {}
 
   /**
@@ -63,12 +67,16 @@ export class NewslettersService {
   ): Promise<{ id: string; replayed: boolean }> {
     if (request.recipients.length > this.config.maxInlineRecipients) {
       throw new ValidationFailedError(
-        `recipients: at most ${this.config.maxInlineRecipients} recipients per request`,
+        `recipients: at most ${this.config.maxInlineRecipients} recipients per request; larger audiences go through subscriber lists`,
         'recipients',
       );
     }
     const from = parseFromAddress(request.from ?? this.config.defaultFrom);
     if (!from.ok) throw new ValidationFailedError(`from ${from.reason}`, 'from');
+    if (!this.config.allowedFrom.allows(from.address)) {
+      throw new ForbiddenError(`from: ${from.address} is not an allowed sender address (ALLOWED_FROM)`, 'from');
+    }
+    const webhookUrl = request.webhookUrl === undefined ? undefined : await this.webhookUrls.assertSafe(request.webhookUrl);
 
     const id = randomUUID();
     let claim: Claim | undefined;
@@ -84,6 +92,8 @@ export class NewslettersService {
       from: from.value,
       ...(request.html !== undefined ? { html: request.html } : {}),
       ...(request.text !== undefined ? { text: request.text } : {}),
+      ...(webhookUrl !== undefined ? { webhookUrl } : {}),
+      ...(request.ratePerSecond !== undefined ? { ratePerSecond: request.ratePerSecond } : {}),
     };
     const event: NewsletterRequestedEvent = {
       newsletterId: id,

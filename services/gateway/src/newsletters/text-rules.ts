@@ -1,10 +1,10 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { parseFromAddress } from './from-address';
+import { LINE_BREAKING, parseFromAddress } from './from-address';
 
 function rule(
   name: string,
   validate: (value: unknown) => boolean,
-  message: (property: string) => string,
+  message: (property: string, value: unknown) => string,
   options?: ValidationOptions,
 ): PropertyDecorator {
   return (target, propertyName) =>
@@ -12,16 +12,16 @@ function rule(
       name,
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: ({ property }) => message(property), ...options },
+      options: { message: ({ property, value }) => message(property, value), ...options },
       validator: { validate },
     });
 }
 
-/** No CR, LF or other control characters: values that end up in mail headers. */
+/** No CR, LF, other control characters or Unicode line breaks: values that end up in mail headers. */
 export const IsSingleLine = (options?: ValidationOptions) =>
   rule(
     'isSingleLine',
-    (v) => typeof v === 'string' && !/[\x00-\x08\x0a-\x1f\x7f]/.test(v),
+    (v) => typeof v === 'string' && !LINE_BREAKING.test(v),
     (p) => `${p} must not contain line breaks or control characters`,
     options,
   );
@@ -43,6 +43,10 @@ export const IsFromAddress = (options?: ValidationOptions) =>
   rule(
     'isFromAddress',
     (v) => typeof v === 'string' && parseFromAddress(v).ok,
-    (p) => `${p} must be "address@domain" or "Name <address@domain>"`,
+    (p, v) => {
+      const check = typeof v === 'string' ? parseFromAddress(v) : undefined;
+      const why = check && !check.ok ? ` (it ${check.reason})` : '';
+      return `${p} must be "address@domain" or "Name <address@domain>"${why}`;
+    },
     options,
   );

@@ -1,0 +1,55 @@
+import { ConfigValidationError } from '@mailroom/config';
+import { loadGatewayConfig } from './gateway.config';
+
+const KEY = 'ops-key-0123456789abcdef';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadGatewayConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return [...error.problems];
+    throw error;
+  }
+};
+
+describe('gateway configuration', () => {
+  it('has defaults for everything but API_KEYS', () => {
+    const config = loadGatewayConfig({ API_KEYS: `ops:${KEY}` });
+    expect(config).toMatchObject({
+      grpcPort: 50051,
+      rateLimit: { perMinute: 600, burst: 60 },
+      webhooks: { allowPrivate: false },
+      watch: { pollIntervalMs: 500, maxStreams: 1000 },
+    });
+    expect(config.webhooks.allowedHosts.size).toBe(0);
+  });
+
+  it('allows only DEFAULT_FROM when ALLOWED_FROM is unset', () => {
+    const { allowedFrom } = loadGatewayConfig({ API_KEYS: `ops:${KEY}`, DEFAULT_FROM: 'News <news@acme.example>' });
+    expect(allowedFrom.allows('news@acme.example')).toBe(true);
+    expect(allowedFrom.allows('other@acme.example')).toBe(false);
+  });
+
+  it.each([
+    [{ DEFAULT_FROM: 'news@acme.example', ALLOWED_FROM: '@other.example' }, 'DEFAULT_FROM: news@acme.example is not in ALLOWED_FROM (@other.example)'],
+    [{ ALLOWED_FROM: 'not-an-address' }, 'ALLOWED_FROM: "not-an-address" is not an address or @domain'],
+    [{ API_KEYS_REVOKED: 'nobody' }, 'API_KEYS: API_KEYS_REVOKED names "nobody", which API_KEYS does not have'],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE: must be true or false'],
+    [{ GRPC_PORT: '70000' }, 'GRPC_PORT'],
+    [{ RATE_LIMIT_BURST: '0' }, 'RATE_LIMIT_BURST'],
+  ])('refuses %j', (env, problem) => {
+    expect(problemsOf({ API_KEYS: `ops:${KEY}`, ...env }).join('\n')).toContain(problem);
+  });
+
+  it('lists every problem at once and never echoes a key', () => {
+    const problems = problemsOf({ API_KEYS: 'tooshort-secret', ALLOWED_FROM: '@', DEFAULT_FROM: 'x' }).join('\n');
+    for (const variable of ['API_KEYS', 'ALLOWED_FROM', 'DEFAULT_FROM']) expect(problems).toContain(variable);
+    expect(problems).not.toContain('tooshort-secret');
+  });
+
+  it('normalises webhook hosts (case, IPv6 brackets)', () => {
+    const { webhooks } = loadGatewayConfig({ API_KEYS: `ops:${KEY}`, WEBHOOK_ALLOWED_HOSTS: 'Hooks.Internal, [fd00::5]' });
+    expect([...webhooks.allowedHosts]).toEqual(['hooks.internal', 'fd00::5']);
+  });
+});

@@ -1,0 +1,27 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Metadata } from '@grpc/grpc-js';
+import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { RequestRateLimiter } from '../rate-limit/request-rate-limiter';
+import { setCaller } from './grpc-caller';
+
+/**
+ * gRPC: `authorization: Bearer <key>` metadata (UNAUTHENTICATED otherwise), then one request from
+ * the key's rate budget, shared with its HTTP requests (RESOURCE_EXHAUSTED with `retry-after`).
+ */
+@Injectable()
+export class GrpcAuthGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly rateLimiter: RequestRateLimiter,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const metadata = context.switchToRpc().getContext<Metadata>();
+    const values = metadata.get('authorization');
+    const authorization = values.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
+    const name = this.authenticator.authenticate(authorization);
+    this.rateLimiter.consume(name);
+    setCaller(metadata, name);
+    return true;
+  }
+}

@@ -1,0 +1,73 @@
+import type { NewsletterView } from '@mailroom/contracts';
+import { toCreateNewsletterBody, toFailureMessage, toNewsletterMessage, toStatusMessage } from './newsletter-message.mapper';
+
+describe('gRPC message mapping', () => {
+  it.each([
+    ['queued', 'NEWSLETTER_STATUS_QUEUED'],
+    ['completed_with_failures', 'NEWSLETTER_STATUS_COMPLETED_WITH_FAILURES'],
+    ['failed', 'NEWSLETTER_STATUS_FAILED'],
+    ['paused', 'NEWSLETTER_STATUS_UNSPECIFIED'],
+  ])('status %s → %s', (status, name) => {
+    expect(toStatusMessage(status)).toBe(name);
+  });
+
+  it('leaves out what the view does not have yet (unsplit, not settled, no ETA)', () => {
+    const view: NewsletterView = {
+      id: 'n1',
+      status: 'queued',
+      total: 2,
+      sent: 0,
+      failed: 0,
+      suppressed: 0,
+      pending: 2,
+      duplicates: 0,
+      batches: { total: null, completed: 0, deadLettered: 0 },
+      rounds: [{ id: 'r1', batches: null, completed: 0, requestedAt: 't' }],
+      createdAt: 't0',
+      startedAt: null,
+      completedAt: null,
+      ratePerSecond: 0,
+      etaSeconds: null,
+    };
+    expect(toNewsletterMessage(view)).toEqual({
+      id: 'n1',
+      status: 'NEWSLETTER_STATUS_QUEUED',
+      total: 2,
+      sent: 0,
+      failed: 0,
+      suppressed: 0,
+      pending: 2,
+      duplicates: 0,
+      batches: { completed: 0, deadLettered: 0 },
+      rounds: [{ id: 'r1', completed: 0, requestedAt: 't' }],
+      createdAt: 't0',
+      startedAt: '',
+      completedAt: '',
+      ratePerSecond: 0,
+      error: '',
+    });
+  });
+
+  it('maps a failure without an SMTP code to code 0', () => {
+    expect(toFailureMessage({ email: 'a@x.org', batchIndex: -1, reason: 'invalid', permanent: true, attempts: 0, at: 't' }).code).toBe(0);
+  });
+
+  it('turns a request into the HTTP body, leaving out what proto3 cannot tell from "not given"', () => {
+    expect(
+      toCreateNewsletterBody({
+        subject: 'Hi',
+        html: '',
+        text: 'Hello',
+        recipients: [{ email: 'a@x.org' }, { email: 'b@x.org', name: 'B' }, {}],
+        batchSize: 0,
+        idempotencyKey: 'k',
+        webhookUrl: 'https://hooks.example.org/',
+      }),
+    ).toEqual({
+      subject: 'Hi',
+      text: 'Hello',
+      webhookUrl: 'https://hooks.example.org/',
+      recipients: [{ email: 'a@x.org' }, { email: 'b@x.org', name: 'B' }, { email: '' }],
+    });
+  });
+});
