@@ -59,7 +59,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \
 # ---- one target per service ------------------------------------------------------------------------
 FROM runtime AS gateway
 ENV HTTP_PORT=3000
-EXPOSE 3000
+EXPOSE 3000 50051
 CMD ["node", "dist/services/gateway/main.js"]
 
 FROM runtime AS splitter

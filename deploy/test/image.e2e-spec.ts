@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { dockerignore } from './support/dockerignore';
 import { effective, effectiveEnv, execForm, lineage, parseDockerfile, stage, type Stage } from './support/dockerfile';
 import { fromRoot, readRepoFile } from './support/paths';
-import { SERVICE_NAMES, SERVICES, schemaDefault } from './support/services';
+import { SERVICE_NAMES, SERVICES, schemaDefault, servedPorts } from './support/services';
 
 /**
  * The Dockerfile and its build context, checked without a Docker engine: the targets the compose
@@ -37,7 +37,8 @@ describe('Dockerfile', () => {
     for (const name of SERVICE_NAMES) {
       const port = String(schemaDefault(name, 'HTTP_PORT'));
       if (effectiveEnv(dockerfile, name)['HTTP_PORT'] !== port) problems.push(`Dockerfile target ${name}: ENV HTTP_PORT should be ${port}`);
-      if (effective(dockerfile, name, 'EXPOSE')?.args !== port) problems.push(`Dockerfile target ${name}: should EXPOSE ${port}`);
+      const ports = Object.values(servedPorts(name, effectiveEnv(dockerfile, name))).join(' ');
+      if (effective(dockerfile, name, 'EXPOSE')?.args !== ports) problems.push(`Dockerfile target ${name}: should EXPOSE ${ports}`);
       const cmd = effective(dockerfile, name, 'CMD');
       const argv = cmd ? execForm(cmd.args, `CMD of target ${name}`) : [];
       if (argv.join(' ') !== `node ${SERVICES[name].bundle}`) {

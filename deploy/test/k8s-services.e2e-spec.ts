@@ -5,6 +5,7 @@ import { loadOverlay, type Overlay } from './support/overlay';
 import { readRepoFile } from './support/paths';
 import {
   effectiveHttpPort,
+  servedPorts,
   effectiveShutdownTimeoutMs,
   HEALTH,
   loaderProblems,
@@ -109,10 +110,14 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
             problems.push(`${where(w, c)}: ${probe} port ${String(get.port)} is ${resolved ?? 'no container port'}, the service listens on HTTP_PORT ${port}`);
           }
         }
-        const http = c.ports?.find((p) => p.name === 'http');
-        if (http?.containerPort !== port) problems.push(`${where(w, c)}: containerPort "http" is ${http?.containerPort}, HTTP_PORT is ${port}`);
-        if (c.ports?.some((p) => p.containerPort !== port)) {
-          problems.push(`${where(w, c)}: exposes ports ${c.ports.map((p) => p.containerPort).join(', ')}, the service serves only HTTP_PORT ${port}`);
+        const served = servedPorts(w.name as ServiceName, envOf(w).values);
+        for (const [name, number] of Object.entries(served)) {
+          const declared = c.ports?.find((p) => p.name === name);
+          if (declared?.containerPort !== number) problems.push(`${where(w, c)}: containerPort "${name}" is ${declared?.containerPort}, the service listens on ${number}`);
+        }
+        const extra = (c.ports ?? []).filter((p) => !Object.values(served).includes(p.containerPort));
+        if (extra.length > 0) {
+          problems.push(`${where(w, c)}: exposes ports ${extra.map((p) => p.containerPort).join(', ')} the service does not serve (it serves ${JSON.stringify(served)})`);
         }
       }
       expect(problems).toEqual([]);

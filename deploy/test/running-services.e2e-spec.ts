@@ -41,7 +41,8 @@ describe(`the built services, started with the ${OVERLAY} overlay's environment`
       const env = resolveEnv(objects, container, `${OVERLAY}: Deployment/${name}`);
       const values = Object.fromEntries(Object.entries(env.values).filter((e): e is [string, string] => e[1] !== undefined));
       const process = await ServiceProcess.start(name, {
-        env: { ...values, NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: namespace, HTTP_PORT: String(await freePort()) },
+        // The test's NATS is one server: streams cannot have the cluster's 3 replicas here.
+        env: { ...values, NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: namespace, HTTP_PORT: String(await freePort()), STREAM_REPLICAS: '1' },
       });
       started.push({ name, workload, container, process });
     });

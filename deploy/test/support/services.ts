@@ -1,4 +1,4 @@
-import { envVariableNames } from '@mailroom/config';
+import { envVariableNames, requiredEnvVariableNames } from '@mailroom/config';
 import { loadGatewayConfig } from '../../../services/gateway/src/config/gateway.config';
 import { GatewayEnv } from '../../../services/gateway/src/config/gateway.env';
 import { loadSenderConfig, SenderEnv } from '../../../services/sender/src/config/sender.config';
@@ -34,10 +34,9 @@ export const isServiceName = (value: string): value is ServiceName => (SERVICE_N
 /** Every variable the service's schema knows (`envVariableNames` from @mailroom/config). */
 export const knownVariables = (service: ServiceName): string[] => envVariableNames(SERVICES[service].schema);
 
-/** Variables without a default: the service refuses to start without them. */
+/** Variables without a default that are not optional: the service refuses to start without them. */
 export function requiredVariables(service: ServiceName): string[] {
-  const defaults = new SERVICES[service].schema() as Record<string, unknown>;
-  return Object.keys(defaults).filter((key) => defaults[key] === undefined).sort();
+  return requiredEnvVariableNames(SERVICES[service].schema);
 }
 
 /** The default of one variable, as the schema declares it. */
@@ -49,6 +48,16 @@ export function schemaDefault(service: ServiceName, variable: string): unknown {
 export function effectiveHttpPort(service: ServiceName, env: Env): number {
   const set = env['HTTP_PORT'];
   return set !== undefined && set.trim() !== '' ? Number(set) : Number(schemaDefault(service, 'HTTP_PORT'));
+}
+
+/** Every port the service listens on, by name: `http` (HTTP_PORT), and `grpc` (GRPC_PORT) on the gateway. */
+export function servedPorts(service: ServiceName, env: Env): Record<string, number> {
+  const ports: Record<string, number> = { http: effectiveHttpPort(service, env) };
+  if (service === 'gateway') {
+    const set = env['GRPC_PORT'];
+    ports['grpc'] = set !== undefined && set.trim() !== '' ? Number(set) : Number(schemaDefault(service, 'GRPC_PORT'));
+  }
+  return ports;
 }
 
 /** SHUTDOWN_TIMEOUT_MS as the service will use it. */

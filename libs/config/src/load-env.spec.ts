@@ -1,13 +1,17 @@
-import { IsString } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { CommonEnv } from './common-env.schema';
 import { ConfigValidationError } from './config-validation.error';
-import { envVariableNames, loadEnv } from './load-env';
+import { envVariableNames, loadEnv, requiredEnvVariableNames } from './load-env';
 
 class TestEnv extends CommonEnv {
   override HTTP_PORT = 4000;
 
   @IsString({ message: 'is required' })
   SECRET: string = undefined as unknown as string;
+
+  @IsOptional()
+  @IsString()
+  OPTIONAL_SECRET?: string = undefined;
 }
 
 describe('loadEnv', () => {
@@ -33,9 +37,10 @@ describe('loadEnv', () => {
     expect(problems).not.toContain('eighty');
   });
 
-  it('knows the names of every variable of a schema', () => {
+  it('knows the names of every variable of a schema, and which ones are required', () => {
     expect(envVariableNames(TestEnv)).toEqual(
-      ['HTTP_PORT', 'LOG_LEVEL', 'MAILROOM_NAMESPACE', 'NATS_URL', 'SECRET', 'SHUTDOWN_TIMEOUT_MS', 'STREAM_REPLICAS'].sort(),
+      ['HTTP_PORT', 'LOG_LEVEL', 'MAILROOM_NAMESPACE', 'NATS_URL', 'OPTIONAL_SECRET', 'SECRET', 'SHUTDOWN_TIMEOUT_MS', 'STREAM_REPLICAS'].sort(),
     );
+    expect(requiredEnvVariableNames(TestEnv)).toEqual(['SECRET']);
   });
 });

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 import { ConfigValidationError } from './config-validation.error';
 
 type EnvSource = Record<string, string | undefined>;
@@ -30,9 +30,23 @@ function describe(error: ValidationError): string[] {
   return [...own, ...(error.children ?? []).flatMap(describe)];
 }
 
-/** The variable names a schema class knows, for `--print-env` and the deploy consistency tests. */
+/** The variable names a schema class knows, for the deploy consistency tests. */
 export function envVariableNames<T extends object>(schema: new () => T): string[] {
   return Object.keys(new schema()).sort();
+}
+
+/** The variables a service refuses to start without: no default, and not marked @IsOptional. */
+export function requiredEnvVariableNames<T extends object>(schema: new () => T): string[] {
+  const defaults = new schema() as Record<string, unknown>;
+  const optional = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(schema, '', true, false)
+      .filter((m) => m.type === 'conditionalValidation')
+      .map((m) => m.propertyName),
+  );
+  return Object.keys(defaults)
+    .filter((key) => defaults[key] === undefined && !optional.has(key))
+    .sort();
 }
 
 /**

@@ -22,9 +22,11 @@ export function readRecipients(path: string): RecipientRow[] {
       .filter(Boolean)
       .map((email) => ({ email }));
   }
-  const rows = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Array<
-    Record<string, string | undefined>
-  >;
+  const rows = parse<Record<string, string | undefined>>(text, {
+    columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+    skip_empty_lines: true,
+    trim: true,
+  });
   return rows
     .filter((row) => row['email'])
     .map((row) => (row['name'] ? { email: row['email']!, name: row['name'] } : { email: row['email']! }));

@@ -28,6 +28,11 @@ export class LoggingModule {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
               censor: '[redacted]',
             },
+            // The caller's API key *name* (set by the gateway's guard), never the key itself.
+            customProps: (req: IncomingMessage) => {
+              const name = (req as IncomingMessage & { apiKeyName?: string }).apiKeyName;
+              return name ? { apiKey: name } : {};
+            },
             autoLogging: {
               ignore: (req: IncomingMessage) => QUIET_PATHS.some((p) => req.url?.startsWith(p) ?? false),
             },

@@ -42,8 +42,10 @@ export class ServiceProcess {
     const main = join(repoRoot(), 'dist', 'services', name, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
     const port = options.env['HTTP_PORT'] ? Number(options.env['HTTP_PORT']) : await freePort();
+    // The gateway also listens for gRPC: a free port too, or two gateways on one machine collide on 50051.
+    const grpc = name === 'gateway' && !options.env['GRPC_PORT'] ? { GRPC_PORT: String(await freePort()) } : {};
     const child = spawn(process.execPath, [main], {
-      env: { PATH: process.env['PATH'] ?? '', ...options.env, HTTP_PORT: String(port) },
+      env: { PATH: process.env['PATH'] ?? '', ...grpc, ...options.env, HTTP_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(name, options.label ?? name, port, child);
@@ -73,16 +75,21 @@ export class ServiceProcess {
   async waitUntilReady(timeoutMs: number): Promise<void> {
     await waitFor(
       async () => {
-        if (!this.running) throw new Error(`${this.label} exited: ${this.output.slice(-20).join('\n')}`);
+        if (!this.running) return 'exited' as const;
         const res = await fetch(`${this.baseUrl}/health/ready`);
         return res.status;
       },
-      (status) => status === 200,
+      // A process that exited will not become ready: stop waiting at once.
+      (status) => status === 200 || status === 'exited',
       { timeoutMs, intervalMs: 100, description: `${this.label} to be ready` },
-    ).catch((error: Error) => {
-      this.child.kill('SIGKILL');
-      throw new Error(`${error.message}\n--- ${this.label} output ---\n${this.output.slice(-40).join('\n')}`);
-    });
+    )
+      .then((status) => {
+        if (status === 'exited') throw new Error(`${this.label} exited before it was ready`);
+      })
+      .catch((error: Error) => {
+        this.child.kill('SIGKILL');
+        throw new Error(`${error.message}\n--- ${this.label} output ---\n${this.output.slice(-40).join('\n')}`);
+      });
   }
 
   /** SIGTERM and wait for the exit (SIGKILL after `timeoutMs`). */

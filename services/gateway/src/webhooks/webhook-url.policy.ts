@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { lookup } from 'node:dns/promises';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
-import { checkWebhookUrl, type ResolveHost } from './webhook-url';
+import { checkWebhookUrl, type ResolveHost } from '@mailroom/net-guard';
 
 const LOOKUP_TIMEOUT_MS = 5_000;
 

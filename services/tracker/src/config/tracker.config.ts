@@ -41,6 +41,11 @@ export class TrackerEnv extends CommonEnv {
   @toBool()
   @IsBoolean({ message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** Comma-separated webhook hosts delivered to whatever they resolve to (as on the gateway). */
+  @IsOptional()
+  @IsString()
+  WEBHOOK_ALLOWED_HOSTS?: string = undefined;
 }
 
 export interface TrackerConfig extends CommonConfig {
@@ -51,6 +56,7 @@ export interface TrackerConfig extends CommonConfig {
     readonly timeoutMs: number;
     readonly retryForMs: number;
     readonly allowPrivate: boolean;
+    readonly allowedHosts: ReadonlySet<string>;
   };
 }
 
@@ -67,6 +73,12 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryForMs: e.WEBHOOK_RETRY_FOR_MS,
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      allowedHosts: new Set(
+        (e.WEBHOOK_ALLOWED_HOSTS ?? '')
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     },
   };
 }

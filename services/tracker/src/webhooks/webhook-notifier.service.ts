@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContentObjects, type NewsletterContent } from '@mailroom/contracts';
 import { ContentStore, RetryableError } from '@mailroom/jetstream';
+import { checkWebhookUrl, guardedLookup } from '@mailroom/net-guard';
+import { lookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { WebhookDeliveries, type WebhookDelivery } from './webhook-deliveries';
+import { postJson } from './post-json';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 
 /** What a webhook reports: one event of one newsletter. */
@@ -27,6 +31,7 @@ export interface WebhookEvent {
 export class WebhookNotifier {
   private readonly logger = new Logger(WebhookNotifier.name);
   private readonly outcomes: Counter<'result'>;
+  private readonly lookup: LookupFunction;
 
   constructor(
     @Inject(TRACKER_CONFIG) private readonly config: TrackerConfig,
@@ -40,6 +45,7 @@ export class WebhookNotifier {
       labelNames: ['result'],
     });
     for (const result of ['delivered', 'failed', 'abandoned', 'skipped']) this.outcomes.inc({ result }, 0);
+    this.lookup = guardedLookup(config.webhooks);
   }
 
   async notify(event: WebhookEvent): Promise<void> {
@@ -67,26 +73,33 @@ export class WebhookNotifier {
       await this.finish(event, initial, 'abandoned', `no 2xx answer within ${this.config.webhooks.retryForMs} ms`);
       return;
     }
+    // Checked again at delivery: the URL was checked when submitted, but DNS may point elsewhere now.
+    const verdict = await checkWebhookUrl(url, {
+      ...this.config.webhooks,
+      resolve: async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address),
+    });
+    if (!verdict.ok && verdict.kind === 'invalid') {
+      await this.finish(event, initial, 'abandoned', `webhookUrl ${verdict.reason}`);
+      return;
+    }
 
     const body = JSON.stringify({ id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data });
     const started = Date.now();
     let status: number | undefined;
     let error: string | undefined;
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+      // The connection resolves the host through the guarded lookup: the address it connects to is
+      // the one that was checked (no DNS rebinding between check and connect).
+      status = await postJson(new URL(url), body, {
+        timeoutMs: this.config.webhooks.timeoutMs,
+        lookup: this.lookup,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Mailroom-Webhooks/1',
           'mailroom-event-id': event.id,
           [SIGNATURE_HEADER]: signWebhook(this.config.webhooks.secret, body, Math.floor(Date.now() / 1000)),
         },
-        body,
       });
-      status = response.status;
-      await response.body?.cancel();
     } catch (cause) {
       error = cause instanceof Error ? `${cause.name}: ${cause.message}` : 'request failed';
     }

@@ -1,0 +1,3 @@
+export { blockedRangeOf, parseIpv6 } from './ip-ranges';
+export { checkWebhookUrl, type ResolveHost, type WebhookUrlRules, type WebhookUrlVerdict } from './webhook-url';
+export { guardedLookup, BlockedAddressError } from './guarded-lookup';
