@@ -60,6 +60,12 @@ describe('Prometheus: rules and dashboards against live services', () => {
       stack.all.map((s) => ({ job: s.name, port: s.port })),
       ruleFiles,
     );
+    // Every service scraped once before anything is sent: counters start from a known 0.
+    await waitFor(
+      () => prometheus.query('count(up == 1)'),
+      (r) => Number(r.data?.result[0]?.value[1] ?? 0) === stack.all.length,
+      { timeoutMs: 30_000, intervalMs: 250, description: 'a first scrape of every service' },
+    );
   });
 
   afterAll(async () => {
@@ -104,12 +110,22 @@ describe('Prometheus: rules and dashboards against live services', () => {
       const result = await prometheus.query(expr);
       expect({ where, status: result.status, error: result.error }).toEqual({ where, status: 'success', error: undefined });
     }
-    const empty: string[] = [];
-    for (const { where, expr } of panelQueries) {
-      const result = await prometheus.query(expr);
-      expect({ where, status: result.status, error: result.error }).toEqual({ where, status: 'success', error: undefined });
-      if ((result.data?.result.length ?? 0) === 0) empty.push(`${where}: ${expr}`);
-    }
+    // Series born during the send (a first failure, a first retry) need a second scrape before
+    // rate() sees them: poll until every panel has data, or give up with the empty ones named.
+    const emptyPanels = async () => {
+      const empty: string[] = [];
+      for (const { where, expr } of panelQueries) {
+        const result = await prometheus.query(expr);
+        expect({ where, status: result.status, error: result.error }).toEqual({ where, status: 'success', error: undefined });
+        if ((result.data?.result.length ?? 0) === 0) empty.push(`${where}: ${expr}`);
+      }
+      return empty;
+    };
+    const empty = await waitFor(emptyPanels, (list) => list.length === 0, {
+      timeoutMs: 30_000,
+      intervalMs: 1_000,
+      description: 'every dashboard panel to have data',
+    }).catch((error: Error) => [error.message]);
     expect(empty).toEqual([]);
   });
 });

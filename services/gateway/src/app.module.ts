@@ -16,10 +16,11 @@ import { GrpcAuthGuard } from './grpc/grpc-auth.guard';
 import { GrpcHealthController } from './grpc/grpc-health.controller';
 import { GrpcServingState } from './grpc/grpc-serving-state';
 import { GrpcValidation } from './grpc/grpc-validation';
-import { GrpcWatches } from './grpc/grpc-watches';
+import { NewsletterWatches } from './newsletters/newsletter-watches';
 import { NewslettersGrpcController } from './grpc/newsletters.grpc-controller';
 import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { SendNewsletterController } from './legacy/send-newsletter.controller';
+import { NewsletterEventsController } from './newsletters/newsletter-events.controller';
 import { NewslettersController } from './newsletters/newsletters.controller';
 import { NewslettersService } from './newsletters/newsletters.service';
 import { RATE_LIMIT_CLOCK, RequestRateLimiter } from './rate-limit/request-rate-limiter';
@@ -41,6 +42,7 @@ export class AppModule {
       ],
       controllers: [
         NewslettersController,
+        NewsletterEventsController,
         FailuresController,
         DeadLettersController,
         SendNewsletterController,
@@ -57,7 +59,7 @@ export class AppModule {
         ApiKeyGuard,
         GrpcAuthGuard,
         GrpcValidation,
-        GrpcWatches,
+        NewsletterWatches,
         GrpcServingState,
         WebhookUrlPolicy,
         NewslettersService,

@@ -21,7 +21,7 @@ export function protoRoot(dir: string = __dirname): string {
  * The gRPC server of the hybrid app. Loader options: camelCase fields, enums by name, 64-bit
  * numbers as numbers, unset fields absent (newsletters.messages.ts relies on these). Messages are
  * capped like HTTP bodies, at MAX_BODY_BYTES. `gracefulShutdown`: in-flight unary calls finish
- * (watches are ended first by GrpcWatches), bounded by the process's shutdown deadline.
+ * (watches are ended first by NewsletterWatches), bounded by the process's shutdown deadline.
  */
 export function grpcServerOptions(config: GatewayConfig, root = protoRoot()): GrpcOptions {
   return {

@@ -16,8 +16,8 @@ import { GrpcCallLogInterceptor } from './grpc-call-log.interceptor';
 import { callerOf } from './grpc-caller';
 import { GrpcErrorFilter } from './grpc-error.filter';
 import { GrpcValidation } from './grpc-validation';
-import { GrpcWatches } from './grpc-watches';
-import { watchNewsletter as watchNewsletterStream } from './watch-newsletter';
+import { NewsletterWatches } from '../newsletters/newsletter-watches';
+import { watchNewsletter as watchNewsletterStream } from '../newsletters/watch-newsletter';
 import { toCreateNewsletterBody, toFailureMessage, toNewsletterMessage } from './newsletter-message.mapper';
 import type {
   ListFailuresRequestMessage,
@@ -50,7 +50,7 @@ export class NewslettersGrpcController {
     private readonly newsletters: NewslettersService,
     private readonly failures: FailuresService,
     private readonly validation: GrpcValidation,
-    private readonly watches: GrpcWatches,
+    private readonly watches: NewsletterWatches,
   ) {}
 
   @GrpcMethod(SERVICE, 'SendNewsletter')

@@ -4,12 +4,12 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { RateLimitedError } from '../http/api-errors';
 
 /**
- * The open WatchNewsletter streams of this gateway: capped at `GRPC_MAX_WATCHES` (each one polls
- * the tracker), and ended at shutdown before the gRPC server closes, which would otherwise wait
- * for them until the shutdown deadline.
+ * The open progress streams of this gateway, gRPC WatchNewsletter and HTTP server-sent events
+ * alike: capped at `GRPC_MAX_WATCHES` (each one polls the tracker), and ended at shutdown before
+ * the servers close, which would otherwise wait for them until the shutdown deadline.
  */
 @Injectable()
-export class GrpcWatches implements BeforeApplicationShutdown {
+export class NewsletterWatches implements BeforeApplicationShutdown {
   private open = 0;
   private readonly shutdown = new AbortController();
 

@@ -1,0 +1,51 @@
+import { Controller, Inject, Param, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { map, type Observable } from 'rxjs';
+import { isFinal } from '@mailroom/contracts';
+import { realSleep, systemClock } from '@mailroom/rate-limit';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
+import { NewsletterWatches } from './newsletter-watches';
+import { NewslettersService } from './newsletters.service';
+import { watchNewsletter } from './watch-newsletter';
+
+/** A tracker outage shorter than this does not end the stream. */
+const OUTAGE_GRACE_MS = 10_000;
+
+/**
+ * `GET /v1/newsletters/:id/events`: progress as server-sent events until the newsletter settles.
+ * One `progress` event with the state now, one on every change, and a last `settled` event; then
+ * the stream ends. (curl -N -H "Authorization: Bearer …" …/events)
+ */
+@ApiTags('newsletters')
+@ApiBearerAuth()
+@Controller('v1/newsletters')
+@UseGuards(ApiKeyGuard)
+export class NewsletterEventsController {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly newsletters: NewslettersService,
+    private readonly watches: NewsletterWatches,
+  ) {}
+
+  @Sse(':id/events')
+  @ApiOperation({ summary: 'Stream progress as server-sent events until the newsletter settles' })
+  @ApiProduces('text/event-stream')
+  async events(@Param('id', NewsletterIdPipe) id: string): Promise<Observable<MessageEvent>> {
+    // Unknown ids get a plain 404 before the stream starts.
+    await this.newsletters.get(id);
+    return this.watches
+      .track(() =>
+        watchNewsletter(id, {
+          get: (newsletterId) => this.newsletters.get(newsletterId),
+          pollIntervalMs: this.config.watch.pollIntervalMs,
+          outageGraceMs: OUTAGE_GRACE_MS,
+          clock: systemClock,
+          sleep: realSleep,
+          shutdown: this.watches.shutdownSignal,
+        }),
+      )
+      .pipe(map((view) => ({ type: isFinal(view.status) ? 'settled' : 'progress', data: view })));
+  }
+}
