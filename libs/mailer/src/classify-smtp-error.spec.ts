@@ -24,7 +24,22 @@ describe('classifySmtpError', () => {
     const outcome = classifySmtpError(
       smtpError({ code: 'EENVELOPE', responseCode: 550, response: '550 5.1.1 <x@y.org>: no such user', command: 'RCPT TO' }),
     );
-    expect(outcome).toEqual({ kind: 'permanent', code: 550, reason: '550 5.1.1 <x@y.org>: no such user', hardBounce: true });
+    expect(outcome).toEqual({
+      kind: 'permanent',
+      code: 550,
+      reason: '550 5.1.1 <x@y.org>: no such user',
+      hardBounce: true,
+      command: 'RCPT TO',
+    });
+  });
+
+  it('keeps the failed command, so callers can tell a refused recipient from a refused message', () => {
+    const rcpt = classifySmtpError(smtpError({ code: 'EENVELOPE', responseCode: 451, response: '451 later', command: 'RCPT TO' }));
+    const data = classifySmtpError(smtpError({ code: 'EMESSAGE', responseCode: 454, response: '454 Throttling failure', command: 'DATA' }));
+    const refused = classifySmtpError(smtpError({ code: 'ESOCKET', message: 'connect ECONNREFUSED' }));
+    expect(rcpt).toMatchObject({ kind: 'transient', code: 451, command: 'RCPT TO' });
+    expect(data).toMatchObject({ kind: 'transient', code: 454, command: 'DATA' });
+    expect(refused).not.toHaveProperty('command');
   });
 
   it('calls only a refused recipient a hard bounce, not a refused message or sender', () => {

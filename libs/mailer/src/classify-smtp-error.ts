@@ -22,16 +22,19 @@ export function classifySmtpError(error: unknown): Exclude<DeliveryOutcome, { ki
   const command = e.command ?? '';
   const reason = describe(e);
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  // Where it failed matters to the caller: a 4xx to one RCPT TO is about that recipient, the same
+  // reply to MAIL FROM or DATA is about the provider (see the sender's provider signals).
+  const where = command ? { command } : {};
 
-  if (e.code === 'EAUTH' || command.startsWith('AUTH')) return { kind: 'transient', code, reason };
+  if (e.code === 'EAUTH' || command.startsWith('AUTH')) return { kind: 'transient', code, reason, ...where };
   if (code !== undefined && code >= 500 && code < 600) {
-    return { kind: 'permanent', code, reason, hardBounce: command === 'RCPT TO' };
+    return { kind: 'permanent', code, reason, hardBounce: command === 'RCPT TO', ...where };
   }
-  if (code !== undefined && code >= 400 && code < 500) return { kind: 'transient', code, reason };
-  if (e.code && NETWORK_CODES.has(e.code)) return { kind: 'transient', code, reason };
+  if (code !== undefined && code >= 400 && code < 500) return { kind: 'transient', code, reason, ...where };
+  if (e.code && NETWORK_CODES.has(e.code)) return { kind: 'transient', code, reason, ...where };
   // nodemailer refusing the message before talking to the server (bad address, empty message).
-  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return { kind: 'permanent', code, reason, hardBounce: false };
-  return { kind: 'transient', code, reason };
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return { kind: 'permanent', code, reason, hardBounce: false, ...where };
+  return { kind: 'transient', code, reason, ...where };
 }
 
 function describe(e: SmtpErrorFields): string {

@@ -5,6 +5,8 @@ export type DeliveryOutcome =
       readonly kind: 'transient';
       readonly code?: number;
       readonly reason: string;
+      /** The SMTP command that failed (`CONN`, `MAIL FROM`, `RCPT TO`, `DATA`…), when known. */
+      readonly command?: string;
     }
   | {
       readonly kind: 'permanent';
@@ -12,4 +14,5 @@ export type DeliveryOutcome =
       readonly reason: string;
       /** The server refused the recipient itself (5xx at RCPT TO): a hard bounce, to suppress. */
       readonly hardBounce: boolean;
+      readonly command?: string;
     };

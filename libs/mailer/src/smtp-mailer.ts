@@ -1,11 +1,14 @@
-import { createTransport, type Transporter } from 'nodemailer';
-import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { classifySmtpError } from './classify-smtp-error';
+import { composeEmail, type ComposedEmail } from './compose/compose-email';
 import type { DeliveryOutcome } from './delivery-outcome';
+import type { DkimSigningKey } from './dkim/dkim-signing-key';
+import type { OutgoingEmail } from './outgoing-email';
+import { SmtpConnectionPool } from './pool/smtp-connection-pool';
+import type { PooledConnection, SentInfo } from './pool/pooled-connection';
 
-export interface SmtpOptions {
-  /** `smtp://user:pass@host:587` or `smtps://…`; credentials in the URL never reach a log. */
-  readonly url: string;
+/** Pool size and timeouts of one SMTP server's connections. */
+export interface SmtpPoolOptions {
   /** Parallel SMTP connections (and so parallel transactions) of this process. */
   readonly maxConnections: number;
   /** Messages per connection before it is recycled. */
@@ -15,69 +18,141 @@ export interface SmtpOptions {
   readonly socketTimeoutMs: number;
 }
 
-export const DEFAULT_SMTP_POOL = {
+export interface SmtpOptions extends SmtpPoolOptions {
+  /** `smtp://user:pass@host:587` or `smtps://…`; credentials in the URL never reach a log. */
+  readonly url: string;
+  /** Keys of the sending domains to DKIM-sign for; a message from another domain goes out unsigned. */
+  readonly dkim?: readonly DkimSigningKey[];
+}
+
+export const DEFAULT_SMTP_POOL: SmtpPoolOptions = {
   maxConnections: 5,
   maxMessages: 1000,
   connectionTimeoutMs: 10_000,
   greetingTimeoutMs: 10_000,
   socketTimeoutMs: 60_000,
-} as const;
+};
 
-export interface OutgoingEmail {
-  readonly from: string;
-  readonly to: { readonly email: string; readonly name?: string };
-  readonly subject: string;
-  readonly html?: string;
-  readonly text?: string;
-  /** Extra headers (already validated: no CR/LF). */
-  readonly headers?: Readonly<Record<string, string>>;
+/** An open connection reserved for one message: `send` it, or `release` it unused. */
+export interface SmtpSession {
+  /** Never throws: every failure is an outcome. Gives the connection back. */
+  send(message: ComposedEmail): Promise<DeliveryOutcome>;
+  release(): void;
 }
 
-/** A pooled SMTP connection to one server. `send` never throws: it reports an outcome. */
+export type SmtpConnectResult = { readonly ok: true; readonly session: SmtpSession } | { readonly ok: false; readonly outcome: DeliveryOutcome };
+
+// Connection-level failures of a reused connection: the server had closed it while it was idle.
+const STALE_CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT']);
+
+/**
+ * Pooled SMTP to one server. Two steps for callers that pace their sends (`connect`, then take a
+ * rate-limit token, then `session.send`), or `send` for one step. Neither throws on an SMTP
+ * failure: it is an outcome (accepted, transient, permanent) with the failed command.
+ */
 export class SmtpMailer {
-  private readonly transport: Transporter<SMTPPool.SentMessageInfo>;
+  private readonly pool: SmtpConnectionPool;
+  private readonly dkim: readonly DkimSigningKey[];
 
   constructor(options: SmtpOptions) {
-    this.transport = createTransport({
-      url: options.url,
-      pool: true,
+    this.dkim = options.dkim ?? [];
+    const { auth, ...connection } = parseConnectionUrl(options.url);
+    const credentials = auth && 'user' in auth && typeof auth.user === 'string' ? { user: auth.user, pass: String(auth.pass ?? '') } : undefined;
+    this.pool = new SmtpConnectionPool({
+      options: {
+        ...connection,
+        connectionTimeout: options.connectionTimeoutMs,
+        greetingTimeout: options.greetingTimeoutMs,
+        socketTimeout: options.socketTimeoutMs,
+      },
+      ...(credentials ? { credentials } : {}),
       maxConnections: options.maxConnections,
       maxMessages: options.maxMessages,
-      connectionTimeout: options.connectionTimeoutMs,
-      greetingTimeout: options.greetingTimeoutMs,
-      socketTimeout: options.socketTimeoutMs,
-      // nodemailer logs nothing by default; keep it that way (its debug output includes credentials).
-      logger: false,
-      debug: false,
-    } as SMTPPool.Options);
+    });
   }
 
-  async send(email: OutgoingEmail): Promise<DeliveryOutcome> {
+  /** Composes (and DKIM-signs) a message; rejects with ComposeError when it cannot be built. */
+  compose(email: OutgoingEmail): Promise<ComposedEmail> {
+    return composeEmail(email, this.dkim);
+  }
+
+  /**
+   * Waits for an open, idle connection (opening one when the pool has room). A connection that
+   * cannot be opened is an outcome (transient, command CONN); rejects only when `signal` aborts.
+   */
+  async connect(signal?: AbortSignal): Promise<SmtpConnectResult> {
+    let connection: PooledConnection;
     try {
-      const info = await this.transport.sendMail({
-        from: email.from,
-        to: email.to.name ? { name: email.to.name, address: email.to.email } : email.to.email,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        headers: email.headers,
-      });
-      if (info.rejected.length > 0) {
-        return classifySmtpError(info.rejectedErrors?.[0] ?? { message: 'recipient rejected' });
-      }
-      const response = String(info.response ?? '');
-      return { kind: 'accepted', code: Number(/^\d{3}/.exec(response)?.[0] ?? 250), response };
+      connection = await this.pool.acquire(signal);
     } catch (error) {
-      return classifySmtpError(error);
+      if (signal?.aborted) throw error;
+      return { ok: false, outcome: classifySmtpError(error) };
     }
+    return { ok: true, session: this.session(connection) };
   }
 
-  /** Checks that the server answers and accepts our credentials. */
-  async verify(): Promise<void> {
-    await this.transport.verify();
+  /** One message, no pacing: connect, then send. */
+  async send(email: OutgoingEmail): Promise<DeliveryOutcome> {
+    let message: ComposedEmail;
+    try {
+      message = await this.compose(email);
+    } catch (error) {
+      return { kind: 'permanent', reason: (error as Error).message, hardBounce: false };
+    }
+    const connected = await this.connect();
+    return connected.ok ? connected.session.send(message) : connected.outcome;
   }
 
   close(): void {
-    this.transport.close();
+    this.pool.close();
   }
+
+  private session(first: PooledConnection): SmtpSession {
+    let done = false;
+    return {
+      release: () => {
+        if (done) return;
+        done = true;
+        this.pool.release(first, true);
+      },
+      send: async (message) => {
+        if (done) throw new Error('This SMTP session was already used');
+        done = true;
+        return this.transmit(first, message);
+      },
+    };
+  }
+
+  private async transmit(first: PooledConnection, message: ComposedEmail): Promise<DeliveryOutcome> {
+    let connection = first;
+    for (let attempt = 1; ; attempt++) {
+      const reused = connection.messages > 0;
+      const result = await connection.transmit({ from: message.envelope.from, to: [...message.envelope.to] }, message.raw);
+      if (result.ok) {
+        this.pool.release(connection, true);
+        return accepted(result.info);
+      }
+      const { error } = result;
+      if (attempt === 1 && reused && result.unsent && STALE_CONNECTION_CODES.has(error.code ?? '')) {
+        // The server had closed this idle connection and nothing was sent: once more, on a new one.
+        this.pool.release(connection, false);
+        try {
+          connection = await this.pool.acquire();
+        } catch (openError) {
+          return classifySmtpError(openError);
+        }
+        continue;
+      }
+      // A refused message leaves the connection fine (RSET and reuse it), except a 421 that closes it.
+      const refused = (error.code === 'EENVELOPE' || error.code === 'EMESSAGE') && error.responseCode !== 421;
+      this.pool.release(connection, refused && (await connection.reset()));
+      return classifySmtpError(error);
+    }
+  }
+}
+
+function accepted(info: SentInfo): DeliveryOutcome {
+  if (info.rejected.length > 0) return classifySmtpError(info.rejectedErrors?.[0] ?? { message: 'recipient rejected' });
+  const response = String(info.response ?? '');
+  return { kind: 'accepted', code: Number(/^\d{3}/.exec(response)?.[0] ?? 250), response };
 }

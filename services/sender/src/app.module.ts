@@ -2,11 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { JetStreamModule, NatsHealthIndicator, SuppressionList } from '@mailroom/jetstream';
 import { ObservabilityModule } from '@mailroom/observability';
 import { SENDER_CONFIG, type SenderConfig } from './config/sender.config';
+import { ProviderMetrics } from './providers/provider.metrics';
+import { ProviderRegistry } from './providers/provider-registry';
+import { NewsletterCaps } from './rate-limits/newsletter-caps';
+import { SendingShutdown } from './rate-limits/sending-shutdown';
 import { BatchSender } from './sending/batch-sender.service';
 import { BatchHandler } from './sending/batch.handler';
 import { ContentCache } from './sending/content-cache';
+import { RecipientSender } from './sending/recipient-sender.service';
 import { SenderMetrics } from './sending/sender.metrics';
-import { Mailer } from './sending/smtp-mailer.provider';
 
 @Module({})
 export class AppModule {
@@ -14,20 +18,19 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        JetStreamModule.forRoot({
-          servers: config.natsUrl,
-          namespace: config.namespace,
-          name: 'mailroom-sender',
-          replicas: config.streamReplicas,
-        }),
+        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-sender' }),
         ObservabilityModule.forRoot({ service: 'sender', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
       controllers: [BatchHandler],
       providers: [
         { provide: SENDER_CONFIG, useValue: config },
         BatchSender,
+        RecipientSender,
         ContentCache,
-        Mailer,
+        ProviderRegistry,
+        ProviderMetrics,
+        NewsletterCaps,
+        SendingShutdown,
         SuppressionList,
         SenderMetrics,
       ],

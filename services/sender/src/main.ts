@@ -13,11 +13,14 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule.register(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  for (const notice of config.notices) logger.warn(notice);
   connectJetStreamTransport(app, {
     consumers: [
       {
         stream: 'batches',
         durable: topology(config.namespace).consumers.sender,
+        // Capped by the providers' rates (see batchConcurrency): no more batches held than can be
+        // sent within one ack wait.
         concurrency: config.concurrency,
         ackWaitMs: config.ackWaitMs,
         // SMTP attempts are counted per recipient in the ledger; the extra deliveries leave room

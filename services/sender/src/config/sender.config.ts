@@ -1,52 +1,13 @@
-import { CommonEnv, loadEnv, toInt } from '@mailroom/config';
-import { DEFAULT_SMTP_POOL, type SmtpOptions } from '@mailroom/mailer';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ConfigValidationError, loadEnv } from '@mailroom/config';
+import { maskSmtpUrl, type DkimSigningKey } from '@mailroom/mailer';
+import { batchConcurrency } from './batch-concurrency';
+import { parseDkimKeys } from './dkim-keys.parser';
+import { defaultBurst, type ProviderConfig, type ProviderDefaults } from './provider.config';
+import { SenderEnv } from './sender.env';
+import { checkBucket, parseSmtpProviders } from './smtp-providers.parser';
 
-const int = { message: 'must be a whole number' };
-
-/** Environment of the sender. */
-export class SenderEnv extends CommonEnv {
-  override HTTP_PORT = 3002;
-
-  /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. Required. */
-  @IsString({ message: 'is required, e.g. smtp://user:pass@host:587' })
-  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL' })
-  SMTP_URL: string = undefined as unknown as string;
-
-  @toInt() @IsInt(int) @Min(1) @Max(100)
-  SMTP_MAX_CONNECTIONS: number = DEFAULT_SMTP_POOL.maxConnections;
-
-  @toInt() @IsInt(int) @Min(1)
-  SMTP_MAX_MESSAGES: number = DEFAULT_SMTP_POOL.maxMessages;
-
-  @toInt() @IsInt(int) @Min(100)
-  SMTP_CONNECTION_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.connectionTimeoutMs;
-
-  @toInt() @IsInt(int) @Min(100)
-  SMTP_GREETING_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.greetingTimeoutMs;
-
-  @toInt() @IsInt(int) @Min(100)
-  SMTP_SOCKET_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.socketTimeoutMs;
-
-  /** Batches this process works on at once. */
-  @toInt() @IsInt(int) @Min(1) @Max(256)
-  SENDER_CONCURRENCY = 4;
-
-  /** SMTP attempts per recipient before a transient failure becomes final. */
-  @toInt() @IsInt(int) @Min(1) @Max(50)
-  MAX_ATTEMPTS = 5;
-
-  /** First retry delay of a batch with deferred recipients; doubles per attempt, with jitter. */
-  @toInt() @IsInt(int) @Min(0)
-  RETRY_BASE_DELAY_MS = 10_000;
-
-  @toInt() @IsInt(int) @Min(0)
-  RETRY_MAX_DELAY_MS = 600_000;
-
-  /** The batch consumer's ack wait. The transport calls working() every third of it while a batch runs. */
-  @toInt() @IsInt(int) @Min(1_000)
-  ACK_WAIT_MS = 60_000;
-}
+export { SenderEnv } from './sender.env';
+export type { ProviderConfig } from './provider.config';
 
 export interface SenderConfig {
   readonly natsUrl: string;
@@ -54,38 +15,124 @@ export interface SenderConfig {
   readonly httpPort: number;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
-  readonly streamReplicas: number;
-  readonly smtp: SmtpOptions;
+  /** In list order; selection goes by priority, then list order. */
+  readonly providers: readonly ProviderConfig[];
+  /** One key per signing domain; empty: nothing is signed. */
+  readonly dkim: readonly DkimSigningKey[];
+  /** Batches held at once: SENDER_CONCURRENCY capped by the providers' rates (`batchConcurrency`). */
   readonly concurrency: number;
+  readonly requestedConcurrency: number;
   readonly maxAttempts: number;
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
   readonly ackWaitMs: number;
+  /** Things to log at boot (an ignored variable, a capped concurrency). Never secrets. */
+  readonly notices: readonly string[];
 }
 
 export const SENDER_CONFIG = Symbol('SenderConfig');
 
+/** The single-provider form's name (metrics label, ledger, shared bucket key `provider.default`). */
+export const SINGLE_PROVIDER_NAME = 'default';
+
+/**
+ * Validates the environment and resolves the providers and DKIM keys. Throws one
+ * ConfigValidationError listing every problem: bad variables, and fields inside the JSON ones
+ * (`SMTP_PROVIDERS[1].url: …`).
+ */
 export function loadSenderConfig(env: Record<string, string | undefined> = process.env): SenderConfig {
-  const e = loadEnv(SenderEnv, env);
+  const problems: string[] = [];
+  let e: SenderEnv;
+  try {
+    e = loadEnv(SenderEnv, env);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    problems.push(...error.problems);
+    // Carry on with the defaults, so problems inside the JSON variables are listed too.
+    e = Object.assign(new SenderEnv(), pick(env, ['SMTP_PROVIDERS', 'SMTP_URL', 'DKIM_KEYS']));
+  }
+  const notices: string[] = [];
+  const providers = resolveProviders(e, problems, notices);
+  const dkim = e.DKIM_KEYS.trim() === '' ? { ok: true as const, value: [] } : parseDkimKeys(e.DKIM_KEYS);
+  if (!dkim.ok) problems.push(...dkim.problems);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  const concurrency = batchConcurrency({
+    configured: e.SENDER_CONCURRENCY,
+    ackWaitMs: e.ACK_WAIT_MS,
+    providerRates: providers.map((p) => p.ratePerSecond),
+  });
+  if (concurrency < e.SENDER_CONCURRENCY) {
+    notices.push(
+      `SENDER_CONCURRENCY ${e.SENDER_CONCURRENCY} capped to ${concurrency}: at the slowest provider's rate, ` +
+        `${concurrency} batch(es) of 100 can be sent within ACK_WAIT_MS (${e.ACK_WAIT_MS} ms)`,
+    );
+  }
   return {
     natsUrl: e.NATS_URL,
     namespace: e.MAILROOM_NAMESPACE,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    streamReplicas: e.STREAM_REPLICAS,
-    smtp: {
-      url: e.SMTP_URL,
+    providers,
+    dkim: dkim.ok ? dkim.value : [],
+    concurrency,
+    requestedConcurrency: e.SENDER_CONCURRENCY,
+    maxAttempts: e.MAX_ATTEMPTS,
+    retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
+    retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
+    ackWaitMs: e.ACK_WAIT_MS,
+    notices,
+  };
+}
+
+/** SMTP_PROVIDERS if set, else SMTP_URL as the one provider `default`. */
+function resolveProviders(e: SenderEnv, problems: string[], notices: string[]): ProviderConfig[] {
+  const defaults: ProviderDefaults = {
+    pool: {
       maxConnections: e.SMTP_MAX_CONNECTIONS,
       maxMessages: e.SMTP_MAX_MESSAGES,
       connectionTimeoutMs: e.SMTP_CONNECTION_TIMEOUT_MS,
       greetingTimeoutMs: e.SMTP_GREETING_TIMEOUT_MS,
       socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
     },
-    concurrency: e.SENDER_CONCURRENCY,
-    maxAttempts: e.MAX_ATTEMPTS,
-    retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
-    retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
-    ackWaitMs: e.ACK_WAIT_MS,
+    breaker: { failureThreshold: e.SMTP_BREAKER_FAILURE_THRESHOLD, cooldownMs: e.SMTP_BREAKER_COOLDOWN_MS },
   };
+  if (e.SMTP_PROVIDERS.trim() !== '') {
+    if (e.SMTP_URL !== '') notices.push('SMTP_URL, SMTP_RATE_PER_SECOND and SMTP_BURST are ignored: SMTP_PROVIDERS is set');
+    const parsed = parseSmtpProviders(e.SMTP_PROVIDERS, defaults);
+    if (!parsed.ok) problems.push(...parsed.problems);
+    return parsed.ok ? parsed.value : [];
+  }
+  if (e.SMTP_URL === '') {
+    if (!problems.some((p) => p.startsWith('SMTP_URL:'))) {
+      problems.push('SMTP_URL: is required unless SMTP_PROVIDERS is set, e.g. smtp://user:pass@host:587');
+    }
+    return [];
+  }
+  const rate = e.SMTP_RATE_PER_SECOND > 0 ? e.SMTP_RATE_PER_SECOND : undefined;
+  const burst = rate === undefined ? undefined : e.SMTP_BURST > 0 ? e.SMTP_BURST : defaultBurst(rate);
+  if (rate !== undefined && burst !== undefined) {
+    const problem = checkBucket(rate, burst);
+    if (problem) problems.push(`SMTP_BURST: ${problem}`);
+  }
+  return [
+    {
+      name: SINGLE_PROVIDER_NAME,
+      url: e.SMTP_URL,
+      maskedUrl: maskSmtpUrl(e.SMTP_URL),
+      ...(rate !== undefined ? { ratePerSecond: rate, burst } : {}),
+      priority: 0,
+      ...defaults,
+    },
+  ];
+}
+
+function pick(env: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) picked[name] = value;
+  }
+  return picked;
 }

@@ -18,14 +18,15 @@ import {
   RetryableError,
   SuppressionList,
 } from '@mailroom/jetstream';
-import type { OutgoingEmail } from '@mailroom/mailer';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
+import { SendingShutdown } from '../rate-limits/sending-shutdown';
 import { needsAttempt, summarize } from './batch-result';
 import { ContentCache } from './content-cache';
+import { handBack } from './hand-back';
 import { suppressedEntry, toLedgerEntry, type AttemptContext } from './ledger-outcome';
+import { RecipientSender, type RecipientAttempt } from './recipient-sender.service';
 import { runLimited } from './run-limited';
 import { SenderMetrics } from './sender.metrics';
-import { Mailer } from './smtp-mailer.provider';
 
 /** How long a send waits for a lost NATS connection before the batch is handed back. */
 const CONNECTION_WAIT_MS = 30_000;
@@ -47,10 +48,11 @@ export class BatchSender {
     private readonly failures: FailureRecords,
     private readonly suppressions: SuppressionList,
     private readonly leases: BatchLeases,
-    private readonly mailer: Mailer,
+    private readonly recipients: RecipientSender,
     private readonly publisher: EventPublisher,
     private readonly nats: NatsClient,
     private readonly metrics: SenderMetrics,
+    private readonly shutdown: SendingShutdown,
   ) {}
 
   async deliver(batch: BatchReadyEvent): Promise<void> {
@@ -78,11 +80,18 @@ export class BatchSender {
     const known = await this.ledger.readBatch(newsletterId, batchIndex);
     const settled: LedgerEntry[] = [];
     const writes: Promise<void>[] = [];
+    // One failed recipient stops the batch (its abort ends the other recipients' waits at once),
+    // and so does shutdown. A child controller with the listener removed afterwards, rather than
+    // AbortSignal.any, so nothing accumulates on the process-long shutdown signal.
+    const batchStop = new AbortController();
+    const onShutdown = () => batchStop.abort(this.shutdown.signal.reason);
+    if (this.shutdown.signal.aborted) onShutdown();
+    else this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    const signal = batchStop.signal;
+    const parallel = Math.max(...this.config.providers.map((p) => p.pool.maxConnections)) * 2;
 
-    await runLimited(
-      batch.recipients,
-      this.config.smtp.maxConnections * 2,
-      async (recipient) => {
+    await runLimited(batch.recipients, parallel, async (recipient) => {
+      try {
         const previous = known.get(addressHash(recipient.email));
         if (!needsAttempt(previous, round)) {
           settled.push(previous!);
@@ -96,7 +105,7 @@ export class BatchSender {
           return;
         }
         if (!leaseValid()) throw new RetryableError('Batch lease lost; handing the batch back');
-        const { entry, hardBounce } = await this.attempt(newsletterId, content, recipient, context);
+        const { entry, hardBounce } = await this.attempt(newsletterId, content, recipient, context, signal);
         settled.push(entry);
         writes.push(...this.record(batch, entry));
         if (hardBounce) {
@@ -105,8 +114,14 @@ export class BatchSender {
             this.suppressions.add({ email: recipient.email, reason: 'bounced', at: entry.at, source: newsletterId, detail: hardBounce }),
           );
         }
-      },
-    ).finally(() => Promise.allSettled(writes));
+      } catch (error) {
+        batchStop.abort(error);
+        throw error;
+      }
+    }).finally(() => {
+      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      return Promise.allSettled(writes);
+    });
     // A failed write throws here: the batch is retried and the ledger decides again.
     await Promise.all(writes);
 
@@ -124,16 +139,20 @@ export class BatchSender {
     content: NewsletterContent,
     recipient: Recipient,
     context: AttemptContext,
+    signal: AbortSignal,
   ): Promise<{ entry: LedgerEntry; hardBounce?: string }> {
     // An outcome that cannot be recorded would be sent again later: wait for NATS first.
     if (!(await this.nats.waitForConnection(CONNECTION_WAIT_MS))) {
       throw new RetryableError('NATS connection lost; batch handed back');
     }
-    const stopTimer = this.metrics.sendSeconds.startTimer();
-    const outcome = await this.mailer.send(this.compose(newsletterId, content, recipient));
-    stopTimer({ outcome: outcome.kind });
-    this.metrics.attempts.inc({ outcome: outcome.kind });
-    const entry = toLedgerEntry(recipient.email, outcome, context);
+    let sent: RecipientAttempt;
+    try {
+      sent = await this.recipients.send(newsletterId, content, recipient, signal);
+    } catch (error) {
+      throw handBack(error);
+    }
+    const { outcome, provider } = sent;
+    const entry = toLedgerEntry(recipient.email, outcome, { ...context, ...(provider !== undefined ? { provider } : {}) });
     return outcome.kind === 'permanent' && outcome.hardBounce ? { entry, hardBounce: outcome.reason } : { entry };
   }
 
@@ -149,6 +168,7 @@ export class BatchSender {
           reason: entry.reason ?? 'unknown',
           permanent: entry.permanent ?? false,
           attempts: entry.attempts,
+          ...(entry.provider !== undefined ? { provider: entry.provider } : {}),
           at: entry.at,
         }),
       );
@@ -156,17 +176,6 @@ export class BatchSender {
       writes.push(this.failures.clear(batch.newsletterId, entry.email));
     }
     return writes;
-  }
-
-  private compose(newsletterId: string, content: NewsletterContent, recipient: Recipient): OutgoingEmail {
-    return {
-      from: content.from,
-      to: recipient,
-      subject: content.subject,
-      html: content.html,
-      text: content.text,
-      headers: { 'X-Mailroom-Newsletter-Id': newsletterId },
-    };
   }
 
   private async publishCompleted(batch: BatchReadyEvent, entries: readonly LedgerEntry[]): Promise<void> {

@@ -29,6 +29,14 @@ describe('toLedgerEntry', () => {
     expect(entry).toMatchObject({ state: 'failed', permanent: true, code: 550, reason: '550 no user', attempts: 1 });
   });
 
+  it('records the provider that gave the outcome, and none when no provider was tried', () => {
+    expect(toLedgerEntry('a@x.org', { kind: 'accepted', code: 250, response: '250 OK' }, ctx({ provider: 'ses' }))).toMatchObject({
+      state: 'accepted',
+      provider: 'ses',
+    });
+    expect(toLedgerEntry('a@x.org', transient, ctx())).not.toHaveProperty('provider');
+  });
+
   it('gives a re-send round its own attempts, and marks its entries with the round', () => {
     const exhausted = { state: 'failed' as const, email: 'a@x.org', attempts: 3, passAttempts: 3, permanent: false, at: now.toISOString() };
     const entry = toLedgerEntry('a@x.org', transient, ctx({ previous: exhausted, round: 'r1' }));

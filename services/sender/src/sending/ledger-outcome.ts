@@ -6,6 +6,8 @@ export interface AttemptContext {
   /** SMTP attempts allowed per recipient in one pass (or one re-send round). */
   readonly maxAttempts: number;
   readonly round?: string;
+  /** The provider that gave the outcome (recorded in the entry); absent when none could be tried. */
+  readonly provider?: string;
   readonly now?: Date;
 }
 
@@ -25,7 +27,14 @@ export function toLedgerEntry(email: string, outcome: DeliveryOutcome, context: 
   const attempts = (context.previous?.attempts ?? 0) + 1;
   const passAttempts = previousPassAttempts(context) + 1;
   const at = (context.now ?? new Date()).toISOString();
-  const common = { email, attempts, passAttempts, at, ...(context.round !== undefined ? { round: context.round } : {}) };
+  const common = {
+    email,
+    attempts,
+    passAttempts,
+    at,
+    ...(context.round !== undefined ? { round: context.round } : {}),
+    ...(context.provider !== undefined ? { provider: context.provider } : {}),
+  };
   switch (outcome.kind) {
     case 'accepted':
       return { state: 'accepted', code: outcome.code, ...common };

@@ -1,0 +1,127 @@
+import { SMTPServer } from 'smtp-server';
+import { DEFAULT_SMTP_POOL, SmtpMailer, type OutgoingEmail } from '@mailroom/mailer';
+import { freePort, SmtpSink, waitFor } from '@mailroom/testing';
+
+jest.setTimeout(30_000);
+
+const email = (i: number): OutgoingEmail => ({
+  from: 'News <news@acme.example>',
+  to: { email: `reader${i}@example.org` },
+  subject: `Issue ${i}`,
+  text: 'Hello',
+});
+
+const mailerFor = (url: string, maxConnections = 2) => new SmtpMailer({ ...DEFAULT_SMTP_POOL, url, maxConnections, connectionTimeoutMs: 2_000, greetingTimeoutMs: 2_000 });
+
+describe('SmtpMailer against a real SMTP server', () => {
+  let sink: SmtpSink;
+  const mailers: SmtpMailer[] = [];
+  const track = (mailer: SmtpMailer) => (mailers.push(mailer), mailer);
+
+  beforeAll(async () => {
+    sink = await SmtpSink.start({ keepMessages: false });
+  });
+
+  afterEach(() => {
+    for (const mailer of mailers.splice(0)) mailer.close();
+  });
+
+  afterAll(async () => {
+    await sink?.close();
+  });
+
+  it('hands out a connection only once the server has greeted it, so the transaction starts at once', async () => {
+    const mailer = track(mailerFor(sink.url));
+    const message = await mailer.compose(email(1));
+    const started = performance.now();
+    const connected = await mailer.connect();
+    const connectedAt = performance.now();
+    if (!connected.ok) throw new Error(`connect failed: ${connected.outcome.kind}`);
+    const outcome = await connected.session.send(message);
+    const sentAt = performance.now();
+    // smtp-server waits ~100 ms before its greeting: that wait is in connect(), not in send().
+    expect(connectedAt - started).toBeGreaterThanOrEqual(80);
+    expect(sentAt - connectedAt).toBeLessThan(connectedAt - started);
+    expect(outcome).toMatchObject({ kind: 'accepted', code: 250 });
+  });
+
+  it('reuses its open connections', async () => {
+    const mailer = track(mailerFor(sink.url, 1));
+    await mailer.send(email(0));
+    const started = performance.now();
+    for (let i = 1; i <= 20; i++) expect(await mailer.send(email(i))).toMatchObject({ kind: 'accepted' });
+    // A new connection per message would cost 20 × the 100 ms greeting delay.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('reports a refused connection as a transient CONN outcome, without throwing', async () => {
+    const mailer = track(mailerFor(`smtp://127.0.0.1:${await freePort()}`));
+    const connected = await mailer.connect();
+    expect(connected).toMatchObject({ ok: false, outcome: { kind: 'transient', command: 'CONN' } });
+    expect(await mailer.send(email(1))).toMatchObject({ kind: 'transient', command: 'CONN' });
+  });
+
+  it('lets a wait for a free connection be aborted, and keeps the connection for the next caller', async () => {
+    const mailer = track(mailerFor(sink.url, 1));
+    const first = await mailer.connect();
+    if (!first.ok) throw new Error('connect failed');
+    const stop = new AbortController();
+    const waiting = mailer.connect(stop.signal);
+    stop.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
+    first.session.release();
+    const next = await mailer.connect();
+    expect(next.ok).toBe(true);
+    if (next.ok) expect(await next.session.send(await mailer.compose(email(2)))).toMatchObject({ kind: 'accepted' });
+  });
+
+  it('keeps a connection after a refused recipient (RSET) and maps the refusal', async () => {
+    const picky = await SmtpSink.start({ keepMessages: false, faultAt: (address) => (address.startsWith('reader1@') ? { kind: 'reply', code: 550, message: 'No such user' } : undefined) });
+    const mailer = track(mailerFor(picky.url, 1));
+    try {
+      expect(await mailer.send(email(1))).toMatchObject({ kind: 'permanent', code: 550, hardBounce: true, command: 'RCPT TO' });
+      const started = performance.now();
+      expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
+      expect(performance.now() - started).toBeLessThan(80); // no new connection (and greeting delay) needed
+    } finally {
+      mailer.close();
+      await picky.close();
+    }
+  });
+});
+
+describe('SmtpMailer when the server drops idle connections', () => {
+  it('does not reuse a connection the server closed while it sat idle', async () => {
+    let accepted = 0;
+    // Closes a connection after 300 ms without a command (as providers do, after longer).
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      disableReverseLookup: true,
+      logger: false,
+      socketTimeout: 300,
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on('end', () => {
+          accepted += 1;
+          callback();
+        });
+      },
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    const mailer = mailerFor(`smtp://127.0.0.1:${port}`, 1);
+    try {
+      expect(await mailer.send(email(1))).toMatchObject({ kind: 'accepted' });
+      await waitFor(() => (server as unknown as { connections: Set<unknown> }).connections.size, (n) => n === 0, {
+        timeoutMs: 5_000,
+        description: 'the server to drop the idle connection',
+      });
+      expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
+      expect(accepted).toBe(2);
+    } finally {
+      mailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { CommonEnv, toInt } from '@mailroom/config';
+import { DEFAULT_SMTP_POOL } from '@mailroom/mailer';
+import { Transform } from 'class-transformer';
+import { IsInt, IsNumber, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { SMTP_URL_PATTERN } from './smtp-url';
+
+const int = { message: 'must be a whole number' };
+const number = { message: 'must be a number' };
+
+/** Parses a decimal variable (a rate); anything that is not a number stays a string and fails @IsNumber. */
+const toNumber = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value,
+  );
+
+/**
+ * Environment of the sender. Every property is a variable with a default (an empty string means
+ * "not set"), so the deploy checks see exactly one required variable group: SMTP_URL or
+ * SMTP_PROVIDERS, which `loadSenderConfig` enforces.
+ */
+export class SenderEnv extends CommonEnv {
+  override HTTP_PORT = 3002;
+
+  /**
+   * JSON list of providers (see services/sender/README.md). When set, SMTP_URL, SMTP_RATE_PER_SECOND
+   * and SMTP_BURST are ignored; the SMTP_* pool and breaker variables below become the defaults of
+   * each provider.
+   */
+  @IsString()
+  SMTP_PROVIDERS = '';
+
+  /** One provider: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. */
+  @ValidateIf((env: SenderEnv) => env.SMTP_URL !== '')
+  @Matches(SMTP_URL_PATTERN, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL = '';
+
+  /** Emails per second through SMTP_URL, over all sender replicas; 0 (the default) means no limit. */
+  @toNumber() @IsNumber({ allowNaN: false, allowInfinity: false }, number) @Min(0)
+  SMTP_RATE_PER_SECOND = 0;
+
+  /** Burst of SMTP_URL's bucket; 0 picks max(3, rate / 5). */
+  @toNumber() @IsNumber({ allowNaN: false, allowInfinity: false }, number) @Min(0)
+  SMTP_BURST = 0;
+
+  @toInt() @IsInt(int) @Min(1) @Max(100)
+  SMTP_MAX_CONNECTIONS: number = DEFAULT_SMTP_POOL.maxConnections;
+
+  @toInt() @IsInt(int) @Min(1)
+  SMTP_MAX_MESSAGES: number = DEFAULT_SMTP_POOL.maxMessages;
+
+  @toInt() @IsInt(int) @Min(100)
+  SMTP_CONNECTION_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.connectionTimeoutMs;
+
+  @toInt() @IsInt(int) @Min(100)
+  SMTP_GREETING_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.greetingTimeoutMs;
+
+  @toInt() @IsInt(int) @Min(100)
+  SMTP_SOCKET_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.socketTimeoutMs;
+
+  /** Connection-level failures or throttling replies in a row that open a provider's circuit breaker. */
+  @toInt() @IsInt(int) @Min(1) @Max(1000)
+  SMTP_BREAKER_FAILURE_THRESHOLD = 5;
+
+  /** How long an open breaker keeps traffic away from its provider before one probe is let through. */
+  @toInt() @IsInt(int) @Min(100)
+  SMTP_BREAKER_COOLDOWN_MS = 30_000;
+
+  /** JSON list of DKIM keys, one per sending domain (see services/sender/README.md). Holds secrets when keys are inline. */
+  @IsString()
+  DKIM_KEYS = '';
+
+  /** Batches this process works on at once (capped by the providers' rates, see the README). */
+  @toInt() @IsInt(int) @Min(1) @Max(256)
+  SENDER_CONCURRENCY = 4;
+
+  /** SMTP attempts per recipient before a transient failure becomes final. */
+  @toInt() @IsInt(int) @Min(1) @Max(50)
+  MAX_ATTEMPTS = 5;
+
+  /** First retry delay of a batch with deferred recipients; doubles per attempt, with jitter. */
+  @toInt() @IsInt(int) @Min(0)
+  RETRY_BASE_DELAY_MS = 10_000;
+
+  @toInt() @IsInt(int) @Min(0)
+  RETRY_MAX_DELAY_MS = 600_000;
+
+  /** The batch consumer's ack wait. The transport calls working() every third of it while a batch runs. */
+  @toInt() @IsInt(int) @Min(1_000)
+  ACK_WAIT_MS = 60_000;
+}

@@ -1,0 +1,89 @@
+import type { ComposedEmail, DeliveryOutcome, OutgoingEmail, SmtpConnectResult } from '@mailroom/mailer';
+import type { CircuitBreaker, ProviderLimiter } from '@mailroom/rate-limit';
+import type { ProviderConfig } from '../config/provider.config';
+import { boundedWait } from '../rate-limits/bounded-wait';
+import { providerSignalOf } from './provider-signal-of';
+
+/** What a channel needs from an SMTP transport (`SmtpMailer`, or a script in tests). */
+export interface MailTransport {
+  /** Rejects (ComposeError) when the email cannot be turned into MIME. */
+  compose(email: OutgoingEmail): Promise<ComposedEmail>;
+  /** An open, idle connection; a connection that cannot be opened is an outcome. Rejects only on abort. */
+  connect(signal?: AbortSignal): Promise<SmtpConnectResult>;
+  close(): void;
+}
+
+export interface ChannelSendOptions {
+  /** Aborts the wait for a connection or a token (shutdown, or the batch failing elsewhere). */
+  readonly signal: AbortSignal;
+  /** The bound of one wait at a given rate (see `tokenWaitLimitMs`). */
+  readonly waitLimitMs: (ratePerSecond: number) => number;
+  /** Seconds spent waiting for a connection and a token, for the wait histogram. */
+  readonly onWait?: (seconds: number) => void;
+}
+
+/**
+ * One provider in this process: its connection pool, its limits (shared token bucket, circuit
+ * breaker, AIMD). Sending goes: compose, an open idle connection, then a token, then the SMTP
+ * transaction at once, then its outcome to the breaker and AIMD. A token is never taken before
+ * the connection is ready (a slow TCP/TLS/AUTH handshake would otherwise bunch messages up at the
+ * provider), and a connection that cannot be opened costs no token.
+ */
+export class ProviderChannel {
+  constructor(
+    readonly config: ProviderConfig,
+    readonly limits: ProviderLimiter,
+    private readonly transport: MailTransport,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get priority(): number {
+    return this.config.priority;
+  }
+
+  get breaker(): CircuitBreaker {
+    return this.limits.breaker;
+  }
+
+  /**
+   * Sends one email through this provider. The caller has selected it (`selectProvider`, which may
+   * have made this request the breaker's half-open probe), so the outcome is always recorded.
+   * Rejects only when the wait for a connection or token is aborted or runs past its bound.
+   */
+  async send(email: OutgoingEmail, options: ChannelSendOptions): Promise<DeliveryOutcome> {
+    let message: ComposedEmail;
+    try {
+      message = await this.transport.compose(email);
+    } catch (error) {
+      // Nothing to do with the provider: no signal for its breaker.
+      return { kind: 'permanent', reason: (error as Error).message, hardBounce: false };
+    }
+    const limiter = this.limits.limiter;
+    const { value: connected, waitedSeconds } = await boundedWait(
+      options.signal,
+      options.waitLimitMs(limiter.ratePerSecond),
+      async (signal) => {
+        const result = await this.transport.connect(signal);
+        if (!result.ok) return result;
+        try {
+          await limiter.take(1, { signal });
+          return result;
+        } catch (error) {
+          result.session.release();
+          throw error;
+        }
+      },
+    );
+    options.onWait?.(waitedSeconds);
+    const outcome = connected.ok ? await connected.session.send(message) : connected.outcome;
+    this.limits.record(providerSignalOf(outcome));
+    return outcome;
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NewsletterContent, Recipient } from '@mailroom/contracts';
+import type { DeliveryOutcome, OutgoingEmail } from '@mailroom/mailer';
+import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
+import { ProviderRegistry } from '../providers/provider-registry';
+import { sendWithFailover } from '../providers/send-with-failover';
+import { boundedWait, tokenWaitLimitMs } from '../rate-limits/bounded-wait';
+import { NewsletterCaps } from '../rate-limits/newsletter-caps';
+import { SenderMetrics } from './sender.metrics';
+
+/**
+ * How long one attempt waits for an open breaker to let traffic through (a half-open probe in
+ * flight, a cooldown about to end) before the recipient is deferred like any transient failure.
+ */
+export const PROVIDER_WAIT_MS = 5_000;
+
+export interface RecipientAttempt {
+  readonly outcome: DeliveryOutcome;
+  /** The provider whose answer `outcome` is; absent when no provider would take traffic. */
+  readonly provider?: string;
+}
+
+/**
+ * One SMTP attempt for one recipient: the newsletter's cap token first (if it has a cap), then
+ * the preferred healthy provider's connection and token, with failover. Rejects only when a wait
+ * is aborted (shutdown, the batch failing) or runs past its bound; every SMTP answer is an outcome.
+ */
+@Injectable()
+export class RecipientSender {
+  constructor(
+    @Inject(SENDER_CONFIG) private readonly config: SenderConfig,
+    private readonly providers: ProviderRegistry,
+    private readonly caps: NewsletterCaps,
+    private readonly metrics: SenderMetrics,
+  ) {}
+
+  async send(newsletterId: string, content: NewsletterContent, recipient: Recipient, signal: AbortSignal): Promise<RecipientAttempt> {
+    const waitLimitMs = (ratePerSecond: number) => tokenWaitLimitMs(this.config.ackWaitMs, ratePerSecond);
+    const cap = this.caps.limiterFor(newsletterId, content.ratePerSecond);
+    if (cap) {
+      const { waitedSeconds } = await boundedWait(signal, waitLimitMs(cap.ratePerSecond), (s) => cap.take(1, { signal: s }));
+      this.metrics.rateLimitWaitSeconds.observe({ limit: 'newsletter' }, waitedSeconds);
+    }
+    const stopTimer = this.metrics.sendSeconds.startTimer();
+    const result = await sendWithFailover(this.providers.channels, compose(newsletterId, content, recipient), {
+      signal,
+      waitLimitMs,
+      providerWaitMs: PROVIDER_WAIT_MS,
+      onWait: (seconds) => this.metrics.rateLimitWaitSeconds.observe({ limit: 'provider' }, seconds),
+      onOutcome: (provider, outcome) => this.metrics.attempts.inc({ outcome: outcome.kind, provider }),
+    });
+    if (result.kind === 'unavailable') {
+      const outcome: DeliveryOutcome = { kind: 'transient', reason: 'no SMTP provider available: every circuit breaker is open' };
+      stopTimer({ outcome: outcome.kind });
+      return { outcome };
+    }
+    stopTimer({ outcome: result.outcome.kind });
+    return { outcome: result.outcome, provider: result.provider };
+  }
+}
+
+function compose(newsletterId: string, content: NewsletterContent, recipient: Recipient): OutgoingEmail {
+  return {
+    from: content.from,
+    to: recipient,
+    subject: content.subject,
+    html: content.html,
+    text: content.text,
+    headers: { 'X-Mailroom-Newsletter-Id': newsletterId },
+  };
+}
