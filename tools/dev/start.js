@@ -61,6 +61,7 @@ async function ensureNats() {
 }
 
 async function ensureSmtp() {
+  if (env.SMTP_PROVIDERS) return log('Sending through SMTP_PROVIDERS (credentials not shown)');
   if (env.SMTP_URL) return log('Sending through SMTP_URL (credentials not shown)');
   const MailDev = require('maildev');
   const smtpPort = Number(env.MAILDEV_SMTP_PORT || 1025);

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a benchmark drives the test harness (service processes, SMTP sink), as tools/bench does
 import { MailroomStack, repoRoot, SmtpSink, waitFor } from '@mailroom/testing';
 import { measure, type RateMeasurement } from './rate-measure';
 import { renderRateReport } from './rate-report';
