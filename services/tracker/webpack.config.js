@@ -1,24 +1,2 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
-
-// Nest needs decorator metadata, so the build goes through tsc (ts-loader), not esbuild.
-module.exports = {
-  output: {
-    path: join(__dirname, '../../dist/services/tracker'),
-    clean: true,
-    devtoolModuleFilenameTemplate: '[absolute-resource-path]',
-  },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      assets: [],
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: false,
-      sourceMap: true,
-    }),
-  ],
-};
+// Builds dist/services/tracker/main.js (see tools/webpack/node-app.config.js).
+module.exports = require('../../tools/webpack/node-app.config')({ output: 'dist/services/tracker' });

@@ -1,23 +1,2 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
-
-module.exports = {
-  output: {
-    path: join(__dirname, '../../dist/tools/bench'),
-    clean: true,
-    devtoolModuleFilenameTemplate: '[absolute-resource-path]',
-  },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      assets: [],
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: false,
-      sourceMap: true,
-    }),
-  ],
-};
+// Builds dist/tools/bench/main.js, which `npm run bench` runs (see tools/webpack/node-app.config.js).
+module.exports = require('../webpack/node-app.config')({ output: 'dist/tools/bench' });
