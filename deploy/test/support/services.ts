@@ -83,6 +83,7 @@ export const HEALTH = { live: '/health/live', ready: '/health/ready', metrics: '
 export const SECRET_PLACEHOLDERS: Readonly<Record<string, string>> = {
   API_KEYS: 'ci:placeholder-key-0123456789',
   SMTP_URL: 'smtp://smtp.example.org:587',
+  UNSUBSCRIBE_SECRET: 'ci-placeholder-unsubscribe-secret-0123456789',
 };
 
 /** Runs the service's loader; returns its problems (empty when the environment is accepted). */

@@ -11,6 +11,7 @@ describe('event catalog', () => {
       events: 'acme-events',
       deadLetters: 'acme-dead-letters',
       advisories: 'acme-advisories',
+      parked: 'acme-parked',
     });
     expect(t.buckets.ledger).toBe('acme-ledger');
     expect(eventSubject(t, Events.NewsletterRequested)).toBe('acme.newsletter.requested');

@@ -2,6 +2,7 @@ import { BatchCompletedEvent } from './events/batch-completed.event';
 import { BatchReadyEvent } from './events/batch-ready.event';
 import { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
 import { NewsletterCompletedEvent } from './events/newsletter-completed.event';
+import { NewsletterCancelledEvent, NewsletterResumeRequestedEvent } from './events/newsletter-control.event';
 import { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
 import { NewsletterRequestedEvent } from './events/newsletter-requested.event';
 import { NewsletterRetryRequestedEvent, NewsletterRoundStartedEvent } from './events/newsletter-round.event';
@@ -19,13 +20,17 @@ import type { Topology } from './topology';
 export const Events = {
   NewsletterRequested: 'newsletter.requested',
   NewsletterRetryRequested: 'newsletter.retry-requested',
+  NewsletterResumeRequested: 'newsletter.resume-requested',
   BatchReady: 'batch.ready',
+  /** A batch of a paused newsletter, set aside until the newsletter is resumed. */
+  BatchParked: 'batch.parked',
   NewsletterSplitStarted: 'newsletter.split-started',
   NewsletterSplit: 'newsletter.split',
   NewsletterSplitFailed: 'newsletter.split-failed',
   NewsletterRoundStarted: 'newsletter.round-started',
   BatchCompleted: 'batch.completed',
   NewsletterProgressed: 'newsletter.progressed',
+  NewsletterCancelled: 'newsletter.cancelled',
   NewsletterCompleted: 'newsletter.completed',
   /** A message of one of our streams that could not be processed (keyed by the stream's role). */
   DeadLettered: 'dead-letter',
@@ -92,13 +97,16 @@ const maxDeliveries: EventSpec = {
 export const EventCatalog: Readonly<Record<EventName, EventSpec>> = {
   [Events.NewsletterRequested]: namespaced(Events.NewsletterRequested, 'requests', NewsletterRequestedEvent),
   [Events.NewsletterRetryRequested]: namespaced(Events.NewsletterRetryRequested, 'requests', NewsletterRetryRequestedEvent),
+  [Events.NewsletterResumeRequested]: namespaced(Events.NewsletterResumeRequested, 'requests', NewsletterResumeRequestedEvent),
   [Events.BatchReady]: namespaced(Events.BatchReady, 'batches', BatchReadyEvent, true),
+  [Events.BatchParked]: namespaced(Events.BatchParked, 'parked', BatchReadyEvent, true),
   [Events.NewsletterSplitStarted]: namespaced(Events.NewsletterSplitStarted, 'events', NewsletterSplitStartedEvent),
   [Events.NewsletterSplit]: namespaced(Events.NewsletterSplit, 'events', NewsletterSplitEvent),
   [Events.NewsletterSplitFailed]: namespaced(Events.NewsletterSplitFailed, 'events', NewsletterSplitFailedEvent),
   [Events.NewsletterRoundStarted]: namespaced(Events.NewsletterRoundStarted, 'events', NewsletterRoundStartedEvent),
   [Events.BatchCompleted]: namespaced(Events.BatchCompleted, 'events', BatchCompletedEvent),
   [Events.NewsletterProgressed]: namespaced(Events.NewsletterProgressed, 'events', NewsletterProgressedEvent),
+  [Events.NewsletterCancelled]: namespaced(Events.NewsletterCancelled, 'events', NewsletterCancelledEvent),
   [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),
   [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
   [Events.MaxDeliveriesReached]: maxDeliveries,

@@ -15,7 +15,8 @@ export {
 } from './event-catalog';
 export { NewsletterEvent } from './events/event-base';
 export { Recipient } from './events/recipient';
-export { NewsletterRequestedEvent } from './events/newsletter-requested.event';
+export { RECIPIENT_VARS_LIMITS, IsRecipientVars, checkRecipientVars, checkVarName } from './events/recipient-vars';
+export { NewsletterRequestedEvent, MAX_LIST_PARTS } from './events/newsletter-requested.event';
 export { BatchReadyEvent } from './events/batch-ready.event';
 export {
   NewsletterSplitStartedEvent,
@@ -35,6 +36,7 @@ export {
 export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
 export type { NewsletterView, NewsletterStatusQuery, NewsletterStatusReply } from './newsletters/newsletter-view';
 export { normalizeAddress, type AddressCheck } from './addresses/normalize-address';
+export { AddressKeySet } from './addresses/address-key-set';
 export { IsMailboxAddress } from './addresses/is-mailbox-address.decorator';
 export {
   newNewsletterRecord,
@@ -64,3 +66,30 @@ export {
 export { BatchBitset } from './newsletters/batch-bitset';
 export { addSample, currentRate, RATE_WINDOW_MS, type ProgressSample } from './newsletters/progress';
 export { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
+export { NewsletterResumeRequestedEvent, NewsletterCancelledEvent } from './events/newsletter-control.event';
+export type { NewsletterControl, ScheduleEntry } from './newsletters/newsletter-control';
+export {
+  compileMergeTemplate,
+  checkMergeTemplate,
+  TemplateError,
+  MERGE_TEMPLATE_LIMITS,
+  type MergeTemplate,
+  type MergeScope,
+  type TemplateField,
+} from './templates/merge-template';
+export { mergeScope, MERGE_FIELDS, EXAMPLE_MERGE_SCOPE, type MergeRecipient } from './templates/merge-scope';
+export { IsMergeTemplate } from './templates/is-merge-template.decorator';
+export {
+  UnsubscribeTokens,
+  UNSUBSCRIBE_SECRET_MIN_LENGTH,
+  type UnsubscribeClaim,
+  type UnsubscribeTokenCheck,
+} from './unsubscribe/unsubscribe-tokens';
+export {
+  resolveUnsubscribeSecret,
+  productionRequirement,
+  DEVELOPMENT_UNSUBSCRIBE_SECRET,
+  DEVELOPMENT_SECRET_WARNING,
+  type UnsubscribeSecret,
+} from './unsubscribe/unsubscribe-secret';
+export { UNSUBSCRIBE_ROUTE, unsubscribeUrl } from './unsubscribe/unsubscribe-link';

@@ -18,6 +18,8 @@ export interface Topology {
     readonly deadLetters: string;
     /** JetStream's max-deliveries advisories for our work queues (a message that crashed its consumer every time). */
     readonly advisories: string;
+    /** Batches of paused newsletters, set aside until they are resumed (limits retention). */
+    readonly parked: string;
   };
   readonly consumers: {
     readonly splitter: string;
@@ -44,10 +46,18 @@ export interface Topology {
     readonly rateLimits: string;
     /** Webhook deliveries and each of their attempts, per newsletter event. */
     readonly webhooks: string;
+    /** Pause/cancel state per newsletter (key = id), followed live by senders and splitters. */
+    readonly controls: string;
+    /** Newsletters waiting for their `sendAt` (key = id), with the request to publish then. */
+    readonly schedules: string;
+    /** Subscriber lists (key = list id): name, counts and the ordered parts (imports) of each. Never expire. */
+    readonly lists: string;
   };
   readonly objectStores: {
     /** Bodies and recipient lists; events carry object names, never megabytes. */
     readonly content: string;
+    /** Subscriber-list parts, one NDJSON object per import. Never expire (unlike `content`). */
+    readonly listParts: string;
   };
   /** Prefix of every subject of this namespace (`<ns>.`). */
   readonly subjectPrefix: string;
@@ -72,6 +82,7 @@ export function topology(namespace: string): Topology {
       events: name('events'),
       deadLetters: name('dead-letters'),
       advisories: name('advisories'),
+      parked: name('parked'),
     },
     consumers: {
       splitter: name('splitter'),
@@ -90,8 +101,11 @@ export function topology(namespace: string): Topology {
       batchLeases: name('batch-leases'),
       rateLimits: name('rate-limits'),
       webhooks: name('webhooks'),
+      controls: name('controls'),
+      schedules: name('schedules'),
+      lists: name('lists'),
     },
-    objectStores: { content: name('content') },
+    objectStores: { content: name('content'), listParts: name('list-parts') },
     subjectPrefix: `${namespace}.`,
   };
 }

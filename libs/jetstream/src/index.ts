@@ -13,6 +13,7 @@ export { ensureDurableConsumer, type DurableConsumerSpec } from './provisioning/
 export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
 export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
 export { ContentStore } from './storage/content-store';
+export { ListPartsStore } from './storage/list-parts-store';
 export { RetryableError, PermanentError, InvalidPayloadError } from './transport/handler-errors';
 export { settleFailure, backoffDelayMs, type RetryPolicy, type Settlement } from './transport/retry-policy';
 export { JetStreamContext } from './transport/jetstream.context';
@@ -36,3 +37,6 @@ export { FailureRecords } from './stores/failure-records';
 export { SuppressionList } from './stores/suppression-list';
 export { retryWrite } from './stores/retry-write';
 export { BatchLeases, BatchLease } from './stores/batch-leases';
+export { LiveKvMap } from './storage/live-kv-map';
+export { NewsletterControls } from './stores/newsletter-controls';
+export { ParkedBatches } from './control/parked-batches';

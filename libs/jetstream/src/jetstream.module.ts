@@ -7,9 +7,12 @@ import { DEFAULT_RETENTION, provisionTopology, type RetentionOptions, type Store
 import { EventPublisher } from './publishing/event-publisher';
 import { QueryClient } from './publishing/query-client';
 import { ContentStore } from './storage/content-store';
+import { ListPartsStore } from './storage/list-parts-store';
 import { BatchLeases } from './stores/batch-leases';
 import { DeliveryLedger } from './stores/delivery-ledger';
 import { FailureRecords } from './stores/failure-records';
+import { NewsletterControls } from './stores/newsletter-controls';
+import { ParkedBatches } from './control/parked-batches';
 import { STORES_TOKEN } from './stores/stores.token';
 
 /** Injection token of the provisioned KV buckets and object store. */
@@ -45,6 +48,11 @@ export class JetStreamModule {
         { provide: QueryClient, inject: [NatsClient], useFactory: (c: NatsClient) => new QueryClient(c.connection, c.topology) },
         { provide: ContentStore, inject: [STORES], useFactory: (s: Stores) => new ContentStore(s.content) },
         {
+          provide: ListPartsStore,
+          inject: [STORES, NatsClient],
+          useFactory: (s: Stores, c: NatsClient) => new ListPartsStore(s.listParts, { jsm: c.jsm, bucket: c.topology.objectStores.listParts }),
+        },
+        {
           provide: DeadLetterPublisher,
           inject: [NatsClient],
           useFactory: (c: NatsClient) => new DeadLetterPublisher(c.js, c.jsm, c.topology),
@@ -53,14 +61,19 @@ export class JetStreamModule {
         DeliveryLedger,
         FailureRecords,
         BatchLeases,
+        NewsletterControls,
+        ParkedBatches,
       ],
       exports: [
         BatchLeases,
+        NewsletterControls,
+        ParkedBatches,
         NatsClient,
         STORES,
         EventPublisher,
         QueryClient,
         ContentStore,
+        ListPartsStore,
         DeadLetterPublisher,
         NatsHealthIndicator,
         DeliveryLedger,

@@ -20,11 +20,20 @@ import { NewsletterWatches } from './newsletters/newsletter-watches';
 import { NewslettersGrpcController } from './grpc/newsletters.grpc-controller';
 import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { SendNewsletterController } from './legacy/send-newsletter.controller';
+import { NewsletterControlController } from './control/newsletter-control.controller';
+import { NewsletterControlService } from './control/newsletter-control.service';
 import { NewsletterEventsController } from './newsletters/newsletter-events.controller';
 import { NewslettersController } from './newsletters/newsletters.controller';
 import { NewslettersService } from './newsletters/newsletters.service';
 import { RATE_LIMIT_CLOCK, RequestRateLimiter } from './rate-limit/request-rate-limiter';
 import { WebhookUrlPolicy } from './webhooks/webhook-url.policy';
+import { ListsController } from './lists/lists.controller';
+import { LIST_PROVIDERS } from './lists/lists.providers';
+import { SuppressionRecords } from './suppressions/suppression-records';
+import { SuppressionsController } from './suppressions/suppressions.controller';
+import { SuppressionsService } from './suppressions/suppressions.service';
+import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
+import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
 @Module({})
 export class AppModule {
@@ -42,10 +51,14 @@ export class AppModule {
       ],
       controllers: [
         NewslettersController,
+        ListsController,
         NewsletterEventsController,
+        NewsletterControlController,
         FailuresController,
         DeadLettersController,
         SendNewsletterController,
+        SuppressionsController,
+        UnsubscribeController,
         NewslettersGrpcController,
         GrpcHealthController,
       ],
@@ -63,9 +76,14 @@ export class AppModule {
         GrpcServingState,
         WebhookUrlPolicy,
         NewslettersService,
+        NewsletterControlService,
         FailuresService,
         DeadLettersService,
         IdempotencyKeys,
+        ...LIST_PROVIDERS,
+        SuppressionRecords,
+        SuppressionsService,
+        UnsubscribeService,
       ],
     };
   }

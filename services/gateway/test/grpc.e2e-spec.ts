@@ -155,10 +155,9 @@ describe('gRPC API (mailroom.v1.Newsletters and grpc.health.v1, real processes)'
     expect(watch).toMatchObject({ messages: [], end: { code: 'NOT_FOUND' } });
   });
 
-  it.each(['PauseNewsletter', 'ResumeNewsletter', 'CancelNewsletter'])('answers UNIMPLEMENTED for %s, saying why', async (method) => {
+  it.each(['PauseNewsletter', 'ResumeNewsletter', 'CancelNewsletter'])('answers NOT_FOUND for %s of an unknown newsletter', async (method) => {
     const failure = await client.failure(method, { id: UNKNOWN_ID }, auth());
-    expect(failure).toMatchObject({ code: 'UNIMPLEMENTED', trailers: { error: 'not_implemented' } });
-    expect(failure.details).toContain('not served yet');
+    expect(failure).toMatchObject({ code: 'NOT_FOUND', trailers: { error: 'not_found' } });
   });
 
   it('serves the standard health checking protocol', async () => {

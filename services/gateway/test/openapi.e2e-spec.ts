@@ -76,10 +76,18 @@ describe('OpenAPI document (/docs-json) of the running gateway', () => {
     const body = document.paths['/v1/newsletters']!['post']!.requestBody!.content['application/json']!.schema.$ref;
     expect(body).toBe('#/components/schemas/CreateNewsletterDto');
     const schema = document.components.schemas['CreateNewsletterDto']!;
-    expect(schema.required?.sort()).toEqual(['recipients', 'subject']);
-    for (const field of ['subject', 'html', 'text', 'from', 'recipients', 'batchSize', 'webhookUrl']) {
+    // recipients or listId (exactly one of them): neither is required on its own.
+    expect(schema.required?.sort()).toEqual(['subject']);
+    for (const field of ['subject', 'html', 'text', 'from', 'recipients', 'listId', 'batchSize', 'webhookUrl']) {
       expect({ field, example: schema.properties?.[field]?.example }).toEqual({ field, example: expect.anything() });
     }
+  });
+
+  it('documents the subscriber import as CSV or NDJSON, with its own answers', () => {
+    const operation = document.paths['/v1/lists/{id}/subscribers']!['post']!;
+    expect(Object.keys(operation.requestBody!.content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415', '429', '503']);
+    expect(operation.responses['200']?.content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/ImportResultDto');
   });
 
   it('serves the page at /docs', async () => {

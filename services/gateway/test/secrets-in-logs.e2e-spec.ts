@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { NewsletterView } from '@mailroom/contracts';
+import { UnsubscribeTokens, type NewsletterView } from '@mailroom/contracts';
 import { MailroomStack, freePort, waitFor } from '@mailroom/testing';
 import { AuthSmtpSink } from './support/auth-smtp-sink';
 import { bearer, GrpcTestClient } from './support/grpc-client';
@@ -18,6 +18,7 @@ const WRONG_KEY = 'wrong-key-Yt6rE2wQ8uI4oP0a';
 const SMTP_USER = 'mailroom-relay';
 const SMTP_PASSWORD = 'SmtpPass-Kd83jf92LmQ';
 const WEBHOOK_SECRET = 'whsec-Pq73nB5vC1xZ9mL4';
+const UNSUBSCRIBE_SECRET = 'unsub-Rw82mK4nB7vC1xZ9qL3pT6yH0dF5gJ2s';
 const DKIM_PEM = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -34,6 +35,7 @@ const LEAK_FORMS: ReadonlyArray<readonly [string, string]> = [
   ['SMTP password (base64)', Buffer.from(SMTP_PASSWORD).toString('base64')],
   ['SMTP AUTH PLAIN', Buffer.from(`\0${SMTP_USER}\0${SMTP_PASSWORD}`).toString('base64')],
   ['webhook secret', WEBHOOK_SECRET],
+  ['unsubscribe secret', UNSUBSCRIBE_SECRET],
   ...DKIM_PEM.split('\n')
     .filter((line) => line.length >= 40 && !line.startsWith('-----'))
     .map((line, i): [string, string] => [`DKIM private key, line ${i + 2}`, line]),
@@ -62,7 +64,7 @@ describe('no secret in any log line of any service (real processes, debug logs)'
     const grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${smtp.port}`,
-      env: { LOG_LEVEL: 'debug', WEBHOOK_SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' },
+      env: { LOG_LEVEL: 'debug', WEBHOOK_SECRET, WEBHOOK_ALLOW_PRIVATE: 'true', UNSUBSCRIBE_SECRET },
       serviceEnv: {
         gateway: {
           API_KEYS: `ops:${OPS_KEY},partner:sha256:${sha256Hex(PARTNER_KEY)},old:${OLD_KEY}`,
@@ -71,7 +73,10 @@ describe('no secret in any log line of any service (real processes, debug logs)'
           ALLOWED_FROM: '@acme.example',
           GRPC_PORT: String(grpcPort),
         },
-        sender: { DKIM_KEYS: JSON.stringify([{ domain: 'acme.example', selector: 'mr2026', privateKey: DKIM_PEM }]) },
+        sender: {
+          DKIM_KEYS: JSON.stringify([{ domain: 'acme.example', selector: 'mr2026', privateKey: DKIM_PEM }]),
+          PUBLIC_BASE_URL: 'https://mail.acme.example',
+        },
       },
     });
     grpc = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
@@ -117,6 +122,11 @@ describe('no secret in any log line of any service (real processes, debug logs)'
     expect(webhookRequests.filter((request) => request.includes(WEBHOOK_SECRET))).toEqual([]);
     expect(smtp.successfulLogins).toBeGreaterThan(0);
 
+    // A one-click unsubscribe (its link signed with the deployment's secret, as the sender signs it).
+    const token = new UnsubscribeTokens(UNSUBSCRIBE_SECRET).sign({ newsletterId: viaHttp.body.id, email: 's1@example.org' });
+    const unsubscribed = await fetch(`${stack.gateway.baseUrl}/unsubscribe/${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+    expect(unsubscribed.status).toBe(200);
+
     // Stopping flushes every process's last lines (shutdown logs included).
     await stack.stop();
     const leaks: string[] = [];
@@ -129,6 +139,10 @@ describe('no secret in any log line of any service (real processes, debug logs)'
       }
     }
     expect(leaks).toEqual([]);
+    // The unsubscribe link is logged as a URL: its token must not give the address away.
+    const unsubscribeLines = stack.gateway.output.filter((line) => line.includes('/unsubscribe/'));
+    expect(unsubscribeLines.length).toBeGreaterThan(0);
+    expect(unsubscribeLines.filter((line) => /s1@example\.org|s1%40example\.org/.test(line))).toEqual([]);
 
     // What the logs do say instead: which key, by name.
     const gatewayLog = stack.gateway.output.join('\n');

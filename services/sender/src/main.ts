@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { topology } from '@mailroom/contracts';
 import { loadConfigOrExit } from '@mailroom/config';
 import { connectJetStreamTransport } from '@mailroom/jetstream';
-import { installGracefulShutdown } from '@mailroom/observability';
+import { MetricsRegistry, installGracefulShutdown } from '@mailroom/observability';
 import { AppModule } from './app.module';
 import { loadSenderConfig } from './config/sender.config';
 
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   for (const notice of config.notices) logger.warn(notice);
   connectJetStreamTransport(app, {
+    metrics: app.get(MetricsRegistry),
     consumers: [
       {
         stream: 'batches',

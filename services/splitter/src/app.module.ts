@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { JetStreamModule, NatsHealthIndicator, SuppressionList } from '@mailroom/jetstream';
 import { ObservabilityModule } from '@mailroom/observability';
 import { SPLITTER_CONFIG, type SplitterConfig } from './config/splitter.config';
+import { NewsletterScheduler } from './control/newsletter-scheduler.service';
+import { ResumeHandler } from './control/resume.handler';
 import { NewsletterSplitter } from './splitting/newsletter-splitter.service';
 import { RetrySplitter } from './splitting/retry-splitter.service';
 import { SplitHandler } from './splitting/split.handler';
@@ -20,8 +22,14 @@ export class AppModule {
         }),
         ObservabilityModule.forRoot({ service: 'splitter', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
       ],
-      controllers: [SplitHandler],
-      providers: [{ provide: SPLITTER_CONFIG, useValue: config }, NewsletterSplitter, RetrySplitter, SuppressionList],
+      controllers: [SplitHandler, ResumeHandler],
+      providers: [
+        { provide: SPLITTER_CONFIG, useValue: config },
+        NewsletterSplitter,
+        RetrySplitter,
+        SuppressionList,
+        NewsletterScheduler,
+      ],
     };
   }
 }

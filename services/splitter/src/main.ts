@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { topology } from '@mailroom/contracts';
 import { loadConfigOrExit } from '@mailroom/config';
 import { connectJetStreamTransport } from '@mailroom/jetstream';
-import { installGracefulShutdown } from '@mailroom/observability';
+import { MetricsRegistry, installGracefulShutdown } from '@mailroom/observability';
 import { AppModule } from './app.module';
 import { loadSplitterConfig } from './config/splitter.config';
 
@@ -14,6 +14,7 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   connectJetStreamTransport(app, {
+    metrics: app.get(MetricsRegistry),
     consumers: [
       {
         stream: 'requests',

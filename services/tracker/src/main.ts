@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { Events, topology } from '@mailroom/contracts';
 import { loadConfigOrExit } from '@mailroom/config';
 import { connectJetStreamTransport } from '@mailroom/jetstream';
-import { installGracefulShutdown } from '@mailroom/observability';
+import { MetricsRegistry, installGracefulShutdown } from '@mailroom/observability';
 import { AppModule } from './app.module';
 import { loadTrackerConfig } from './config/tracker.config';
 
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   const t = topology(config.namespace);
   connectJetStreamTransport(app, {
+    metrics: app.get(MetricsRegistry),
     consumers: [
       {
         stream: 'events',
@@ -27,6 +28,7 @@ async function bootstrap(): Promise<void> {
           Events.NewsletterSplit,
           Events.NewsletterSplitFailed,
           Events.NewsletterRoundStarted,
+          Events.NewsletterCancelled,
           Events.BatchCompleted,
         ],
       },

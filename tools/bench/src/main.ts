@@ -7,6 +7,7 @@ import { MailroomStack, repoRoot } from '@mailroom/testing';
 import { BenchSink } from './bench-sink';
 import { runBaseline as runBaselineProcess } from './baseline-run';
 import { runBaseline as baselineSender } from './baseline-sender';
+import { runImportBench } from './import-bench';
 import { runNodeSink } from './node-sink';
 import { runPipeline, type RunResult } from './pipeline-run';
 import { renderReport, type Scenario } from './report';
@@ -14,7 +15,8 @@ import { renderReport, type Scenario } from './report';
 /**
  * `npm run bench`: the pipeline (four services as separate processes, real NATS, an SMTP sink in
  * its own process) against the baseline (one process, pooled nodemailer, 10 connections) in the
- * same run. Sub-commands `sink` and `baseline` are the child processes it starts.
+ * same run. Sub-commands `sink` and `baseline` are the child processes it starts; `import` measures
+ * a subscriber-list import instead (see import-bench.ts).
  */
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -28,12 +30,25 @@ async function main(argv: readonly string[]): Promise<void> {
       port: { type: 'string' },
       url: { type: 'string' },
       count: { type: 'string' },
-      out: { type: 'string', default: 'bench/RESULTS.md' },
+      out: { type: 'string' },
+      rows: { type: 'string', default: '1000000' },
+      split: { type: 'boolean', default: false },
+      'splitter-node-options': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'pipeline';
   if (command === 'sink') return runNodeSink(Number(values.port));
   if (command === 'baseline') return baselineSender(values.url!, Number(values.count));
+  if (command === 'import') {
+    return runImportBench({
+      rows: Number(values.rows),
+      runs: Number(values.runs),
+      split: values.split,
+      splitterNodeOptions: values['splitter-node-options'],
+      out: values.out,
+      command: `npm run bench -- ${argv.join(' ')}`.trim(),
+    });
+  }
 
   const sizes = values.sizes.split(',').map(Number);
   if (values.million) sizes.push(1_000_000);
@@ -77,10 +92,11 @@ async function main(argv: readonly string[]): Promise<void> {
     sink.stop();
   }
   const report = renderReport(scenarios, { sink: sink.kind, command: `npm run bench -- ${argv.join(' ')}`.trim(), date: new Date() });
-  const out = join(repoRoot(), values.out);
+  const outPath = values.out ?? 'bench/RESULTS.md';
+  const out = join(repoRoot(), outPath);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, report);
-  process.stdout.write(`\n${report}\nWritten to ${values.out}\n`);
+  process.stdout.write(`\n${report}\nWritten to ${outPath}\n`);
 }
 
 function log(message: string): void {

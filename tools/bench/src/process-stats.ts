@@ -15,6 +15,12 @@ export function rssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
+/** The most RSS a process has had since it started (VmHWM, the kernel's own high-water mark). */
+export function peakRssBytes(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
 export interface ProcessUsage {
   readonly label: string;
   readonly peakRssBytes: number;

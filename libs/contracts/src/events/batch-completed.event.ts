@@ -43,6 +43,12 @@ export class BatchCompletedEvent extends NewsletterEvent {
   @Min(0)
   suppressed!: number;
 
+  /** Not sent because the newsletter was cancelled. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  cancelled?: number;
+
   /** The round this result belongs to (absent: the first pass). In a round, `sent` counts recipients recovered from failure. */
   @IsOptional()
   @Matches(ROUND_PATTERN)

@@ -1,15 +1,44 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateIf } from 'class-validator';
 import { NewsletterEvent } from './event-base';
 
-/** Published by the gateway once the body and the list are stored; consumed by the splitter. */
+/** Most parts (imports) one subscriber list may have: every part's name travels in the request event. */
+export const MAX_LIST_PARTS = 1000;
+
+/**
+ * Published by the gateway once the body and the list are stored; consumed by the splitter.
+ * The recipients are either an inline list (`recipientsObject`, in the content store) or a
+ * subscriber list's parts (`listParts`, in the list-parts store): exactly one of the two is set.
+ */
 export class NewsletterRequestedEvent extends NewsletterEvent {
   /** Object name of the NewsletterContent document in the content store. */
   @IsString()
   contentObject!: string;
 
-  /** Object name of the recipient list (NDJSON, one `{email, name?}` per line). */
+  /**
+   * Object name of the inline recipient list in the content store (NDJSON, one
+   * `{email, name?, vars?}` per line). Absent when the newsletter goes to a subscriber list.
+   */
+  @ValidateIf((event: NewsletterRequestedEvent) => event.listParts === undefined)
   @IsString()
-  recipientsObject!: string;
+  recipientsObject?: string;
+
+  /**
+   * A subscriber list's parts as they were when the newsletter was submitted (a snapshot: later
+   * imports do not join a newsletter already queued): object names in the list-parts store, each
+   * NDJSON like `recipientsObject`, read in this order. Added with subscriber lists; a splitter
+   * older than that refuses the event (deploy the splitter first).
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LIST_PARTS)
+  @IsString({ each: true })
+  listParts?: string[];
+
+  /** The subscriber list the newsletter goes to (with `listParts`), for logs and views. */
+  @IsOptional()
+  @IsUUID()
+  listId?: string;
 
   /** Recipients as submitted, before de-duplication. */
   @IsInt()
@@ -20,4 +49,9 @@ export class NewsletterRequestedEvent extends NewsletterEvent {
   @Min(1)
   @Max(1000)
   batchSize!: number;
+
+  /** A test send: the suppression list does not apply. */
+  @IsOptional()
+  @IsBoolean()
+  test?: boolean;
 }

@@ -14,10 +14,14 @@ export interface NewsletterContent {
    * limits apply). The sender applies the lower of this and the provider's rate.
    */
   readonly ratePerSecond?: number;
+  /** A test send: the suppression list does not apply, and each email says it is a test. */
+  readonly test?: boolean;
 }
 
-/** One line of the stored recipient list (NDJSON), as submitted. */
+/** One line of a stored recipient list or subscriber-list part (NDJSON), as submitted. */
 export interface SubmittedRecipient {
   readonly email: string;
   readonly name?: string;
+  /** Merge fields (a subscriber list's custom columns); see RECIPIENT_VARS_LIMITS. */
+  readonly vars?: Readonly<Record<string, string>>;
 }

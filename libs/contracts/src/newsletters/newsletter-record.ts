@@ -26,6 +26,12 @@ export interface NewsletterRecord {
   readonly failed: number;
   /** Skipped because the address is on the suppression list. */
   readonly suppressed: number;
+  /** Not sent because the newsletter was cancelled. */
+  readonly cancelled: number;
+  /** When a scheduled newsletter starts (null: at once). */
+  readonly sendAt: string | null;
+  /** A test send: no list, no suppression list, marked in the mail. */
+  readonly test: boolean;
   readonly batches: { readonly total: number | null; readonly completed: number };
   /** Base64 bitset of the batch indexes already counted: a redelivered result is never counted twice. */
   readonly countedBatches: string;
@@ -44,12 +50,20 @@ export interface RoundState {
   readonly requestedAt: string;
 }
 
-export function newNewsletterRecord(id: string, submitted: number, now: Date = new Date()): NewsletterRecord {
+export function newNewsletterRecord(
+  id: string,
+  submitted: number,
+  now: Date = new Date(),
+  options: { readonly sendAt?: string; readonly test?: boolean } = {},
+): NewsletterRecord {
   const at = now.toISOString();
   return {
     v: 1,
     id,
-    status: 'queued',
+    status: options.sendAt ? 'scheduled' : 'queued',
+    sendAt: options.sendAt ?? null,
+    test: options.test ?? false,
+    cancelled: 0,
     createdAt: at,
     updatedAt: at,
     startedAt: null,
@@ -70,7 +84,7 @@ export function newNewsletterRecord(id: string, submitted: number, now: Date = n
 
 export function toNewsletterView(record: NewsletterRecord, now: number = Date.now()): NewsletterView {
   const total = record.total ?? record.submitted;
-  const pending = Math.max(0, total - record.sent - record.failed - record.suppressed);
+  const pending = Math.max(0, total - record.sent - record.failed - record.suppressed - (record.cancelled ?? 0));
   const rate = isFinal(record.status) ? 0 : currentRate(record.progress, now);
   return {
     id: record.id,
@@ -79,6 +93,7 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
     sent: record.sent,
     failed: record.failed,
     suppressed: record.suppressed,
+    cancelled: record.cancelled ?? 0,
     pending,
     duplicates: record.duplicates,
     batches: {
@@ -93,6 +108,8 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
       requestedAt: r.requestedAt,
     })),
     createdAt: record.createdAt,
+    sendAt: record.sendAt ?? null,
+    test: record.test ?? false,
     startedAt: record.startedAt,
     completedAt: record.completedAt,
     ratePerSecond: Math.round(rate * 10) / 10,

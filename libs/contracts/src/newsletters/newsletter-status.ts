@@ -1,15 +1,18 @@
 export const NEWSLETTER_STATUSES = [
+  'scheduled',
   'queued',
   'splitting',
   'sending',
+  'paused',
   'completed',
   'completed_with_failures',
   'failed',
+  'cancelled',
 ] as const;
 export type NewsletterStatus = (typeof NEWSLETTER_STATUSES)[number];
 
 /** A newsletter in one of these states will not change any more. */
-export const FINAL_STATUSES = ['completed', 'completed_with_failures', 'failed'] as const;
+export const FINAL_STATUSES = ['completed', 'completed_with_failures', 'failed', 'cancelled'] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 export function isFinal(status: NewsletterStatus): status is FinalStatus {

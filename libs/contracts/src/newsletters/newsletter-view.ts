@@ -10,6 +10,8 @@ export interface NewsletterView {
   readonly failed: number;
   /** Skipped: on the suppression list. */
   readonly suppressed: number;
+  /** Not sent: the newsletter was cancelled. */
+  readonly cancelled: number;
   readonly pending: number;
   readonly duplicates: number;
   readonly batches: { readonly total: number | null; readonly completed: number; readonly deadLettered: number };
@@ -21,6 +23,10 @@ export interface NewsletterView {
     readonly requestedAt: string;
   }>;
   readonly createdAt: string;
+  /** When a scheduled newsletter starts (null: it started at once). */
+  readonly sendAt: string | null;
+  /** A test send (no list, no suppression list). */
+  readonly test: boolean;
   /** When sending started (the split began). */
   readonly startedAt: string | null;
   /** When it settled (also `finishedAt` in spirit; null while running). */

@@ -33,7 +33,13 @@ export interface Stores {
   readonly batchLeases: KV;
   readonly rateLimits: KV;
   readonly webhooks: KV;
+  readonly controls: KV;
+  readonly schedules: KV;
   readonly content: ObjectStore;
+  /** Subscriber lists (see Topology.buckets.lists). */
+  readonly lists: KV;
+  /** Subscriber-list parts (see Topology.objectStores.listParts). */
+  readonly listParts: ObjectStore;
 }
 
 /** An Idempotency-Key is honoured this long. */
@@ -85,6 +91,15 @@ export async function provisionTopology(
     discard: DiscardPolicy.Old,
     max_age: nanos(retention.retentionDays * DAY_MS),
   });
+  // Batches of paused newsletters wait here (one subject per newsletter) until they are resumed.
+  await ensureStream(jsm, {
+    ...common,
+    name: t.streams.parked,
+    subjects: streamSubjects(t, 'parked'),
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.New,
+    max_age: nanos(retention.retentionDays * DAY_MS),
+  });
   // Captures the server's own max-deliveries advisories, so they wait for the tracker even
   // while it is down.
   await ensureStream(jsm, {
@@ -100,7 +115,7 @@ export async function provisionTopology(
   const ttl = retention.retentionDays * DAY_MS;
   const bucket = (name: string, ttlMs: number) =>
     kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: retention.replicas });
-  const [newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks] = await Promise.all([
+  const [newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, controls, schedules] = await Promise.all([
     bucket(t.buckets.newsletters, ttl),
     bucket(t.buckets.ledger, ttl),
     bucket(t.buckets.failures, ttl),
@@ -111,11 +126,17 @@ export async function provisionTopology(
     // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
     bucket(t.buckets.rateLimits, 3_600_000),
     bucket(t.buckets.webhooks, ttl),
+    bucket(t.buckets.controls, ttl),
+    // A schedule lasts until it fires or is cancelled, however far ahead.
+    bucket(t.buckets.schedules, 0),
   ]);
   const content = await new Objm(js).create(t.objectStores.content, {
     storage: StorageType.File,
     ttl: nanos(ttl),
     replicas: retention.replicas,
   });
-  return { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, content };
+  // Subscriber lists outlive any newsletter: neither their records nor their parts expire.
+  const lists = await bucket(t.buckets.lists, 0);
+  const listParts = await new Objm(js).create(t.objectStores.listParts, { storage: StorageType.File, replicas: retention.replicas });
+  return { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, controls, schedules, content, lists, listParts };
 }

@@ -1,11 +1,16 @@
 import type { ObjectStore } from '@nats-io/obj';
+import { readObjectChunks, type PacedObjectReads } from './object-chunks';
 
 /** JSON documents and NDJSON lists in the JetStream Object Store. */
 export class ContentStore {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
-  constructor(private readonly store: ObjectStore) {}
+  constructor(
+    private readonly store: ObjectStore,
+    /** Read lists a chunk at a time, at the reader's pace (for objects too large to buffer whole). */
+    private readonly paced?: PacedObjectReads,
+  ) {}
 
   async putJson(name: string, value: unknown): Promise<void> {
     await this.store.putBlob({ name }, this.encoder.encode(JSON.stringify(value)));
@@ -39,8 +44,40 @@ export class ContentStore {
     await this.store.put({ name }, stream);
   }
 
+  /**
+   * Stores bytes as they are produced (e.g. NDJSON written while a request body is parsed). The
+   * object store pulls the next chunk only once the previous ones are on their way, so a slow
+   * store slows the producer instead of filling memory. If `chunks` throws, nothing is stored
+   * (the chunks already sent are purged) and the error is rethrown as is.
+   */
+  async putChunks(name: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    const source = chunks[Symbol.asyncIterator]();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await source.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await source.return?.();
+      },
+    });
+    await this.store.put({ name }, stream);
+  }
+
+  /** Whether an object exists (and is not deleted). */
+  async exists(name: string): Promise<boolean> {
+    const info = await this.store.info(name);
+    return info !== null && !info.deleted;
+  }
+
   /** Reads an NDJSON object line by line; null when the object does not exist. */
   async readLines<T>(name: string): Promise<AsyncIterable<T> | null> {
+    if (this.paced) {
+      const info = await this.store.info(name);
+      if (info === null || info.deleted) return null;
+      return ndjsonLines<T>(readObjectChunks(this.paced, info));
+    }
     const result = await this.store.get(name);
     if (result === null) return null;
     const decoder = this.decoder;
@@ -68,6 +105,24 @@ export class ContentStore {
   async delete(name: string): Promise<void> {
     await this.store.delete(name);
   }
+}
+
+/** NDJSON values from chunks of UTF-8 (lines may span chunks). */
+async function* ndjsonLines<T>(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<T> {
+  const decoder = new TextDecoder();
+  let carry = '';
+  for await (const chunk of chunks) {
+    const text = carry + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      const line = text.slice(start, newline);
+      if (line.trim()) yield JSON.parse(line) as T;
+      start = newline + 1;
+    }
+    carry = text.slice(start);
+  }
+  carry += decoder.decode();
+  if (carry.trim()) yield JSON.parse(carry) as T;
 }
 
 function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> | Iterator<T> {

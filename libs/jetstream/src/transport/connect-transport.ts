@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NatsClient } from '../connection/nats-client';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
-import { MetricsRegistry } from '@mailroom/observability';
+import type { MetricsRegistry } from '@mailroom/observability';
 import { JetStreamServer, type JetStreamServerOptions } from './jetstream.server';
 import { transportMetrics } from './transport-metrics';
 import { RethrowRpcExceptionsFilter } from './rethrow-rpc-exceptions.filter';
@@ -9,12 +9,15 @@ import { RethrowRpcExceptionsFilter } from './rethrow-rpc-exceptions.filter';
 /** Attaches the JetStream transport to an HTTP app (a hybrid app: HTTP for health and metrics). */
 export function connectJetStreamTransport(
   app: INestApplication,
-  options: Omit<JetStreamServerOptions, 'client' | 'deadLetters' | 'onSettled'>,
+  options: Omit<JetStreamServerOptions, 'client' | 'deadLetters' | 'onSettled'> & {
+    /** Where handled messages are counted (`mailroom_messages_handled_total`); none without it. */
+    readonly metrics?: MetricsRegistry;
+  },
 ): JetStreamServer {
   const client = app.get(NatsClient);
-  const metrics = optional(() => app.get(MetricsRegistry, { strict: false }));
+  const { metrics, ...serverOptions } = options;
   const server = new JetStreamServer({
-    ...options,
+    ...serverOptions,
     client,
     deadLetters: app.get(DeadLetterPublisher),
     ...(metrics ? { onSettled: transportMetrics(metrics, client.topology.namespace) } : {}),
@@ -26,13 +29,4 @@ export function connectJetStreamTransport(
   );
   microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
   return server;
-}
-
-/** A provider the app may not have (an app without the observability module has no metrics). */
-function optional<T>(get: () => T): T | undefined {
-  try {
-    return get();
-  } catch {
-    return undefined;
-  }
 }

@@ -35,6 +35,7 @@ export class SmtpSink {
   readonly messages: ReceivedMessage[] = [];
   /** Accepted messages per recipient address (lower-cased). */
   readonly deliveriesTo = new Map<string, number>();
+  private readonly firstDelivery = new Map<string, number>();
   /** When each message's DATA arrived (ms, in order; every one is accepted), kept even with `keepMessages: false`: for rate checks. */
   readonly receivedAt: number[] = [];
   private readonly attempts = new Map<string, number>();
@@ -59,6 +60,9 @@ export class SmtpSink {
       onRcptTo: (address, session, callback) => holder.sink!.onRcptTo(address, session, callback),
       onData: (stream, session, callback) => holder.sink!.onData(stream, session, callback),
     });
+    // A client killed mid-transaction (the crash tests do it) resets its socket: that is the
+    // client's business, not a reason for the test process to crash.
+    server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -81,6 +85,11 @@ export class SmtpSink {
     let extra = 0;
     for (const n of this.deliveriesTo.values()) extra += Math.max(0, n - 1);
     return extra;
+  }
+
+  /** When the first message to an address was accepted (epoch ms). */
+  firstDeliveryAt(address: string): number | undefined {
+    return this.firstDelivery.get(address.toLowerCase());
   }
 
   /** How many times the server saw RCPT TO for an address (attempts, whatever the answer). */
@@ -150,7 +159,10 @@ export class SmtpSink {
 
   private accept(chunks: Buffer[], session: SMTPServerSession, callback: (err?: Error | null) => void): void {
     const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-    for (const address of to) this.deliveriesTo.set(address, (this.deliveriesTo.get(address) ?? 0) + 1);
+    for (const address of to) {
+      this.deliveriesTo.set(address, (this.deliveriesTo.get(address) ?? 0) + 1);
+      if (!this.firstDelivery.has(address)) this.firstDelivery.set(address, Date.now());
+    }
     if (this.options.keepMessages !== false) {
       const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
       this.messages.push({ from, to, raw: Buffer.concat(chunks), receivedAt: Date.now() });

@@ -48,6 +48,19 @@ describe('gateway configuration', () => {
     expect(problems).not.toContain('tooshort-secret');
   });
 
+  it('checks unsubscribe links with the development secret when UNSUBSCRIBE_SECRET is unset outside production', () => {
+    expect(loadGatewayConfig({ API_KEYS: `ops:${KEY}` }).unsubscribe.developmentSecret).toBe(true);
+    const config = loadGatewayConfig({ API_KEYS: `ops:${KEY}`, UNSUBSCRIBE_SECRET: 'u'.repeat(40), NODE_ENV: 'production' });
+    expect(config.unsubscribe.developmentSecret).toBe(false);
+  });
+
+  it('refuses to start in production without UNSUBSCRIBE_SECRET, or with a short one (never echoing it)', () => {
+    expect(problemsOf({ API_KEYS: `ops:${KEY}`, NODE_ENV: 'production' }).join('\n')).toContain('UNSUBSCRIBE_SECRET: is required in production');
+    const problems = problemsOf({ API_KEYS: `ops:${KEY}`, UNSUBSCRIBE_SECRET: 'short-unsub-secret' }).join('\n');
+    expect(problems).toContain('UNSUBSCRIBE_SECRET: must be at least 32 characters');
+    expect(problems).not.toContain('short-unsub-secret');
+  });
+
   it('normalises webhook hosts (case, IPv6 brackets)', () => {
     const { webhooks } = loadGatewayConfig({ API_KEYS: `ops:${KEY}`, WEBHOOK_ALLOWED_HOSTS: 'Hooks.Internal, [fd00::5]' });
     expect([...webhooks.allowedHosts]).toEqual(['hooks.internal', 'fd00::5']);

@@ -1,4 +1,5 @@
 import { ConfigValidationError, loadEnv } from '@mailroom/config';
+import { productionRequirement, resolveUnsubscribeSecret, type UnsubscribeTokens } from '@mailroom/contracts';
 import { parseApiKeys, type ApiKey } from '../auth/api-keys';
 import { FromAllowList } from '../newsletters/from-allow-list';
 import { parseFromAddress } from '../newsletters/from-address';
@@ -19,7 +20,11 @@ export interface GatewayConfig {
   readonly webhooks: { readonly allowPrivate: boolean; readonly allowedHosts: ReadonlySet<string> };
   readonly maxBodyBytes: number;
   readonly maxInlineRecipients: number;
+  /** Largest subscriber import body (MAX_IMPORT_BYTES). */
+  readonly maxImportBytes: number;
   readonly watch: { readonly pollIntervalMs: number; readonly maxStreams: number };
+  /** Checks unsubscribe links; `developmentSecret`: UNSUBSCRIBE_SECRET unset outside production. */
+  readonly unsubscribe: { readonly tokens: UnsubscribeTokens; readonly developmentSecret: boolean };
 }
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
@@ -44,7 +49,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   if (from.ok && allowedFrom && !allowedFrom.allows(from.address)) {
     problems.push(`DEFAULT_FROM: ${from.address} is not in ALLOWED_FROM (${allowedFrom.describe()})`);
   }
-  if (problems.length > 0 || !allowedFrom) throw new ConfigValidationError(problems);
+  const unsubscribe = resolveUnsubscribeSecret(e.UNSUBSCRIBE_SECRET, { requiredWhen: productionRequirement(env['NODE_ENV']) });
+  if (!unsubscribe.ok) problems.push(`UNSUBSCRIBE_SECRET: ${unsubscribe.problem}`);
+  if (problems.length > 0 || !allowedFrom || !unsubscribe.ok) throw new ConfigValidationError(problems);
   return {
     natsUrl: e.NATS_URL,
     namespace: e.MAILROOM_NAMESPACE,
@@ -63,6 +70,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxInlineRecipients: e.MAX_INLINE_RECIPIENTS,
+    maxImportBytes: e.MAX_IMPORT_BYTES,
     watch: { pollIntervalMs: e.WATCH_POLL_INTERVAL_MS, maxStreams: e.GRPC_MAX_WATCHES },
+    unsubscribe: { tokens: unsubscribe.tokens, developmentSecret: unsubscribe.development },
   };
 }

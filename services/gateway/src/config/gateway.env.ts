@@ -64,6 +64,12 @@ export class GatewayEnv extends CommonEnv {
   @Max(1_000_000)
   MAX_INLINE_RECIPIENTS = 100_000;
 
+  /** Largest subscriber import (CSV or NDJSON body), in bytes; streamed, so this bounds disk, not memory. */
+  @toInt()
+  @IsInt(int)
+  @Min(1024)
+  MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+
   /** How often a gRPC WatchNewsletter stream asks the tracker for the status. */
   @toInt()
   @IsInt(int)
@@ -75,4 +81,11 @@ export class GatewayEnv extends CommonEnv {
   @IsInt(int)
   @Min(1)
   GRPC_MAX_WATCHES = 1000;
+
+  /**
+   * Checks the signature of unsubscribe links (HMAC-SHA256); the sender signs with the same. A
+   * secret: never logged. Empty: the public development secret, refused in production.
+   */
+  @IsString()
+  UNSUBSCRIBE_SECRET = '';
 }

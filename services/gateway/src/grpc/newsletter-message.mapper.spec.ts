@@ -6,7 +6,10 @@ describe('gRPC message mapping', () => {
     ['queued', 'NEWSLETTER_STATUS_QUEUED'],
     ['completed_with_failures', 'NEWSLETTER_STATUS_COMPLETED_WITH_FAILURES'],
     ['failed', 'NEWSLETTER_STATUS_FAILED'],
-    ['paused', 'NEWSLETTER_STATUS_UNSPECIFIED'],
+    ['paused', 'NEWSLETTER_STATUS_PAUSED'],
+    ['cancelled', 'NEWSLETTER_STATUS_CANCELLED'],
+    ['scheduled', 'NEWSLETTER_STATUS_SCHEDULED'],
+    ['something-newer', 'NEWSLETTER_STATUS_UNSPECIFIED'],
   ])('status %s → %s', (status, name) => {
     expect(toStatusMessage(status)).toBe(name);
   });
@@ -19,6 +22,9 @@ describe('gRPC message mapping', () => {
       sent: 0,
       failed: 0,
       suppressed: 0,
+      cancelled: 0,
+      sendAt: null,
+      test: false,
       pending: 2,
       duplicates: 0,
       batches: { total: null, completed: 0, deadLettered: 0 },
@@ -36,6 +42,9 @@ describe('gRPC message mapping', () => {
       sent: 0,
       failed: 0,
       suppressed: 0,
+      cancelled: 0,
+      sendAt: '',
+      test: false,
       pending: 2,
       duplicates: 0,
       batches: { completed: 0, deadLettered: 0 },
@@ -69,5 +78,17 @@ describe('gRPC message mapping', () => {
       webhookUrl: 'https://hooks.example.org/',
       recipients: [{ email: 'a@x.org' }, { email: 'b@x.org', name: 'B' }, { email: '' }],
     });
+  });
+
+  it('sends to a list: list_id, and no recipients unless some were given (then validation refuses both)', () => {
+    const listId = '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00';
+    expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello', listId, recipients: [] })).toEqual({ subject: 'Hi', text: 'Hello', listId });
+    expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello', listId, recipients: [{ email: 'a@x.org' }] })).toEqual({
+      subject: 'Hi',
+      text: 'Hello',
+      listId,
+      recipients: [{ email: 'a@x.org' }],
+    });
+    expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello' })).toEqual({ subject: 'Hi', text: 'Hello', recipients: [] });
   });
 });

@@ -22,6 +22,9 @@ const STATUS_NAMES: readonly NewsletterStatusMessage[] = [
   'NEWSLETTER_STATUS_COMPLETED',
   'NEWSLETTER_STATUS_COMPLETED_WITH_FAILURES',
   'NEWSLETTER_STATUS_FAILED',
+  'NEWSLETTER_STATUS_SCHEDULED',
+  'NEWSLETTER_STATUS_PAUSED',
+  'NEWSLETTER_STATUS_CANCELLED',
 ];
 
 export function toNewsletterMessage(view: NewsletterView): NewsletterMessage {
@@ -51,6 +54,9 @@ export function toNewsletterMessage(view: NewsletterView): NewsletterMessage {
     startedAt: view.startedAt ?? '',
     ratePerSecond: view.ratePerSecond,
     ...(view.etaSeconds !== null ? { etaSeconds: view.etaSeconds } : {}),
+    cancelled: view.cancelled,
+    sendAt: view.sendAt ?? '',
+    test: view.test,
   };
 }
 
@@ -73,7 +79,7 @@ export function toFailureMessage(failure: FailureView): FailureMessage {
  */
 export function toCreateNewsletterBody(request: SendNewsletterRequestMessage): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl') => {
+  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId') => {
     if (request[key]) body[key] = request[key];
   };
   copy('subject');
@@ -81,10 +87,14 @@ export function toCreateNewsletterBody(request: SendNewsletterRequestMessage): R
   copy('text');
   copy('from');
   copy('webhookUrl');
-  body['recipients'] = (request.recipients ?? []).map((r) => ({
-    email: r.email ?? '',
-    ...(r.name ? { name: r.name } : {}),
-  }));
+  copy('listId');
+  // A repeated field cannot be "not given": with a list_id, no recipients means none were meant.
+  if (!request.listId || (request.recipients ?? []).length > 0) {
+    body['recipients'] = (request.recipients ?? []).map((r) => ({
+      email: r.email ?? '',
+      ...(r.name ? { name: r.name } : {}),
+    }));
+  }
   if (request.batchSize) body['batchSize'] = request.batchSize;
   return body;
 }

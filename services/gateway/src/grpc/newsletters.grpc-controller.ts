@@ -6,7 +6,6 @@ import { map, type Observable } from 'rxjs';
 import { realSleep, systemClock } from '@mailroom/rate-limit';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { FailuresService } from '../failures/failures.service';
-import { NotImplementedError } from '../http/api-errors';
 import { assertNewsletterId } from '../http/newsletter-id.pipe';
 import { PageQueryDto } from '../http/page-query.dto';
 import { CreateNewsletterDto } from '../newsletters/create-newsletter.dto';
@@ -16,6 +15,7 @@ import { GrpcCallLogInterceptor } from './grpc-call-log.interceptor';
 import { callerOf } from './grpc-caller';
 import { GrpcErrorFilter } from './grpc-error.filter';
 import { GrpcValidation } from './grpc-validation';
+import { NewsletterControlService } from '../control/newsletter-control.service';
 import { NewsletterWatches } from '../newsletters/newsletter-watches';
 import { watchNewsletter as watchNewsletterStream } from '../newsletters/watch-newsletter';
 import { toCreateNewsletterBody, toFailureMessage, toNewsletterMessage } from './newsletter-message.mapper';
@@ -32,7 +32,6 @@ import type {
 const SERVICE = 'Newsletters';
 /** A tracker outage shorter than this does not end a watch. */
 const WATCH_OUTAGE_GRACE_MS = 10_000;
-const PAUSE_CANCEL_PENDING = 'is part of the contract but not served yet: pause, resume and cancel ship with the campaign-control feature (issue 5)';
 
 /**
  * `mailroom.v1.Newsletters` (libs/contracts/proto/mailroom/v1/newsletters.proto): the HTTP API's
@@ -51,6 +50,7 @@ export class NewslettersGrpcController {
     private readonly failures: FailuresService,
     private readonly validation: GrpcValidation,
     private readonly watches: NewsletterWatches,
+    private readonly control: NewsletterControlService,
   ) {}
 
   @GrpcMethod(SERVICE, 'SendNewsletter')
@@ -99,17 +99,23 @@ export class NewslettersGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'PauseNewsletter')
-  pauseNewsletter(): never {
-    throw new NotImplementedError(`PauseNewsletter ${PAUSE_CANCEL_PENDING}`);
+  async pauseNewsletter(request: NewsletterIdMessage): Promise<NewsletterMessage> {
+    const id = assertNewsletterId(request.id);
+    await this.control.pause(id);
+    return toNewsletterMessage(await this.newsletters.get(id));
   }
 
   @GrpcMethod(SERVICE, 'ResumeNewsletter')
-  resumeNewsletter(): never {
-    throw new NotImplementedError(`ResumeNewsletter ${PAUSE_CANCEL_PENDING}`);
+  async resumeNewsletter(request: NewsletterIdMessage): Promise<NewsletterMessage> {
+    const id = assertNewsletterId(request.id);
+    await this.control.resume(id);
+    return toNewsletterMessage(await this.newsletters.get(id));
   }
 
   @GrpcMethod(SERVICE, 'CancelNewsletter')
-  cancelNewsletter(): never {
-    throw new NotImplementedError(`CancelNewsletter ${PAUSE_CANCEL_PENDING}`);
+  async cancelNewsletter(request: NewsletterIdMessage): Promise<NewsletterMessage> {
+    const id = assertNewsletterId(request.id);
+    await this.control.cancel(id);
+    return toNewsletterMessage(await this.newsletters.get(id));
   }
 }

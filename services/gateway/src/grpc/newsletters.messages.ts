@@ -12,7 +12,10 @@ export type NewsletterStatusMessage =
   | 'NEWSLETTER_STATUS_SENDING'
   | 'NEWSLETTER_STATUS_COMPLETED'
   | 'NEWSLETTER_STATUS_COMPLETED_WITH_FAILURES'
-  | 'NEWSLETTER_STATUS_FAILED';
+  | 'NEWSLETTER_STATUS_FAILED'
+  | 'NEWSLETTER_STATUS_SCHEDULED'
+  | 'NEWSLETTER_STATUS_PAUSED'
+  | 'NEWSLETTER_STATUS_CANCELLED';
 
 export interface RecipientMessage {
   readonly email?: string;
@@ -28,6 +31,7 @@ export interface SendNewsletterRequestMessage {
   readonly batchSize?: number;
   readonly idempotencyKey?: string;
   readonly webhookUrl?: string;
+  readonly listId?: string;
 }
 
 export interface SendNewsletterResponseMessage {
@@ -53,6 +57,9 @@ export interface NewsletterMessage {
   readonly startedAt: string;
   readonly ratePerSecond: number;
   readonly etaSeconds?: number;
+  readonly cancelled: number;
+  readonly sendAt: string;
+  readonly test: boolean;
 }
 
 /** Get, Watch, RetryFailed, Pause, Resume and Cancel all name one newsletter. */

@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import { isSubscriberImport } from '../lists/import-route';
+import { isUnsubscribeRequest, UNSUBSCRIBE_BODY_LIMIT_BYTES } from '../unsubscribe/unsubscribe-route';
 import { ApiError, MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './api-errors';
 
 interface BodyParserError {
@@ -13,10 +15,20 @@ const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0
 /**
  * JSON bodies up to `limitBytes`, as a JSON object. Parser failures become the API's own errors
  * here, so the response says what was wrong (and the limit) in the usual `{ error, message }` shape.
+ * Subscriber imports are left alone: their route reads the body as a stream. Unsubscribe links
+ * take the small form mail clients send.
  */
 export function installJsonBodyParser(app: NestExpressApplication, limitBytes: number): void {
-  app.use(json({ limit: limitBytes }));
+  const parseJson = json({ limit: limitBytes });
+  // A one-click unsubscribe is a small form; its content is not needed (the link is the request), but it must not be refused.
+  const parseForm = urlencoded({ limit: UNSUBSCRIBE_BODY_LIMIT_BYTES, extended: false });
+  // A subscriber import is streamed by its route (CSV or NDJSON, up to MAX_IMPORT_BYTES): no parser may read it first.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isUnsubscribeRequest(req)) return parseForm(req, res, next);
+    return isSubscriberImport(req) ? next() : parseJson(req, res, next);
+  });
   app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (isSubscriberImport(req) || isUnsubscribeRequest(req)) return next();
     if (hasBody(req) && !req.is('application/json')) {
       return next(new UnsupportedMediaTypeError('Request body must be JSON (Content-Type: application/json)'));
     }

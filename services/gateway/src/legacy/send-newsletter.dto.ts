@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsArray, IsNotEmpty, IsString, ArrayMinSize, MaxLength } from 'class-validator';
+import { IsMergeTemplate } from '@mailroom/contracts';
 import { IsBareAddressText, IsSingleLine } from '../newsletters/text-rules';
 
 /** The request of the tutorial Mailroom replaces: `content` is HTML, the list holds addresses. */
@@ -9,11 +10,13 @@ export class SendNewsletterDto {
   @IsNotEmpty()
   @MaxLength(998)
   @IsSingleLine()
+  @IsMergeTemplate('subject')
   subject!: string;
 
   @ApiProperty({ description: 'HTML body.', example: '<p>Hello</p>' })
   @IsString()
   @IsNotEmpty()
+  @IsMergeTemplate('html')
   content!: string;
 
   @ApiProperty({ description: 'Bare addresses.', type: [String], example: ['ann@example.org', 'bob@example.org'] })

@@ -3,17 +3,21 @@ import { Transform, Type, plainToInstance } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsInt,
   IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
+  IsUUID,
   Max,
   MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsMergeTemplate } from '@mailroom/contracts';
+import { IsInsteadOfRecipients } from '../lists/list-target.rules';
 import { IsBareAddressText, IsFromAddress, IsSingleLine } from './text-rules';
 
 export class RecipientInput {
@@ -33,7 +37,7 @@ export class RecipientInput {
 }
 
 /** Recipients may be given as bare strings or as `{ email, name? }`. */
-const toRecipientInputs = () =>
+export const toRecipientInputs = () =>
   Transform(({ value }: { value: unknown }) =>
     Array.isArray(value)
       ? value.map((item: unknown) =>
@@ -50,18 +54,21 @@ export class CreateNewsletterDto {
   @IsNotEmpty()
   @MaxLength(998)
   @IsSingleLine()
+  @IsMergeTemplate('subject')
   subject!: string;
 
   @ApiPropertyOptional({ description: 'HTML body. `html`, `text` or both.', example: '<h1>Hello</h1><p>What happened this month…</p>' })
   @ValidateIf((o: CreateNewsletterDto) => o.html !== undefined || o.text === undefined)
   @IsString({ message: 'html or text is required' })
   @IsNotEmpty({ message: 'html or text is required' })
+  @IsMergeTemplate('html')
   html?: string;
 
   @ApiPropertyOptional({ description: 'Plain-text body.', example: 'Hello. What happened this month…' })
   @ValidateIf((o: CreateNewsletterDto) => o.text !== undefined)
   @IsString()
   @IsNotEmpty()
+  @IsMergeTemplate('text')
   text?: string;
 
   @ApiPropertyOptional({
@@ -73,18 +80,34 @@ export class CreateNewsletterDto {
   @IsFromAddress()
   from?: string;
 
-  @ApiProperty({
-    description: '1 to `MAX_INLINE_RECIPIENTS` recipients, each a bare address or `{ email, name? }`.',
+  @ApiPropertyOptional({
+    description:
+      '1 to `MAX_INLINE_RECIPIENTS` recipients, each a bare address or `{ email, name? }`. Exactly one of `recipients` ' +
+      'and `listId`; larger audiences go through a subscriber list.',
     type: 'array',
     items: { oneOf: [{ type: 'string', example: 'ann@example.org' }, { $ref: getSchemaPath(RecipientInput) }] },
     example: ['ann@example.org', { email: 'bob@example.org', name: 'Bob' }],
   })
+  @ValidateIf((o: CreateNewsletterDto) => o.recipients !== undefined || o.listId === undefined)
+  @IsDefined({ message: 'recipients or listId is required (the recipients inline, or the id of a subscriber list)' })
   @IsArray()
   @ArrayMinSize(1, { message: 'recipients must contain at least one recipient' })
   @toRecipientInputs()
   @ValidateNested({ each: true })
   @Type(() => RecipientInput)
-  recipients!: RecipientInput[];
+  recipients?: RecipientInput[];
+
+  @ApiPropertyOptional({
+    description:
+      'Send to this subscriber list (`POST /v1/lists`) instead of `recipients`. The list as it is at submit time: ' +
+      'imports that finish later do not join this newsletter. 404 for an unknown list, 409 for an empty one.',
+    format: 'uuid',
+    example: '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00',
+  })
+  @ValidateIf((o: CreateNewsletterDto) => o.listId !== undefined)
+  @IsUUID('all', { message: 'listId must be a list id (a UUID)' })
+  @IsInsteadOfRecipients()
+  listId?: string;
 
   @ApiPropertyOptional({ description: 'Recipients per batch.', minimum: 1, maximum: 1000, default: 100, example: 100 })
   @IsOptional()
@@ -117,4 +140,16 @@ export class CreateNewsletterDto {
   @MaxLength(2048)
   @IsSingleLine()
   webhookUrl?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Start at this time instead of now (ISO 8601, in the future, within a year): the newsletter waits as `scheduled`, ' +
+      'survives restarts, and can be cancelled before it starts.',
+    example: '2026-12-01T09:00:00Z',
+    format: 'date-time',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  sendAt?: string;
 }

@@ -1,10 +1,11 @@
 import { Controller, Inject, Param, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { map, type Observable } from 'rxjs';
 import { isFinal } from '@mailroom/contracts';
 import { realSleep, systemClock } from '@mailroom/rate-limit';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
 import { NewsletterWatches } from './newsletter-watches';
 import { NewslettersService } from './newsletters.service';
@@ -31,7 +32,13 @@ export class NewsletterEventsController {
 
   @Sse(':id/events')
   @ApiOperation({ summary: 'Stream progress as server-sent events until the newsletter settles' })
-  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      'text/event-stream: `event: progress` with the newsletter (as GET /v1/newsletters/{id}) now and on every change, ' +
+      'then `event: settled` with its final state; the stream then ends.',
+    content: { 'text/event-stream': { schema: { type: 'string', example: 'event: progress\ndata: {"id":"…","status":"sending","sent":120}\n\n' } } },
+  })
+  @ApiErrorResponses(400, 401, 404, 429, 503)
   async events(@Param('id', NewsletterIdPipe) id: string): Promise<Observable<MessageEvent>> {
     // Unknown ids get a plain 404 before the stream starts.
     await this.newsletters.get(id);

@@ -7,8 +7,8 @@ export class NewsletterAcceptedDto {
   @ApiProperty({ format: 'uuid', example: '7f0c2a4e-1b5d-4c1e-9a51-3f2d8e6b9c10' })
   readonly id!: string;
 
-  @ApiProperty({ enum: ['queued'], example: 'queued' })
-  readonly status!: 'queued';
+  @ApiProperty({ enum: ['queued', 'scheduled'], example: 'queued' })
+  readonly status!: 'queued' | 'scheduled';
 }
 
 class BatchesDto {
@@ -55,6 +55,9 @@ export class NewsletterViewDto implements NewsletterView {
   @ApiProperty({ description: 'Skipped: on the suppression list.', example: 0 })
   readonly suppressed!: number;
 
+  @ApiProperty({ description: 'Not sent: the newsletter was cancelled.', example: 0 })
+  readonly cancelled!: number;
+
   @ApiProperty({ example: 0 })
   readonly pending!: number;
 
@@ -69,6 +72,12 @@ export class NewsletterViewDto implements NewsletterView {
 
   @ApiProperty({ format: 'date-time' })
   readonly createdAt!: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When a scheduled newsletter starts; null when it started at once.' })
+  readonly sendAt!: string | null;
+
+  @ApiProperty({ description: 'A test send (no list, no suppression list).', example: false })
+  readonly test!: boolean;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When sending started (the split began).' })
   readonly startedAt!: string | null;

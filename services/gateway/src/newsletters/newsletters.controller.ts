@@ -15,6 +15,7 @@ import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
 import { CreateNewsletterDto, RecipientInput } from './create-newsletter.dto';
+import { MAX_TEST_RECIPIENTS, TestNewsletterDto } from './test-newsletter.dto';
 import { NewsletterAcceptedDto, NewsletterViewDto } from './newsletter-responses';
 import { NewslettersService } from './newsletters.service';
 
@@ -45,8 +46,21 @@ export class NewslettersController {
     @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<NewsletterAcceptedDto> {
-    const { id, replayed } = await this.newsletters.create(dto, request.apiKeyName ?? 'unknown', idempotencyKey);
+    const { id, replayed, scheduled } = await this.newsletters.create(dto, request.apiKeyName ?? 'unknown', idempotencyKey);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return { id, status: scheduled ? 'scheduled' : 'queued' };
+  }
+
+  @Post('test')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a test',
+    description: `Right away, to at most ${MAX_TEST_RECIPIENTS} addresses, bypassing lists and the suppression list; the mail carries \`X-Mailroom-Test: true\`.`,
+  })
+  @ApiAcceptedResponse({ type: NewsletterAcceptedDto })
+  @ApiErrorResponses(400, 401, 403, 413, 415, 429, 503)
+  async test(@Body() dto: TestNewsletterDto, @Req() request: AuthenticatedRequest): Promise<NewsletterAcceptedDto> {
+    const { id } = await this.newsletters.create({ ...dto, test: true }, request.apiKeyName ?? 'unknown');
     return { id, status: 'queued' };
   }
 

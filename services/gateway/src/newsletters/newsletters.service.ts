@@ -9,6 +9,7 @@ import {
   type NewsletterRequestedEvent,
   type NewsletterStatusReply,
   type NewsletterView,
+  type ScheduleEntry,
   type SubmittedRecipient,
 } from '@mailroom/contracts';
 import {
@@ -22,6 +23,7 @@ import {
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
 import { IdempotencyKeys, type Claim } from '../idempotency/idempotency-keys';
+import { ListsService, type ListSnapshot } from '../lists/lists.service';
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { parseFromAddress } from './from-address';
 
@@ -30,11 +32,21 @@ export interface NewsletterRequest {
   readonly html?: string;
   readonly text?: string;
   readonly from?: string;
-  readonly recipients: readonly SubmittedRecipient[];
+  /** Inline recipients; exactly one of `recipients` and `listId` (the DTO checks it). */
+  readonly recipients?: readonly SubmittedRecipient[];
+  /** A subscriber list to send to: its parts as they are at submit time. */
+  readonly listId?: string;
   readonly batchSize?: number;
   readonly webhookUrl?: string;
   readonly ratePerSecond?: number;
+  /** Start at this time (ISO 8601, in the future): the newsletter waits as `scheduled`. */
+  readonly sendAt?: string;
+  /** A test send (POST /v1/newsletters/test): no list, no suppression list, marked in the mail. */
+  readonly test?: boolean;
 }
+
+/** How far ahead a newsletter may be scheduled. */
+const MAX_SCHEDULE_AHEAD_MS = 365 * 86_400_000;
 
 const DEFAULT_BATCH_SIZE = 100;
 
@@ -54,6 +66,7 @@ export class NewslettersService {
     private readonly queries: QueryClient,
     private readonly idempotency: IdempotencyKeys,
     private readonly webhookUrls: WebhookUrlPolicy,
+    private readonly lists: ListsService,
   ) {}
 
   /**
@@ -64,10 +77,11 @@ export class NewslettersService {
     request: NewsletterRequest,
     caller: string,
     idempotencyKey?: string,
-  ): Promise<{ id: string; replayed: boolean }> {
-    if (request.recipients.length > this.config.maxInlineRecipients) {
+  ): Promise<{ id: string; replayed: boolean; scheduled?: boolean }> {
+    const recipients = request.recipients ?? [];
+    if (recipients.length > this.config.maxInlineRecipients) {
       throw new ValidationFailedError(
-        `recipients: at most ${this.config.maxInlineRecipients} recipients per request; larger audiences go through subscriber lists`,
+        `recipients: at most ${this.config.maxInlineRecipients} recipients per request; larger audiences go through subscriber lists (import them with POST /v1/lists/{id}/subscribers, then send with listId)`,
         'recipients',
       );
     }
@@ -77,6 +91,11 @@ export class NewslettersService {
       throw new ForbiddenError(`from: ${from.address} is not an allowed sender address (ALLOWED_FROM)`, 'from');
     }
     const webhookUrl = request.webhookUrl === undefined ? undefined : await this.webhookUrls.assertSafe(request.webhookUrl);
+    const sendAt = request.sendAt === undefined ? undefined : checkSendAt(request.sendAt);
+
+    // Before any idempotency claim: an unknown (404) or empty (409) list must leave nothing behind.
+    const list: ListSnapshot | undefined = request.listId === undefined ? undefined : await this.lists.snapshot(request.listId.toLowerCase());
+    const submitted = list ? list.subscribers : recipients.length;
 
     const id = randomUUID();
     let claim: Claim | undefined;
@@ -94,23 +113,32 @@ export class NewslettersService {
       ...(request.text !== undefined ? { text: request.text } : {}),
       ...(webhookUrl !== undefined ? { webhookUrl } : {}),
       ...(request.ratePerSecond !== undefined ? { ratePerSecond: request.ratePerSecond } : {}),
+      ...(request.test ? { test: true } : {}),
     };
     const event: NewsletterRequestedEvent = {
       newsletterId: id,
       occurredAt: new Date().toISOString(),
       contentObject: ContentObjects.content(id),
-      recipientsObject: ContentObjects.recipients(id),
-      submittedRecipients: request.recipients.length,
+      ...(list ? { listParts: list.parts, listId: list.listId } : { recipientsObject: ContentObjects.recipients(id) }),
+      submittedRecipients: submitted,
       batchSize: request.batchSize ?? DEFAULT_BATCH_SIZE,
+      ...(request.test ? { test: true } : {}),
     };
     try {
       await this.content.putJson(event.contentObject, document);
-      await this.content.putLines(
-        event.recipientsObject,
-        request.recipients.map((r) => (r.name ? { email: r.email, name: r.name } : { email: r.email })),
+      if (event.recipientsObject !== undefined) {
+        await this.content.putLines(
+          event.recipientsObject,
+          recipients.map((r) => (r.name ? { email: r.email, name: r.name } : { email: r.email })),
+        );
+      }
+      await this.stores.newsletters.create(
+        id,
+        JSON.stringify(newNewsletterRecord(id, submitted, new Date(), { ...(sendAt ? { sendAt } : {}), test: request.test === true })),
       );
-      await this.stores.newsletters.create(id, JSON.stringify(newNewsletterRecord(id, request.recipients.length)));
-      await this.publisher.publish(Events.NewsletterRequested, event, { msgId: id });
+      // Scheduled: the splitter's scheduler publishes the request at sendAt (the schedule survives restarts).
+      if (sendAt) await this.stores.schedules.put(id, JSON.stringify({ sendAt, request: event } satisfies ScheduleEntry));
+      else await this.publisher.publish(Events.NewsletterRequested, event, { msgId: id });
     } catch (error) {
       await this.discard(id);
       if (claim?.kind === 'new') await claim.release().catch(() => undefined);
@@ -118,10 +146,10 @@ export class NewslettersService {
       throw new ServiceUnavailableError('The newsletter could not be queued; nothing was sent. Try again.');
     }
     this.logger.log(
-      { newsletterId: id, caller, recipients: request.recipients.length, batchSize: event.batchSize },
+      { newsletterId: id, caller, recipients: submitted, ...(list ? { listId: list.listId, listParts: list.parts.length } : {}), batchSize: event.batchSize },
       'Newsletter queued',
     );
-    return { id, replayed: false };
+    return { id, replayed: false, ...(sendAt ? { scheduled: true } : {}) };
   }
 
   async get(id: string): Promise<NewsletterView> {
@@ -153,6 +181,18 @@ export class NewslettersService {
       this.content.delete(ContentObjects.content(id)),
       this.content.delete(ContentObjects.recipients(id)),
       this.stores.newsletters.delete(id),
+      this.stores.schedules.delete(id),
     ]);
   }
+}
+
+/** A sendAt in the future (a few seconds of clock skew allowed) and within a year; normalised to ISO. */
+function checkSendAt(raw: string): string {
+  const at = Date.parse(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(at)) {
+    throw new ValidationFailedError('sendAt must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z', 'sendAt');
+  }
+  if (at < Date.now() - 5_000) throw new ValidationFailedError('sendAt must be in the future', 'sendAt');
+  if (at > Date.now() + MAX_SCHEDULE_AHEAD_MS) throw new ValidationFailedError('sendAt must be within a year', 'sendAt');
+  return new Date(at).toISOString();
 }

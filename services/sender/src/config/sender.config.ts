@@ -1,10 +1,12 @@
 import { ConfigValidationError, loadEnv } from '@mailroom/config';
+import { DEVELOPMENT_SECRET_WARNING } from '@mailroom/contracts';
 import { maskSmtpUrl, type DkimSigningKey } from '@mailroom/mailer';
 import { batchConcurrency } from './batch-concurrency';
 import { parseDkimKeys } from './dkim-keys.parser';
 import { defaultBurst, type ProviderConfig, type ProviderDefaults } from './provider.config';
 import { SenderEnv } from './sender.env';
 import { checkBucket, parseSmtpProviders } from './smtp-providers.parser';
+import { parseUnsubscribeConfig, type UnsubscribeConfig } from './unsubscribe.config';
 
 export { SenderEnv } from './sender.env';
 export type { ProviderConfig } from './provider.config';
@@ -26,6 +28,8 @@ export interface SenderConfig {
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
   readonly ackWaitMs: number;
+  /** Unsubscribe links and the List-Unsubscribe header of every email. */
+  readonly unsubscribe: UnsubscribeConfig;
   /** Things to log at boot (an ignored variable, a capped concurrency). Never secrets. */
   readonly notices: readonly string[];
 }
@@ -49,13 +53,15 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     if (!(error instanceof ConfigValidationError)) throw error;
     problems.push(...error.problems);
     // Carry on with the defaults, so problems inside the JSON variables are listed too.
-    e = Object.assign(new SenderEnv(), pick(env, ['SMTP_PROVIDERS', 'SMTP_URL', 'DKIM_KEYS']));
+    e = Object.assign(new SenderEnv(), pick(env, ['SMTP_PROVIDERS', 'SMTP_URL', 'DKIM_KEYS', 'PUBLIC_BASE_URL', 'UNSUBSCRIBE_SECRET', 'UNSUBSCRIBE_MAILTO']));
   }
   const notices: string[] = [];
   const providers = resolveProviders(e, problems, notices);
   const dkim = e.DKIM_KEYS.trim() === '' ? { ok: true as const, value: [] } : parseDkimKeys(e.DKIM_KEYS);
   if (!dkim.ok) problems.push(...dkim.problems);
-  if (problems.length > 0) throw new ConfigValidationError(problems);
+  const unsubscribe = parseUnsubscribeConfig({ ...e, nodeEnv: env['NODE_ENV'] }, problems);
+  if (problems.length > 0 || !unsubscribe) throw new ConfigValidationError(problems);
+  if (unsubscribe.developmentSecret) notices.push(DEVELOPMENT_SECRET_WARNING);
 
   const concurrency = batchConcurrency({
     configured: e.SENDER_CONCURRENCY,
@@ -82,6 +88,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
     retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
     ackWaitMs: e.ACK_WAIT_MS,
+    unsubscribe,
     notices,
   };
 }

@@ -87,4 +87,22 @@ export class SenderEnv extends CommonEnv {
   /** The batch consumer's ack wait. The transport calls working() every third of it while a batch runs. */
   @toInt() @IsInt(int) @Min(1_000)
   ACK_WAIT_MS = 60_000;
+
+  /**
+   * The gateway's public origin (https), where unsubscribe links point. Empty: http://localhost:3000
+   * outside production; required in production. Checked by `parseUnsubscribeConfig`.
+   */
+  @IsString()
+  PUBLIC_BASE_URL = '';
+
+  /**
+   * Signs unsubscribe links (HMAC-SHA256); the gateway must have the same. A secret: never logged.
+   * Empty: the public development secret, refused in production and for public links.
+   */
+  @IsString()
+  UNSUBSCRIBE_SECRET = '';
+
+  /** A mailbox for a `mailto:` in List-Unsubscribe besides the HTTPS link; empty: none. */
+  @IsString()
+  UNSUBSCRIBE_MAILTO = '';
 }

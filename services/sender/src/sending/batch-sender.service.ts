@@ -14,6 +14,8 @@ import {
   EventPublisher,
   FailureRecords,
   NatsClient,
+  NewsletterControls,
+  ParkedBatches,
   PermanentError,
   RetryableError,
   SuppressionList,
@@ -30,6 +32,11 @@ import { SenderMetrics } from './sender.metrics';
 
 /** How long a send waits for a lost NATS connection before the batch is handed back. */
 const CONNECTION_WAIT_MS = 30_000;
+
+/** The newsletter was paused or cancelled while its batch was being sent. */
+class ControlChangedError extends Error {
+  override readonly name = 'ControlChangedError';
+}
 
 /**
  * Sends one batch. Recipients the ledger already settled are skipped, so a redelivered batch only
@@ -53,9 +60,13 @@ export class BatchSender {
     private readonly nats: NatsClient,
     private readonly metrics: SenderMetrics,
     private readonly shutdown: SendingShutdown,
+    private readonly controls: NewsletterControls,
+    private readonly parked: ParkedBatches,
   ) {}
 
   async deliver(batch: BatchReadyEvent): Promise<void> {
+    // Paused or cancelled: nothing to send now (a pause parks the batch until resume).
+    if (await this.settleByControl(batch)) return;
     const content = await this.contents.get(batch.contentObject);
     if (!content) throw new PermanentError(`Content ${batch.contentObject} of newsletter ${batch.newsletterId} is missing`);
 
@@ -69,10 +80,30 @@ export class BatchSender {
     const renewal = setInterval(() => void lease.renew(), this.config.ackWaitMs / 4);
     try {
       await this.sendBatch(batch, content, () => lease.valid);
+    } catch (error) {
+      // Stopped by a pause or a cancel: what was sent is in the ledger; park or count the rest.
+      if (!(error instanceof ControlChangedError && (await this.settleByControl(batch)))) throw error;
     } finally {
       clearInterval(renewal);
       await lease.release();
     }
+  }
+
+  /** Parks the batch of a paused newsletter, completes the batch of a cancelled one. False when active. */
+  private async settleByControl(batch: BatchReadyEvent): Promise<boolean> {
+    const state = this.controls.stateOf(batch.newsletterId);
+    if (state === 'active') return false;
+    if (state === 'paused') {
+      await this.parked.park(batch);
+      this.metrics.batches.inc({ result: 'parked' });
+      return true;
+    }
+    // Cancelled: report what the ledger holds; everyone else in the batch is cancelled.
+    const known = await this.ledger.readBatch(batch.newsletterId, batch.batchIndex);
+    const entries = batch.recipients.map((r) => known.get(addressHash(r.email))).filter((e): e is LedgerEntry => e !== undefined && e.state !== 'deferred');
+    await this.publishCompleted(batch, entries, batch.round === undefined ? batch.recipients.length - entries.length : 0);
+    this.metrics.batches.inc({ result: 'cancelled' });
+    return true;
   }
 
   private async sendBatch(batch: BatchReadyEvent, content: NewsletterContent, leaseValid: () => boolean): Promise<void> {
@@ -98,13 +129,15 @@ export class BatchSender {
           return;
         }
         const context: AttemptContext = { previous, maxAttempts: this.config.maxAttempts, round };
-        if (this.suppressions.has(recipient.email)) {
+        // A test send ignores the suppression list: the editor may well be on it.
+        if (!content.test && this.suppressions.has(recipient.email)) {
           const entry = suppressedEntry(recipient.email, context);
           settled.push(entry);
           writes.push(...this.record(batch, entry));
           return;
         }
         if (!leaseValid()) throw new RetryableError('Batch lease lost; handing the batch back');
+        if (this.controls.stateOf(newsletterId) !== 'active') throw new ControlChangedError(`Newsletter ${newsletterId} paused or cancelled`);
         const { entry, hardBounce } = await this.attempt(newsletterId, content, recipient, context, signal);
         settled.push(entry);
         writes.push(...this.record(batch, entry));
@@ -178,7 +211,7 @@ export class BatchSender {
     return writes;
   }
 
-  private async publishCompleted(batch: BatchReadyEvent, entries: readonly LedgerEntry[]): Promise<void> {
+  private async publishCompleted(batch: BatchReadyEvent, entries: readonly LedgerEntry[], cancelled = 0): Promise<void> {
     const counts = summarize(entries, batch.round);
     const event: BatchCompletedEvent = {
       newsletterId: batch.newsletterId,
@@ -186,6 +219,7 @@ export class BatchSender {
       batchIndex: batch.batchIndex,
       ...(batch.round !== undefined ? { round: batch.round } : {}),
       ...counts,
+      ...(cancelled > 0 ? { cancelled } : {}),
     };
     await this.publisher.publish(Events.BatchCompleted, event, {
       msgId: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:completed`,

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NewsletterContent, Recipient } from '@mailroom/contracts';
-import type { DeliveryOutcome, OutgoingEmail } from '@mailroom/mailer';
+import type { DeliveryOutcome } from '@mailroom/mailer';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { sendWithFailover } from '../providers/send-with-failover';
 import { boundedWait, tokenWaitLimitMs } from '../rate-limits/bounded-wait';
 import { NewsletterCaps } from '../rate-limits/newsletter-caps';
+import { PersonalisedEmails } from './personalised-emails';
 import { SenderMetrics } from './sender.metrics';
 
 /**
@@ -21,7 +22,8 @@ export interface RecipientAttempt {
 }
 
 /**
- * One SMTP attempt for one recipient: the newsletter's cap token first (if it has a cap), then
+ * One SMTP attempt for one recipient: their email rendered first (a template that cannot render is
+ * a permanent failure that costs no token), then the newsletter's cap token (if it has a cap), then
  * the preferred healthy provider's connection and token, with failover. Rejects only when a wait
  * is aborted (shutdown, the batch failing) or runs past its bound; every SMTP answer is an outcome.
  */
@@ -32,9 +34,16 @@ export class RecipientSender {
     private readonly providers: ProviderRegistry,
     private readonly caps: NewsletterCaps,
     private readonly metrics: SenderMetrics,
-  ) {}
+  ) {
+    this.emails = new PersonalisedEmails(config.unsubscribe);
+  }
+
+  /** Renders each recipient's email; holds the compiled templates of the newsletters in progress. */
+  private readonly emails: PersonalisedEmails;
 
   async send(newsletterId: string, content: NewsletterContent, recipient: Recipient, signal: AbortSignal): Promise<RecipientAttempt> {
+    const personalised = this.emails.build(newsletterId, content, recipient);
+    if (!personalised.ok) return { outcome: { kind: 'permanent', reason: personalised.reason, hardBounce: false } };
     const waitLimitMs = (ratePerSecond: number) => tokenWaitLimitMs(this.config.ackWaitMs, ratePerSecond);
     const cap = this.caps.limiterFor(newsletterId, content.ratePerSecond);
     if (cap) {
@@ -42,7 +51,7 @@ export class RecipientSender {
       this.metrics.rateLimitWaitSeconds.observe({ limit: 'newsletter' }, waitedSeconds);
     }
     const stopTimer = this.metrics.sendSeconds.startTimer();
-    const result = await sendWithFailover(this.providers.channels, compose(newsletterId, content, recipient), {
+    const result = await sendWithFailover(this.providers.channels, personalised.email, {
       signal,
       waitLimitMs,
       providerWaitMs: PROVIDER_WAIT_MS,
@@ -57,15 +66,4 @@ export class RecipientSender {
     stopTimer({ outcome: result.outcome.kind });
     return { outcome: result.outcome, provider: result.provider };
   }
-}
-
-function compose(newsletterId: string, content: NewsletterContent, recipient: Recipient): OutgoingEmail {
-  return {
-    from: content.from,
-    to: recipient,
-    subject: content.subject,
-    html: content.html,
-    text: content.text,
-    headers: { 'X-Mailroom-Newsletter-Id': newsletterId },
-  };
 }

@@ -5,12 +5,12 @@ import {
   type InvalidRecipient,
   type NewsletterRequestedEvent,
   type NewsletterSplitEvent,
-  type SubmittedRecipient,
 } from '@mailroom/contracts';
-import { ContentStore, EventPublisher, FailureRecords, SuppressionList } from '@mailroom/jetstream';
+import { ContentStore, EventPublisher, FailureRecords, ListPartsStore, NewsletterControls, SuppressionList } from '@mailroom/jetstream';
 import { SPLITTER_CONFIG, type SplitterConfig } from '../config/splitter.config';
 import { PublishWindow } from './publish-window';
 import { RecipientBatcher } from './recipient-batcher';
+import { openRecipientSource } from './recipient-source';
 
 /**
  * Reads a newsletter's stored list as a stream and publishes one batch event per `batchSize`
@@ -24,32 +24,39 @@ export class NewsletterSplitter {
   constructor(
     @Inject(SPLITTER_CONFIG) private readonly config: SplitterConfig,
     private readonly content: ContentStore,
+    private readonly listParts: ListPartsStore,
     private readonly publisher: EventPublisher,
     private readonly suppressions: SuppressionList,
     private readonly failures: FailureRecords,
+    private readonly controls: NewsletterControls,
   ) {}
 
   async split(request: NewsletterRequestedEvent): Promise<void> {
     const id = request.newsletterId;
     const now = () => new Date().toISOString();
+    const cancelled = () => this.controls.stateOf(id) === 'cancelled';
+    // Cancelled before it started (a scheduled newsletter cancelled as it fired): nothing to split.
+    if (cancelled()) return;
     await this.publisher.publish(
       Events.NewsletterSplitStarted,
       { newsletterId: id, occurredAt: now() },
       { msgId: `${id}:split-started` },
     );
 
-    const lines = await this.content.readLines<SubmittedRecipient>(request.recipientsObject);
-    if (lines === null) {
+    const source = await openRecipientSource(request, { content: this.content, listParts: this.listParts });
+    if (!source.ok) {
       await this.publisher.publish(
         Events.NewsletterSplitFailed,
-        { newsletterId: id, occurredAt: now(), reason: 'The stored recipient list is missing' },
+        { newsletterId: id, occurredAt: now(), reason: source.reason },
         { msgId: `${id}:split-failed` },
       );
-      this.logger.error({ newsletterId: id }, 'Recipient list missing; newsletter failed');
+      this.logger.error({ newsletterId: id, listId: request.listId, reason: source.reason }, 'Recipient list missing; newsletter failed');
       return;
     }
+    const lines = source.recipients;
 
-    const batcher = new RecipientBatcher(request.batchSize, (email) => this.suppressions.has(email));
+    // A test send goes to its few addresses whatever the suppression list says.
+    const batcher = new RecipientBatcher(request.batchSize, request.test ? () => false : (email) => this.suppressions.has(email));
     const window = new PublishWindow(this.config.publishWindow);
     const publishBatch = (batch: { index: number; recipients: BatchReadyEvent['recipients'] }) =>
       window.push(() =>
@@ -81,12 +88,19 @@ export class NewsletterSplitter {
 
     for await (const recipient of lines) {
       const full = batcher.add(recipient, recordInvalid);
-      if (full) await publishBatch(full);
+      if (!full) continue;
+      // Cancelled while splitting: stop publishing; the record is already final.
+      if (cancelled()) break;
+      await publishBatch(full);
     }
-    const last = batcher.flush();
+    const last = cancelled() ? undefined : batcher.flush();
     if (last) await publishBatch(last);
     await window.drain();
     await Promise.all(invalidWrites);
+    if (cancelled()) {
+      this.logger.log({ newsletterId: id }, 'Newsletter cancelled while splitting; split stopped');
+      return;
+    }
 
     const totals = batcher.totals;
     const split: NewsletterSplitEvent = { newsletterId: id, occurredAt: now(), ...totals };

@@ -1,4 +1,4 @@
-import { INVALID_SAMPLE_SIZE, RecipientBatcher } from './recipient-batcher';
+import { INVALID_SAMPLE_SIZE, MAX_BATCH_RECIPIENT_BYTES, RecipientBatcher } from './recipient-batcher';
 
 function run(batchSize: number, emails: Array<string | { email: string; name?: string }>) {
   const batcher = new RecipientBatcher(batchSize);
@@ -67,6 +67,51 @@ describe('RecipientBatcher', () => {
     const batcher = new RecipientBatcher(10);
     for (let i = 0; i < INVALID_SAMPLE_SIZE + 5; i += 1) batcher.add({ email: `bad${i}` }, (x) => seen.push(x.address));
     expect(seen).toHaveLength(INVALID_SAMPLE_SIZE + 5);
+  });
+
+  it('passes merge fields (vars) on with each recipient, and leaves empty ones out', () => {
+    const batcher = new RecipientBatcher(10);
+    batcher.add({ email: 'a@x.org', name: 'Ann', vars: { city: 'Oslo', plan: 'pro' } });
+    batcher.add({ email: 'b@x.org', vars: {} });
+    expect(batcher.flush()!.recipients).toEqual([{ email: 'a@x.org', name: 'Ann', vars: { city: 'Oslo', plan: 'pro' } }, { email: 'b@x.org' }]);
+  });
+
+  it('counts a recipient whose vars break the contract as invalid, with the reason', () => {
+    const batcher = new RecipientBatcher(10);
+    batcher.add({ email: 'a@x.org', vars: { city: 7 } as unknown as Record<string, string> });
+    expect(batcher.flush()).toBeUndefined();
+    expect(batcher.totals).toMatchObject({ invalid: 1, invalidSample: [{ address: 'a@x.org', reason: 'invalid vars: city must be a string' }] });
+  });
+
+  it('closes a batch early when its recipients would pass the size limit (large vars)', () => {
+    const bio = 'x'.repeat(900);
+    const vars = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}`, bio]));
+    const emails = Array.from({ length: 400 }, (_, i) => `r${i}@example.org`);
+    const batches = [];
+    const batcher = new RecipientBatcher(1000);
+    for (const email of emails) {
+      const full = batcher.add({ email, vars });
+      if (full) batches.push(full);
+    }
+    batches.push(batcher.flush()!);
+    expect(batches.length).toBeGreaterThan(1);
+    for (const batch of batches) {
+      expect(Buffer.byteLength(JSON.stringify(batch.recipients))).toBeLessThanOrEqual(MAX_BATCH_RECIPIENT_BYTES + 2);
+    }
+    expect(batches.map((b) => b.index)).toEqual(batches.map((_, i) => i));
+    expect(batches.flatMap((b) => b.recipients.map((r) => r.email))).toEqual(emails);
+  });
+
+  it('de-duplicates a million addresses in bounded memory', () => {
+    const batcher = new RecipientBatcher(1000);
+    const before = process.memoryUsage().heapUsed;
+    let batches = 0;
+    for (let i = 0; i < 1_000_000; i += 1) if (batcher.add({ email: `reader${i}@example.org` })) batches += 1;
+    for (let i = 0; i < 1000; i += 1) batcher.add({ email: `reader${i}@example.org` });
+    expect(batches).toBe(1000);
+    expect(batcher.totals).toMatchObject({ total: 1_000_000, duplicates: 1000 });
+    // A Set of the strings would hold about 145 MB; the hashed set about 32 MB at most.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(80 * 1024 * 1024);
   });
 
   it('refuses a batch size below 1', () => {

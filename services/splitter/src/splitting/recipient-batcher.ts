@@ -1,15 +1,31 @@
-import { normalizeAddress, type InvalidRecipient, type Recipient, type SubmittedRecipient } from '@mailroom/contracts';
+import {
+  AddressKeySet,
+  checkRecipientVars,
+  normalizeAddress,
+  type InvalidRecipient,
+  type Recipient,
+  type SubmittedRecipient,
+} from '@mailroom/contracts';
 
 /** How many invalid addresses the split event lists by name; the rest are only counted. */
 export const INVALID_SAMPLE_SIZE = 100;
 
 /**
+ * A batch is also closed once its recipients take this many bytes as JSON: with merge fields a
+ * full batch of 1000 could pass NATS's 1 MB message limit. Leaves room for the event around them.
+ */
+export const MAX_BATCH_RECIPIENT_BYTES = 768 * 1024;
+
+/**
  * Turns a stream of submitted recipients into batches: addresses normalised, later duplicates
- * dropped, invalid ones set aside with their reason. Pure and synchronous; the caller publishes.
+ * dropped, invalid ones set aside with their reason, merge fields (`vars`) passed on. Pure and
+ * synchronous; the caller publishes. Memory stays bounded for a million recipients and more: the
+ * de-duplication set keeps a 64-bit hash per address (AddressKeySet), not the address.
  */
 export class RecipientBatcher {
-  private readonly seen = new Set<string>();
+  private readonly seen = new AddressKeySet();
   private current: Recipient[] = [];
+  private currentBytes = 0;
   private batchCount = 0;
   private duplicateCount = 0;
   private invalidCount = 0;
@@ -33,24 +49,32 @@ export class RecipientBatcher {
     onInvalid?: (invalid: InvalidRecipient) => void,
   ): { index: number; recipients: Recipient[] } | undefined {
     const checked = normalizeAddress(submitted.email);
-    if (!checked.ok) {
+    const badVars = submitted.vars === undefined ? null : checkRecipientVars(submitted.vars);
+    if (!checked.ok || badVars) {
       this.invalidCount += 1;
-      const invalid = { address: String(submitted.email).slice(0, 1024), reason: checked.reason };
+      const reason = checked.ok ? `invalid vars: ${badVars}` : checked.reason;
+      const invalid = { address: String(submitted.email).slice(0, 1024), reason };
       if (this.invalid.length < INVALID_SAMPLE_SIZE) this.invalid.push(invalid);
       onInvalid?.(invalid);
       return undefined;
     }
-    if (this.seen.has(checked.email)) {
+    if (!this.seen.add(checked.email)) {
       this.duplicateCount += 1;
       return undefined;
     }
-    this.seen.add(checked.email);
     if (this.isSuppressed(checked.email)) {
       this.suppressedCount += 1;
       return undefined;
     }
     const name = typeof submitted.name === 'string' ? submitted.name.trim() : '';
-    this.current.push(name ? { email: checked.email, name } : { email: checked.email });
+    const hasVars = submitted.vars !== undefined && Object.keys(submitted.vars).length > 0;
+    const recipient: Recipient = { email: checked.email, ...(name ? { name } : {}), ...(hasVars ? { vars: { ...submitted.vars } } : {}) };
+    // The exact size only when it can be large (merge fields); a bare address and name are small.
+    const bytes = hasVars ? Buffer.byteLength(JSON.stringify(recipient)) + 1 : checked.email.length + name.length * 3 + 32;
+    const full = this.current.length > 0 && this.currentBytes + bytes > MAX_BATCH_RECIPIENT_BYTES ? this.take() : undefined;
+    this.current.push(recipient);
+    this.currentBytes += bytes;
+    if (full) return full;
     return this.current.length >= this.batchSize ? this.take() : undefined;
   }
 
@@ -81,6 +105,7 @@ export class RecipientBatcher {
     const batch = { index: this.batchCount, recipients: this.current };
     this.batchCount += 1;
     this.current = [];
+    this.currentBytes = 0;
     return batch;
   }
 }

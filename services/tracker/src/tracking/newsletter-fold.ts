@@ -17,7 +17,8 @@ import {
  * twice therefore never counts twice.
  */
 export function foldSplitStarted(record: NewsletterRecord, at: string): NewsletterRecord | null {
-  if (record.status !== 'queued') return null;
+  // A scheduled newsletter's split can overtake the scheduler's own status change.
+  if (record.status !== 'queued' && record.status !== 'scheduled') return null;
   return { ...record, status: 'splitting', updatedAt: at, startedAt: at, progress: [[Date.parse(at), 0]] };
 }
 
@@ -47,17 +48,22 @@ export function foldSplitFailed(record: NewsletterRecord, event: NewsletterSplit
 }
 
 /** Counts of one batch's outcome, from a result event or from a dead letter's ledger scan. */
-export type BatchCounts = Pick<BatchCompletedEvent, 'batchIndex' | 'sent' | 'failed' | 'suppressed' | 'occurredAt' | 'round'>;
+export type BatchCounts = Pick<BatchCompletedEvent, 'batchIndex' | 'sent' | 'failed' | 'suppressed' | 'cancelled' | 'occurredAt' | 'round'>;
 
 export function foldBatchCompleted(record: NewsletterRecord, event: BatchCounts, deadLettered = false): NewsletterRecord | null {
   if (event.round !== undefined) return foldRoundResult(record, event, event.round);
   const counted = BatchBitset.decode(record.countedBatches);
   if (counted.has(event.batchIndex)) return null;
   counted.add(event.batchIndex);
+  // Recipients of a cancelled newsletter were all counted as cancelled when it was cancelled;
+  // a batch that was in flight then moves the ones it settled out of that count.
+  const settledHere = event.sent + event.failed + event.suppressed;
+  const cancelled = record.status === 'cancelled' ? Math.max(0, record.cancelled - settledHere) : record.cancelled + (event.cancelled ?? 0);
   return settle({
     ...record,
     // Results can overtake the split event; the record is "sending" from the first result on.
-    status: record.status === 'queued' || record.status === 'splitting' ? 'sending' : record.status,
+    status: record.status === 'queued' || record.status === 'splitting' || record.status === 'scheduled' ? 'sending' : record.status,
+    cancelled,
     sent: record.sent + event.sent,
     failed: record.failed + event.failed,
     suppressed: record.suppressed + event.suppressed,
@@ -111,6 +117,8 @@ function settle(changed: NewsletterRecord): NewsletterRecord {
     startedAt: changed.startedAt ?? changed.updatedAt,
     progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settled),
   };
+  // Cancelled is final the moment it is set (by the gateway); late results only adjust counts.
+  if (record.status === 'cancelled') return record;
   const { total, completed } = record.batches;
   // A newsletter whose split failed has no batches to wait for.
   const mainDone = total !== null ? completed >= total : record.error !== undefined;

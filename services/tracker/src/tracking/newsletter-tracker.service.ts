@@ -6,6 +6,7 @@ import {
   type BatchCompletedEvent,
   type DeadLetterEvent,
   type FinalStatus,
+  type NewsletterCancelledEvent,
   type NewsletterCompletedEvent,
   type NewsletterProgressedEvent,
   type NewsletterRecord,
@@ -54,6 +55,11 @@ export class NewsletterTracker {
 
   async splitFailed(event: NewsletterSplitFailedEvent): Promise<void> {
     await this.apply(event.newsletterId, (r) => foldSplitFailed(r, event));
+  }
+
+  /** The gateway made the record final; the tracker announces it (webhooks, dashboards). */
+  async cancelled(event: NewsletterCancelledEvent): Promise<void> {
+    await this.apply(event.newsletterId, () => null);
   }
 
   async roundStarted(event: NewsletterRoundStartedEvent): Promise<void> {

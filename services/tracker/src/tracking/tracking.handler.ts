@@ -5,6 +5,7 @@ import {
   DeadLetterEvent,
   Events,
   MaxDeliveriesAdvisory,
+  NewsletterCancelledEvent,
   NewsletterRoundStartedEvent,
   NewsletterSplitEvent,
   NewsletterSplitFailedEvent,
@@ -41,6 +42,11 @@ export class TrackingHandler {
   @EventPattern(Events.NewsletterRoundStarted)
   onRoundStarted(@Payload() event: NewsletterRoundStartedEvent): Promise<void> {
     return this.tracker.roundStarted(event);
+  }
+
+  @EventPattern(Events.NewsletterCancelled)
+  onCancelled(@Payload() event: NewsletterCancelledEvent): Promise<void> {
+    return this.tracker.cancelled(event);
   }
 
   @EventPattern(Events.BatchCompleted)

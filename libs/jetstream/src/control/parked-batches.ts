@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { Events, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
+import { NatsClient } from '../connection/nats-client';
+import { NewsletterControls } from '../stores/newsletter-controls';
+
+const decoder = new TextDecoder();
+
+/**
+ * Batches of paused newsletters, set aside in the `parked` stream (one subject per newsletter)
+ * and put back on the batch queue on resume. A sender parks; the splitter (on resume) and the
+ * parking sender itself (when the resume overtook it) put back.
+ */
+@Injectable()
+export class ParkedBatches {
+  private readonly logger = new Logger(ParkedBatches.name);
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly controls: NewsletterControls,
+  ) {}
+
+  /** Sets a batch aside. If the newsletter was resumed meanwhile, puts it straight back. */
+  async park(batch: BatchReadyEvent): Promise<void> {
+    const t = this.nats.topology;
+    const generation = this.controls.generationOf(batch.newsletterId);
+    const ack = await this.nats.js.publish(eventSubject(t, Events.BatchParked, batch.newsletterId), JSON.stringify(batch), {
+      msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:park:${generation}`,
+    });
+    // The resume may have scanned the parked stream between our check and our publish.
+    if (this.controls.stateOf(batch.newsletterId) === 'active') {
+      await this.putBack(batch, `${generation}-late`);
+      await this.nats.jsm.streams.deleteMessage(t.streams.parked, ack.seq, false).catch(() => false);
+    }
+  }
+
+  /** Puts every parked batch of a newsletter back on the batch queue; returns how many. */
+  async resume(newsletterId: string, generation: number): Promise<number> {
+    const t = this.nats.topology;
+    const filter = eventSubject(t, Events.BatchParked, newsletterId);
+    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: filter });
+    if ((info.state.subjects?.[filter] ?? 0) === 0) return 0;
+    const consumer = await this.nats.js.consumers.get(t.streams.parked, {
+      filter_subjects: filter,
+      deliver_policy: DeliverPolicy.All,
+    });
+    let moved = 0;
+    let lastSeq = 0;
+    try {
+      for (;;) {
+        const msg = await consumer.next({ expires: 1_000 });
+        if (!msg) break;
+        await this.putBack(JSON.parse(decoder.decode(msg.data)) as BatchReadyEvent, String(generation));
+        moved += 1;
+        lastSeq = msg.seq;
+        if (msg.info.pending === 0) break;
+      }
+    } finally {
+      await consumer.delete().catch(() => false);
+    }
+    // Only what was put back is removed: a batch parked after the scan stays for its own put-back.
+    if (lastSeq > 0) await this.nats.jsm.streams.purge(t.streams.parked, { filter, seq: lastSeq + 1 });
+    this.logger.log({ newsletterId, moved }, 'Parked batches put back');
+    return moved;
+  }
+
+  /** Removes every parked batch of a newsletter (it was cancelled). */
+  async discard(newsletterId: string): Promise<void> {
+    const t = this.nats.topology;
+    await this.nats.jsm.streams.purge(t.streams.parked, { filter: eventSubject(t, Events.BatchParked, newsletterId) });
+  }
+
+  private async putBack(batch: BatchReadyEvent, tag: string): Promise<void> {
+    await this.nats.js.publish(eventSubject(this.nats.topology, Events.BatchReady, batch.newsletterId), JSON.stringify(batch), {
+      msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:resume:${tag}`,
+    });
+  }
+}

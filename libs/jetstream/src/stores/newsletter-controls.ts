@@ -1,0 +1,53 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { NewsletterControl } from '@mailroom/contracts';
+import type { Stores } from '../provisioning/provision-topology';
+import { LiveKvMap } from '../storage/live-kv-map';
+import { casUpdate } from '../storage/cas-update';
+import { retryWrite } from './retry-write';
+import { STORES_TOKEN } from './stores.token';
+
+/**
+ * Pause/cancel state per newsletter (KV bucket `<ns>-controls`), followed live from module init:
+ * `stateOf()` costs nothing, so it can be checked before every SMTP transaction, and a change
+ * reaches every process within the watch's latency (milliseconds). The gateway writes.
+ */
+@Injectable()
+export class NewsletterControls implements OnModuleInit, OnApplicationShutdown {
+  private live?: LiveKvMap<NewsletterControl>;
+
+  constructor(@Inject(STORES_TOKEN) private readonly stores: Stores) {}
+
+  async onModuleInit(): Promise<void> {
+    this.live = await LiveKvMap.open(this.stores.controls, (entry) => entry.json<NewsletterControl>());
+  }
+
+  onApplicationShutdown(): void {
+    this.live?.close();
+  }
+
+  /** 'active' for a newsletter nobody paused or cancelled. */
+  stateOf(newsletterId: string): NewsletterControl['state'] {
+    if (!this.live) throw new Error('NewsletterControls used before module init');
+    return this.live.get(newsletterId)?.state ?? 'active';
+  }
+
+  generationOf(newsletterId: string): number {
+    return this.live?.get(newsletterId)?.generation ?? 0;
+  }
+
+  /** Sets the state, with a new generation. Returns the generation written. */
+  async set(newsletterId: string, state: NewsletterControl['state']): Promise<number> {
+    let generation = 0;
+    await retryWrite(async () => {
+      const result = await casUpdate<NewsletterControl>(this.stores.controls, newsletterId, (current) => {
+        generation = current.generation + 1;
+        return { state, generation, at: new Date().toISOString() };
+      });
+      if (result.kind !== 'missing') return;
+      generation = 1;
+      // Created by someone else meanwhile: create throws, and retryWrite updates it instead.
+      await this.stores.controls.create(newsletterId, JSON.stringify({ state, generation, at: new Date().toISOString() }));
+    });
+    return generation;
+  }
+}

@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Events,
+  eventSubject,
+  isFinal,
+  type NewsletterCancelledEvent,
+  type NewsletterRecord,
+  type NewsletterResumeRequestedEvent,
+  type NewsletterStatus,
+} from '@mailroom/contracts';
+import { EventPublisher, NatsClient, NewsletterControls, ParkedBatches, STORES, casUpdate, type Stores } from '@mailroom/jetstream';
+import { ConflictError, NotFoundError } from '../http/api-errors';
+
+export interface ControlResult {
+  readonly id: string;
+  readonly status: NewsletterStatus;
+}
+
+/**
+ * Pause, resume and cancel. The control state (followed live by every sender and splitter) is
+ * changed first, so sending stops within one SMTP transaction per connection; then the record,
+ * so the status says so; then whatever must move (parked batches, the queued backlog).
+ */
+@Injectable()
+export class NewsletterControlService {
+  private readonly logger = new Logger(NewsletterControlService.name);
+
+  constructor(
+    @Inject(STORES) private readonly stores: Stores,
+    private readonly controls: NewsletterControls,
+    private readonly parked: ParkedBatches,
+    private readonly publisher: EventPublisher,
+    private readonly nats: NatsClient,
+  ) {}
+
+  async pause(id: string): Promise<ControlResult> {
+    const record = await this.record(id);
+    if (record.status === 'paused') return { id, status: 'paused' };
+    if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already ${record.status === 'cancelled' ? 'been cancelled' : 'settled'}`);
+    if (record.status === 'scheduled') throw new ConflictError(`Newsletter ${id} has not started (scheduled for ${record.sendAt}); cancel it instead`);
+    await this.controls.set(id, 'paused');
+    const result = await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) =>
+      isFinal(r.status) || r.status === 'paused' ? null : { ...r, status: 'paused', updatedAt: new Date().toISOString() },
+    );
+    this.logger.log({ newsletterId: id }, 'Newsletter paused');
+    return { id, status: result.kind === 'updated' ? 'paused' : (await this.record(id)).status };
+  }
+
+  async resume(id: string): Promise<ControlResult> {
+    const record = await this.record(id);
+    if (record.status !== 'paused') throw new ConflictError(`Newsletter ${id} is ${record.status}, not paused`);
+    const generation = await this.controls.set(id, 'active');
+    const result = await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) =>
+      r.status === 'paused' ? { ...r, status: runningStatus(r), updatedAt: new Date().toISOString() } : null,
+    );
+    const event: NewsletterResumeRequestedEvent = { newsletterId: id, occurredAt: new Date().toISOString(), generation };
+    await this.publisher.publish(Events.NewsletterResumeRequested, event, { msgId: `${id}:resume:${generation}` });
+    this.logger.log({ newsletterId: id, generation }, 'Newsletter resumed');
+    return { id, status: result.kind === 'updated' ? result.value.status : (await this.record(id)).status };
+  }
+
+  async cancel(id: string): Promise<ControlResult> {
+    const record = await this.record(id);
+    if (record.status === 'cancelled') return { id, status: 'cancelled' };
+    if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already settled (${record.status})`);
+    await this.controls.set(id, 'cancelled');
+    const now = new Date().toISOString();
+    await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) => {
+      if (isFinal(r.status)) return null;
+      const total = r.total ?? r.submitted;
+      const pending = Math.max(0, total - r.sent - r.failed - r.suppressed - r.cancelled);
+      return { ...r, status: 'cancelled', cancelled: r.cancelled + pending, completedAt: now, updatedAt: now };
+    });
+    // What was waiting will never be sent: drop it (a batch already taken by a sender is
+    // counted as cancelled by that sender).
+    const t = this.nats.topology;
+    await Promise.all([
+      this.stores.schedules.delete(id),
+      this.nats.jsm.streams.purge(t.streams.batches, { filter: eventSubject(t, Events.BatchReady, id) }),
+      this.parked.discard(id),
+    ]);
+    const event: NewsletterCancelledEvent = { newsletterId: id, occurredAt: now };
+    await this.publisher.publish(Events.NewsletterCancelled, event, { msgId: `${id}:cancelled` });
+    this.logger.log({ newsletterId: id }, 'Newsletter cancelled');
+    return { id, status: 'cancelled' };
+  }
+
+  private async record(id: string): Promise<NewsletterRecord> {
+    const entry = await this.stores.newsletters.get(id);
+    if (!entry || entry.operation !== 'PUT') throw new NotFoundError(`No newsletter with id ${id}`);
+    return entry.json<NewsletterRecord>();
+  }
+}
+
+/** What a resumed newsletter is doing again. */
+function runningStatus(record: NewsletterRecord): NewsletterStatus {
+  if (record.batches.total !== null) return 'sending';
+  return record.startedAt ? 'splitting' : 'queued';
+}

@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '../http/api-errors';
+import { newListRecord, partsOf } from './list-record';
+import { ListRecords } from './list-records';
+import { toListView, type ListView } from './list-view';
+
+/** What a newsletter to a list reads: the list's parts as they are now, in order. */
+export interface ListSnapshot {
+  readonly listId: string;
+  readonly parts: string[];
+  readonly subscribers: number;
+}
+
+/** Creating and reading subscriber lists, and the snapshot a newsletter to a list is sent from. */
+@Injectable()
+export class ListsService {
+  private readonly logger = new Logger(ListsService.name);
+
+  constructor(private readonly records: ListRecords) {}
+
+  async create(name: string, caller: string): Promise<ListView> {
+    const record = newListRecord(randomUUID(), name);
+    await this.records.create(record);
+    this.logger.log({ listId: record.id, caller }, 'List created');
+    return toListView(record);
+  }
+
+  async get(id: string): Promise<ListView> {
+    const record = await this.records.get(id);
+    if (!record) throw new NotFoundError(`No list with id ${id}`);
+    return toListView(record);
+  }
+
+  /**
+   * The list's parts now. Parts are never changed once written, so the names are a consistent
+   * snapshot: imports that finish later do not join this newsletter. 404 unknown, 409 empty.
+   */
+  async snapshot(id: string, field = 'listId'): Promise<ListSnapshot> {
+    const record = await this.records.get(id);
+    if (!record) throw new NotFoundError(`No list with id ${id}`, field);
+    if (record.subscribers === 0) {
+      throw new ConflictError(`List ${id} has no subscribers yet: import some (POST /v1/lists/${id}/subscribers) first`, field);
+    }
+    return { listId: id, parts: partsOf(record), subscribers: record.subscribers };
+  }
+}

@@ -1,0 +1,42 @@
+import type { AddressKeySet } from '@mailroom/contracts';
+import type { ImportReport } from './import-report';
+import type { RowResult } from './subscriber-checks';
+
+/**
+ * Where checked rows go: rejected ones into the report, repeats of an address already in the
+ * list (this import or an earlier one) counted as duplicates, the rest appended as NDJSON to a
+ * buffer the caller drains.
+ */
+export class SubscriberSink {
+  private buffer = '';
+
+  constructor(
+    private readonly seen: AddressKeySet,
+    private readonly report: ImportReport,
+  ) {}
+
+  offer(result: RowResult, line: number): void {
+    if (!result.ok) {
+      this.report.reject(line, result.reason);
+    } else if (!this.seen.add(result.subscriber.email)) {
+      this.report.duplicates += 1;
+    } else {
+      this.report.accepted += 1;
+      this.buffer += `${JSON.stringify(result.subscriber)}\n`;
+    }
+  }
+
+  reject(line: number, reason: string): void {
+    this.report.reject(line, reason);
+  }
+
+  get bufferedChars(): number {
+    return this.buffer.length;
+  }
+
+  take(): string {
+    const out = this.buffer;
+    this.buffer = '';
+    return out;
+  }
+}

@@ -1,0 +1,44 @@
+import { addressHash } from '@mailroom/contracts';
+import { listUnsubscribeHeaders, messageIdFor } from './compliance-headers';
+
+describe('listUnsubscribeHeaders', () => {
+  it('offers the one-click HTTPS link, with the exact RFC 8058 Post value', () => {
+    expect(listUnsubscribeHeaders({ url: 'https://m.example/unsubscribe/t' })).toEqual({
+      'List-Unsubscribe': '<https://m.example/unsubscribe/t>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+  });
+
+  it('adds the mailto after the HTTPS link when one is configured', () => {
+    expect(listUnsubscribeHeaders({ url: 'https://m.example/unsubscribe/t', mailto: 'mailto:u@m.example?subject=unsubscribe%20t' })).toEqual({
+      'List-Unsubscribe': '<https://m.example/unsubscribe/t>, <mailto:u@m.example?subject=unsubscribe%20t>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+  });
+});
+
+describe('messageIdFor', () => {
+  const id = 'c0ffee00-1111-4222-8333-444455556666';
+
+  it.each([
+    ['a bare From', 'news@acme.example', 'acme.example'],
+    ['a named From', 'Acme News <news@Acme.Example>', 'acme.example'],
+    ['an IDN domain', 'Zoë <news@bücher.example>', 'xn--bcher-kva.example'],
+    ['no usable domain', 'nobody', 'mailroom.invalid'],
+  ])('is <newsletter.addressHash@domain> for %s', (_what, from, domain) => {
+    expect(messageIdFor(id, 'ann@example.org', from)).toBe(`<${id}.${addressHash('ann@example.org')}@${domain}>`);
+  });
+
+  it('is stable per recipient and newsletter, and differs between them', () => {
+    const ann = messageIdFor(id, 'ann@example.org', 'news@acme.example');
+    expect(messageIdFor(id, 'ann@example.org', 'news@acme.example')).toBe(ann);
+    expect(messageIdFor(id, 'bob@example.org', 'news@acme.example')).not.toBe(ann);
+    expect(messageIdFor('another-id', 'ann@example.org', 'news@acme.example')).not.toBe(ann);
+  });
+
+  it('is a valid msg-id (dot-atom-text left of @, no address in it)', () => {
+    const messageId = messageIdFor(id, 'ann@example.org', 'news@acme.example');
+    expect(messageId).toMatch(/^<[A-Za-z0-9._-]+@[a-z0-9.-]+>$/);
+    expect(messageId).not.toContain('ann');
+  });
+});

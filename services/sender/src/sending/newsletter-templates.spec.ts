@@ -1,0 +1,57 @@
+import { mergeScope, TemplateError, type NewsletterContent } from '@mailroom/contracts';
+import { compileNewsletter, singleLineSubject, type CompiledNewsletter } from './newsletter-templates';
+
+const content: NewsletterContent = {
+  from: 'news@acme.example',
+  subject: 'Hello {{ name | default: "reader" }}',
+  html: '<p>Hi {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>',
+  text: 'Hi {{ name }} ({{ plan }})',
+};
+
+const compiled = (c: NewsletterContent): CompiledNewsletter => {
+  const result = compileNewsletter(c);
+  if (result instanceof TemplateError) throw result;
+  return result;
+};
+
+describe('compileNewsletter', () => {
+  it('renders subject, html and text for one recipient: html escaped, subject and text not', () => {
+    const scope = mergeScope({ email: 'eve@example.org', name: '<b>Eve</b>', vars: { plan: 'pro & more' } }, 'https://m.example/unsubscribe/t');
+    expect(compiled(content).render(scope)).toEqual({
+      subject: 'Hello <b>Eve</b>',
+      html: '<p>Hi &lt;b&gt;Eve&lt;/b&gt;</p><a href="https://m.example/unsubscribe/t">unsubscribe</a>',
+      text: 'Hi <b>Eve</b> (pro & more)',
+    });
+  });
+
+  it('leaves out a body the newsletter does not have', () => {
+    const scope = mergeScope({ email: 'ann@example.org' }, 'https://m.example/u');
+    expect(compiled({ from: 'n@acme.example', subject: 'S', text: 'T' }).render(scope)).toEqual({ subject: 'S', text: 'T' });
+  });
+
+  it('removes line breaks that merge data brings into the subject (header injection)', () => {
+    const scope = mergeScope({ email: 'ann@example.org', name: 'Ann\r\nBcc: victim@example.org' }, 'https://m.example/u');
+    const { subject } = compiled(content).render(scope);
+    expect(subject).toBe('Hello Ann Bcc: victim@example.org');
+    expect(subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('says which field does not compile, and where', () => {
+    const result = compileNewsletter({ ...content, text: 'ok\n{{ name | shout }}' });
+    expect(result).toBeInstanceOf(TemplateError);
+    expect(result).toMatchObject({ field: 'text', line: 2, column: 1 });
+  });
+});
+
+describe('singleLineSubject', () => {
+  it.each([
+    ['a\r\nb', 'a b'],
+    ['a\nb\rc', 'a b c'],
+    ['a\u2028b\u0085c', 'a b c'],
+    ['tab\there', 'tab here'],
+    ['bell\u0007 and nul\u0000', 'bell and nul'],
+    ['  padded \n', 'padded'],
+  ])('%j → %j', (input, expected) => {
+    expect(singleLineSubject(input)).toBe(expected);
+  });
+});

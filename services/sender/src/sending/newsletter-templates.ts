@@ -1,0 +1,46 @@
+import { compileMergeTemplate, TemplateError, type MergeScope, type MergeTemplate, type NewsletterContent } from '@mailroom/contracts';
+
+/** One recipient's subject and bodies. */
+export interface RenderedContent {
+  readonly subject: string;
+  readonly html?: string;
+  readonly text?: string;
+}
+
+/** A newsletter's subject, html and text, compiled once and rendered per recipient. */
+export interface CompiledNewsletter {
+  /** Throws TemplateError when a render limit is hit. */
+  render(scope: MergeScope): RenderedContent;
+}
+
+// Line breaks (CR, LF and the Unicode ones) and tabs become a space; other control characters go.
+const SUBJECT_BREAKS = /[\r\n\t\u0085\u2028\u2029]+/g;
+const SUBJECT_CONTROLS = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * A rendered subject as one line. The gateway refuses line breaks in the template, but merge data
+ * (a list's column, a name) could still carry them into the header: that would be header injection.
+ */
+export function singleLineSubject(rendered: string): string {
+  return rendered.replace(SUBJECT_BREAKS, ' ').replace(SUBJECT_CONTROLS, '').trim();
+}
+
+/** Compiles the three templates; a TemplateError (with field and position) when one does not compile. */
+export function compileNewsletter(content: NewsletterContent): CompiledNewsletter | TemplateError {
+  let subject: MergeTemplate, html: MergeTemplate | undefined, text: MergeTemplate | undefined;
+  try {
+    subject = compileMergeTemplate('subject', content.subject);
+    html = content.html === undefined ? undefined : compileMergeTemplate('html', content.html);
+    text = content.text === undefined ? undefined : compileMergeTemplate('text', content.text);
+  } catch (error) {
+    if (error instanceof TemplateError) return error;
+    throw error;
+  }
+  return {
+    render: (scope) => ({
+      subject: singleLineSubject(subject.render(scope)),
+      ...(html ? { html: html.render(scope) } : {}),
+      ...(text ? { text: text.render(scope) } : {}),
+    }),
+  };
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Events, type NewsletterRecord, type ScheduleEntry } from '@mailroom/contracts';
+import { EventPublisher, LiveKvMap, STORES, casUpdate, type Stores } from '@mailroom/jetstream';
+
+/** setTimeout's ceiling (about 24.8 days): a later date is re-armed when the timer fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const RETRY_MS = 5_000;
+
+/**
+ * Starts scheduled newsletters at their `sendAt`. Schedules live in KV (they survive restarts of
+ * every service) and are followed live; every splitter replica arms a timer, and the first to fire
+ * wins (the request's msgID is the newsletter id; the record moves from scheduled to queued by CAS).
+ */
+@Injectable()
+export class NewsletterScheduler implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(NewsletterScheduler.name);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private live?: LiveKvMap<ScheduleEntry>;
+
+  constructor(
+    @Inject(STORES) private readonly stores: Stores,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.live = await LiveKvMap.open(this.stores.schedules, (entry) => entry.json<ScheduleEntry>(), {
+      onChange: (id, entry) => this.arm(id, entry),
+    });
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.live?.close();
+  }
+
+  private arm(id: string, entry: ScheduleEntry | undefined, delayMs?: number): void {
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+    if (!entry) return;
+    const due = delayMs ?? Math.max(0, Date.parse(entry.sendAt) - Date.now());
+    const timer = setTimeout(() => {
+      if (due > MAX_TIMER_MS) return this.arm(id, this.live?.get(id));
+      this.fire(id).catch((error: unknown) => {
+        this.logger.warn({ newsletterId: id, error: (error as Error).message }, 'Scheduled start failed; retrying');
+        this.arm(id, this.live?.get(id), RETRY_MS);
+      });
+    }, Math.min(due, MAX_TIMER_MS));
+    timer.unref();
+    this.timers.set(id, timer);
+  }
+
+  private async fire(id: string): Promise<void> {
+    const entry = this.live?.get(id);
+    if (!entry) return;
+    const record = (await this.stores.newsletters.get(id))?.json<NewsletterRecord>();
+    if (record?.status === 'scheduled') {
+      await this.publisher.publish(Events.NewsletterRequested, entry.request, { msgId: id });
+      await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) =>
+        r.status === 'scheduled' ? { ...r, status: 'queued', updatedAt: new Date().toISOString() } : null,
+      );
+      this.logger.log({ newsletterId: id, sendAt: entry.sendAt }, 'Scheduled newsletter started');
+    }
+    // Started, cancelled or gone: the schedule is done either way.
+    await this.stores.schedules.delete(id);
+  }
+}
