@@ -164,7 +164,7 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
     for (const w of all) for (const c of w.pod.containers) for (const [secret, key] of resolveEnv(objects, c, '').secretRefs) refs.add(`${secret}/${key}`);
     const missing = [...refs].filter((r) => {
       const [secret, key] = r.split('/');
-      return !new RegExp(`create secret generic ${secret}\\b[^\\n]*--from-literal=${key}=`).test(readme);
+      return !new RegExp(`create secret generic ${secret}\\b[^\\n]*--from-(literal|file)=${key}=`).test(readme);
     });
     expect(missing.map((r) => `${overlay}: Secret ${r} is referenced but deploy/README.md has no "kubectl create secret generic" line for it`)).toEqual([]);
   });

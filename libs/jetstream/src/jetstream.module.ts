@@ -46,7 +46,12 @@ export class JetStreamModule {
         },
         { provide: EventPublisher, inject: [NatsClient], useFactory: (c: NatsClient) => new EventPublisher(c.js, c.topology) },
         { provide: QueryClient, inject: [NatsClient], useFactory: (c: NatsClient) => new QueryClient(c.connection, c.topology) },
-        { provide: ContentStore, inject: [STORES], useFactory: (s: Stores) => new ContentStore(s.content) },
+        {
+          provide: ContentStore,
+          inject: [STORES, NatsClient],
+          // Inline lists are read a chunk at a time too: the object store's own reader would buffer a whole list.
+          useFactory: (s: Stores, c: NatsClient) => new ContentStore(s.content, { jsm: c.jsm, bucket: c.topology.objectStores.content }),
+        },
         {
           provide: ListPartsStore,
           inject: [STORES, NatsClient],

@@ -146,6 +146,27 @@ describe('personalisation and compliance headers (real processes)', () => {
     expect(lea.html).toContain('<p>Hello, Lyon on free</p>');
   });
 
+  it('merges per-recipient vars given inline', async () => {
+    const { mails } = await send(
+      {
+        subject: 'Plan {{ plan }}',
+        text: '{{ name }} in {{ city | default: "somewhere" }}',
+        recipients: [
+          { email: 'ivo@example.org', name: 'Ivo', vars: { plan: 'team', city: 'Rome' } },
+          { email: 'eva@example.org', name: 'Eva', vars: { plan: 'solo' } },
+        ],
+      },
+      2,
+    );
+    expect([mails.get('ivo@example.org')!.subject, mails.get('ivo@example.org')!.text?.trim()]).toEqual(['Plan team', 'Ivo in Rome']);
+    expect([mails.get('eva@example.org')!.subject, mails.get('eva@example.org')!.text?.trim()]).toEqual(['Plan solo', 'Eva in somewhere']);
+    const bad = await stack.request<{ field: string }>('POST', '/v1/newsletters', {
+      body: { subject: 'x', text: 'x', recipients: [{ email: 'x@example.org', vars: { plan: 3 } }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('recipients[0].vars');
+  });
+
   describe('a template that does not compile is refused at submit (400, the field and the position)', () => {
     const base = { subject: 'Fine', text: 'Fine', recipients: ['ann@example.org'] };
     it.each([

@@ -91,4 +91,27 @@ describe('gRPC message mapping', () => {
     });
     expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello' })).toEqual({ subject: 'Hi', text: 'Hello', recipients: [] });
   });
+
+  it('passes rate_per_second, send_at and per-recipient vars on, leaving out their zero values', () => {
+    expect(
+      toCreateNewsletterBody({
+        subject: 'Hi',
+        text: 'Hello {{ city }}',
+        recipients: [{ email: 'a@x.org', vars: { city: 'Oslo' } }, { email: 'b@x.org', vars: {} }],
+        ratePerSecond: 12.5,
+        sendAt: '2026-12-01T09:00:00Z',
+      }),
+    ).toEqual({
+      subject: 'Hi',
+      text: 'Hello {{ city }}',
+      sendAt: '2026-12-01T09:00:00Z',
+      ratePerSecond: 12.5,
+      recipients: [{ email: 'a@x.org', vars: { city: 'Oslo' } }, { email: 'b@x.org' }],
+    });
+    expect(toCreateNewsletterBody({ subject: 'Hi', text: 'x', recipients: [{ email: 'a@x.org' }], ratePerSecond: 0, sendAt: '' })).toEqual({
+      subject: 'Hi',
+      text: 'x',
+      recipients: [{ email: 'a@x.org' }],
+    });
+  });
 });

@@ -79,7 +79,7 @@ export function toFailureMessage(failure: FailureView): FailureMessage {
  */
 export function toCreateNewsletterBody(request: SendNewsletterRequestMessage): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId') => {
+  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId' | 'sendAt') => {
     if (request[key]) body[key] = request[key];
   };
   copy('subject');
@@ -88,13 +88,16 @@ export function toCreateNewsletterBody(request: SendNewsletterRequestMessage): R
   copy('from');
   copy('webhookUrl');
   copy('listId');
+  copy('sendAt');
   // A repeated field cannot be "not given": with a list_id, no recipients means none were meant.
   if (!request.listId || (request.recipients ?? []).length > 0) {
     body['recipients'] = (request.recipients ?? []).map((r) => ({
       email: r.email ?? '',
       ...(r.name ? { name: r.name } : {}),
+      ...(r.vars && Object.keys(r.vars).length > 0 ? { vars: r.vars } : {}),
     }));
   }
   if (request.batchSize) body['batchSize'] = request.batchSize;
+  if (request.ratePerSecond) body['ratePerSecond'] = request.ratePerSecond;
   return body;
 }

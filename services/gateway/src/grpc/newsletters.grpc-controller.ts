@@ -57,8 +57,8 @@ export class NewslettersGrpcController {
   async sendNewsletter(request: SendNewsletterRequestMessage, metadata: Metadata): Promise<SendNewsletterResponseMessage> {
     const dto = await this.validation.body(CreateNewsletterDto, toCreateNewsletterBody(request));
     const idempotencyKey = request.idempotencyKey || this.validation.singleMetadata(metadata, 'idempotency-key');
-    const { id, replayed } = await this.newsletters.create(dto, callerOf(metadata), idempotencyKey);
-    return { id, status: 'NEWSLETTER_STATUS_QUEUED', replayed };
+    const { id, replayed, scheduled } = await this.newsletters.create(dto, callerOf(metadata), idempotencyKey);
+    return { id, status: scheduled ? 'NEWSLETTER_STATUS_SCHEDULED' : 'NEWSLETTER_STATUS_QUEUED', replayed };
   }
 
   @GrpcMethod(SERVICE, 'GetNewsletter')

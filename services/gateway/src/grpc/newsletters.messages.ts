@@ -20,6 +20,7 @@ export type NewsletterStatusMessage =
 export interface RecipientMessage {
   readonly email?: string;
   readonly name?: string;
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export interface SendNewsletterRequestMessage {
@@ -32,6 +33,8 @@ export interface SendNewsletterRequestMessage {
   readonly idempotencyKey?: string;
   readonly webhookUrl?: string;
   readonly listId?: string;
+  readonly ratePerSecond?: number;
+  readonly sendAt?: string;
 }
 
 export interface SendNewsletterResponseMessage {

@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsMergeTemplate } from '@mailroom/contracts';
+import { IsMergeTemplate, IsRecipientVars } from '@mailroom/contracts';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
 import { IsBareAddressText, IsFromAddress, IsSingleLine } from './text-rules';
 
@@ -34,6 +34,16 @@ export class RecipientInput {
   @MaxLength(256)
   @IsSingleLine()
   name?: string;
+
+  @ApiPropertyOptional({
+    description: 'Merge fields of this recipient (`{{ city }}` in a template), strings only; at most 50, 8000 characters in all.',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { city: 'Lyon' },
+  })
+  @IsOptional()
+  @IsRecipientVars()
+  vars?: Record<string, string>;
 }
 
 /** Recipients may be given as bare strings or as `{ email, name? }`. */

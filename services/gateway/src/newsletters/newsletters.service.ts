@@ -129,7 +129,7 @@ export class NewslettersService {
       if (event.recipientsObject !== undefined) {
         await this.content.putLines(
           event.recipientsObject,
-          recipients.map((r) => (r.name ? { email: r.email, name: r.name } : { email: r.email })),
+          recipients.map((r) => ({ email: r.email, ...(r.name ? { name: r.name } : {}), ...(r.vars ? { vars: r.vars } : {}) })),
         );
       }
       await this.stores.newsletters.create(
