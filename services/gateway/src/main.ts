@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.httpPort);
   // A large list import over a slow link streams for a long time; Node's default would cut any
   // request off after 5 minutes. Idle sockets are still closed by the headers and keep-alive timeouts.
-  (app.getHttpServer() as import('node:http').Server).requestTimeout = 0;
+  app.getHttpServer().requestTimeout = 0;
   logger.log(`Gateway listening on :${config.httpPort} (HTTP, docs at /docs) and :${config.grpcPort} (gRPC) (namespace ${config.namespace})`);
 }
 
