@@ -34,6 +34,8 @@ async function main(argv: readonly string[]): Promise<void> {
       rows: { type: 'string', default: '1000000' },
       split: { type: 'boolean', default: false },
       'splitter-node-options': { type: 'string' },
+      /** Writes V8 CPU profiles of every service to this folder (one .cpuprofile per process). */
+      profile: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'pipeline';
@@ -73,6 +75,7 @@ async function main(argv: readonly string[]): Promise<void> {
           smtpUrl: sink.url,
           senders,
           env: { LOG_LEVEL: 'warn' },
+          ...(values.profile ? { nodeArgs: profiled(values.profile) } : {}),
           serviceEnv: { sender: { SMTP_MAX_CONNECTIONS: '10' }, gateway: { MAX_BODY_BYTES: String(200 * 1024 * 1024), MAX_INLINE_RECIPIENTS: '1000000' } },
         });
         const results: RunResult[] = [];
@@ -97,6 +100,12 @@ async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, report);
   process.stdout.write(`\n${report}\nWritten to ${outPath}\n`);
+}
+
+/** `--cpu-prof` for every service; each process writes its profile to `dir` when it exits. */
+function profiled(dir: string): Partial<Record<'gateway' | 'splitter' | 'sender' | 'tracker', string[]>> {
+  const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+  return { gateway: args, splitter: args, sender: args, tracker: args };
 }
 
 function log(message: string): void {

@@ -18,6 +18,8 @@ export interface StackOptions {
   readonly keepNamespace?: boolean;
   /** Start without any sender (the test starts them with `addSender`). */
   readonly noSenders?: boolean;
+  /** Arguments for node itself, per service (e.g. `--cpu-prof` to profile). */
+  readonly nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -45,6 +47,7 @@ export class MailroomStack {
       env: envFor(name, namespace, options),
       label,
       echo: options.echo,
+      nodeArgs: options.nodeArgs?.[name],
     });
     const started = await Promise.allSettled([
       boot('gateway'),
@@ -74,6 +77,7 @@ export class MailroomStack {
       env: { ...envFor('sender', this.namespace, this.options), ...extraEnv },
       label: `sender-${this.senderCount}`,
       echo: this.options.echo,
+      nodeArgs: this.options.nodeArgs?.sender,
     });
     this.senders.push(sender);
     return sender;

@@ -14,6 +14,8 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
   /** Echo the process's output to this process's stderr (debugging). */
   readonly echo?: boolean;
+  /** Arguments for node itself (`--cpu-prof` is refused in NODE_OPTIONS). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface Exit {
@@ -44,7 +46,7 @@ export class ServiceProcess {
     const port = options.env['HTTP_PORT'] ? Number(options.env['HTTP_PORT']) : await freePort();
     // The gateway also listens for gRPC: a free port too, or two gateways on one machine collide on 50051.
     const grpc = name === 'gateway' && !options.env['GRPC_PORT'] ? { GRPC_PORT: String(await freePort()) } : {};
-    const child = spawn(process.execPath, [main], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
       env: { PATH: process.env['PATH'] ?? '', ...grpc, ...options.env, HTTP_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
