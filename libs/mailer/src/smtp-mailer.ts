@@ -1,11 +1,11 @@
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { classifySmtpError } from './classify-smtp-error';
-import { composeEmail, type ComposedEmail } from './compose/compose-email';
+import { MessageComposer, type ComposedEmail } from './compose/compose-email';
 import type { DeliveryOutcome } from './delivery-outcome';
 import type { DkimSigningKey } from './dkim/dkim-signing-key';
 import type { OutgoingEmail } from './outgoing-email';
 import { SmtpConnectionPool } from './pool/smtp-connection-pool';
-import type { PooledConnection, SentInfo } from './pool/pooled-connection';
+import type { PooledConnection, SentInfo, SmtpError } from './pool/pooled-connection';
 
 /** Pool size and timeouts of one SMTP server's connections. */
 export interface SmtpPoolOptions {
@@ -46,16 +46,25 @@ export type SmtpConnectResult = { readonly ok: true; readonly session: SmtpSessi
 const STALE_CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT']);
 
 /**
+ * A reused connection failed before a byte of the message went out, in a way that says the server
+ * had given up on it while it sat idle: the socket is gone, or the server's parting "421 Timeout"
+ * (sent as it closed) was read as the reply to our MAIL FROM.
+ */
+function staleConnection(error: SmtpError): boolean {
+  return STALE_CONNECTION_CODES.has(error.code ?? '') || (error.responseCode === 421 && error.command === 'MAIL FROM');
+}
+
+/**
  * Pooled SMTP to one server. Two steps for callers that pace their sends (`connect`, then take a
  * rate-limit token, then `session.send`), or `send` for one step. Neither throws on an SMTP
  * failure: it is an outcome (accepted, transient, permanent) with the failed command.
  */
 export class SmtpMailer {
   private readonly pool: SmtpConnectionPool;
-  private readonly dkim: readonly DkimSigningKey[];
+  private readonly composer: MessageComposer;
 
   constructor(options: SmtpOptions) {
-    this.dkim = options.dkim ?? [];
+    this.composer = new MessageComposer(options.dkim ?? []);
     const { auth, ...connection } = parseConnectionUrl(options.url);
     const credentials = auth && 'user' in auth && typeof auth.user === 'string' ? { user: auth.user, pass: String(auth.pass ?? '') } : undefined;
     this.pool = new SmtpConnectionPool({
@@ -73,7 +82,7 @@ export class SmtpMailer {
 
   /** Composes (and DKIM-signs) a message; rejects with ComposeError when it cannot be built. */
   compose(email: OutgoingEmail): Promise<ComposedEmail> {
-    return composeEmail(email, this.dkim);
+    return this.composer.compose(email);
   }
 
   /**
@@ -133,7 +142,7 @@ export class SmtpMailer {
         return accepted(result.info);
       }
       const { error } = result;
-      if (attempt === 1 && reused && result.unsent && STALE_CONNECTION_CODES.has(error.code ?? '')) {
+      if (attempt === 1 && reused && result.unsent && staleConnection(error)) {
         // The server had closed this idle connection and nothing was sent: once more, on a new one.
         this.pool.release(connection, false);
         try {

@@ -125,3 +125,43 @@ describe('SmtpMailer when the server drops idle connections', () => {
     }
   });
 });
+
+describe('SmtpMailer when the idle-timeout reply races our next command', () => {
+  it('takes a 421 answer to MAIL FROM on a reused connection as a closed connection and sends on a new one', async () => {
+    let accepted = 0;
+    const transactions = new Map<string, number>();
+    // The second MAIL FROM of every connection gets the parting "421 Timeout" a server sends as it
+    // closes an idle connection: what a client sees when that reply crosses its next command.
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      disableReverseLookup: true,
+      logger: false,
+      onMailFrom: (_address, session, callback) => {
+        const count = (transactions.get(session.id) ?? 0) + 1;
+        transactions.set(session.id, count);
+        if (count === 1) return callback();
+        return callback(Object.assign(new Error('Timeout - closing connection'), { responseCode: 421 }));
+      },
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on('end', () => {
+          accepted += 1;
+          callback();
+        });
+      },
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    const mailer = mailerFor(`smtp://127.0.0.1:${port}`, 1);
+    try {
+      expect(await mailer.send(email(1))).toMatchObject({ kind: 'accepted' });
+      expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
+      expect(accepted).toBe(2);
+      expect(transactions.size).toBe(2);
+    } finally {
+      mailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -31,7 +31,7 @@ describe('composeEmail: raw headers and Message-ID', () => {
     expect(headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(headers).toContain(`List-Unsubscribe: <${LONG_URL}>, <mailto:unsubscribe@acme.example?subject=unsubscribe%20abc>`);
     expect(headers).toContain('Message-ID: <nl-1.abc_DEF-123@acme.example>');
-    expect(headers).toContain('X-Mailroom-Newsletter-ID: nl-1');
+    expect(headers).toContain('X-Mailroom-Newsletter-Id: nl-1');
   });
 
   it('never puts a line break inside the long URL (folds between the two URIs)', async () => {

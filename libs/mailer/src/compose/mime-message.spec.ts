@@ -1,0 +1,112 @@
+import { simpleParser } from 'mailparser';
+import type { OutgoingEmail } from '../outgoing-email';
+import { MimeMessageWriter } from './mime-message';
+import { encodeQuotedPrintable } from './quoted-printable';
+
+const email: OutgoingEmail = {
+  from: 'Acme News <news@acme.example>',
+  to: { email: 'reader@example.org', name: 'Reader' },
+  subject: 'November news',
+  text: 'Hello',
+  html: '<p>Hello</p>',
+  messageId: '<nl-1.abc@acme.example>',
+};
+
+/** Decodes quoted-printable as RFC 2045 says (soft breaks removed, escapes turned back into bytes). */
+function decodeQuotedPrintable(encoded: Buffer): string {
+  const joined = encoded.toString('latin1').replace(/=\r\n/g, '');
+  return Buffer.from(joined.replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+}
+
+describe('encodeQuotedPrintable', () => {
+  const samples: Array<[string, string]> = [
+    ['a long ASCII line', 'word '.repeat(100)],
+    ['UTF-8 and emoji', 'Grüße aus Köln – 你好 👋 '.repeat(20)],
+    ['equals signs and a line of only escapes', `a=b ${'='.repeat(90)} ${'é'.repeat(60)}`],
+    ['whitespace before line ends', 'trailing space \nand tab\t\r\nend '],
+    ['a line of exactly 76 characters', 'x'.repeat(76)],
+  ];
+
+  it.each(samples)('round-trips %s, every line within 76 characters, CRLF line ends only', (_what, text) => {
+    const encoded = encodeQuotedPrintable(text);
+    expect(decodeQuotedPrintable(encoded)).toBe(text.replace(/\r?\n/g, '\r\n'));
+    const lines = encoded.toString('latin1').split('\r\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(76);
+    expect(encoded.toString('latin1').replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    // Whitespace never ends a line (it would be stripped in transit).
+    expect(lines.filter((l) => /[ \t]$/.test(l))).toEqual([]);
+  });
+
+  it('turns bare LF and bare CR into CRLF line breaks', () => {
+    expect(encodeQuotedPrintable('a\nb\rc\r\nd').toString('latin1')).toBe('a\r\nb\r\nc\r\nd');
+  });
+});
+
+describe('MimeMessageWriter', () => {
+  it('writes multipart/alternative that a mail client reads back: headers, text, html, envelope', async () => {
+    const message = new MimeMessageWriter().write({ ...email, headers: { 'X-Mailroom-Newsletter-Id': 'nl-1' } });
+    expect(message.envelope).toEqual({ from: 'news@acme.example', to: ['reader@example.org'] });
+    const parsed = await simpleParser(message.raw);
+    expect(parsed.from?.value).toEqual([{ address: 'news@acme.example', name: 'Acme News' }]);
+    expect(parsed.to).toMatchObject({ value: [{ address: 'reader@example.org', name: 'Reader' }] });
+    expect(parsed.subject).toBe('November news');
+    expect(parsed.messageId).toBe('<nl-1.abc@acme.example>');
+    expect(parsed.text?.trim()).toBe('Hello');
+    expect(parsed.html).toBe('<p>Hello</p>');
+    expect(parsed.headers.get('x-mailroom-newsletter-id')).toBe('nl-1');
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+  });
+
+  it('encodes non-ASCII names, subjects and domains, and quotes names with specials', async () => {
+    const message = new MimeMessageWriter().write({
+      ...email,
+      from: '"Acme, Inc." <news@acme.example>',
+      to: { email: 'juergen@bücher.example', name: 'Jürgen Müller' },
+      subject: 'Grüße – 你好 👋',
+    });
+    const raw = message.raw;
+    expect(message.envelope.to).toEqual(['juergen@xn--bcher-kva.example']);
+    const head = raw.toString('latin1').slice(0, raw.indexOf('\r\n\r\n'));
+    expect(head).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+    expect(head).toContain('<juergen@xn--bcher-kva.example>');
+    const parsed = await simpleParser(raw);
+    expect(parsed.subject).toBe('Grüße – 你好 👋');
+    expect(parsed.from?.value).toEqual([{ address: 'news@acme.example', name: 'Acme, Inc.' }]);
+    expect(parsed.to).toMatchObject({ value: [{ address: 'juergen@bücher.example', name: 'Jürgen Müller' }] });
+  });
+
+  it('keeps a UTF-8 local part as UTF-8 (servers that offer SMTPUTF8 take it)', async () => {
+    const message = new MimeMessageWriter().write({ ...email, to: { email: 'jürgen@example.org' } });
+    expect(message.envelope.to).toEqual(['jürgen@example.org']);
+    expect((await simpleParser(message.raw)).to).toMatchObject({ value: [{ address: 'jürgen@example.org' }] });
+  });
+
+  it('never lets a line break in a name or header value start a new header (injection)', async () => {
+    const raw = new MimeMessageWriter().write({
+      ...email,
+      to: { email: 'reader@example.org', name: 'Eve\r\nBcc: victim@example.org' },
+      subject: 'Hi\r\nBcc: victim@example.org',
+      headers: { 'X-Note': 'a\nBcc: victim@example.org' },
+    }).raw;
+    const head = raw.toString('latin1').slice(0, raw.indexOf('\r\n\r\n'));
+    expect(head.split('\r\n').filter((line) => /^bcc:/i.test(line))).toEqual([]);
+    expect((await simpleParser(raw)).bcc).toBeUndefined();
+  });
+
+  it('writes a single part when there is only html, and bodies survive a boundary-like line', async () => {
+    const tricky = '<p>a</p>\n--=_mr_ looks like a boundary\n.\n.. dots\n';
+    const parsed = await simpleParser(new MimeMessageWriter().write({ ...email, text: undefined, html: tricky }).raw);
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'text/html' });
+    expect(String(parsed.html).replace(/\r\n/g, '\n')).toBe(tricky);
+  });
+
+  it('gives each multipart message its own boundary', () => {
+    const writer = new MimeMessageWriter();
+    const boundaryOf = (raw: Buffer) => /boundary="([^"]+)"/.exec(raw.toString('latin1'))![1];
+    expect(boundaryOf(writer.write(email).raw)).not.toBe(boundaryOf(writer.write(email).raw));
+  });
+
+  it('refuses a From without a mailbox', () => {
+    expect(() => new MimeMessageWriter().write({ ...email, from: 'Nobody' })).toThrow(/From address/);
+  });
+});

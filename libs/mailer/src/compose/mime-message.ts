@@ -1,0 +1,87 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import addressparser from 'nodemailer/lib/addressparser';
+import type { OutgoingEmail } from '../outgoing-email';
+import { EncodedBodyCache } from './encoded-body-cache';
+import { asciiAddress, dateValue, headerLine, HeaderError, mailbox, rawHeaderLine, unstructuredValue } from './header-fields';
+
+/** One email as MIME, before any DKIM signature, with its SMTP envelope. */
+export interface MimeMessage {
+  readonly envelope: { readonly from: string; readonly to: readonly string[] };
+  readonly raw: Buffer;
+}
+
+interface Sender {
+  readonly header: string;
+  readonly address: string;
+  readonly domain: string;
+}
+
+const PART_HEADERS = {
+  text: Buffer.from('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n', 'latin1'),
+  html: Buffer.from('Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n', 'latin1'),
+};
+
+/**
+ * Writes the MIME message of one email: text/plain, text/html, or multipart/alternative with
+ * both, UTF-8 and quoted-printable. What is the same for a whole newsletter (the From header, the
+ * encoded bodies of an unpersonalised newsletter) is worked out once and reused; per recipient
+ * only the To, Message-ID and Date headers and whatever the personalisation changed are written.
+ *
+ * The boundary starts with "=_", which quoted-printable can never produce ("=" is always followed
+ * by hex digits or a line break there), so no body can contain a boundary line.
+ */
+export class MimeMessageWriter {
+  private readonly bodies = new EncodedBodyCache();
+  private readonly senders = new Map<string, Sender>();
+  private readonly boundaryPrefix = `=_mr_${randomBytes(6).toString('hex')}_`;
+  private messages = 0;
+
+  write(email: OutgoingEmail): MimeMessage {
+    const sender = this.sender(email.from);
+    const to = asciiAddress(email.to.email);
+    let head =
+      `From: ${sender.header}\r\n` +
+      headerLine('To', mailbox(email.to.email, email.to.name)) +
+      headerLine('Subject', unstructuredValue(email.subject)) +
+      headerLine('Message-ID', email.messageId ?? `<${randomUUID()}@${sender.domain}>`) +
+      `Date: ${dateValue()}\r\nMIME-Version: 1.0\r\n`;
+    for (const [name, value] of Object.entries(email.headers ?? {})) head += headerLine(name, unstructuredValue(value));
+    for (const [name, value] of Object.entries(email.rawHeaders ?? {})) head += rawHeaderLine(name, value);
+
+    const parts: Array<{ headers: Buffer; body: Buffer }> = [];
+    if (email.text !== undefined) parts.push({ headers: PART_HEADERS.text, body: this.bodies.encode(email.text) });
+    if (email.html !== undefined) parts.push({ headers: PART_HEADERS.html, body: this.bodies.encode(email.html) });
+    if (parts.length === 0) parts.push({ headers: PART_HEADERS.text, body: Buffer.alloc(0) });
+
+    let chunks: Buffer[];
+    if (parts.length === 1) {
+      chunks = [Buffer.from(head, 'utf8'), parts[0]!.headers, parts[0]!.body];
+    } else {
+      this.messages += 1;
+      const boundary = `${this.boundaryPrefix}${this.messages.toString(36)}`;
+      head += `Content-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`;
+      const delimiter = Buffer.from(`\r\n--${boundary}\r\n`, 'latin1');
+      chunks = [Buffer.from(head, 'utf8')];
+      for (const part of parts) chunks.push(delimiter, part.headers, part.body);
+      chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
+    }
+    return { envelope: { from: sender.address, to: [to] }, raw: Buffer.concat(chunks) };
+  }
+
+  /** The From header and envelope sender of a `from` value, parsed once. */
+  private sender(from: string): Sender {
+    const known = this.senders.get(from);
+    if (known) return known;
+    const [first] = addressparser(from, { flatten: true });
+    if (!first?.address || !first.address.includes('@')) throw new HeaderError(`The From address ${JSON.stringify(from.slice(0, 80))} has no mailbox`);
+    const address = asciiAddress(first.address);
+    const sender: Sender = {
+      header: headerLine('From', mailbox(first.address, first.name)).slice('From: '.length, -2),
+      address,
+      domain: address.slice(address.lastIndexOf('@') + 1),
+    };
+    if (this.senders.size >= 256) this.senders.clear();
+    this.senders.set(from, sender);
+    return sender;
+  }
+}
