@@ -4,11 +4,10 @@ export interface OutgoingEmail {
   readonly subject: string;
   readonly html?: string;
   readonly text?: string;
-  /** Extra headers (already validated: no CR/LF). nodemailer encodes and folds their values. */
+  /** Extra headers (already validated: no CR/LF); values are RFC 2047-encoded when not plain ASCII, and folded. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * Headers written exactly as given, never encoded (nodemailer's `prepared` headers), folded only
-   * at the spaces they contain: for values a standard fixes to the byte, such as
+   * Headers written exactly as given, never encoded, folded only at the spaces they contain: for values a standard fixes to the byte, such as
    * `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). Printable ASCII only;
    * anything else makes the email fail to compose rather than go out altered.
    */

@@ -100,6 +100,12 @@ export class SmtpMailer {
     return { ok: true, session: this.session(connection) };
   }
 
+  /** An idle open connection right now, without waiting; undefined when none is free (then `connect`). */
+  tryConnect(): SmtpSession | undefined {
+    const connection = this.pool.tryAcquire();
+    return connection ? this.session(connection) : undefined;
+  }
+
   /** One message, no pacing: connect, then send. */
   async send(email: OutgoingEmail): Promise<DeliveryOutcome> {
     let message: ComposedEmail;

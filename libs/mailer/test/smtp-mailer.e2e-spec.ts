@@ -75,6 +75,34 @@ describe('SmtpMailer against a real SMTP server', () => {
     if (next.ok) expect(await next.session.send(await mailer.compose(email(2)))).toMatchObject({ kind: 'accepted' });
   });
 
+  it('serves many more callers than connections, each connection handed to one waiter at a time, none forgotten', async () => {
+    const mailer = track(mailerFor(sink.url, 2));
+    const before = sink.acceptedTotal;
+    const message = await mailer.compose(email(0));
+    const stop = new AbortController();
+    // Half the callers take an idle connection when one is at hand (as the sender does), the rest
+    // queue; some queued ones give up, and their turn must pass on to the next.
+    const sendOne = async (i: number) => {
+      const quick = i % 2 === 0 ? mailer.tryConnect() : undefined;
+      const connected = quick ? { ok: true as const, session: quick } : await mailer.connect(i % 7 === 3 ? stop.signal : undefined);
+      if (!connected.ok) throw new Error('connect failed');
+      return connected.session.send(message);
+    };
+    const sends = Array.from({ length: 60 }, (_, i) => sendOne(i));
+    stop.abort(new Error('gave up'));
+    const outcomes = await Promise.allSettled(sends);
+    const sent = outcomes.filter((o) => o.status === 'fulfilled' && o.value.kind === 'accepted').length;
+    const gaveUp = outcomes.filter((o) => o.status === 'rejected' && String(o.reason).includes('gave up')).length;
+    expect(sent + gaveUp).toBe(60);
+    expect(gaveUp).toBeGreaterThan(0);
+    await sink.waitForMessages(before + sent, 5_000);
+    expect(sink.acceptedTotal - before).toBe(sent);
+    // With every caller served, both connections are idle: one is at hand now.
+    const idle = mailer.tryConnect();
+    expect(idle).toBeDefined();
+    idle?.release();
+  });
+
   it('keeps a connection after a refused recipient (RSET) and maps the refusal', async () => {
     const picky = await SmtpSink.start({ keepMessages: false, faultAt: (address) => (address.startsWith('reader1@') ? { kind: 'reply', code: 550, message: 'No such user' } : undefined) });
     const mailer = track(mailerFor(picky.url, 1));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@mailroom/testing';
 import type { BenchSink } from './bench-sink';
+import type { BaselineKind } from './baseline-sender';
 import type { ProcessUsage } from './process-stats';
 
 export interface BaselineResult {
@@ -10,12 +11,12 @@ export interface BaselineResult {
   readonly usage: ProcessUsage;
 }
 
-/** The baseline sender in its own process, measured like the services. */
-export async function runBaseline(sink: BenchSink, count: number): Promise<BaselineResult> {
+/** A baseline sender (see baseline-sender.ts) in its own process, measured like the services. */
+export async function runBaseline(kind: BaselineKind, sink: BenchSink, count: number): Promise<BaselineResult> {
   sink.reset();
   const main = join(repoRoot(), 'dist', 'tools', 'bench', 'main.js');
   const started = Date.now();
-  const child = spawn(process.execPath, [main, 'baseline', '--url', sink.url, '--count', String(count)], {
+  const child = spawn(process.execPath, [main, 'baseline', '--kind', kind, '--url', sink.url, '--count', String(count)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -25,10 +26,10 @@ export async function runBaseline(sink: BenchSink, count: number): Promise<Basel
   await sink.waitFor(count, 60_000);
   // The child reports its own CPU time and peak RSS: it has exited by now.
   const report = JSON.parse(output.trim().split('\n').pop()!) as { failed: number; cpuSeconds: number; peakRssBytes: number };
-  if (report.failed > 0) throw new Error(`baseline: ${report.failed} sends failed`);
+  if (report.failed > 0) throw new Error(`baseline ${kind}: ${report.failed} sends failed`);
   return {
     emailsPerSecond: count / (((sink.lastAt ?? Date.now()) - started) / 1000),
     firstEmailMs: (sink.firstAt ?? Date.now()) - started,
-    usage: { label: 'baseline', cpuSeconds: report.cpuSeconds, peakRssBytes: report.peakRssBytes },
+    usage: { label: `baseline ${kind}`, cpuSeconds: report.cpuSeconds, peakRssBytes: report.peakRssBytes },
   };
 }

@@ -15,7 +15,7 @@ import { renderReport, type Scenario } from './report';
 /**
  * `npm run bench`: the pipeline (four services as separate processes, real NATS, an SMTP sink in
  * its own process) against the baseline (one process, pooled nodemailer, 10 connections) in the
- * same run. Sub-commands `sink` and `baseline` are the child processes it starts; `import` measures
+ * same run, and beside it Mailroom's mailer library sending directly (the pipeline's ceiling). Sub-commands `sink` and `baseline` are the child processes it starts; `import` measures
  * a subscriber-list import instead (see import-bench.ts).
  */
 async function main(argv: readonly string[]): Promise<void> {
@@ -30,6 +30,7 @@ async function main(argv: readonly string[]): Promise<void> {
       port: { type: 'string' },
       url: { type: 'string' },
       count: { type: 'string' },
+      kind: { type: 'string', default: 'nodemailer' },
       out: { type: 'string' },
       rows: { type: 'string', default: '1000000' },
       split: { type: 'boolean', default: false },
@@ -40,7 +41,7 @@ async function main(argv: readonly string[]): Promise<void> {
   });
   const command = positionals[0] ?? 'pipeline';
   if (command === 'sink') return runNodeSink(Number(values.port));
-  if (command === 'baseline') return baselineSender(values.url!, Number(values.count));
+  if (command === 'baseline') return baselineSender(values.kind === 'mailer' ? 'mailer' : 'nodemailer', values.url!, Number(values.count));
   if (command === 'import') {
     return runImportBench({
       rows: Number(values.rows),
@@ -65,10 +66,14 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     for (const recipients of sizes) {
       const baseline = [];
+      const direct = [];
       for (let i = 0; i < runs; i += 1) {
-        const result = await runBaselineProcess(sink, recipients);
-        log(`baseline ${recipients}: ${Math.round(result.emailsPerSecond)} emails/s`);
+        const result = await runBaselineProcess('nodemailer', sink, recipients);
+        log(`baseline (nodemailer) ${recipients}: ${Math.round(result.emailsPerSecond)} emails/s`);
         baseline.push(result);
+        const ours = await runBaselineProcess('mailer', sink, recipients);
+        log(`direct (Mailroom mailer) ${recipients}: ${Math.round(ours.emailsPerSecond)} emails/s`);
+        direct.push(ours);
       }
       for (const senders of senderCounts) {
         const stack = await MailroomStack.start({
@@ -88,7 +93,7 @@ async function main(argv: readonly string[]): Promise<void> {
         } finally {
           await stack.stop();
         }
-        scenarios.push({ recipients, senders, runs: results, baseline });
+        scenarios.push({ recipients, senders, runs: results, baseline, direct });
       }
     }
   } finally {

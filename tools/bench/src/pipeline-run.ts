@@ -1,7 +1,7 @@
 import type { NewsletterView } from '@mailroom/contracts';
 import type { MailroomStack } from '@mailroom/testing';
 import type { BenchSink } from './bench-sink';
-import { newsletterHtml } from './newsletter-body';
+import { benchRecipient, newsletterHtml } from './newsletter-body';
 import { UsageRecorder, type ProcessUsage } from './process-stats';
 
 export interface RunResult {
@@ -24,7 +24,7 @@ export async function runPipeline(
   count: number,
   extraProcesses: ReadonlyArray<{ label: string; pid: number }>,
 ): Promise<RunResult> {
-  const recipients = Array.from({ length: count }, (_, i) => ({ email: `reader${i}@example.org`, name: `Reader ${i}` }));
+  const recipients = Array.from({ length: count }, (_, i) => benchRecipient(i));
   const body = JSON.stringify({ subject: 'Benchmark issue', html: newsletterHtml(), recipients, batchSize: 100 });
   sink.reset();
   const usage = new UsageRecorder([...stack.all.map((s) => ({ label: s.label, pid: s.pid })), ...extraProcesses]);

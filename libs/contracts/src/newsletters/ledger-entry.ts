@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * One recipient's outcome for one newsletter (KV bucket `ledger`). Written by the sender right
@@ -68,7 +68,10 @@ export function ledgerBatchPrefix(newsletterId: string, batchIndex: number): str
   return `${newsletterId}.${batchIndex}`;
 }
 
-/** Addresses never appear in keys (keys show up in server logs and tooling). */
+/**
+ * Addresses never appear in keys (keys show up in server logs and tooling). Computed several
+ * times per recipient on the hot path: the one-shot `hash` costs half of a Hash object.
+ */
 export function addressHash(email: string): string {
-  return createHash('sha256').update(email).digest('base64url').slice(0, 22);
+  return hash('sha256', email, 'base64url').slice(0, 22);
 }

@@ -39,13 +39,27 @@ export class SmtpConnectionPool {
    */
   async acquire(signal?: AbortSignal): Promise<PooledConnection> {
     for (;;) {
-      signal?.throwIfAborted();
+      if (signal?.aborted) {
+        // Woken for a connection it will not take: pass the turn on so no one waits for nothing.
+        this.wake();
+        signal.throwIfAborted();
+      }
       if (this.closed) throw new SmtpPoolClosedError();
       const reused = this.takeIdle();
       if (reused) return reused;
       if (this.size < this.options.maxConnections) return this.openOne(signal);
       await this.nextRelease(signal);
     }
+  }
+
+  /**
+   * An idle connection now, without waiting (the common case on a busy pool, and no promise,
+   * timer or listener to pay for); undefined when there is none or callers are already queued
+   * for one (they come first).
+   */
+  tryAcquire(): PooledConnection | undefined {
+    if (this.closed || this.waiters.length > 0) return undefined;
+    return this.takeIdle();
   }
 
   /** Gives a connection back: kept for the next message when `reusable`, else closed. */
@@ -62,7 +76,7 @@ export class SmtpConnectionPool {
   close(): void {
     this.closed = true;
     for (const connection of this.idle.splice(0)) this.discard(connection);
-    this.wake();
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   get openConnections(): number {
@@ -127,9 +141,11 @@ export class SmtpConnectionPool {
     });
   }
 
+  /**
+   * One connection came back (or one slot freed up): the longest waiter gets the turn. Waking
+   * them all would have every one but the first go back to sleep, re-registering its listener.
+   */
   private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    this.waiters.shift()?.();
   }
 }

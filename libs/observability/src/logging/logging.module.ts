@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 
@@ -7,11 +7,12 @@ export interface LoggingOptions {
   readonly level: string;
 }
 
-const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
-
 /**
  * JSON logs (pino) with the service name on every line. Authorization headers and cookies are
- * redacted; probes and scrapes are not logged.
+ * redacted. Probes and scrapes do not go through the request logger at all: its middleware runs
+ * each request inside an AsyncLocalStorage, and the first such run turns on Node's promise hooks
+ * for the life of the process, a cost on every promise of the hot path (the sender and tracker
+ * serve nothing else over HTTP, so they never pay it).
  */
 @Module({})
 export class LoggingModule {
@@ -20,6 +21,10 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          exclude: [
+            { path: 'health/*path', method: RequestMethod.ALL },
+            { path: 'metrics', method: RequestMethod.ALL },
+          ],
           pinoHttp: {
             level: options.level,
             base: { service: options.service },
@@ -32,9 +37,6 @@ export class LoggingModule {
             customProps: (req: IncomingMessage) => {
               const name = (req as IncomingMessage & { apiKeyName?: string }).apiKeyName;
               return name ? { apiKey: name } : {};
-            },
-            autoLogging: {
-              ignore: (req: IncomingMessage) => QUIET_PATHS.some((p) => req.url?.startsWith(p) ?? false),
             },
             serializers: {
               req: (req: { id: unknown; method: string; url: string }) => ({

@@ -13,7 +13,7 @@ const config = (extra: Partial<ProviderConfig>): ProviderConfig => ({
   ...extra,
 });
 
-const noTransport = () => ({ compose: () => Promise.reject(new Error('unused')), connect: () => Promise.reject(new Error('unused')), close: () => undefined });
+const noTransport = () => ({ compose: () => Promise.reject(new Error('unused')), connect: () => Promise.reject(new Error('unused')), tryConnect: () => undefined, close: () => undefined });
 
 describe('buildProviderChannel', () => {
   it('shares a bucket under provider.<name> when the provider has a rate, with AIMD', () => {

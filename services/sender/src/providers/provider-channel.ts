@@ -1,4 +1,4 @@
-import type { ComposedEmail, DeliveryOutcome, OutgoingEmail, SmtpConnectResult } from '@mailroom/mailer';
+import type { ComposedEmail, DeliveryOutcome, OutgoingEmail, SmtpConnectResult, SmtpSession } from '@mailroom/mailer';
 import type { CircuitBreaker, ProviderLimiter } from '@mailroom/rate-limit';
 import type { ProviderConfig } from '../config/provider.config';
 import { boundedWait } from '../rate-limits/bounded-wait';
@@ -10,6 +10,8 @@ export interface MailTransport {
   compose(email: OutgoingEmail): Promise<ComposedEmail>;
   /** An open, idle connection; a connection that cannot be opened is an outcome. Rejects only on abort. */
   connect(signal?: AbortSignal): Promise<SmtpConnectResult>;
+  /** An idle open connection right now, or undefined (then `connect`). */
+  tryConnect(): SmtpSession | undefined;
   close(): void;
 }
 
@@ -61,6 +63,32 @@ export class ProviderChannel {
       // Nothing to do with the provider: no signal for its breaker.
       return { kind: 'permanent', reason: (error as Error).message, hardBounce: false };
     }
+    // Shutdown or the batch failing elsewhere stops the send before it starts, fast path or not.
+    options.signal.throwIfAborted();
+    const immediate = this.connectAtOnce();
+    if (immediate) options.onWait?.(0);
+    const connected = immediate ?? (await this.connectAndWait(options));
+    const outcome = connected.ok ? await connected.session.send(message) : connected.outcome;
+    this.limits.record(providerSignalOf(outcome));
+    return outcome;
+  }
+
+  /**
+   * The common case under load, with nothing to wait for: an idle connection and a token both at
+   * hand. No deadline, timer or abort listener is set up for it.
+   */
+  private connectAtOnce(): SmtpConnectResult | undefined {
+    const session = this.transport.tryConnect();
+    if (!session) return undefined;
+    if (!this.limits.limiter.tryTake(1)) {
+      session.release();
+      return undefined;
+    }
+    return { ok: true, session };
+  }
+
+  /** A connection (waiting for one to come back, or opening one), then a token, within the wait bound. */
+  private async connectAndWait(options: ChannelSendOptions): Promise<SmtpConnectResult> {
     const limiter = this.limits.limiter;
     const { value: connected, waitedSeconds } = await boundedWait(
       options.signal,
@@ -78,9 +106,7 @@ export class ProviderChannel {
       },
     );
     options.onWait?.(waitedSeconds);
-    const outcome = connected.ok ? await connected.session.send(message) : connected.outcome;
-    this.limits.record(providerSignalOf(outcome));
-    return outcome;
+    return connected;
   }
 
   close(): void {

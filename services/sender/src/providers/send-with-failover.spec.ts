@@ -1,9 +1,10 @@
-import type { ComposedEmail, DeliveryOutcome, OutgoingEmail, SmtpConnectResult } from '@mailroom/mailer';
+import type { ComposedEmail, DeliveryOutcome, OutgoingEmail, SmtpConnectResult, SmtpSession } from '@mailroom/mailer';
 import { DEFAULT_SMTP_POOL } from '@mailroom/mailer';
 import { InMemoryLeaseStore, ManualClock } from '@mailroom/rate-limit';
 import type { ProviderConfig } from '../config/provider.config';
 import { buildProviderChannel } from './build-provider-channel';
 import type { MailTransport, ProviderChannel } from './provider-channel';
+import { TokenWaitTimeoutError } from '../rate-limits/rate-limit-wait.errors';
 import { sendWithFailover, type FailoverOptions } from './send-with-failover';
 
 const accepted: DeliveryOutcome = { kind: 'accepted', code: 250, response: '250 OK' };
@@ -27,16 +28,20 @@ class ScriptedTransport implements MailTransport {
       this.calls += 1;
       return Promise.resolve({ ok: false, outcome: this.answer });
     }
-    return Promise.resolve({
-      ok: true,
-      session: {
-        send: () => {
-          this.calls += 1;
-          return Promise.resolve(this.answer);
-        },
-        release: () => undefined,
+    return Promise.resolve({ ok: true, session: this.session() });
+  }
+  /** Like the real pool: an idle connection is at hand unless connecting is what fails. */
+  tryConnect(): SmtpSession | undefined {
+    return this.answer.kind === 'transient' && this.answer.command === 'CONN' ? undefined : this.session();
+  }
+  private session(): SmtpSession {
+    return {
+      send: () => {
+        this.calls += 1;
+        return Promise.resolve(this.answer);
       },
-    });
+      release: () => undefined,
+    };
   }
   close(): void {}
 }
@@ -186,6 +191,21 @@ describe('sendWithFailover', () => {
       return Promise.resolve();
     };
     await expect(send({ providerWaitMs: 60_000, sleep })).resolves.toMatchObject({ kind: 'sent', provider: 'a' });
+  });
+
+  it('sends at once while a connection and a token are at hand, and never past the bucket when not', async () => {
+    const { send, t } = setup([{ name: 'a', ratePerSecond: 100, burst: 40, answer: accepted }]);
+    const waits: number[] = [];
+    let refusal: unknown;
+    // The manual clock does not move: no token is ever minted after the burst.
+    for (let i = 0; i < 100 && refusal === undefined; i++) {
+      await send({ waitLimitMs: () => 20, onWait: (s) => waits.push(s) }).catch((error: unknown) => (refusal = error));
+    }
+    expect(refusal).toBeInstanceOf(TokenWaitTimeoutError);
+    expect(t('a').calls).toBeGreaterThan(1);
+    expect(t('a').calls).toBeLessThanOrEqual(40);
+    // Tokens leased in a chunk are spent without waiting.
+    expect(waits.filter((s) => s === 0).length).toBeGreaterThan(0);
   });
 
   it('starts nothing once its signal is aborted (shutdown)', async () => {
