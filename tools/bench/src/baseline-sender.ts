@@ -1,3 +1,5 @@
+// The baseline is nodemailer used directly, as a team would without Mailroom: the one place outside libs/mailer.
+// eslint-disable-next-line no-restricted-imports
 import nodemailer from 'nodemailer';
 import { SmtpMailer, type OutgoingEmail } from '@mailroom/mailer';
 import { benchRecipient, NAME_FIELD, newsletterHtml } from './newsletter-body';
