@@ -14,7 +14,7 @@ export {
   type StreamRole,
 } from './event-catalog';
 export { NewsletterEvent } from './events/event-base';
-export { Recipient } from './events/recipient';
+export { type Recipient, RECIPIENT_NAME_MAX_LENGTH, checkRecipientList, IsRecipientList } from './events/recipient';
 export { RECIPIENT_VARS_LIMITS, IsRecipientVars, checkRecipientVars, checkVarName } from './events/recipient-vars';
 export { NewsletterRequestedEvent, MAX_LIST_PARTS } from './events/newsletter-requested.event';
 export { BatchReadyEvent } from './events/batch-ready.event';

@@ -4,6 +4,7 @@ export {
   type SmtpOptions,
   type SmtpPoolOptions,
   type SmtpSession,
+  type SmtpSendOptions,
   type SmtpConnectResult,
 } from './smtp-mailer';
 export { composeEmail, ComposeError, type ComposedEmail } from './compose/compose-email';

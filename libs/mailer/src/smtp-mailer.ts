@@ -33,10 +33,22 @@ export const DEFAULT_SMTP_POOL: SmtpPoolOptions = {
   socketTimeoutMs: 60_000,
 };
 
+export interface SmtpSendOptions {
+  /**
+   * Runs once the server has accepted the message, before the connection goes back to the pool:
+   * the connection waits for it. The sender stores the outcome here, so that when the process
+   * dies each connection has at most one accepted message whose outcome is not stored yet.
+   */
+  readonly beforeRelease?: (outcome: DeliveryOutcome) => Promise<void>;
+}
+
 /** An open connection reserved for one message: `send` it, or `release` it unused. */
 export interface SmtpSession {
-  /** Never throws: every failure is an outcome. Gives the connection back. */
-  send(message: ComposedEmail): Promise<DeliveryOutcome>;
+  /**
+   * Every SMTP failure is an outcome; rejects only with the error of `beforeRelease`. Gives the
+   * connection back.
+   */
+  send(message: ComposedEmail, options?: SmtpSendOptions): Promise<DeliveryOutcome>;
   release(): void;
 }
 
@@ -130,22 +142,31 @@ export class SmtpMailer {
         done = true;
         this.pool.release(first, true);
       },
-      send: async (message) => {
+      send: async (message, options) => {
         if (done) throw new Error('This SMTP session was already used');
         done = true;
-        return this.transmit(first, message);
+        return this.transmit(first, message, options?.beforeRelease);
       },
     };
   }
 
-  private async transmit(first: PooledConnection, message: ComposedEmail): Promise<DeliveryOutcome> {
+  private async transmit(
+    first: PooledConnection,
+    message: ComposedEmail,
+    beforeRelease: SmtpSendOptions['beforeRelease'],
+  ): Promise<DeliveryOutcome> {
     let connection = first;
     for (let attempt = 1; ; attempt++) {
       const reused = connection.messages > 0;
       const result = await connection.transmit({ from: message.envelope.from, to: [...message.envelope.to] }, message.raw);
       if (result.ok) {
-        this.pool.release(connection, true);
-        return accepted(result.info);
+        const outcome = accepted(result.info);
+        try {
+          if (outcome.kind === 'accepted') await beforeRelease?.(outcome);
+        } finally {
+          this.pool.release(connection, true);
+        }
+        return outcome;
       }
       const { error } = result;
       if (attempt === 1 && reused && result.unsent && staleConnection(error)) {

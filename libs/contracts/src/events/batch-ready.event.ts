@@ -1,7 +1,6 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { NewsletterEvent } from './event-base';
-import { Recipient } from './recipient';
+import { IsRecipientList, type Recipient } from './recipient';
 import { ROUND_PATTERN } from './newsletter-round.event';
 
 /** One slice of a newsletter's list, ready to send; published by the splitter, consumed by senders. */
@@ -13,8 +12,7 @@ export class BatchReadyEvent extends NewsletterEvent {
   @IsString()
   contentObject!: string;
 
-  @ValidateNested({ each: true })
-  @Type(() => Recipient)
+  @IsRecipientList()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   recipients!: Recipient[];

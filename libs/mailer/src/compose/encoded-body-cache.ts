@@ -1,12 +1,14 @@
+import { sevenBit, type EncodedBody } from './body-encoding';
 import { encodeQuotedPrintable } from './quoted-printable';
 
 /**
- * Quoted-printable bodies by their text, least recently used first out. A newsletter's body is the
- * same for every recipient unless it is personalised, so it is encoded once per process instead of
- * once per email; personalised bodies miss and are encoded each time (a Map lookup is all they cost).
+ * Encodes bodies (see `encodeBody`), holding quoted-printable ones by their text, least recently
+ * used first out. A newsletter's body is the same for every recipient unless it is personalised,
+ * so it is encoded once per process instead of once per email. A 7bit body is not held: making it
+ * (a scan and a copy) costs less than looking a new 4 KB string up in a Map, which hashes it.
  */
 export class EncodedBodyCache {
-  private readonly entries = new Map<string, Buffer>();
+  private readonly entries = new Map<string, EncodedBody>();
 
   constructor(
     private readonly maxEntries = 32,
@@ -14,7 +16,9 @@ export class EncodedBodyCache {
     private readonly maxBodyLength = 1024 * 1024,
   ) {}
 
-  encode(text: string): Buffer {
+  encode(text: string): EncodedBody {
+    const plain = sevenBit(text);
+    if (plain) return { encoding: '7bit', bytes: plain };
     const cached = this.entries.get(text);
     if (cached) {
       // Refresh its place: Maps iterate in insertion order, so the first key is the least recent.
@@ -22,7 +26,7 @@ export class EncodedBodyCache {
       this.entries.set(text, cached);
       return cached;
     }
-    const encoded = encodeQuotedPrintable(text);
+    const encoded: EncodedBody = { encoding: 'quoted-printable', bytes: encodeQuotedPrintable(text) };
     if (text.length <= this.maxBodyLength) {
       this.entries.set(text, encoded);
       if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);

@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import type { OutgoingEmail } from '../outgoing-email';
 import { MimeMessageWriter } from './mime-message';
+import { encodeBody } from './body-encoding';
 import { encodeQuotedPrintable } from './quoted-printable';
 
 const email: OutgoingEmail = {
@@ -42,7 +43,40 @@ describe('encodeQuotedPrintable', () => {
   });
 });
 
+describe('encodeBody', () => {
+  it('sends plain ASCII with short lines as it is (7bit), line ends made CRLF', () => {
+    const body = encodeBody('<p>Dear Reader 7,</p>\n<p>a = b; 100% "quoted"\ttab</p>\r\n.\rend');
+    expect(body.encoding).toBe('7bit');
+    expect(body.bytes.toString('latin1')).toBe('<p>Dear Reader 7,</p>\r\n<p>a = b; 100% "quoted"\ttab</p>\r\n.\r\nend');
+  });
+
+  it.each([
+    ['non-ASCII text', 'Grüße'],
+    ['a control character', 'bell \u0007'],
+    ['a line over 998 characters', 'x'.repeat(999)],
+    ['a line that starts like a boundary', 'a\n--=_mr_0_1\nb'],
+  ])('uses quoted-printable for %s', (_what, text) => {
+    const body = encodeBody(text);
+    expect(body.encoding).toBe('quoted-printable');
+    expect(decodeQuotedPrintable(body.bytes)).toBe(text.replace(/\r?\n/g, '\r\n'));
+  });
+
+  it('keeps a 998-character line as it is', () => {
+    expect(encodeBody(`${'x'.repeat(998)}\nshort`).encoding).toBe('7bit');
+  });
+});
+
 describe('MimeMessageWriter', () => {
+  it('tells the reader which transfer encoding each part uses', async () => {
+    const raw = new MimeMessageWriter().write({ ...email, text: 'Plain ASCII', html: '<p>Grüße</p>' }).raw;
+    const parsed = await simpleParser(raw);
+    expect(parsed.text?.trim()).toBe('Plain ASCII');
+    expect(parsed.html).toBe('<p>Grüße</p>');
+    const source = raw.toString('latin1');
+    expect(source).toContain('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit');
+    expect(source).toContain('Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable');
+  });
+
   it('writes multipart/alternative that a mail client reads back: headers, text, html, envelope', async () => {
     const message = new MimeMessageWriter().write({ ...email, headers: { 'X-Mailroom-Newsletter-Id': 'nl-1' } });
     expect(message.envelope).toEqual({ from: 'news@acme.example', to: ['reader@example.org'] });

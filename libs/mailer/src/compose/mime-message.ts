@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { OutgoingEmail } from '../outgoing-email';
+import type { EncodedBody } from './body-encoding';
 import { EncodedBodyCache } from './encoded-body-cache';
 import { asciiAddress, dateValue, headerLine, HeaderError, mailbox, rawHeaderLine, unstructuredValue } from './header-fields';
 
@@ -16,19 +17,24 @@ interface Sender {
   readonly domain: string;
 }
 
+const partHeaders = (type: string, encoding: EncodedBody['encoding']) =>
+  Buffer.from(`Content-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`, 'latin1');
+
 const PART_HEADERS = {
-  text: Buffer.from('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n', 'latin1'),
-  html: Buffer.from('Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n', 'latin1'),
+  text: { '7bit': partHeaders('text/plain', '7bit'), 'quoted-printable': partHeaders('text/plain', 'quoted-printable') },
+  html: { '7bit': partHeaders('text/html', '7bit'), 'quoted-printable': partHeaders('text/html', 'quoted-printable') },
 };
 
 /**
  * Writes the MIME message of one email: text/plain, text/html, or multipart/alternative with
- * both, UTF-8 and quoted-printable. What is the same for a whole newsletter (the From header, the
- * encoded bodies of an unpersonalised newsletter) is worked out once and reused; per recipient
- * only the To, Message-ID and Date headers and whatever the personalisation changed are written.
+ * both, UTF-8, each body 7bit when it is plain ASCII with short lines, else quoted-printable (see
+ * `encodeBody`). What is the same for a whole newsletter (the From header, the encoded bodies of an
+ * unpersonalised newsletter) is worked out once and reused; per recipient only the To,
+ * Message-ID and Date headers and whatever the personalisation changed are written.
  *
  * The boundary starts with "=_", which quoted-printable can never produce ("=" is always followed
- * by hex digits or a line break there), so no body can contain a boundary line.
+ * by hex digits or a line break there), and a 7bit body never has a line starting with "--=_",
+ * so no body can contain a boundary line.
  */
 export class MimeMessageWriter {
   private readonly bodies = new EncodedBodyCache();
@@ -49,9 +55,13 @@ export class MimeMessageWriter {
     for (const [name, value] of Object.entries(email.rawHeaders ?? {})) head += rawHeaderLine(name, value);
 
     const parts: Array<{ headers: Buffer; body: Buffer }> = [];
-    if (email.text !== undefined) parts.push({ headers: PART_HEADERS.text, body: this.bodies.encode(email.text) });
-    if (email.html !== undefined) parts.push({ headers: PART_HEADERS.html, body: this.bodies.encode(email.html) });
-    if (parts.length === 0) parts.push({ headers: PART_HEADERS.text, body: Buffer.alloc(0) });
+    for (const type of ['text', 'html'] as const) {
+      const text = email[type];
+      if (text === undefined) continue;
+      const body = this.bodies.encode(text);
+      parts.push({ headers: PART_HEADERS[type][body.encoding], body: body.bytes });
+    }
+    if (parts.length === 0) parts.push({ headers: PART_HEADERS.text['7bit'], body: Buffer.alloc(0) });
 
     let chunks: Buffer[];
     if (parts.length === 1) {

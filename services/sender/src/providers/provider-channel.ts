@@ -22,6 +22,11 @@ export interface ChannelSendOptions {
   readonly waitLimitMs: (ratePerSecond: number) => number;
   /** Seconds spent waiting for a connection and a token, for the wait histogram. */
   readonly onWait?: (seconds: number) => void;
+  /**
+   * Stores an accepted outcome while the connection is still held (see SmtpSendOptions): a crash
+   * then leaves at most one accepted, unrecorded message per connection.
+   */
+  readonly onAccepted?: (outcome: DeliveryOutcome, provider: string) => Promise<void>;
 }
 
 /**
@@ -68,7 +73,10 @@ export class ProviderChannel {
     const immediate = this.connectAtOnce();
     if (immediate) options.onWait?.(0);
     const connected = immediate ?? (await this.connectAndWait(options));
-    const outcome = connected.ok ? await connected.session.send(message) : connected.outcome;
+    const { onAccepted } = options;
+    const outcome = connected.ok
+      ? await connected.session.send(message, onAccepted ? { beforeRelease: (accepted) => onAccepted(accepted, this.name) } : {})
+      : connected.outcome;
     this.limits.record(providerSignalOf(outcome));
     return outcome;
   }
@@ -87,25 +95,25 @@ export class ProviderChannel {
     return { ok: true, session };
   }
 
-  /** A connection (waiting for one to come back, or opening one), then a token, within the wait bound. */
+  /**
+   * A connection (waiting for one to come back, or opening one), then a token. Only the token wait
+   * gets a deadline of its own: a connection comes back when a transaction ends, and every
+   * transaction and every connection attempt is bounded by the pool's timeouts, so that wait
+   * needs no timer (under load most sends wait here, and a timer each was a measurable cost).
+   */
   private async connectAndWait(options: ChannelSendOptions): Promise<SmtpConnectResult> {
-    const limiter = this.limits.limiter;
-    const { value: connected, waitedSeconds } = await boundedWait(
-      options.signal,
-      options.waitLimitMs(limiter.ratePerSecond),
-      async (signal) => {
-        const result = await this.transport.connect(signal);
-        if (!result.ok) return result;
-        try {
-          await limiter.take(1, { signal });
-          return result;
-        } catch (error) {
-          result.session.release();
-          throw error;
-        }
-      },
-    );
-    options.onWait?.(waitedSeconds);
+    const started = performance.now();
+    const connected = await this.transport.connect(options.signal);
+    if (connected.ok && !this.limits.limiter.tryTake(1)) {
+      const limiter = this.limits.limiter;
+      try {
+        await boundedWait(options.signal, options.waitLimitMs(limiter.ratePerSecond), (signal) => limiter.take(1, { signal }));
+      } catch (error) {
+        connected.session.release();
+        throw error;
+      }
+    }
+    options.onWait?.((performance.now() - started) / 1000);
     return connected;
   }
 

@@ -20,6 +20,7 @@ import {
   RetryableError,
   SuppressionList,
 } from '@mailroom/jetstream';
+import type { DeliveryOutcome } from '@mailroom/mailer';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
 import { SendingShutdown } from '../rate-limits/sending-shutdown';
 import { needsAttempt, summarize } from './batch-result';
@@ -138,9 +139,9 @@ export class BatchSender {
         }
         if (!leaseValid()) throw new RetryableError('Batch lease lost; handing the batch back');
         if (this.controls.stateOf(newsletterId) !== 'active') throw new ControlChangedError(`Newsletter ${newsletterId} paused or cancelled`);
-        const { entry, hardBounce } = await this.attempt(newsletterId, content, recipient, context, signal);
+        const { entry, hardBounce, recorded } = await this.attempt(batch, content, recipient, context, signal);
         settled.push(entry);
-        writes.push(...this.record(batch, entry));
+        if (!recorded) writes.push(...this.record(batch, entry));
         if (hardBounce) {
           // A 5xx to RCPT TO: later newsletters (and later batches of this one) skip the address.
           writes.push(
@@ -167,26 +168,39 @@ export class BatchSender {
     this.metrics.batches.inc({ result: 'completed' });
   }
 
+  /**
+   * One SMTP attempt. An acceptance is recorded before its connection takes the next message
+   * (`recorded`), so a crash leaves at most one accepted, unrecorded email per connection; other
+   * outcomes are recorded by the caller, alongside the rest of the batch.
+   */
   private async attempt(
-    newsletterId: string,
+    batch: BatchReadyEvent,
     content: NewsletterContent,
     recipient: Recipient,
     context: AttemptContext,
     signal: AbortSignal,
-  ): Promise<{ entry: LedgerEntry; hardBounce?: string }> {
+  ): Promise<{ entry: LedgerEntry; hardBounce?: string; recorded: boolean }> {
     // An outcome that cannot be recorded would be sent again later: wait for NATS first.
     if (!(await this.nats.waitForConnection(CONNECTION_WAIT_MS))) {
       throw new RetryableError('NATS connection lost; batch handed back');
     }
+    const entryFor = (outcome: DeliveryOutcome, provider: string | undefined) =>
+      toLedgerEntry(recipient.email, outcome, { ...context, ...(provider !== undefined ? { provider } : {}) });
+    let acceptedEntry: LedgerEntry | undefined;
+    const recordAccepted = async (outcome: DeliveryOutcome, provider: string) => {
+      acceptedEntry = entryFor(outcome, provider);
+      await Promise.all(this.record(batch, acceptedEntry));
+    };
     let sent: RecipientAttempt;
     try {
-      sent = await this.recipients.send(newsletterId, content, recipient, signal);
+      sent = await this.recipients.send(batch.newsletterId, content, recipient, signal, recordAccepted);
     } catch (error) {
       throw handBack(error);
     }
     const { outcome, provider } = sent;
-    const entry = toLedgerEntry(recipient.email, outcome, { ...context, ...(provider !== undefined ? { provider } : {}) });
-    return outcome.kind === 'permanent' && outcome.hardBounce ? { entry, hardBounce: outcome.reason } : { entry };
+    if (acceptedEntry) return { entry: acceptedEntry, recorded: true };
+    const entry = entryFor(outcome, provider);
+    return outcome.kind === 'permanent' && outcome.hardBounce ? { entry, hardBounce: outcome.reason, recorded: false } : { entry, recorded: false };
   }
 
   /** The writes that record one outcome: the ledger always, the failure list when it changes. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NewsletterContent, Recipient } from '@mailroom/contracts';
 import type { DeliveryOutcome } from '@mailroom/mailer';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
+import type { ChannelSendOptions } from '../providers/provider-channel';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { sendWithFailover } from '../providers/send-with-failover';
 import { boundedWait, tokenWaitLimitMs } from '../rate-limits/bounded-wait';
@@ -41,7 +42,14 @@ export class RecipientSender {
   /** Renders each recipient's email; holds the compiled templates of the newsletters in progress. */
   private readonly emails: PersonalisedEmails;
 
-  async send(newsletterId: string, content: NewsletterContent, recipient: Recipient, signal: AbortSignal): Promise<RecipientAttempt> {
+  /** `onAccepted`: see ChannelSendOptions; runs while the SMTP connection is still held. */
+  async send(
+    newsletterId: string,
+    content: NewsletterContent,
+    recipient: Recipient,
+    signal: AbortSignal,
+    onAccepted?: ChannelSendOptions['onAccepted'],
+  ): Promise<RecipientAttempt> {
     const personalised = this.emails.build(newsletterId, content, recipient);
     if (!personalised.ok) return { outcome: { kind: 'permanent', reason: personalised.reason, hardBounce: false } };
     const waitLimitMs = (ratePerSecond: number) => tokenWaitLimitMs(this.config.ackWaitMs, ratePerSecond);
@@ -57,6 +65,7 @@ export class RecipientSender {
       providerWaitMs: PROVIDER_WAIT_MS,
       onWait: (seconds) => this.metrics.rateLimitWaitSeconds.observe({ limit: 'provider' }, seconds),
       onOutcome: (provider, outcome) => this.metrics.attempts.inc({ outcome: outcome.kind, provider }),
+      ...(onAccepted ? { onAccepted } : {}),
     });
     if (result.kind === 'unavailable') {
       const outcome: DeliveryOutcome = { kind: 'transient', reason: 'no SMTP provider available: every circuit breaker is open' };
