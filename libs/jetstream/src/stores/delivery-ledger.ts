@@ -11,6 +11,9 @@ interface QueuedWrite {
   readonly reject: (error: unknown) => void;
 }
 
+/** Last key token of a batch's "opened" marker; never an address hash (those are 22 characters). */
+const OPENED_MARKER = 'opened';
+
 /** The per-recipient outcomes of each batch (KV bucket `<ns>-ledger`). */
 @Injectable()
 export class DeliveryLedger {
@@ -25,10 +28,27 @@ export class DeliveryLedger {
     const iterator = await this.stores.ledger.history({ key: `${ledgerBatchPrefix(newsletterId, batchIndex)}.*` });
     for await (const entry of iterator) {
       const hash = entry.key.slice(entry.key.lastIndexOf('.') + 1);
+      if (hash === OPENED_MARKER) continue;
       if (entry.operation === 'PUT') entries.set(hash, entry.json<LedgerEntry>());
       else entries.delete(hash);
     }
     return entries;
+  }
+
+  /**
+   * What is recorded for a batch, for the sender about to send it (holding its lease). The first
+   * time a batch is opened nothing is, and finding that out by a filtered scan costs nats-server
+   * 2.9 time in proportion to the whole bucket (it keeps no index for wildcard filters): measured,
+   * that made NATS the bottleneck of a 100k newsletter. So opening a batch writes a marker under
+   * its exact key before anything is sent, and the scan runs only when the marker is already there
+   * (a redelivery, a re-drive, a re-split of the same batch).
+   */
+  async openBatch(newsletterId: string, batchIndex: number): Promise<Map<string, LedgerEntry>> {
+    const marker = `${ledgerBatchPrefix(newsletterId, batchIndex)}.${OPENED_MARKER}`;
+    const seen = await retryWrite(() => this.stores.ledger.get(marker));
+    if (seen?.operation === 'PUT') return this.readBatch(newsletterId, batchIndex);
+    await retryWrite(() => this.stores.ledger.put(marker, ''));
+    return new Map();
   }
 
   /**

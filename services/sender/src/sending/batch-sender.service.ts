@@ -109,7 +109,7 @@ export class BatchSender {
 
   private async sendBatch(batch: BatchReadyEvent, content: NewsletterContent, leaseValid: () => boolean): Promise<void> {
     const { newsletterId, batchIndex, round } = batch;
-    const known = await this.ledger.readBatch(newsletterId, batchIndex);
+    const known = await this.ledger.openBatch(newsletterId, batchIndex);
     const settled: LedgerEntry[] = [];
     const writes: Promise<void>[] = [];
     // One failed recipient stops the batch (its abort ends the other recipients' waits at once),
