@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { IsMergeTemplate, IsRecipientVars } from '@mailroom/contracts';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
+import { plainRecipientInput, recipientsPlainlyValid } from './recipient-inputs';
 import { IsBareAddressText, IsFromAddress, IsSingleLine } from './text-rules';
 
 export class RecipientInput {
@@ -46,17 +47,22 @@ export class RecipientInput {
   vars?: Record<string, string>;
 }
 
-/** Recipients may be given as bare strings or as `{ email, name? }`. */
-export const toRecipientInputs = () =>
-  Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value)
-      ? value.map((item: unknown) =>
-          typeof item === 'object' && item !== null && !Array.isArray(item)
-            ? plainToInstance(RecipientInput, item)
-            : plainToInstance(RecipientInput, { email: item }),
-        )
-      : value,
-  );
+/**
+ * Recipients may be given as bare strings or as `{ email, name? }`. With `skipCheckedItems`, a
+ * list that `recipientsPlainlyValid` passes becomes plain objects (the property's validation is
+ * then skipped by `@ValidateIf`, see CreateNewsletterDto); anything else becomes RecipientInput
+ * instances for class-validator to check and name the bad field.
+ */
+export const toRecipientInputs = (options: { readonly skipCheckedItems?: boolean } = {}) =>
+  Transform(({ value }: { value: unknown }) => {
+    if (!Array.isArray(value)) return value;
+    if (options.skipCheckedItems && recipientsPlainlyValid(value)) return value.map(plainRecipientInput);
+    return value.map((item: unknown) =>
+      typeof item === 'object' && item !== null && !Array.isArray(item)
+        ? plainToInstance(RecipientInput, item)
+        : plainToInstance(RecipientInput, { email: item }),
+    );
+  });
 
 export class CreateNewsletterDto {
   @ApiProperty({ description: 'One line (no CR, LF or control characters).', example: 'November news', maxLength: 998 })
@@ -98,11 +104,12 @@ export class CreateNewsletterDto {
     items: { oneOf: [{ type: 'string', example: 'ann@example.org' }, { $ref: getSchemaPath(RecipientInput) }] },
     example: ['ann@example.org', { email: 'bob@example.org', name: 'Bob' }],
   })
-  @ValidateIf((o: CreateNewsletterDto) => o.recipients !== undefined || o.listId === undefined)
+  // Checked when given or needed, except a list every item of which already passed the plain check.
+  @ValidateIf((o: CreateNewsletterDto) => (o.recipients !== undefined || o.listId === undefined) && !recipientsPlainlyValid(o.recipients))
   @IsDefined({ message: 'recipients or listId is required (the recipients inline, or the id of a subscriber list)' })
   @IsArray()
   @ArrayMinSize(1, { message: 'recipients must contain at least one recipient' })
-  @toRecipientInputs()
+  @toRecipientInputs({ skipCheckedItems: true })
   @ValidateNested({ each: true })
   @Type(() => RecipientInput)
   recipients?: RecipientInput[];
