@@ -81,7 +81,7 @@ async function main(argv: readonly string[]): Promise<void> {
           senders,
           env: { LOG_LEVEL: 'warn' },
           ...(values.profile ? { nodeArgs: profiled(values.profile) } : {}),
-          serviceEnv: { sender: { SMTP_MAX_CONNECTIONS: '10' }, gateway: { MAX_BODY_BYTES: String(200 * 1024 * 1024), MAX_INLINE_RECIPIENTS: '1000000' } },
+          serviceEnv: { sender: { SMTP_MAX_CONNECTIONS: '10' }, gateway: { MAX_BODY_BYTES: String(200 * 1024 * 1024) } },
         });
         const results: RunResult[] = [];
         try {
