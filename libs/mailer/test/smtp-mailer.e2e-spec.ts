@@ -1,4 +1,4 @@
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { DEFAULT_SMTP_POOL, SmtpMailer, type OutgoingEmail } from '@mailroom/mailer';
 import { freePort, SmtpSink, waitFor } from '@mailroom/testing';
 
@@ -118,78 +118,74 @@ describe('SmtpMailer against a real SMTP server', () => {
   });
 });
 
+/** A real smtp-server on a free port that counts accepted messages; `options` shape its misbehaviour. */
+async function countingServer(options: SMTPServerOptions) {
+  let accepted = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
+    logger: false,
+    ...options,
+    onData: (stream, _session, callback) => {
+      stream.resume();
+      stream.on('end', () => {
+        accepted += 1;
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    get accepted() {
+      return accepted;
+    },
+    openConnections: () => (server as unknown as { connections: Set<unknown> }).connections.size,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe('SmtpMailer when the server drops idle connections', () => {
   it('does not reuse a connection the server closed while it sat idle', async () => {
-    let accepted = 0;
     // Closes a connection after 300 ms without a command (as providers do, after longer).
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      disableReverseLookup: true,
-      logger: false,
-      socketTimeout: 300,
-      onData: (stream, _session, callback) => {
-        stream.resume();
-        stream.on('end', () => {
-          accepted += 1;
-          callback();
-        });
-      },
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-    const mailer = mailerFor(`smtp://127.0.0.1:${port}`, 1);
+    const server = await countingServer({ socketTimeout: 300 });
+    const mailer = mailerFor(server.url, 1);
     try {
       expect(await mailer.send(email(1))).toMatchObject({ kind: 'accepted' });
-      await waitFor(() => (server as unknown as { connections: Set<unknown> }).connections.size, (n) => n === 0, {
-        timeoutMs: 5_000,
-        description: 'the server to drop the idle connection',
-      });
+      await waitFor(server.openConnections, (n) => n === 0, { timeoutMs: 5_000, description: 'the server to drop the idle connection' });
       expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
-      expect(accepted).toBe(2);
+      expect(server.accepted).toBe(2);
     } finally {
       mailer.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 });
 
 describe('SmtpMailer when the idle-timeout reply races our next command', () => {
   it('takes a 421 answer to MAIL FROM on a reused connection as a closed connection and sends on a new one', async () => {
-    let accepted = 0;
     const transactions = new Map<string, number>();
     // The second MAIL FROM of every connection gets the parting "421 Timeout" a server sends as it
     // closes an idle connection: what a client sees when that reply crosses its next command.
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      disableReverseLookup: true,
-      logger: false,
+    const server = await countingServer({
       onMailFrom: (_address, session, callback) => {
         const count = (transactions.get(session.id) ?? 0) + 1;
         transactions.set(session.id, count);
         if (count === 1) return callback();
         return callback(Object.assign(new Error('Timeout - closing connection'), { responseCode: 421 }));
       },
-      onData: (stream, _session, callback) => {
-        stream.resume();
-        stream.on('end', () => {
-          accepted += 1;
-          callback();
-        });
-      },
     });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-    const mailer = mailerFor(`smtp://127.0.0.1:${port}`, 1);
+    const mailer = mailerFor(server.url, 1);
     try {
       expect(await mailer.send(email(1))).toMatchObject({ kind: 'accepted' });
       expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
-      expect(accepted).toBe(2);
+      expect(server.accepted).toBe(2);
       expect(transactions.size).toBe(2);
     } finally {
       mailer.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 });

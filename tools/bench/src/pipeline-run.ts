@@ -34,7 +34,7 @@ export async function runPipeline(
 ): Promise<RunResult> {
   sink.reset();
   // Peak RSS and CPU from here: for a list, they include importing it.
-  const usage = new UsageRecorder([...stack.all.map((s) => ({ label: s.label, pid: s.pid })), ...extraProcesses]);
+  const usage = new UsageRecorder([...stack.all.map((s) => ({ label: s.label, pid: s.pid, lifetimePeak: true })), ...extraProcesses]);
   const list = count > INLINE_LIMIT ? await importList(stack, count) : undefined;
   const audience = list ? { listId: list.listId } : { recipients: Array.from({ length: count }, (_, i) => benchRecipient(i)) };
   const body = JSON.stringify({ subject: 'Benchmark issue', html: newsletterHtml(), batchSize: 100, ...audience });

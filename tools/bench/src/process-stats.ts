@@ -27,13 +27,18 @@ export interface ProcessUsage {
   readonly cpuSeconds: number;
 }
 
-/** Samples the RSS of some processes every 200 ms and their CPU time at start and end. */
+/**
+ * Samples the RSS of some processes every 200 ms and their CPU time at start and end. For a
+ * process marked `lifetimePeak` (one this benchmark started) the peak is also the kernel's
+ * high-water mark (VmHWM) at the end, so no spike between two samples is missed; long-lived
+ * processes shared with others (nats-server) are only sampled.
+ */
 export class UsageRecorder {
   private readonly peak = new Map<number, number>();
   private readonly cpuAtStart = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly processes: ReadonlyArray<{ label: string; pid: number }>) {
+  constructor(private readonly processes: ReadonlyArray<{ label: string; pid: number; lifetimePeak?: boolean }>) {
     for (const { pid } of processes) {
       this.cpuAtStart.set(pid, safe(() => cpuSeconds(pid)));
       this.peak.set(pid, 0);
@@ -45,9 +50,9 @@ export class UsageRecorder {
   stop(): ProcessUsage[] {
     clearInterval(this.timer);
     this.sample();
-    return this.processes.map(({ label, pid }) => ({
+    return this.processes.map(({ label, pid, lifetimePeak }) => ({
       label,
-      peakRssBytes: this.peak.get(pid) ?? 0,
+      peakRssBytes: Math.max(this.peak.get(pid) ?? 0, lifetimePeak ? safe(() => peakRssBytes(pid)) : 0),
       cpuSeconds: safe(() => cpuSeconds(pid)) - (this.cpuAtStart.get(pid) ?? 0),
     }));
   }

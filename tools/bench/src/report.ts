@@ -58,7 +58,15 @@ export function renderReport(scenarios: readonly Scenario[], meta: { sink: strin
         'accept and first email count from the request, peak RSS and CPU include the import.',
     );
   }
-  lines.push('', '## Peak RSS (MB) and CPU seconds per process (median of the runs)', '');
+  lines.push(
+    '',
+    '## Peak RSS (MB) and CPU seconds per process (median of the runs)',
+    '',
+    'Services: the kernel\'s high-water mark (VmHWM) since the process started (a stack serves all runs of a row, so a ' +
+      'later run reports the peak so far), and never less than RSS sampled every 200 ms. nats-server and the sink: sampled ' +
+      'every 200 ms. Baselines: their own VmHWM. CPU: seconds used during the run.',
+    '',
+  );
   for (const s of scenarios) {
     const labels = s.runs[0]?.usage.map((u) => u.label) ?? [];
     lines.push(`### ${round(s.recipients)} recipients, ${s.senders} sender(s)`, '', '| process | peak RSS (MB) | CPU (s) |', '| --- | ---: | ---: |');
