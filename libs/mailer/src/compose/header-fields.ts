@@ -2,8 +2,8 @@ import { domainToASCII } from 'node:url';
 import { encodeWord, encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 
 /**
- * Header fields as RFC 5322/2047 want them, with nodemailer's own encoders (mime-funcs), so that
- * names, subjects and header values come out exactly as nodemailer's MailComposer wrote them.
+ * Header fields as RFC 5322/2047 want them, with nodemailer's own encoders (mime-funcs): names,
+ * subjects and header values are encoded the way nodemailer's MailComposer encodes them.
  */
 
 // RFC 5322 field names: printable ASCII except ":". Raw values: printable ASCII and spaces only.
@@ -12,6 +12,9 @@ const RAW_VALUE = /^[ -~]*$/;
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 const ATOM_NAME = /^[\w ]*$/;
 const PRINTABLE = /^[\x20-\x7e]*$/;
+// What may never appear in an address written into a header or the envelope (callers validate
+// addresses; this is the writer's own guard against header injection).
+const ADDRESS_BREAKING = /[\s<>(),;:"\\\x00-\x1f\x7f]/;
 
 export class HeaderError extends Error {
   override readonly name = 'HeaderError';
@@ -42,6 +45,7 @@ export function unstructuredValue(value: string): string {
 /** `Name <local@domain>` (or the bare address), the name quoted or encoded as needed, the domain in ASCII (IDNA). */
 export function mailbox(address: string, name?: string): string {
   const ascii = asciiAddress(address);
+  if (ADDRESS_BREAKING.test(ascii)) throw new HeaderError(`The address ${JSON.stringify(address.slice(0, 80))} is not a bare address`);
   if (!name) return ascii;
   return `${displayName(name)} <${ascii}>`;
 }

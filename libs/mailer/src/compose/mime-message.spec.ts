@@ -143,4 +143,11 @@ describe('MimeMessageWriter', () => {
   it('refuses a From without a mailbox', () => {
     expect(() => new MimeMessageWriter().write({ ...email, from: 'Nobody' })).toThrow(/From address/);
   });
+
+  it.each(['reader@example.org\r\nBcc: victim@example.org', 'a@example.org, b@example.org', 'Eve <eve@example.org>'])(
+    'refuses a recipient address that is not one bare address: %j',
+    (address) => {
+      expect(() => new MimeMessageWriter().write({ ...email, to: { email: address } })).toThrow(/not a bare address/);
+    },
+  );
 });
