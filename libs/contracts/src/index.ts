@@ -49,6 +49,8 @@ export {
 export {
   ledgerKey,
   ledgerBatchPrefix,
+  ledgerOpenedKey,
+  isLedgerEntryKey,
   addressHash,
   failureKey,
   SUPPRESSION_REASONS,

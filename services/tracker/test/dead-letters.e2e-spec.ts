@@ -69,7 +69,7 @@ describe('dead letters (real processes)', () => {
     const letters = (await deadLetters()).filter((l) => l.newsletterId === id);
     expect(letters).toHaveLength(1);
     expect(letters[0]!.event).toBe('batch.ready');
-    expect(letters[0]!.reason).toContain('recipients.0.email');
+    expect(letters[0]!.reason).toContain('recipients[0].email');
     expect(recipients.filter((r) => smtp.deliveriesTo.get(r) === 1)).toHaveLength(20);
     // The poison message left the work queue.
     expect((await jsm.streams.info(t().streams.batches)).state.messages).toBe(0);

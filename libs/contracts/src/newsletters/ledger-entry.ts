@@ -64,6 +64,21 @@ export function ledgerKey(newsletterId: string, batchIndex: number, email: strin
   return `${ledgerBatchPrefix(newsletterId, batchIndex)}.${addressHash(email)}`;
 }
 
+/**
+ * `<newsletterId>.<batchIndex>.opened`: written when a sender first opens the batch, before any
+ * entry (see DeliveryLedger.openBatch). Its last token is never an address hash (22 characters).
+ */
+export function ledgerOpenedKey(newsletterId: string, batchIndex: number): string {
+  return `${ledgerBatchPrefix(newsletterId, batchIndex)}.${LEDGER_OPENED}`;
+}
+
+/** False for a batch's "opened" marker: what anyone reading the ledger by wildcard must skip. */
+export function isLedgerEntryKey(key: string): boolean {
+  return !key.endsWith(`.${LEDGER_OPENED}`);
+}
+
+const LEDGER_OPENED = 'opened';
+
 export function ledgerBatchPrefix(newsletterId: string, batchIndex: number): string {
   return `${newsletterId}.${batchIndex}`;
 }

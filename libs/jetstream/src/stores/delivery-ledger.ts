@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ledgerBatchPrefix, ledgerKey, type LedgerEntry } from '@mailroom/contracts';
+import { isLedgerEntryKey, ledgerBatchPrefix, ledgerKey, ledgerOpenedKey, type LedgerEntry } from '@mailroom/contracts';
 import { STORES_TOKEN } from './stores.token';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryWrite } from './retry-write';
@@ -10,9 +10,6 @@ interface QueuedWrite {
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
-
-/** Last key token of a batch's "opened" marker; never an address hash (those are 22 characters). */
-const OPENED_MARKER = 'opened';
 
 /** The per-recipient outcomes of each batch (KV bucket `<ns>-ledger`). */
 @Injectable()
@@ -27,8 +24,8 @@ export class DeliveryLedger {
     const entries = new Map<string, LedgerEntry>();
     const iterator = await this.stores.ledger.history({ key: `${ledgerBatchPrefix(newsletterId, batchIndex)}.*` });
     for await (const entry of iterator) {
+      if (!isLedgerEntryKey(entry.key)) continue;
       const hash = entry.key.slice(entry.key.lastIndexOf('.') + 1);
-      if (hash === OPENED_MARKER) continue;
       if (entry.operation === 'PUT') entries.set(hash, entry.json<LedgerEntry>());
       else entries.delete(hash);
     }
@@ -44,7 +41,7 @@ export class DeliveryLedger {
    * (a redelivery, a re-drive, a re-split of the same batch).
    */
   async openBatch(newsletterId: string, batchIndex: number): Promise<Map<string, LedgerEntry>> {
-    const marker = `${ledgerBatchPrefix(newsletterId, batchIndex)}.${OPENED_MARKER}`;
+    const marker = ledgerOpenedKey(newsletterId, batchIndex);
     const seen = await retryWrite(() => this.stores.ledger.get(marker));
     if (seen?.operation === 'PUT') return this.readBatch(newsletterId, batchIndex);
     await retryWrite(() => this.stores.ledger.put(marker, ''));

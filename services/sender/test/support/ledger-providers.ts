@@ -1,7 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { topology, type LedgerEntry } from '@mailroom/contracts';
+import { isLedgerEntryKey, topology, type LedgerEntry } from '@mailroom/contracts';
 import { TEST_NATS_URL } from '@mailroom/testing';
 
 /** How many of a newsletter's ledger entries each provider settled (read straight from the KV bucket). */
@@ -11,7 +11,7 @@ export async function ledgerProviders(namespace: string, newsletterId: string): 
     const kv = await new Kvm(jetstream(nc)).open(topology(namespace).buckets.ledger);
     const counts: Record<string, number> = {};
     for await (const entry of await kv.history({ key: `${newsletterId}.>` })) {
-      if (entry.operation !== 'PUT') continue;
+      if (entry.operation !== 'PUT' || !isLedgerEntryKey(entry.key)) continue;
       const provider = entry.json<LedgerEntry>().provider ?? 'none';
       counts[provider] = (counts[provider] ?? 0) + 1;
     }
