@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { deleteNamespace, freePort, repoRoot, ServiceProcess, TEST_NATS_URL, uniqueNamespace } from '@mailroom/testing';
-import { metricValue, scrape } from './support/rate-windows';
+import { metricValue, scrape } from './support/metric-scrape';
 
 jest.setTimeout(60_000);
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { NewsletterView } from '@mailroom/contracts';
 import { freePort, MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
 import { ledgerProviders } from './support/ledger-providers';
-import { metricValue, scrape } from './support/rate-windows';
+import { metricValue, scrape } from './support/metric-scrape';
 
 jest.setTimeout(180_000);
 

@@ -1,6 +1,6 @@
 import type { NewsletterView } from '@mailroom/contracts';
-import { MailroomStack, SmtpSink } from '@mailroom/testing';
-import { maxInWindow, metricValue, observedRate, scrape } from './support/rate-windows';
+import { MailroomStack, SmtpSink, maxInWindow, observedRate } from '@mailroom/testing';
+import { metricValue, scrape } from './support/metric-scrape';
 
 jest.setTimeout(180_000);
 

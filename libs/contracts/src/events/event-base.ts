@@ -1,4 +1,4 @@
-import { IsISO8601, IsUUID } from 'class-validator';
+import { IsISO8601, IsInt, IsUUID, Min } from 'class-validator';
 
 /** Every event names the newsletter it is about and when the fact happened. */
 export abstract class NewsletterEvent {
@@ -7,4 +7,23 @@ export abstract class NewsletterEvent {
 
   @IsISO8601()
   occurredAt!: string;
+}
+
+/** A newsletter event that carries its recipient counts so far (progress, completion). */
+export abstract class NewsletterCountsEvent extends NewsletterEvent {
+  @IsInt()
+  @Min(0)
+  total!: number;
+
+  @IsInt()
+  @Min(0)
+  sent!: number;
+
+  @IsInt()
+  @Min(0)
+  failed!: number;
+
+  @IsInt()
+  @Min(0)
+  suppressed!: number;
 }

@@ -1,25 +1,9 @@
-import { IsIn, IsInt, Min } from 'class-validator';
-import { NewsletterEvent } from './event-base';
+import { IsIn } from 'class-validator';
+import { NewsletterCountsEvent } from './event-base';
 import { FINAL_STATUSES, type FinalStatus } from '../newsletters/newsletter-status';
 
 /** The newsletter settled; drives webhooks and dashboards. */
-export class NewsletterCompletedEvent extends NewsletterEvent {
+export class NewsletterCompletedEvent extends NewsletterCountsEvent {
   @IsIn(FINAL_STATUSES)
   status!: FinalStatus;
-
-  @IsInt()
-  @Min(0)
-  total!: number;
-
-  @IsInt()
-  @Min(0)
-  sent!: number;
-
-  @IsInt()
-  @Min(0)
-  failed!: number;
-
-  @IsInt()
-  @Min(0)
-  suppressed!: number;
 }

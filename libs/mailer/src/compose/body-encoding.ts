@@ -1,5 +1,3 @@
-import { encodeQuotedPrintable } from './quoted-printable';
-
 /** A body part ready to write: its transfer encoding and its bytes (CRLF line ends). */
 export interface EncodedBody {
   readonly encoding: '7bit' | 'quoted-printable';
@@ -13,16 +11,11 @@ const LINE_END = /\r\n|\r|\n/g;
 const MAX_7BIT_LINE = 998;
 
 /**
- * Plain ASCII text with short lines goes as it is (`7bit`): most newsletters, and the cheapest
- * way to send a body that differs per recipient. Anything else is quoted-printable, and so is a
- * text with a line starting like our multipart boundaries (`--=_`), which QP can never contain.
+ * The text as 7bit bytes with CRLF line ends, or undefined when it needs quoted-printable. Plain
+ * ASCII with short lines goes as it is: most newsletters, and the cheapest way to send a body that
+ * differs per recipient. A text with a line starting like our multipart boundaries (`--=_`) does
+ * not: QP can never contain one.
  */
-export function encodeBody(text: string): EncodedBody {
-  const plain = sevenBit(text);
-  return plain ? { encoding: '7bit', bytes: plain } : { encoding: 'quoted-printable', bytes: encodeQuotedPrintable(text) };
-}
-
-/** The text as 7bit bytes with CRLF line ends, or undefined when it needs quoted-printable. */
 export function sevenBit(text: string): Buffer | undefined {
   if (NOT_SEVEN_BIT.test(text) || text.includes('--=_')) return undefined;
   const crlf = text.replace(LINE_END, '\r\n');

@@ -2,7 +2,7 @@ import { sevenBit, type EncodedBody } from './body-encoding';
 import { encodeQuotedPrintable } from './quoted-printable';
 
 /**
- * Encodes bodies (see `encodeBody`), holding quoted-printable ones by their text, least recently
+ * Encodes bodies, 7bit when `sevenBit` allows, else quoted-printable, holding quoted-printable ones by their text, least recently
  * used first out. A newsletter's body is the same for every recipient unless it is personalised,
  * so it is encoded once per process instead of once per email. A 7bit body is not held: making it
  * (a scan and a copy) costs less than looking a new 4 KB string up in a Map, which hashes it.

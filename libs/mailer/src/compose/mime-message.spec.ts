@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import type { OutgoingEmail } from '../outgoing-email';
 import { MimeMessageWriter } from './mime-message';
-import { encodeBody } from './body-encoding';
+import { EncodedBodyCache } from './encoded-body-cache';
 import { encodeQuotedPrintable } from './quoted-printable';
 
 const email: OutgoingEmail = {
@@ -43,7 +43,9 @@ describe('encodeQuotedPrintable', () => {
   });
 });
 
-describe('encodeBody', () => {
+describe('body encoding', () => {
+  const encodeBody = (text: string) => new EncodedBodyCache().encode(text);
+
   it('sends plain ASCII with short lines as it is (7bit), line ends made CRLF', () => {
     const body = encodeBody('<p>Dear Reader 7,</p>\n<p>a = b; 100% "quoted"\ttab</p>\r\n.\rend');
     expect(body.encoding).toBe('7bit');

@@ -28,7 +28,7 @@ const PART_HEADERS = {
 /**
  * Writes the MIME message of one email: text/plain, text/html, or multipart/alternative with
  * both, UTF-8, each body 7bit when it is plain ASCII with short lines, else quoted-printable (see
- * `encodeBody`). What is the same for a whole newsletter (the From header, the encoded bodies of an
+ * EncodedBodyCache). What is the same for a whole newsletter (the From header, the encoded bodies of an
  * unpersonalised newsletter) is worked out once and reused; per recipient only the To,
  * Message-ID and Date headers and whatever the personalisation changed are written.
  *

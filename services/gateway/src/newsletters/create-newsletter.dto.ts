@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { IsMergeTemplate, IsRecipientVars } from '@mailroom/contracts';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
-import { plainRecipientInput, recipientsPlainlyValid } from './recipient-inputs';
+import { checkedRecipientInputs, isCheckedRecipientList, recipientsPlainlyValid } from './recipient-inputs';
 import { IsBareAddressText, IsFromAddress, IsSingleLine } from './text-rules';
 
 export class RecipientInput {
@@ -49,14 +49,14 @@ export class RecipientInput {
 
 /**
  * Recipients may be given as bare strings or as `{ email, name? }`. With `skipCheckedItems`, a
- * list that `recipientsPlainlyValid` passes becomes plain objects (the property's validation is
- * then skipped by `@ValidateIf`, see CreateNewsletterDto); anything else becomes RecipientInput
+ * list that `recipientsPlainlyValid` passes becomes plain objects, remembered as checked (the
+ * property's validation is then skipped by `@ValidateIf`, see CreateNewsletterDto); anything else becomes RecipientInput
  * instances for class-validator to check and name the bad field.
  */
 export const toRecipientInputs = (options: { readonly skipCheckedItems?: boolean } = {}) =>
   Transform(({ value }: { value: unknown }) => {
     if (!Array.isArray(value)) return value;
-    if (options.skipCheckedItems && recipientsPlainlyValid(value)) return value.map(plainRecipientInput);
+    if (options.skipCheckedItems && recipientsPlainlyValid(value)) return checkedRecipientInputs(value);
     return value.map((item: unknown) =>
       typeof item === 'object' && item !== null && !Array.isArray(item)
         ? plainToInstance(RecipientInput, item)
@@ -105,7 +105,7 @@ export class CreateNewsletterDto {
     example: ['ann@example.org', { email: 'bob@example.org', name: 'Bob' }],
   })
   // Checked when given or needed, except a list every item of which already passed the plain check.
-  @ValidateIf((o: CreateNewsletterDto) => (o.recipients !== undefined || o.listId === undefined) && !recipientsPlainlyValid(o.recipients))
+  @ValidateIf((o: CreateNewsletterDto) => (o.recipients !== undefined || o.listId === undefined) && !isCheckedRecipientList(o.recipients))
   @IsDefined({ message: 'recipients or listId is required (the recipients inline, or the id of a subscriber list)' })
   @IsArray()
   @ArrayMinSize(1, { message: 'recipients must contain at least one recipient' })

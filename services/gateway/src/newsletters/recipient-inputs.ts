@@ -34,8 +34,23 @@ export function recipientsPlainlyValid(value: unknown): value is unknown[] {
 }
 
 /** `a@x.org` or `{ email, name?, vars? }` (already checked) as the object the service reads. */
-export function plainRecipientInput(item: unknown): { email: string; name?: string; vars?: Record<string, string> } {
+function plainRecipientInput(item: unknown): { email: string; name?: string; vars?: Record<string, string> } {
   if (typeof item === 'string') return { email: item };
   const { email, name, vars } = item as { email: string; name?: string | null; vars?: Record<string, string> | null };
   return { email, ...(name != null ? { name } : {}), ...(vars != null ? { vars } : {}) };
+}
+
+/** Lists the transform already found plainly valid (and turned into plain objects). */
+const checkedLists = new WeakSet<object>();
+
+/** `plainRecipientInput` over a list `recipientsPlainlyValid` passed, remembered as checked. */
+export function checkedRecipientInputs(value: unknown[]): object[] {
+  const inputs = value.map(plainRecipientInput);
+  checkedLists.add(inputs);
+  return inputs;
+}
+
+/** True for a list `checkedRecipientInputs` made: its validation can be skipped. */
+export function isCheckedRecipientList(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && checkedLists.has(value);
 }

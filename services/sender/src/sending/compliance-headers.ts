@@ -29,8 +29,21 @@ export function messageIdFor(newsletterId: string, email: string, from: string):
   return `<${newsletterId}.${addressHash(email)}@${domainOf(from)}>`;
 }
 
+/** Domains by `from` value: a newsletter has one sender, and this runs for every recipient. */
+const domains = new Map<string, string>();
+
 /** The domain of `addr@domain` or `Name <addr@domain>`, IDNA-encoded; a reserved name if there is none. */
 function domainOf(from: string): string {
+  let domain = domains.get(from);
+  if (domain === undefined) {
+    domain = parseDomain(from);
+    if (domains.size >= 256) domains.clear();
+    domains.set(from, domain);
+  }
+  return domain;
+}
+
+function parseDomain(from: string): string {
   const address = /<([^<>]*)>\s*$/.exec(from)?.[1] ?? from;
   const at = address.lastIndexOf('@');
   const domain = at < 0 ? '' : domainToASCII(address.slice(at + 1).trim().toLowerCase());

@@ -1,3 +1,5 @@
+import { maxInWindow } from '@mailroom/testing';
+
 /** What one run saw at the SMTP server. */
 export interface RateMeasurement {
   readonly senders: number;
@@ -39,14 +41,4 @@ export function measure(options: {
     measuredEmails: measured,
     durationSeconds: seconds,
   };
-}
-
-function maxInWindow(sorted: readonly number[], windowMs: number): number {
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start += 1;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
 }
