@@ -54,6 +54,16 @@ export class CommonEnv {
   @IsIn([1, 3, 5], { message: 'must be 1, 3 or 5' })
   STREAM_REPLICAS = 1;
 
+  /**
+   * How long a starting process keeps waiting for NATS and JetStream (connection, a cluster still
+   * electing its leaders, streams and consumers being created by other processes starting at the
+   * same moment) before it gives up and exits.
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1_000)
+  BOOT_TIMEOUT_MS = 120_000;
+
   /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
@@ -68,7 +78,9 @@ export interface CommonConfig {
   readonly httpPort: number;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
+  /** Replicas of every stream, bucket and object store; every service of a deployment must agree. */
   readonly streamReplicas: number;
+  readonly bootTimeoutMs: number;
 }
 
 export function commonConfig(env: CommonEnv): CommonConfig {
@@ -79,5 +91,6 @@ export function commonConfig(env: CommonEnv): CommonConfig {
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     streamReplicas: env.STREAM_REPLICAS,
+    bootTimeoutMs: env.BOOT_TIMEOUT_MS,
   };
 }

@@ -39,7 +39,7 @@ describe('loadEnv', () => {
 
   it('knows the names of every variable of a schema, and which ones are required', () => {
     expect(envVariableNames(TestEnv)).toEqual(
-      ['HTTP_PORT', 'LOG_LEVEL', 'MAILROOM_NAMESPACE', 'NATS_URL', 'OPTIONAL_SECRET', 'SECRET', 'SHUTDOWN_TIMEOUT_MS', 'STREAM_REPLICAS'].sort(),
+      ['BOOT_TIMEOUT_MS', 'HTTP_PORT', 'LOG_LEVEL', 'MAILROOM_NAMESPACE', 'NATS_URL', 'OPTIONAL_SECRET', 'SECRET', 'SHUTDOWN_TIMEOUT_MS', 'STREAM_REPLICAS'].sort(),
     );
     expect(requiredEnvVariableNames(TestEnv)).toEqual(['SECRET']);
   });

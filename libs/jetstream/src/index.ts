@@ -3,13 +3,15 @@ export { NatsClient, type NatsClientOptions } from './connection/nats-client';
 export { NatsHealthIndicator } from './health/nats.health-indicator';
 export {
   provisionTopology,
-  DEFAULT_RETENTION,
   IDEMPOTENCY_TTL_MS,
-  type RetentionOptions,
+  type ProvisioningOptions,
+  type Provisioned,
   type Stores,
 } from './provisioning/provision-topology';
-export { ensureStream } from './provisioning/ensure-stream';
+export { ensureStream, describeMismatch, type ProvisioningMismatch } from './provisioning/ensure-stream';
 export { ensureDurableConsumer, type DurableConsumerSpec } from './provisioning/ensure-consumer';
+export { isTransientNatsError } from './resilience/transient-errors';
+export { retryTransient, type RetryTransientOptions } from './resilience/retry-transient';
 export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
 export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
 export { ContentStore } from './storage/content-store';

@@ -1,9 +1,11 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { CommonConfig } from '@mailroom/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { NatsClient, type NatsClientOptions } from './connection/nats-client';
+import { NatsClient } from './connection/nats-client';
 import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
 import { NatsHealthIndicator } from './health/nats.health-indicator';
-import { DEFAULT_RETENTION, provisionTopology, type RetentionOptions, type Stores } from './provisioning/provision-topology';
+import { describeMismatch } from './provisioning/ensure-stream';
+import { provisionTopology, type Stores } from './provisioning/provision-topology';
 import { EventPublisher } from './publishing/event-publisher';
 import { QueryClient } from './publishing/query-client';
 import { ContentStore } from './storage/content-store';
@@ -18,10 +20,14 @@ import { STORES_TOKEN } from './stores/stores.token';
 /** Injection token of the provisioned KV buckets and object store. */
 export const STORES = STORES_TOKEN;
 
-export interface JetStreamModuleOptions extends NatsClientOptions {
-  /** Replicas of what this process provisions (STREAM_REPLICAS). */
-  readonly replicas?: number;
-  readonly retention?: Partial<RetentionOptions>;
+export interface JetStreamModuleOptions {
+  /** The service this process is (`gateway`, `sender`…): names its NATS connection. */
+  readonly service: string;
+  /**
+   * The service's config. Namespace, servers, replicas and the boot timeout all come from it, so
+   * no service can provision with settings of its own (one once left out the replicas).
+   */
+  readonly config: Pick<CommonConfig, 'natsUrl' | 'namespace' | 'streamReplicas' | 'bootTimeoutMs'>;
 }
 
 /** Connects to NATS, provisions the namespace's streams and buckets, and provides their handles. */
@@ -33,16 +39,29 @@ export class JetStreamModule {
       global: true,
       imports: [TerminusModule],
       providers: [
-        { provide: NatsClient, useFactory: () => NatsClient.connect(options) },
+        {
+          provide: NatsClient,
+          useFactory: () =>
+            NatsClient.connect({
+              servers: options.config.natsUrl,
+              namespace: options.config.namespace,
+              name: `mailroom-${options.service}`,
+              connectTimeoutMs: options.config.bootTimeoutMs,
+            }),
+        },
         {
           provide: STORES,
           inject: [NatsClient],
-          useFactory: (c: NatsClient): Promise<Stores> =>
-            provisionTopology(c.js, c.jsm, c.topology, {
-              ...DEFAULT_RETENTION,
-              ...options.retention,
-              ...(options.replicas ? { replicas: options.replicas } : {}),
-            }),
+          useFactory: async (c: NatsClient): Promise<Stores> => {
+            const logger = new Logger('Provisioning');
+            const { stores, mismatches } = await provisionTopology(c.js, c.jsm, c.topology, {
+              replicas: options.config.streamReplicas,
+              budgetMs: options.config.bootTimeoutMs,
+              onRetry: (error, attempt) => logger.warn(`JetStream not ready (${(error as Error).message}); retry ${attempt}`),
+            });
+            for (const mismatch of mismatches) logger.warn(describeMismatch(mismatch));
+            return stores;
+          },
         },
         { provide: EventPublisher, inject: [NatsClient], useFactory: (c: NatsClient) => new EventPublisher(c.js, c.topology) },
         { provide: QueryClient, inject: [NatsClient], useFactory: (c: NatsClient) => new QueryClient(c.connection, c.topology) },

@@ -15,7 +15,7 @@ describe('DeliveryLedger (real NATS)', () => {
 
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
-    const stores = await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology(namespace));
+    const { stores } = await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology(namespace), { replicas: 1, budgetMs: 30_000 });
     ledger = new DeliveryLedger(stores);
   });
 

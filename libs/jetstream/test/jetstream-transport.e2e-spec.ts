@@ -72,7 +72,7 @@ describe('JetStream transport (real NATS)', () => {
 
   beforeAll(async () => {
     @Module({
-      imports: [JetStreamModule.forRoot({ servers: TEST_NATS_URL, namespace, name: 'transport-test' })],
+      imports: [JetStreamModule.forRoot({ service: 'transport-test', config: { natsUrl: TEST_NATS_URL, namespace, streamReplicas: 1, bootTimeoutMs: 30_000 } })],
       controllers: [ProbeHandler],
     })
     class ProbeModule {}
@@ -88,6 +88,7 @@ describe('JetStream transport (real NATS)', () => {
         },
       ],
       shutdownTimeoutMs: 5_000,
+      bootBudgetMs: 30_000,
     });
     await app.startAllMicroservices();
     await app.init();

@@ -22,7 +22,7 @@ describe('max-deliveries advisories (real NATS)', () => {
     nc = await connect({ servers: TEST_NATS_URL });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
-    await provisionTopology(js, jsm, t);
+    await provisionTopology(js, jsm, t, { replicas: 1, budgetMs: 30_000 });
   });
 
   afterAll(async () => {

@@ -1,7 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
-import { ObservabilityModule } from '@mailroom/observability';
 import { systemClock } from '@mailroom/rate-limit';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -40,15 +38,6 @@ export class AppModule {
   static register(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        JetStreamModule.forRoot({
-          servers: config.natsUrl,
-          namespace: config.namespace,
-          name: 'mailroom-gateway',
-          replicas: config.streamReplicas,
-        }),
-        ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
-      ],
       controllers: [
         NewslettersController,
         ListsController,

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { JetStreamModule, NatsHealthIndicator, SuppressionList } from '@mailroom/jetstream';
-import { ObservabilityModule } from '@mailroom/observability';
+import { SuppressionList } from '@mailroom/jetstream';
 import { SENDER_CONFIG, type SenderConfig } from './config/sender.config';
 import { ProviderMetrics } from './providers/provider.metrics';
 import { ProviderRegistry } from './providers/provider-registry';
@@ -17,10 +16,6 @@ export class AppModule {
   static register(config: SenderConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        JetStreamModule.forRoot({ servers: config.natsUrl, namespace: config.namespace, name: 'mailroom-sender' }),
-        ObservabilityModule.forRoot({ service: 'sender', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
-      ],
       controllers: [BatchHandler],
       providers: [
         { provide: SENDER_CONFIG, useValue: config },

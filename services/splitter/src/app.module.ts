@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { JetStreamModule, NatsHealthIndicator, SuppressionList } from '@mailroom/jetstream';
-import { ObservabilityModule } from '@mailroom/observability';
+import { SuppressionList } from '@mailroom/jetstream';
 import { SPLITTER_CONFIG, type SplitterConfig } from './config/splitter.config';
 import { NewsletterScheduler } from './control/newsletter-scheduler.service';
 import { ResumeHandler } from './control/resume.handler';
@@ -13,15 +12,6 @@ export class AppModule {
   static register(config: SplitterConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        JetStreamModule.forRoot({
-          servers: config.natsUrl,
-          namespace: config.namespace,
-          name: 'mailroom-splitter',
-          replicas: config.streamReplicas,
-        }),
-        ObservabilityModule.forRoot({ service: 'splitter', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
-      ],
       controllers: [SplitHandler, ResumeHandler],
       providers: [
         { provide: SPLITTER_CONFIG, useValue: config },

@@ -1,6 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { JetStreamModule, NatsHealthIndicator } from '@mailroom/jetstream';
-import { ObservabilityModule } from '@mailroom/observability';
 import { TRACKER_CONFIG, type TrackerConfig } from './config/tracker.config';
 import { JetStreamStatsCollector } from './metrics/jetstream-stats.collector';
 import { NewsletterStatusCollector } from './metrics/newsletter-status.collector';
@@ -18,15 +16,6 @@ export class AppModule {
   static register(config: TrackerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        JetStreamModule.forRoot({
-          servers: config.natsUrl,
-          namespace: config.namespace,
-          name: 'mailroom-tracker',
-          replicas: config.streamReplicas,
-        }),
-        ObservabilityModule.forRoot({ service: 'tracker', logLevel: config.logLevel, readiness: NatsHealthIndicator }),
-      ],
       controllers: [TrackingHandler, WebhookHandler],
       providers: [
         { provide: TRACKER_CONFIG, useValue: config },

@@ -5,6 +5,8 @@ import {
   type ConsumerConfig,
   type JetStreamManager,
 } from '@nats-io/jetstream';
+import { retryTransient } from '../resilience/retry-transient';
+import type { EnsureOptions } from './ensure-stream';
 
 export interface DurableConsumerSpec {
   readonly stream: string;
@@ -13,6 +15,11 @@ export interface DurableConsumerSpec {
   readonly filterSubject?: string;
   readonly ackWaitMs: number;
   readonly maxDeliver: number;
+  /**
+   * Unacknowledged messages across all replicas together; -1: no shared cap. Flow control is per
+   * process (each pulls only as many messages as it has free slots), so a shared cap only limits
+   * how far a deployment can scale out: sized for four senders, the fifth got no work.
+   */
   readonly maxAckPending: number;
 }
 
@@ -20,9 +27,12 @@ const nanos = (ms: number) => ms * 1_000_000;
 
 /**
  * Creates a durable pull consumer, or updates the settings that may change in place (ack wait,
- * max deliver, max ack pending). Safe to run from every replica at boot.
+ * max deliver, max ack pending): the consumer belongs to the service that binds it, so its
+ * current configuration is this service's to set. Safe to run from every replica at boot;
+ * transient JetStream failures are retried within `options.budgetMs`.
  */
-export async function ensureDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<void> {
+export async function ensureDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec, options: EnsureOptions): Promise<void> {
+  const retry = <T>(operation: () => Promise<T>) => retryTransient(operation, options);
   const desired: Partial<ConsumerConfig> = {
     durable_name: spec.durable,
     ack_policy: AckPolicy.Explicit,
@@ -32,13 +42,13 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
     max_ack_pending: spec.maxAckPending,
     ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
   };
-  const current = await consumerConfig(jsm, spec.stream, spec.durable);
+  const current = await retry(() => consumerConfig(jsm, spec.stream, spec.durable));
   if (!current) {
     try {
-      await jsm.consumers.add(spec.stream, desired);
+      await retry(() => jsm.consumers.add(spec.stream, desired));
       return;
     } catch (error) {
-      if (!(await consumerConfig(jsm, spec.stream, spec.durable))) throw error;
+      if (!(await retry(() => consumerConfig(jsm, spec.stream, spec.durable)))) throw error;
       return;
     }
   }
@@ -52,19 +62,18 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
     current.max_deliver !== desired.max_deliver ||
     current.max_ack_pending !== desired.max_ack_pending;
   if (changed) {
-    await jsm.consumers.update(spec.stream, spec.durable, {
-      ack_wait: desired.ack_wait,
-      max_deliver: desired.max_deliver,
-      max_ack_pending: desired.max_ack_pending,
-    });
+    await retry(() =>
+      jsm.consumers.update(spec.stream, spec.durable, {
+        ack_wait: desired.ack_wait,
+        max_deliver: desired.max_deliver,
+        max_ack_pending: desired.max_ack_pending,
+      }),
+    );
   }
 }
 
-async function consumerConfig(
-  jsm: JetStreamManager,
-  stream: string,
-  durable: string,
-): Promise<ConsumerConfig | undefined> {
+/** The consumer's configuration, or undefined when it does not exist. */
+export async function consumerConfig(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerConfig | undefined> {
   try {
     return (await jsm.consumers.info(stream, durable)).config;
   } catch (error) {

@@ -4,25 +4,35 @@ import {
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
+  type StreamConfig,
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { streamSubjects, type Topology } from '@mailroom/contracts';
-import { ensureStream } from './ensure-stream';
+import { retryTransient } from '../resilience/retry-transient';
+import { compareSettings, ensureStream, type EnsureOptions, type ProvisioningMismatch } from './ensure-stream';
 
 const nanos = (ms: number) => ms * 1_000_000;
 const DAY_MS = 86_400_000;
 
-export interface RetentionOptions {
-  /** How long events, ledger entries and stored content are kept. */
-  readonly retentionDays: number;
-  /** JetStream duplicate window (msgID dedup). Held in memory by the server: keep it minutes. */
-  readonly duplicateWindowMs: number;
-  /** Replicas of every stream, bucket and object store (1, or 3 on a cluster). */
+export interface ProvisioningOptions {
+  /**
+   * Replicas of every stream, bucket and object store this process creates (STREAM_REPLICAS: 1,
+   * or 3 on a cluster). Required: a service that left it out once created R1 buckets on an R3
+   * deployment (issue 13).
+   */
   readonly replicas: number;
+  /** How long a boot keeps retrying while the cluster forms or elects leaders (BOOT_TIMEOUT_MS). */
+  readonly budgetMs: number;
+  /** How long events, ledger entries and stored content are kept. */
+  readonly retentionDays?: number;
+  /** JetStream duplicate window (msgID dedup). Held in memory by the server: keep it minutes. */
+  readonly duplicateWindowMs?: number;
+  readonly onRetry?: EnsureOptions['onRetry'];
 }
 
-export const DEFAULT_RETENTION: RetentionOptions = { retentionDays: 30, duplicateWindowMs: 120_000, replicas: 1 };
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 
 export interface Stores {
   readonly newsletters: KV;
@@ -42,101 +52,123 @@ export interface Stores {
   readonly listParts: ObjectStore;
 }
 
+export interface Provisioned {
+  readonly stores: Stores;
+  /** Existing streams whose settings differ from what this process would create (left unchanged). */
+  readonly mismatches: readonly ProvisioningMismatch[];
+}
+
 /** An Idempotency-Key is honoured this long. */
 export const IDEMPOTENCY_TTL_MS = 86_400_000;
 
 /**
- * Creates (or updates) every stream, bucket and object store of a namespace. Every service runs
- * it at boot, so any one of them can start first.
+ * Creates every stream, bucket and object store of a namespace that does not exist yet, and
+ * checks the ones that do. Every service runs it at boot, so any one of them can start first, and
+ * all of them can start at once against a cluster that is still forming: JetStream's answers
+ * "not now" (timeouts, no meta leader, peers not placed yet) are retried within `budgetMs`.
  */
 export async function provisionTopology(
   js: JetStreamClient,
   jsm: JetStreamManager,
   t: Topology,
-  retention: RetentionOptions = DEFAULT_RETENTION,
-): Promise<Stores> {
+  options: ProvisioningOptions,
+): Promise<Provisioned> {
+  const ensure: EnsureOptions = { budgetMs: options.budgetMs, ...(options.onRetry ? { onRetry: options.onRetry } : {}) };
+  const retry = <T>(operation: () => Promise<T>) => retryTransient(operation, ensure);
+  const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
+  const mismatches: ProvisioningMismatch[] = [];
+
+  // JetStream answers account info only once the meta group has a leader: wait for that first.
+  await retry(() => jsm.getAccountInfo());
+
   const common = {
     storage: StorageType.File,
-    num_replicas: retention.replicas,
-    duplicate_window: nanos(retention.duplicateWindowMs),
+    num_replicas: options.replicas,
+    duplicate_window: nanos(options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS),
     max_msg_size: 1024 * 1024,
   };
-  await ensureStream(jsm, {
-    ...common,
-    name: t.streams.requests,
-    subjects: streamSubjects(t, 'requests'),
-    retention: RetentionPolicy.Workqueue,
-    discard: DiscardPolicy.New,
-  });
-  await ensureStream(jsm, {
-    ...common,
-    name: t.streams.batches,
-    subjects: streamSubjects(t, 'batches'),
-    retention: RetentionPolicy.Workqueue,
-    discard: DiscardPolicy.New,
-  });
-  await ensureStream(jsm, {
-    ...common,
-    name: t.streams.events,
-    subjects: streamSubjects(t, 'events'),
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
-    max_age: nanos(retention.retentionDays * DAY_MS),
-  });
-  await ensureStream(jsm, {
-    ...common,
-    name: t.streams.deadLetters,
-    subjects: streamSubjects(t, 'deadLetters'),
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
-    max_age: nanos(retention.retentionDays * DAY_MS),
-  });
-  // Batches of paused newsletters wait here (one subject per newsletter) until they are resumed.
-  await ensureStream(jsm, {
-    ...common,
-    name: t.streams.parked,
-    subjects: streamSubjects(t, 'parked'),
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.New,
-    max_age: nanos(retention.retentionDays * DAY_MS),
-  });
-  // Captures the server's own max-deliveries advisories, so they wait for the tracker even
-  // while it is down.
-  await ensureStream(jsm, {
-    ...common,
-    name: t.streams.advisories,
-    subjects: streamSubjects(t, 'advisories'),
-    retention: RetentionPolicy.Workqueue,
-    discard: DiscardPolicy.Old,
-    max_age: nanos(7 * DAY_MS),
-  });
+  const streams: Array<Partial<StreamConfig> & { name: string }> = [
+    { ...common, name: t.streams.requests, subjects: streamSubjects(t, 'requests'), retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New },
+    { ...common, name: t.streams.batches, subjects: streamSubjects(t, 'batches'), retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New },
+    {
+      ...common,
+      name: t.streams.events,
+      subjects: streamSubjects(t, 'events'),
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(retentionMs),
+    },
+    {
+      ...common,
+      name: t.streams.deadLetters,
+      subjects: streamSubjects(t, 'deadLetters'),
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(retentionMs),
+    },
+    // Batches of paused newsletters wait here (one subject per newsletter) until they are resumed.
+    {
+      ...common,
+      name: t.streams.parked,
+      subjects: streamSubjects(t, 'parked'),
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.New,
+      max_age: nanos(retentionMs),
+    },
+    // Captures the server's own max-deliveries advisories, so they wait for the tracker even
+    // while it is down.
+    {
+      ...common,
+      name: t.streams.advisories,
+      subjects: streamSubjects(t, 'advisories'),
+      retention: RetentionPolicy.Workqueue,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(7 * DAY_MS),
+    },
+  ];
+  // One at a time: on a cluster every create is a meta-group proposal, and nine processes firing
+  // all of theirs at once is what made boots time out.
+  for (const stream of streams) mismatches.push(...(await ensureStream(jsm, stream, ensure)));
 
   const kvm = new Kvm(js);
-  const ttl = retention.retentionDays * DAY_MS;
-  const bucket = (name: string, ttlMs: number) =>
-    kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: retention.replicas });
-  const [newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, controls, schedules] = await Promise.all([
-    bucket(t.buckets.newsletters, ttl),
-    bucket(t.buckets.ledger, ttl),
-    bucket(t.buckets.failures, ttl),
-    // Suppressions never expire: an unsubscribe is forever.
-    bucket(t.buckets.suppressions, 0),
-    bucket(t.buckets.idempotency, IDEMPOTENCY_TTL_MS),
-    bucket(t.buckets.batchLeases, DAY_MS),
-    // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
-    bucket(t.buckets.rateLimits, 3_600_000),
-    bucket(t.buckets.webhooks, ttl),
-    bucket(t.buckets.controls, ttl),
-    // A schedule lasts until it fires or is cancelled, however far ahead.
-    bucket(t.buckets.schedules, 0),
-  ]);
-  const content = await new Objm(js).create(t.objectStores.content, {
-    storage: StorageType.File,
-    ttl: nanos(ttl),
-    replicas: retention.replicas,
-  });
+  const bucket = async (name: string, ttlMs: number): Promise<KV> => {
+    const kv = await retry(() => kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: options.replicas }));
+    const { streamInfo } = await retry(() => kv.status());
+    mismatches.push(...compareSettings(streamInfo.config.name, streamInfo.config, { num_replicas: options.replicas, max_age: nanos(ttlMs) }));
+    return kv;
+  };
+  const objm = new Objm(js);
+  const objectStore = async (name: string, ttlMs: number): Promise<ObjectStore> => {
+    // Objm.create swallows a failed lookup; status() fails until the store really exists.
+    const store = await retry(async () => {
+      const os = await objm.create(name, { storage: StorageType.File, ttl: nanos(ttlMs), replicas: options.replicas });
+      await os.status();
+      return os;
+    });
+    const { streamInfo } = await retry(() => store.status());
+    mismatches.push(...compareSettings(streamInfo.config.name, streamInfo.config, { num_replicas: options.replicas, max_age: nanos(ttlMs) }));
+    return store;
+  };
+
+  const newsletters = await bucket(t.buckets.newsletters, retentionMs);
+  const ledger = await bucket(t.buckets.ledger, retentionMs);
+  const failures = await bucket(t.buckets.failures, retentionMs);
+  // Suppressions never expire: an unsubscribe is forever.
+  const suppressions = await bucket(t.buckets.suppressions, 0);
+  const idempotency = await bucket(t.buckets.idempotency, IDEMPOTENCY_TTL_MS);
+  const batchLeases = await bucket(t.buckets.batchLeases, DAY_MS);
+  // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
+  const rateLimits = await bucket(t.buckets.rateLimits, 3_600_000);
+  const webhooks = await bucket(t.buckets.webhooks, retentionMs);
+  const controls = await bucket(t.buckets.controls, retentionMs);
+  // A schedule lasts until it fires or is cancelled, however far ahead.
+  const schedules = await bucket(t.buckets.schedules, 0);
   // Subscriber lists outlive any newsletter: neither their records nor their parts expire.
   const lists = await bucket(t.buckets.lists, 0);
-  const listParts = await new Objm(js).create(t.objectStores.listParts, { storage: StorageType.File, replicas: retention.replicas });
-  return { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, controls, schedules, content, lists, listParts };
+  const content = await objectStore(t.objectStores.content, retentionMs);
+  const listParts = await objectStore(t.objectStores.listParts, 0);
+  return {
+    stores: { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, controls, schedules, content, lists, listParts },
+    mismatches,
+  };
 }

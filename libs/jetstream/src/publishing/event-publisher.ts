@@ -1,5 +1,6 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { eventSubject, type EventName, type Topology } from '@mailroom/contracts';
+import { retryTransient } from '../resilience/retry-transient';
 
 export interface PublishOptions {
   /** Business key for JetStream de-duplication: a retried publish of the same fact is stored once. */
@@ -7,6 +8,13 @@ export interface PublishOptions {
   /** Subject key of keyed events (the newsletter id). */
   readonly key?: string;
 }
+
+/**
+ * How long a publish keeps retrying through a leader election or a reconnect. Well inside the
+ * streams' duplicate window (2 min), so a retry of a publish that was stored after all is still
+ * recognised by its msgID and stored once.
+ */
+const PUBLISH_RETRY_BUDGET_MS = 30_000;
 
 /** Publishes contract events to their namespaced subjects, always with a msgID. */
 export class EventPublisher {
@@ -20,6 +28,10 @@ export class EventPublisher {
   /** Resolves once the stream has stored the event (or recognised it as a duplicate). */
   publish(event: EventName, payload: object, options: PublishOptions): Promise<PubAck> {
     const subject = eventSubject(this.topology, event, options.key);
-    return this.js.publish(subject, this.encoder.encode(JSON.stringify(payload)), { msgID: options.msgId });
+    const data = this.encoder.encode(JSON.stringify(payload));
+    return retryTransient(() => this.js.publish(subject, data, { msgID: options.msgId }), {
+      budgetMs: PUBLISH_RETRY_BUDGET_MS,
+      maxDelayMs: 500,
+    });
   }
 }

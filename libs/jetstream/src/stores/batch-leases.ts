@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { KvEntry } from '@nats-io/kv';
 import type { Stores } from '../provisioning/provision-topology';
+import { retryTransient } from '../resilience/retry-transient';
 import { STORES_TOKEN } from './stores.token';
 
 interface LeaseRecord {
@@ -9,7 +11,12 @@ interface LeaseRecord {
   readonly expiresAt: number;
 }
 
-const KEY_EXISTS = 10071;
+/** KV answers to a create on an existing key, and to an update or delete with a stale revision. */
+const WRONG_LAST_SEQUENCE = 10071;
+/** Lease writes keep retrying through a leader election this long before the caller hears of it. */
+const LEASE_RETRY_BUDGET_MS = 15_000;
+
+const isConflict = (error: unknown) => (error as { code?: unknown }).code === WRONG_LAST_SEQUENCE;
 
 /** A held lease: renew it while working, check it before each irreversible step, release it at the end. */
 export class BatchLease {
@@ -19,7 +26,6 @@ export class BatchLease {
   constructor(
     private readonly leases: BatchLeases,
     readonly key: string,
-    readonly owner: string,
     private revision: number,
     expiresAt: number,
     private readonly ttlMs: number,
@@ -35,10 +41,10 @@ export class BatchLease {
   async renew(): Promise<void> {
     try {
       const expiresAt = Date.now() + this.ttlMs;
-      this.revision = await this.leases.write(this.key, { owner: this.owner, expiresAt }, this.revision);
+      this.revision = await this.leases.rewrite(this.key, expiresAt, this.revision);
       this.expiresAt = expiresAt;
     } catch {
-      // Someone took it over, or NATS is away: either way stop relying on it.
+      // Someone took it over, or NATS stayed away past the retry budget: stop relying on it.
       this.lost = true;
     }
   }
@@ -54,37 +60,73 @@ export class BatchLease {
  * JetStream may hand a batch to a second sender while the first still works on it (an ack wait
  * that ran out during a NATS outage, a restart of the server); the lease makes the second one wait
  * instead of sending the same emails in parallel. A crashed holder's lease expires after `ttlMs`.
+ *
+ * Every write is retried through leader elections, and a write whose answer was lost may have
+ * been applied: so the owner is this process (one id for its life), and a record already carrying
+ * it is ours to continue — unless this process holds that lease right now (`held`), in which
+ * case a second delivery of the same batch waits like anyone else's.
  */
 @Injectable()
 export class BatchLeases {
+  private readonly owner = randomUUID();
+  private readonly held = new Set<string>();
+
   constructor(@Inject(STORES_TOKEN) private readonly stores: Stores) {}
 
   /** The lease, or how long until the current holder's expires. */
   async claim(key: string, ttlMs: number): Promise<BatchLease | { heldForMs: number }> {
-    const owner = randomUUID();
-    const expiresAt = Date.now() + ttlMs;
-    const record: LeaseRecord = { owner, expiresAt };
-    const entry = await this.stores.batchLeases.get(key);
-    try {
-      if (!entry || entry.operation !== 'PUT') {
-        const revision = await this.stores.batchLeases.create(key, JSON.stringify(record));
-        return new BatchLease(this, key, owner, revision, expiresAt, ttlMs);
+    if (this.held.has(key)) return { heldForMs: Math.min(ttlMs, 1_000) };
+    for (;;) {
+      const expiresAt = Date.now() + ttlMs;
+      const entry = await this.retry(() => this.stores.batchLeases.get(key));
+      const current = live(entry);
+      if (current && current.owner !== this.owner && current.expiresAt > Date.now()) {
+        return { heldForMs: current.expiresAt - Date.now() };
       }
-      const current = entry.json<LeaseRecord>();
-      if (current.expiresAt > Date.now()) return { heldForMs: current.expiresAt - Date.now() };
-      const revision = await this.write(key, record, entry.revision);
-      return new BatchLease(this, key, owner, revision, expiresAt, ttlMs);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === KEY_EXISTS) return { heldForMs: Math.min(ttlMs, 1_000) };
-      throw error;
+      try {
+        const revision = await this.retry(() =>
+          entry && entry.operation === 'PUT'
+            ? this.stores.batchLeases.update(key, this.encode(expiresAt), entry.revision)
+            : this.stores.batchLeases.create(key, this.encode(expiresAt)),
+        );
+        this.held.add(key);
+        return new BatchLease(this, key, revision, expiresAt, ttlMs);
+      } catch (error) {
+        // Changed since we read it (another sender, or our own write whose answer was lost): read again.
+        if (!isConflict(error)) throw error;
+      }
     }
   }
 
-  async write(key: string, record: LeaseRecord, revision: number): Promise<number> {
-    return this.stores.batchLeases.update(key, JSON.stringify(record), revision);
+  /** Extends a lease this process holds; the new revision. Throws when someone else took it over. */
+  async rewrite(key: string, expiresAt: number, revision: number): Promise<number> {
+    try {
+      return await this.retry(() => this.stores.batchLeases.update(key, this.encode(expiresAt), revision));
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      // Our earlier write may have landed without its answer reaching us: continue from it if so.
+      const entry = await this.retry(() => this.stores.batchLeases.get(key));
+      if (live(entry)?.owner !== this.owner) throw error;
+      return this.retry(() => this.stores.batchLeases.update(key, this.encode(expiresAt), entry!.revision));
+    }
   }
 
   async remove(key: string, revision: number): Promise<void> {
+    this.held.delete(key);
+    // Best effort: a lease left behind expires on its own, and this process may take it again at once.
     await this.stores.batchLeases.delete(key, { previousSeq: revision }).catch(() => undefined);
   }
+
+  private encode(expiresAt: number): string {
+    const record: LeaseRecord = { owner: this.owner, expiresAt };
+    return JSON.stringify(record);
+  }
+
+  private retry<T>(operation: () => Promise<T>): Promise<T> {
+    return retryTransient(operation, { budgetMs: LEASE_RETRY_BUDGET_MS, maxDelayMs: 500 });
+  }
+}
+
+function live(entry: KvEntry | null): LeaseRecord | undefined {
+  return entry && entry.operation === 'PUT' ? entry.json<LeaseRecord>() : undefined;
 }

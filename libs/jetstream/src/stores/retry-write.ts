@@ -1,15 +1,12 @@
+import { retryTransient } from '../resilience/retry-transient';
+
 /**
- * Retries a KV write through a short broker outage (reconnecting, leader change). Writes here are
- * idempotent puts or deletes, so repeating one is harmless; after `budgetMs` the error surfaces.
+ * Retries a KV write through a short broker outage (reconnecting, a leader election). Writes here
+ * are idempotent puts or deletes, so repeating one is harmless; after `budgetMs` the error
+ * surfaces. Any error is retried (a write that fails for good fails the same way each time, and
+ * only costs the budget). The pause between tries stays short (≤ 500 ms): with a short request
+ * timeout, a write lands within about half a second of a new leader being elected.
  */
-export async function retryWrite<T>(write: () => Promise<T>, budgetMs = 30_000): Promise<T> {
-  const deadline = Date.now() + budgetMs;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      if (Date.now() >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
-    }
-  }
+export function retryWrite<T>(write: () => Promise<T>, budgetMs = 30_000): Promise<T> {
+  return retryTransient(write, { budgetMs, maxDelayMs: 500, retryable: () => true });
 }

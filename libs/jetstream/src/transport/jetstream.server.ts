@@ -15,6 +15,7 @@ import {
 import type { NatsClient } from '../connection/nats-client';
 import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import { ensureDurableConsumer } from '../provisioning/ensure-consumer';
+import { retryTransient } from '../resilience/retry-transient';
 import { decodePayload } from './decode-payload';
 import { JetStreamContext } from './jetstream.context';
 import { settleFailure, type RetryPolicy, type Settlement } from './retry-policy';
@@ -28,7 +29,10 @@ export interface ConsumerBinding {
   /** Messages handled at once by this process. */
   readonly concurrency: number;
   readonly ackWaitMs: number;
-  /** Across all replicas; defaults to 4 × concurrency. */
+  /**
+   * Unacknowledged messages across all replicas together; default none (-1). Each process pulls
+   * only as many messages as it has free slots (`concurrency`), so R replicas hold R × concurrency.
+   */
   readonly maxAckPending?: number;
   readonly retry: RetryPolicy;
   /** Events of the stream that this service has no handler for are acked and skipped. */
@@ -60,9 +64,19 @@ export interface JetStreamServerOptions {
   readonly onSettled?: (settled: SettledMessage) => void;
   /** Where terminated messages go, with why. Without it they are only logged. */
   readonly deadLetters?: DeadLetterPublisher;
+  /** How long binding the consumers may keep retrying while JetStream is not ready (BOOT_TIMEOUT_MS). */
+  readonly bootBudgetMs: number;
 }
 
-const FETCH_EXPIRES_MS = 5_000;
+/**
+ * A pull request lasts this long. Short, because a pull request sent to a consumer leader that
+ * dies is lost without an answer: the client notices by two missed heartbeats (half of this
+ * each), and only then pulls again from the newly elected leader.
+ */
+const FETCH_EXPIRES_MS = 2_000;
+/** Default shared cap on unacknowledged messages: none (see DurableConsumerSpec.maxAckPending). */
+const NO_SHARED_ACK_CAP = -1;
+const ACK_CONFIRM_TIMEOUT_MS = 5_000;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -79,6 +93,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly fetches = new Set<ConsumerMessages>();
   private readonly loops: Promise<void>[] = [];
   private readonly inFlight = new Set<JsMsg>();
+  /** Acks sent and not yet confirmed (awaited on shutdown, never by a processing slot). */
+  private readonly acks = new Set<Promise<void>>();
   private readonly slots = new Map<string, Slots>();
   private readonly subscriptions: Subscription[] = [];
 
@@ -114,6 +130,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       for (const msg of this.inFlight) msg.nak();
     }
     await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.acks]);
   }
 
   on(): never {
@@ -166,15 +183,24 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async bind(binding: ConsumerBinding): Promise<Consumer> {
     const stream = this.topology.streams[binding.stream];
-    await ensureDurableConsumer(this.options.client.jsm, {
-      stream,
-      durable: binding.durable,
-      filterSubject: binding.filterSubject,
-      ackWaitMs: binding.ackWaitMs,
-      maxDeliver: binding.retry.maxDeliver,
-      maxAckPending: binding.maxAckPending ?? binding.concurrency * 4,
-    });
-    return this.options.client.js.consumers.get(stream, binding.durable);
+    const ensure = {
+      budgetMs: this.options.bootBudgetMs,
+      onRetry: (error: unknown, attempt: number) =>
+        this.logger.warn(`Binding ${binding.durable}: JetStream not ready (${(error as Error).message}); retry ${attempt}`),
+    };
+    await ensureDurableConsumer(
+      this.options.client.jsm,
+      {
+        stream,
+        durable: binding.durable,
+        filterSubject: binding.filterSubject,
+        ackWaitMs: binding.ackWaitMs,
+        maxDeliver: binding.retry.maxDeliver,
+        maxAckPending: binding.maxAckPending ?? NO_SHARED_ACK_CAP,
+      },
+      ensure,
+    );
+    return retryTransient(() => this.options.client.js.consumers.get(stream, binding.durable), ensure);
   }
 
   private async pullLoop(binding: ConsumerBinding, initial: Consumer, slots: Slots): Promise<void> {
@@ -196,9 +222,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         if (this.stopping) break;
         failures += 1;
         this.logger.warn(`Pull from ${binding.durable} failed (${failures}): ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(failures, 5))));
-        // The consumer may be gone (NATS restarted without its store): bind again.
-        consumer = await this.bind(binding).catch(() => consumer);
+        // Quick at first: after a leader loss the next pull is answered as soon as a new leader
+        // is elected. Pulling again costs one small request.
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))));
+        // Only a consumer that is gone (NATS restarted without its store) needs binding again;
+        // anything else (a lost pull, a leader election) is over by the next pull.
+        if (isMissingConsumer(error)) consumer = await this.bind(binding).catch(() => consumer);
       } finally {
         if (messages) this.fetches.delete(messages);
       }
@@ -234,7 +263,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const payload = decodePayload(event, msg.data);
       await this.invoke(handler, payload, new JetStreamContext([msg, event, binding.retry.maxDeliver]));
       clearInterval(keepAlive);
-      await this.ack(msg);
+      // The slot is free once the work is done: waiting here for the confirmation would hold it
+      // for the whole request timeout whenever the consumer's leader has just died.
+      const ack = this.ack(msg);
+      this.acks.add(ack);
+      void ack.finally(() => this.acks.delete(ack));
       report('ack');
     } catch (error) {
       clearInterval(keepAlive);
@@ -261,7 +294,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     try {
       // Wait for the server to confirm: a lost ack means a redelivery, which handlers tolerate,
       // but confirmed acks keep redeliveries for the rare crash.
-      await msg.ackAck({ timeout: 5_000 });
+      await msg.ackAck({ timeout: ACK_CONFIRM_TIMEOUT_MS });
     } catch (error) {
       this.logger.warn(`Ack of ${msg.subject} #${msg.seq} not confirmed: ${(error as Error).message}`);
     }
@@ -329,4 +362,11 @@ export class JetStreamQueryContext extends BaseRpcContext<[Msg]> {
   get subject(): string {
     return this.args[0].subject;
   }
+}
+
+/** A pull failed because the consumer (or its stream) no longer exists, rather than for a passing reason. */
+function isMissingConsumer(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'ConsumerNotFoundError' || error.name === 'StreamNotFoundError') return true;
+  return /consumer (is )?(deleted|not found)|stream (deleted|not found)/i.test(error.message);
 }

@@ -1,5 +1,5 @@
 import { InvalidPayloadError, PermanentError, RetryableError } from './handler-errors';
-import { backoffDelayMs, settleFailure, type RetryPolicy } from './retry-policy';
+import { TRANSIENT_NATS_DELAY_MS, backoffDelayMs, settleFailure, type RetryPolicy } from './retry-policy';
 
 const policy: RetryPolicy = { maxDeliver: 5, baseDelayMs: 1_000, maxDelayMs: 10_000 };
 const half = () => 0.5;
@@ -18,6 +18,12 @@ describe('settleFailure (what the transport does when a handler throws)', () => 
 
   it('naks with the delay a RetryableError asks for', () => {
     expect(settleFailure(new RetryableError('x', { delayMs: 1234 }), 1, policy)).toEqual({ kind: 'nak', delayMs: 1234 });
+  });
+
+  it('retries soon after a failure of NATS itself (a request timed out during a leader election), whatever the backoff', () => {
+    const timeout = Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+    expect(settleFailure(timeout, 4, policy, half)).toEqual({ kind: 'nak', delayMs: TRANSIENT_NATS_DELAY_MS });
+    expect(settleFailure(new Error('boom'), 4, policy, half)).toEqual({ kind: 'nak', delayMs: backoffDelayMs(policy, 4, half) });
   });
 
   it('says why a message was terminated', () => {

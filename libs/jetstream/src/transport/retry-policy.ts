@@ -1,4 +1,11 @@
+import { isTransientNatsError } from '../resilience/transient-errors';
 import { PermanentError, RetryableError } from './handler-errors';
+
+/**
+ * Redelivery delay after a handler failed on NATS itself (a request timed out during a leader
+ * election, a reconnect): nothing is wrong with the message, and the election is over in seconds.
+ */
+export const TRANSIENT_NATS_DELAY_MS = 1_000;
 
 export interface RetryPolicy {
   /** Deliveries allowed in total (the consumer's max_deliver). */
@@ -37,6 +44,6 @@ export function settleFailure(
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'term', reason: `max deliveries (${policy.maxDeliver}) reached: ${message}` };
   }
-  const requested = error instanceof RetryableError ? error.options.delayMs : undefined;
+  const requested = error instanceof RetryableError ? error.options.delayMs : isTransientNatsError(error) ? TRANSIENT_NATS_DELAY_MS : undefined;
   return { kind: 'nak', delayMs: requested ?? backoffDelayMs(policy, deliveryCount, random) };
 }

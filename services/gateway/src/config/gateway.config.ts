@@ -1,18 +1,12 @@
-import { ConfigValidationError, loadEnv } from '@mailroom/config';
+import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from '@mailroom/config';
 import { productionRequirement, resolveUnsubscribeSecret, type UnsubscribeTokens } from '@mailroom/contracts';
 import { parseApiKeys, type ApiKey } from '../auth/api-keys';
 import { FromAllowList } from '../newsletters/from-allow-list';
 import { parseFromAddress } from '../newsletters/from-address';
 import { GatewayEnv } from './gateway.env';
 
-export interface GatewayConfig {
-  readonly natsUrl: string;
-  readonly namespace: string;
-  readonly httpPort: number;
+export interface GatewayConfig extends CommonConfig {
   readonly grpcPort: number;
-  readonly logLevel: string;
-  readonly shutdownTimeoutMs: number;
-  readonly streamReplicas: number;
   readonly apiKeys: readonly ApiKey[];
   readonly rateLimit: { readonly perMinute: number; readonly burst: number };
   readonly defaultFrom: string;
@@ -53,13 +47,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   if (!unsubscribe.ok) problems.push(`UNSUBSCRIBE_SECRET: ${unsubscribe.problem}`);
   if (problems.length > 0 || !allowedFrom || !unsubscribe.ok) throw new ConfigValidationError(problems);
   return {
-    natsUrl: e.NATS_URL,
-    namespace: e.MAILROOM_NAMESPACE,
-    httpPort: e.HTTP_PORT,
+    ...commonConfig(e),
     grpcPort: e.GRPC_PORT,
-    logLevel: e.LOG_LEVEL,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    streamReplicas: e.STREAM_REPLICAS,
     apiKeys,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     defaultFrom: e.DEFAULT_FROM,

@@ -1,4 +1,4 @@
-import { ConfigValidationError, loadEnv } from '@mailroom/config';
+import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from '@mailroom/config';
 import { DEVELOPMENT_SECRET_WARNING } from '@mailroom/contracts';
 import { maskSmtpUrl, type DkimSigningKey } from '@mailroom/mailer';
 import { batchConcurrency } from './batch-concurrency';
@@ -11,12 +11,7 @@ import { parseUnsubscribeConfig, type UnsubscribeConfig } from './unsubscribe.co
 export { SenderEnv } from './sender.env';
 export type { ProviderConfig } from './provider.config';
 
-export interface SenderConfig {
-  readonly natsUrl: string;
-  readonly namespace: string;
-  readonly httpPort: number;
-  readonly logLevel: string;
-  readonly shutdownTimeoutMs: number;
+export interface SenderConfig extends CommonConfig {
   /** In list order; selection goes by priority, then list order. */
   readonly providers: readonly ProviderConfig[];
   /** One key per signing domain; empty: nothing is signed. */
@@ -75,11 +70,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     );
   }
   return {
-    natsUrl: e.NATS_URL,
-    namespace: e.MAILROOM_NAMESPACE,
-    httpPort: e.HTTP_PORT,
-    logLevel: e.LOG_LEVEL,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    ...commonConfig(e),
     providers,
     dkim: dkim.ok ? dkim.value : [],
     concurrency,

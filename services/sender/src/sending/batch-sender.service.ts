@@ -75,7 +75,7 @@ export class BatchSender {
     // taker still works on it (an ack wait lost in a NATS outage); the lease makes the second wait.
     const leaseKey = `${batch.newsletterId}.${batch.round ?? 'first'}.${batch.batchIndex}`;
     const lease = await this.leases.claim(leaseKey, this.config.ackWaitMs);
-    if (!('owner' in lease)) {
+    if ('heldForMs' in lease) {
       throw new RetryableError('Batch is being sent by another sender', { delayMs: lease.heldForMs + 250 });
     }
     const renewal = setInterval(() => void lease.renew(), this.config.ackWaitMs / 4);
