@@ -24,10 +24,10 @@ async function bootstrap(): Promise<void> {
         // sent within one ack wait.
         concurrency: config.concurrency,
         ackWaitMs: config.ackWaitMs,
-        // SMTP attempts are counted per recipient in the ledger; the extra deliveries leave room
-        // for crashes and for waiting on another sender's lease.
+        // The ledger decides when a recipient stops being retried (attempts, maximum deferral
+        // age); maxDeliver is the backstop, sized not to cut that short (see batchMaxDeliver).
         retry: {
-          maxDeliver: config.maxAttempts + 10,
+          maxDeliver: config.batchMaxDeliver,
           baseDelayMs: config.retryBaseDelayMs,
           maxDelayMs: config.retryMaxDelayMs,
         },
