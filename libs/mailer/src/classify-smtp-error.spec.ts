@@ -1,4 +1,4 @@
-import { classifySmtpError } from './classify-smtp-error';
+import { ambiguousOutcome, classifySmtpError } from './classify-smtp-error';
 
 const smtpError = (fields: Record<string, unknown>) => Object.assign(new Error(typeof fields['message'] === 'string' ? fields['message'] : 'x'), fields);
 
@@ -51,5 +51,22 @@ describe('classifySmtpError', () => {
 
   it('treats something that is not an error at all as transient', () => {
     expect(classifySmtpError('weird').kind).toBe('transient');
+  });
+});
+
+describe('ambiguousOutcome (no reply to the end of DATA)', () => {
+  it.each([
+    ['a timeout', { code: 'ETIMEDOUT', message: 'Timeout', command: 'CONN' }, 'no reply to the end of DATA in time (ETIMEDOUT: Timeout)'],
+    [
+      'a dropped connection',
+      { code: 'ECONNECTION', message: 'Connection closed unexpectedly', command: 'CONN' },
+      'the connection was lost before the reply to the end of DATA (ECONNECTION: Connection closed unexpectedly)',
+    ],
+  ])('says what happened after %s, and that the message may have been delivered', (_label, fields, what) => {
+    expect(ambiguousOutcome(smtpError(fields))).toEqual({
+      kind: 'ambiguous',
+      reason: `${what}: the message may have been delivered, so it was not sent again (to avoid a duplicate)`,
+      command: 'DATA',
+    });
   });
 });

@@ -17,8 +17,8 @@ const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'E
  * connection and TLS problems, timeouts and authentication failures are transient; 5xx replies
  * are permanent, and a 5xx to RCPT TO is a hard bounce of that address.
  */
-export function classifySmtpError(error: unknown): Exclude<DeliveryOutcome, { kind: 'accepted' }> {
-  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpErrorFields;
+export function classifySmtpError(error: unknown): Extract<DeliveryOutcome, { kind: 'transient' | 'permanent' }> {
+  const e = fieldsOf(error);
   const command = e.command ?? '';
   const reason = describe(e);
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
@@ -35,6 +35,24 @@ export function classifySmtpError(error: unknown): Exclude<DeliveryOutcome, { ki
   // nodemailer refusing the message before talking to the server (bad address, empty message).
   if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return { kind: 'permanent', code, reason, hardBounce: false, ...where };
   return { kind: 'transient', code, reason, ...where };
+}
+
+/**
+ * The outcome of a failure that came after the whole message was sent, before any reply to the
+ * end of DATA: a timeout, or the connection lost. The server may have taken the message.
+ */
+export function ambiguousOutcome(error: unknown): Extract<DeliveryOutcome, { kind: 'ambiguous' }> {
+  const e = fieldsOf(error);
+  const what = e.code === 'ETIMEDOUT' ? 'no reply to the end of DATA in time' : 'the connection was lost before the reply to the end of DATA';
+  return {
+    kind: 'ambiguous',
+    reason: `${what} (${describe(e)}): the message may have been delivered, so it was not sent again (to avoid a duplicate)`,
+    command: 'DATA',
+  };
+}
+
+function fieldsOf(error: unknown): SmtpErrorFields {
+  return typeof error === 'object' && error !== null ? error : { message: String(error) };
 }
 
 function describe(e: SmtpErrorFields): string {

@@ -15,4 +15,10 @@ export type DeliveryOutcome =
       /** The server refused the recipient itself (5xx at RCPT TO): a hard bounce, to suppress. */
       readonly hardBounce: boolean;
       readonly command?: string;
-    };
+    }
+  /**
+   * The whole message went out but no reply to the end of DATA came within the DATA timeout, or
+   * the connection was lost while waiting for it: the server may have accepted the message. Not
+   * an acceptance, and never to be retried automatically: sending again could deliver it twice.
+   */
+  | { readonly kind: 'ambiguous'; readonly reason: string; readonly command: 'DATA' };

@@ -1,5 +1,5 @@
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
-import { classifySmtpError } from './classify-smtp-error';
+import { ambiguousOutcome, classifySmtpError } from './classify-smtp-error';
 import { MessageComposer, type ComposedEmail } from './compose/compose-email';
 import type { DeliveryOutcome } from './delivery-outcome';
 import type { DkimSigningKey } from './dkim/dkim-signing-key';
@@ -15,7 +15,13 @@ export interface SmtpPoolOptions {
   readonly maxMessages: number;
   readonly connectionTimeoutMs: number;
   readonly greetingTimeoutMs: number;
+  /** Idle limit of every step of a session but one: waiting for the reply to the end of DATA. */
   readonly socketTimeoutMs: number;
+  /**
+   * Idle limit while waiting for the reply to the end of DATA (RFC 5321 §4.5.3.2.6: 10 minutes).
+   * No reply within it is an `ambiguous` outcome: the server may have taken the message.
+   */
+  readonly dataTimeoutMs: number;
 }
 
 export interface SmtpOptions extends SmtpPoolOptions {
@@ -31,6 +37,7 @@ export const DEFAULT_SMTP_POOL: SmtpPoolOptions = {
   connectionTimeoutMs: 10_000,
   greetingTimeoutMs: 10_000,
   socketTimeoutMs: 60_000,
+  dataTimeoutMs: 600_000,
 };
 
 export interface SmtpSendOptions {
@@ -69,7 +76,8 @@ function staleConnection(error: SmtpError): boolean {
 /**
  * Pooled SMTP to one server. Two steps for callers that pace their sends (`connect`, then take a
  * rate-limit token, then `session.send`), or `send` for one step. Neither throws on an SMTP
- * failure: it is an outcome (accepted, transient, permanent) with the failed command.
+ * failure: it is an outcome (accepted, transient, permanent, or ambiguous when the reply to the
+ * end of DATA never came) with the failed command.
  */
 export class SmtpMailer {
   private readonly pool: SmtpConnectionPool;
@@ -87,6 +95,7 @@ export class SmtpMailer {
         socketTimeout: options.socketTimeoutMs,
       },
       ...(credentials ? { credentials } : {}),
+      dataTimeoutMs: options.dataTimeoutMs,
       maxConnections: options.maxConnections,
       maxMessages: options.maxMessages,
     });
@@ -169,6 +178,13 @@ export class SmtpMailer {
         return outcome;
       }
       const { error } = result;
+      if (result.afterMessage && error.responseCode === undefined) {
+        // The message and its final dot went out, and no reply came (timeout, or the connection
+        // dropped): the server may have taken it. Never sent again from here, and not a transient
+        // failure for the caller to retry either.
+        this.pool.release(connection, false);
+        return ambiguousOutcome(error);
+      }
       if (attempt === 1 && reused && result.unsent && staleConnection(error)) {
         // The server had closed this idle connection and nothing was sent: once more, on a new one.
         this.pool.release(connection, false);

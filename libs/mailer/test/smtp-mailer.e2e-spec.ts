@@ -189,3 +189,76 @@ describe('SmtpMailer when the idle-timeout reply races our next command', () => 
     }
   });
 });
+
+describe('SmtpMailer waiting for the reply to the end of DATA', () => {
+  // Small timeouts: the socket's idle limit is 300 ms, far below the server's answer time.
+  const SOCKET_TIMEOUT_MS = 300;
+  const slowMailer = (url: string, dataTimeoutMs: number) =>
+    new SmtpMailer({ ...DEFAULT_SMTP_POOL, url, maxConnections: 1, connectionTimeoutMs: 2_000, greetingTimeoutMs: 2_000, socketTimeoutMs: SOCKET_TIMEOUT_MS, dataTimeoutMs });
+
+  it('waits past the socket timeout, up to the DATA timeout: one message, accepted, not retried', async () => {
+    const slow = await SmtpSink.start({ keepMessages: false, latencyMs: 4 * SOCKET_TIMEOUT_MS });
+    const mailer = slowMailer(slow.url, 10_000);
+    try {
+      expect(await mailer.send(email(1))).toMatchObject({ kind: 'accepted', code: 250 });
+      expect(slow.deliveriesTo.get('reader1@example.org')).toBe(1);
+      expect(slow.attemptsFor('reader1@example.org')).toBe(1);
+      // Back to the socket timeout for everything else: the connection is still good for the next one.
+      expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
+      expect(slow.acceptedTotal).toBe(2);
+      expect(slow.duplicates).toBe(0);
+    } finally {
+      mailer.close();
+      await slow.close();
+    }
+  });
+
+  it('calls no reply within the DATA timeout ambiguous (perhaps delivered) and never sends it again', async () => {
+    // The server does take the message, after the client stopped waiting: why it must not be re-sent.
+    const slow = await SmtpSink.start({ keepMessages: false, latencyMs: 3_000 });
+    const mailer = slowMailer(slow.url, 1_000);
+    try {
+      const outcome = await mailer.send(email(1));
+      expect(outcome).toMatchObject({ kind: 'ambiguous', command: 'DATA' });
+      expect(outcome.kind === 'ambiguous' && outcome.reason).toMatch(/^no reply to the end of DATA in time \(ETIMEDOUT.*may have been delivered, so it was not sent again/);
+      await slow.waitForMessages(1, 10_000);
+      expect(slow.deliveriesTo.get('reader1@example.org')).toBe(1);
+      expect(slow.attemptsFor('reader1@example.org')).toBe(1);
+    } finally {
+      mailer.close();
+      await slow.close();
+    }
+  });
+
+  it('calls a connection dropped after the final dot ambiguous, and never sends it again', async () => {
+    let transactions = 0;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      disableReverseLookup: true,
+      logger: false,
+      onData: (stream, session) => {
+        transactions += 1;
+        stream.resume();
+        // The whole message and its dot arrived; the server goes away without a word.
+        stream.on('end', () => {
+          for (const c of (server as unknown as { connections: Set<{ id: string; close(): void }> }).connections) {
+            if (c.id === session.id) c.close();
+          }
+        });
+      },
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    const mailer = slowMailer(`smtp://127.0.0.1:${port}`, 10_000);
+    try {
+      const outcome = await mailer.send(email(1));
+      expect(outcome).toMatchObject({ kind: 'ambiguous', command: 'DATA' });
+      expect(outcome.kind === 'ambiguous' && outcome.reason).toMatch(/^the connection was lost before the reply to the end of DATA .*may have been delivered/);
+      expect(transactions).toBe(1);
+    } finally {
+      mailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

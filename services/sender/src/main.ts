@@ -16,10 +16,10 @@ void bootService({
       // replicas hold R × this many batches at once.
       concurrency: config.concurrency,
       ackWaitMs: config.ackWaitMs,
-      // SMTP attempts are counted per recipient in the ledger; the extra deliveries leave room
-      // for crashes and for waiting on another sender's lease.
+      // SMTP attempts and the deferral age are counted per recipient in the ledger; max_deliver
+      // only has to outlast them (see batchMaxDeliver).
       retry: {
-        maxDeliver: config.maxAttempts + 10,
+        maxDeliver: config.batchMaxDeliver,
         baseDelayMs: config.retryBaseDelayMs,
         maxDelayMs: config.retryMaxDelayMs,
       },

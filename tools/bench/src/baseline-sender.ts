@@ -101,6 +101,7 @@ function mailerSender(url: string): DirectSender {
     connectionTimeoutMs: 10_000,
     greetingTimeoutMs: 10_000,
     socketTimeoutMs: 60_000,
+    dataTimeoutMs: 600_000,
   });
   return {
     one: async (email) => (await mailer.send(email)).kind === 'accepted',

@@ -15,12 +15,16 @@ export class RecipientFailure {
   @IsString()
   reason!: string;
 
-  /** True for a 5xx reply: never retried. */
+  /** True for a 5xx reply, or no reply to the end of DATA (perhaps delivered): never retried. */
   @IsBoolean()
   permanent!: boolean;
 
+  /**
+   * SMTP attempts. 0 when the recipient was deferred for longer than the sender's maximum age
+   * without any provider to try (every circuit breaker open); older senders never sent 0.
+   */
   @IsInt()
-  @Min(1)
+  @Min(0)
   attempts!: number;
 }
 

@@ -13,14 +13,27 @@ export interface LedgerEntry {
    */
   readonly state: 'accepted' | 'deferred' | 'failed' | 'suppressed';
   readonly email: string;
-  /** SMTP attempts in all. */
+  /** SMTP attempts in all (an attempt that found every circuit breaker open is not one). */
   readonly attempts: number;
-  /** SMTP attempts in the current pass or round (what MAX_ATTEMPTS limits). */
+  /**
+   * Attempts in the current pass or round that count against MAX_ATTEMPTS: answers about the
+   * recipient or the message. A provider failing at its own end (no connection, no reply,
+   * throttling) does not count; entries written by older senders counted every attempt.
+   */
   readonly passAttempts?: number;
   readonly code?: number;
   readonly reason?: string;
-  /** The failure was a 5xx reply: never retried. */
+  /**
+   * Never retried, not even by a re-send round: a 5xx reply, or no reply to the end of DATA (the
+   * message may have been delivered; the reason says so).
+   */
   readonly permanent?: boolean;
+  /**
+   * ISO time of the recipient's first deferral in this pass or round, on `deferred` entries (and
+   * on a failure for being deferred too long): deferred mail fails once it is older than the
+   * sender's MAX_DEFERRAL_HOURS. Absent on entries written before it existed: read `at` instead.
+   */
+  readonly deferredSince?: string;
   /** The re-send round this entry was written in (absent: the first pass). */
   readonly round?: string;
   /** The SMTP provider (configured name) that gave this outcome; absent when none was tried. */
@@ -35,7 +48,9 @@ export interface FailureEntry {
   readonly batchIndex: number;
   readonly code?: number;
   readonly reason: string;
+  /** Never retried, not even by retry-failed: a 5xx reply, or no reply to the end of DATA (perhaps delivered). */
   readonly permanent: boolean;
+  /** SMTP attempts; 0 when no provider could ever be tried (every breaker open until the maximum age). */
   readonly attempts: number;
   /** The SMTP provider (configured name) of the last attempt, when one was tried. */
   readonly provider?: string;

@@ -7,13 +7,26 @@ export type SentInfo = SMTPConnection.SentMessageInfo;
 /** What one SMTP transaction on a connection gave. */
 export type Transmission =
   | { readonly ok: true; readonly info: SentInfo }
-  /** `unsent`: not a byte of the message left (the failure came before DATA). */
-  | { readonly ok: false; readonly error: SmtpError; readonly unsent: boolean };
+  /**
+   * `unsent`: not a byte of the message left (the failure came before DATA). `afterMessage`: the
+   * whole message, and so the final dot, had gone out: the failure came while waiting for the
+   * reply to the end of DATA, and the server may have taken the message.
+   */
+  | { readonly ok: false; readonly error: SmtpError; readonly unsent: boolean; readonly afterMessage: boolean };
 
 export interface ConnectionSettings {
-  /** From nodemailer's parseConnectionUrl: host, port, secure, TLS and auth options of the URL. */
-  readonly options: SMTPConnection.Options;
+  /**
+   * From nodemailer's parseConnectionUrl: host, port, secure, TLS and auth options of the URL,
+   * plus the timeouts. `socketTimeout` is the idle limit of every step but one (below).
+   */
+  readonly options: SMTPConnection.Options & { readonly socketTimeout: number };
   readonly credentials?: SMTPConnection.Credentials;
+  /**
+   * The idle limit while waiting for the reply to the end of DATA. RFC 5321 §4.5.3.2.6 gives
+   * that reply 10 minutes: the server may be filtering or relaying the message before it answers,
+   * and giving up sooner is what sends a message twice (it was taken, we retry).
+   */
+  readonly dataTimeoutMs: number;
 }
 
 /**
@@ -28,6 +41,7 @@ export class PooledConnection {
 
   private constructor(
     private readonly smtp: SMTPConnection,
+    private readonly settings: ConnectionSettings,
     private readonly onClosed: (connection: PooledConnection) => void,
   ) {
     smtp.on('error', () => {
@@ -58,7 +72,7 @@ export class PooledConnection {
         settled = true;
         smtp.removeListener('error', fail);
         smtp.removeAllListeners('end');
-        resolve(new PooledConnection(smtp, onClosed));
+        resolve(new PooledConnection(smtp, settings, onClosed));
       };
       smtp.connect((error) => {
         if (error) return fail(error);
@@ -74,16 +88,26 @@ export class PooledConnection {
     return !this.closed && !this.smtp.destroyed;
   }
 
-  /** One transaction: MAIL FROM, RCPT TO, DATA. Never rejects. */
+  /**
+   * One transaction: MAIL FROM, RCPT TO, DATA. Never rejects. Once the whole message has gone to
+   * nodemailer (which ends it with the final dot), the socket's idle limit becomes the DATA
+   * timeout until the reply comes; then it is the socket timeout again.
+   */
   transmit(envelope: SMTPConnection.Envelope, raw: Buffer): Promise<Transmission> {
     this.messages += 1;
     this.sending = true;
     const body = new PassThrough();
+    let finished = false;
+    body.once('end', () => {
+      if (!finished) this.setIdleTimeout(this.settings.dataTimeoutMs);
+    });
     body.end(raw);
     return new Promise((resolve) => {
       this.smtp.send(envelope, body, (error, info) => {
+        finished = true;
         this.sending = false;
-        if (error) resolve({ ok: false, error, unsent: body.readableDidRead === false });
+        this.setIdleTimeout(this.settings.options.socketTimeout);
+        if (error) resolve({ ok: false, error, unsent: body.readableDidRead === false, afterMessage: body.readableEnded });
         else resolve({ ok: true, info });
       });
     });
@@ -103,6 +127,16 @@ export class PooledConnection {
     if (this.closed) return;
     this.closed = true;
     this.smtp.close();
+  }
+
+  /**
+   * nodemailer arms one idle timer on its socket (`socketTimeout`) and has no per-step limit:
+   * re-arming that timer is the way to give one step longer. The socket is the TLS one after
+   * STARTTLS, the one nodemailer listens on for 'timeout'.
+   */
+  private setIdleTimeout(ms: number): void {
+    const socket = this.smtp._socket;
+    if (socket && !socket.destroyed) socket.setTimeout(ms);
   }
 
   private retire(): void {

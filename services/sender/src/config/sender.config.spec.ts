@@ -23,7 +23,7 @@ describe('loadSenderConfig: providers', () => {
         url: 'smtp://user:pw@relay.example:587',
         maskedUrl: 'smtp://user:***@relay.example:587',
         priority: 0,
-        pool: { maxConnections: 5, maxMessages: 1000, connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 60_000 },
+        pool: { maxConnections: 5, maxMessages: 1000, connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 60_000, dataTimeoutMs: 600_000 },
         breaker: { failureThreshold: 5, cooldownMs: 30_000 },
       },
     ]);
@@ -44,9 +44,10 @@ describe('loadSenderConfig: providers', () => {
     const config = loadSenderConfig({
       SMTP_URL: 'smtp://ignored:25',
       SMTP_SOCKET_TIMEOUT_MS: '30000',
+      SMTP_DATA_TIMEOUT_MS: '300000',
       SMTP_BREAKER_COOLDOWN_MS: '5000',
       ...providers([
-        { name: 'ses', url: 'smtps://AKIA:secret@email-smtp.eu-west-1.amazonaws.com:465', ratePerSecond: 14, maxConnections: 10, timeouts: { connectionMs: 2000 } },
+        { name: 'ses', url: 'smtps://AKIA:secret@email-smtp.eu-west-1.amazonaws.com:465', ratePerSecond: 14, maxConnections: 10, timeouts: { connectionMs: 2000, dataMs: 120_000 } },
         { name: 'relay', url: 'smtp://relay.internal:25', ratePerSecond: 200, burst: 100, priority: 1, breaker: { failureThreshold: 3, cooldownMs: 1000 } },
       ]),
     });
@@ -58,10 +59,17 @@ describe('loadSenderConfig: providers', () => {
         ratePerSecond: 14,
         burst: 3,
         priority: 0,
-        pool: { maxConnections: 10, maxMessages: 1000, connectionTimeoutMs: 2000, greetingTimeoutMs: 10_000, socketTimeoutMs: 30_000 },
+        pool: { maxConnections: 10, maxMessages: 1000, connectionTimeoutMs: 2000, greetingTimeoutMs: 10_000, socketTimeoutMs: 30_000, dataTimeoutMs: 120_000 },
         breaker: { failureThreshold: 5, cooldownMs: 5000 },
       },
-      expect.objectContaining({ name: 'relay', ratePerSecond: 200, burst: 100, priority: 1, breaker: { failureThreshold: 3, cooldownMs: 1000 } }),
+      expect.objectContaining({
+        name: 'relay',
+        ratePerSecond: 200,
+        burst: 100,
+        priority: 1,
+        pool: expect.objectContaining({ socketTimeoutMs: 30_000, dataTimeoutMs: 300_000 }),
+        breaker: { failureThreshold: 3, cooldownMs: 1000 },
+      }),
     ]);
     expect(config.notices).toContain('SMTP_URL, SMTP_RATE_PER_SECOND and SMTP_BURST are ignored: SMTP_PROVIDERS is set');
   });
@@ -74,6 +82,7 @@ describe('loadSenderConfig: providers', () => {
     ['a bad name', [{ name: 'SES prod', url: 'smtp://x:25', ratePerSecond: 1 }], 'SMTP_PROVIDERS[0].name: must be 1-32 characters of a-z, 0-9, "-" or "_", starting with a letter or digit'],
     ['an unknown field', [{ name: 'a', url: 'smtp://x:25', ratePerSecond: 1, ratePerSec: 2 }], 'SMTP_PROVIDERS[0].ratePerSec: is not a known field'],
     ['a nested bad timeout', [{ name: 'a', url: 'smtp://x:25', ratePerSecond: 1, timeouts: { socketMs: 5 } }], 'SMTP_PROVIDERS[0].timeouts.socketMs: must be a whole number of at least 100'],
+    ['a bad DATA timeout', [{ name: 'a', url: 'smtp://x:25', ratePerSecond: 1, timeouts: { dataMs: 1.5 } }], 'SMTP_PROVIDERS[0].timeouts.dataMs: must be a whole number of at least 100'],
     ['too many connections', [{ name: 'a', url: 'smtp://x:25', ratePerSecond: 1, maxConnections: 500 }], 'SMTP_PROVIDERS[0].maxConnections: must be at most 100'],
     ['a burst too small to share', [{ name: 'a', url: 'smtp://x:25', ratePerSecond: 50, burst: 2 }], 'SMTP_PROVIDERS[0].burst: burst 2 is too small to share 50/s between replicas: use a burst of at least 3'],
     ['a duplicate name', [{ name: 'a', url: 'smtp://x:25', ratePerSecond: 1 }, { name: 'a', url: 'smtp://y:25', ratePerSecond: 1 }], 'SMTP_PROVIDERS[1].name: "a" is used twice'],
@@ -139,6 +148,33 @@ describe('loadSenderConfig: concurrency from rate × ack wait', () => {
       ]),
     );
     expect(config.concurrency).toBe(1);
+  });
+});
+
+describe('loadSenderConfig: deferral age and the batch max_deliver', () => {
+  it('defaults to 24 h and a max_deliver from attempts, age and backoff', () => {
+    const config = loadSenderConfig({ SMTP_URL: 'smtp://h:25' });
+    expect(config.maxDeferralMs).toBe(86_400_000);
+    // 5 attempts + 7 deliveries while 10 s doubles to 600 s + 24 h ÷ 300 s + 10 hand-backs.
+    expect(config.batchMaxDeliver).toBe(5 + 7 + 288 + 10);
+  });
+
+  it.each([
+    ['0.5', 1_800_000],
+    ['168', 604_800_000],
+    ['0.001', 3_600],
+  ])('MAX_DEFERRAL_HOURS=%s (decimals allowed) → %p ms', (hours, ms) => {
+    expect(loadSenderConfig({ SMTP_URL: 'smtp://h:25', MAX_DEFERRAL_HOURS: hours }).maxDeferralMs).toBe(ms);
+  });
+
+  it.each(['0', '-1', '169', 'a day', '1e3'])('refuses MAX_DEFERRAL_HOURS=%s, naming the field', (hours) => {
+    expect(problemsOf({ SMTP_URL: 'smtp://h:25', MAX_DEFERRAL_HOURS: hours })).toEqual([
+      'MAX_DEFERRAL_HOURS: must be a number of hours above 0 and at most 168, e.g. 24 or 0.5',
+    ]);
+  });
+
+  it('refuses a DATA timeout below 100 ms', () => {
+    expect(problemsOf({ SMTP_URL: 'smtp://h:25', SMTP_DATA_TIMEOUT_MS: '50' })).toEqual([expect.stringMatching(/^SMTP_DATA_TIMEOUT_MS: /)]);
   });
 });
 

@@ -2,6 +2,7 @@ import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from 
 import { DEVELOPMENT_SECRET_WARNING } from '@mailroom/contracts';
 import { maskSmtpUrl, type DkimSigningKey } from '@mailroom/mailer';
 import { batchConcurrency } from './batch-concurrency';
+import { batchMaxDeliver } from './batch-max-deliver';
 import { parseDkimKeys } from './dkim-keys.parser';
 import { defaultBurst, type ProviderConfig, type ProviderDefaults } from './provider.config';
 import { SenderEnv } from './sender.env';
@@ -19,7 +20,15 @@ export interface SenderConfig extends CommonConfig {
   /** Batches held at once: SENDER_CONCURRENCY capped by the providers' rates (`batchConcurrency`). */
   readonly concurrency: number;
   readonly requestedConcurrency: number;
+  /** Counted SMTP attempts per recipient and pass (see `countsAsAttempt`). */
   readonly maxAttempts: number;
+  /** MAX_DEFERRAL_HOURS: how long a recipient may stay deferred, from its first deferral. */
+  readonly maxDeferralMs: number;
+  /**
+   * The batch consumer's `max_deliver`, computed so that it never dead-letters a batch before its
+   * recipients' maximum deferral age is reached (see `batchMaxDeliver`).
+   */
+  readonly batchMaxDeliver: number;
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
   readonly ackWaitMs: number;
@@ -69,6 +78,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
         `${concurrency} batch(es) of 100 can be sent within ACK_WAIT_MS (${e.ACK_WAIT_MS} ms)`,
     );
   }
+  const maxDeferralMs = Math.round(e.MAX_DEFERRAL_HOURS * 3_600_000);
   return {
     ...commonConfig(e),
     providers,
@@ -76,6 +86,13 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     concurrency,
     requestedConcurrency: e.SENDER_CONCURRENCY,
     maxAttempts: e.MAX_ATTEMPTS,
+    maxDeferralMs,
+    batchMaxDeliver: batchMaxDeliver({
+      maxAttempts: e.MAX_ATTEMPTS,
+      maxDeferralMs,
+      retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
+    }),
     retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
     retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
     ackWaitMs: e.ACK_WAIT_MS,
@@ -93,6 +110,7 @@ function resolveProviders(e: SenderEnv, problems: string[], notices: string[]): 
       connectionTimeoutMs: e.SMTP_CONNECTION_TIMEOUT_MS,
       greetingTimeoutMs: e.SMTP_GREETING_TIMEOUT_MS,
       socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS,
+      dataTimeoutMs: e.SMTP_DATA_TIMEOUT_MS,
     },
     breaker: { failureThreshold: e.SMTP_BREAKER_FAILURE_THRESHOLD, cooldownMs: e.SMTP_BREAKER_COOLDOWN_MS },
   };

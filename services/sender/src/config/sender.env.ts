@@ -1,10 +1,13 @@
 import { CommonEnv, toInt } from '@mailroom/config';
 import { DEFAULT_SMTP_POOL } from '@mailroom/mailer';
 import { Transform } from 'class-transformer';
-import { IsInt, IsNumber, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsNumber, IsString, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { SMTP_URL_PATTERN } from './smtp-url';
 
 const int = { message: 'must be a whole number' };
+
+/** A week: above the usual MTA queue lifetimes (Postfix 5 days), well inside the ledger's 30-day retention. */
+const MAX_DEFERRAL_HOURS_LIMIT = 168;
 const number = { message: 'must be a number' };
 
 /** Parses a decimal variable (a rate); anything that is not a number stays a string and fails @IsNumber. */
@@ -54,8 +57,16 @@ export class SenderEnv extends CommonEnv {
   @toInt() @IsInt(int) @Min(100)
   SMTP_GREETING_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.greetingTimeoutMs;
 
+  /** Idle limit of every SMTP step except the wait for the reply to the end of DATA. */
   @toInt() @IsInt(int) @Min(100)
   SMTP_SOCKET_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.socketTimeoutMs;
+
+  /**
+   * How long to wait for the reply to the end of DATA (RFC 5321 §4.5.3.2.6: 10 minutes). No reply
+   * within it: the message may have been delivered, so it fails without a retry (see the README).
+   */
+  @toInt() @IsInt(int) @Min(100)
+  SMTP_DATA_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.dataTimeoutMs;
 
   /** Connection-level failures or throttling replies in a row that open a provider's circuit breaker. */
   @toInt() @IsInt(int) @Min(1) @Max(1000)
@@ -73,9 +84,27 @@ export class SenderEnv extends CommonEnv {
   @toInt() @IsInt(int) @Min(1) @Max(256)
   SENDER_CONCURRENCY = 4;
 
-  /** SMTP attempts per recipient before a transient failure becomes final. */
+  /**
+   * SMTP attempts per recipient before a transient failure becomes final. Only answers about the
+   * recipient or message count: a provider outage (no connection, no reply, throttling, every
+   * breaker open) does not, and is bounded by MAX_DEFERRAL_HOURS instead.
+   */
   @toInt() @IsInt(int) @Min(1) @Max(50)
   MAX_ATTEMPTS = 5;
+
+  /**
+   * How long a recipient may stay deferred, from its first deferral, before it fails ("deferred
+   * for more than 24 h: …"), like an MTA's queue lifetime. Decimals allowed (0.5 = 30 minutes).
+   */
+  @toNumber()
+  @ValidateBy({
+    name: 'deferralHours',
+    validator: {
+      validate: (value: unknown) => typeof value === 'number' && value > 0 && value <= MAX_DEFERRAL_HOURS_LIMIT,
+      defaultMessage: () => `must be a number of hours above 0 and at most ${MAX_DEFERRAL_HOURS_LIMIT}, e.g. 24 or 0.5`,
+    },
+  })
+  MAX_DEFERRAL_HOURS = 24;
 
   /** First retry delay of a batch with deferred recipients; doubles per attempt, with jitter. */
   @toInt() @IsInt(int) @Min(0)

@@ -29,6 +29,9 @@ class ProviderTimeoutsSpec {
 
   @IsOptional() @IsInt(wholeNumber(100)) @Min(100, wholeNumber(100))
   socketMs?: number;
+
+  @IsOptional() @IsInt(wholeNumber(100)) @Min(100, wholeNumber(100))
+  dataMs?: number;
 }
 
 class ProviderBreakerSpec {
@@ -132,6 +135,7 @@ function resolve(spec: ProviderSpec, defaults: ProviderDefaults, at: string): Pr
       connectionTimeoutMs: spec.timeouts?.connectionMs ?? defaults.pool.connectionTimeoutMs,
       greetingTimeoutMs: spec.timeouts?.greetingMs ?? defaults.pool.greetingTimeoutMs,
       socketTimeoutMs: spec.timeouts?.socketMs ?? defaults.pool.socketTimeoutMs,
+      dataTimeoutMs: spec.timeouts?.dataMs ?? defaults.pool.dataTimeoutMs,
     },
     breaker: {
       failureThreshold: spec.breaker?.failureThreshold ?? defaults.breaker.failureThreshold,

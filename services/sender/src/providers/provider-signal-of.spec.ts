@@ -19,10 +19,19 @@ describe('providerSignalOf', () => {
     expect(providerSignalOf(outcome)).toBe(signal);
   });
 
-  it('fails over on unreachable and throttled only', () => {
-    expect(['accepted', 'rejected', 'throttled', 'unreachable'].filter((s) => worthFailingOver(s as never))).toEqual([
-      'throttled',
-      'unreachable',
-    ]);
+  it.each<[string, DeliveryOutcome, boolean]>([
+    ['accepted', { kind: 'accepted', code: 250, response: '250 OK' }, false],
+    ['550 at RCPT', { kind: 'permanent', code: 550, reason: '550', hardBounce: true, command: 'RCPT TO' }, false],
+    ['greylisting at RCPT', { kind: 'transient', code: 451, reason: '451 4.7.1 Greylisted', command: 'RCPT TO' }, false],
+    ['connection refused', { kind: 'transient', reason: 'ECONNREFUSED', command: 'CONN' }, true],
+    ['454 throttling at DATA', { kind: 'transient', code: 454, reason: '454 Throttling failure', command: 'DATA' }, true],
+    // Perhaps delivered by the first provider: another one would make a duplicate.
+    ['no reply to the end of DATA', { kind: 'ambiguous', reason: 'no reply', command: 'DATA' }, false],
+  ])('fails over after %s: %p', (_label, outcome, failover) => {
+    expect(worthFailingOver(outcome)).toBe(failover);
+  });
+
+  it('counts no reply to the end of DATA against the provider', () => {
+    expect(providerSignalOf({ kind: 'ambiguous', reason: 'no reply', command: 'DATA' })).toBe('unreachable');
   });
 });

@@ -12,6 +12,7 @@ const refused: DeliveryOutcome = { kind: 'transient', reason: 'ESOCKET: connect 
 const throttled: DeliveryOutcome = { kind: 'transient', code: 454, reason: '454 Throttling failure', command: 'DATA' };
 const greylisted: DeliveryOutcome = { kind: 'transient', code: 451, reason: '451 4.7.1 Greylisted', command: 'RCPT TO' };
 const noSuchUser: DeliveryOutcome = { kind: 'permanent', code: 550, reason: '550 no such user', hardBounce: true, command: 'RCPT TO' };
+const noFinalReply: DeliveryOutcome = { kind: 'ambiguous', reason: 'no reply to the end of DATA in time: the message may have been delivered', command: 'DATA' };
 
 /**
  * A transport that answers what the test says, and counts SMTP attempts. A refused connection is
@@ -171,6 +172,17 @@ describe('sendWithFailover', () => {
     await expect(send()).resolves.toEqual({ kind: 'sent', provider: 'a', outcome: noSuchUser });
     expect(channel('a').breaker.state).toBe('closed');
     expect(t('b').calls).toBe(0);
+  });
+
+  it('never sends again through another provider when the reply to the end of DATA never came (perhaps delivered)', async () => {
+    const { send, t, channel } = setup([
+      { name: 'a', answer: noFinalReply },
+      { name: 'b', answer: accepted },
+    ]);
+    await expect(send()).resolves.toEqual({ kind: 'sent', provider: 'a', outcome: noFinalReply });
+    expect(t('b').calls).toBe(0);
+    // A provider that does not answer is a failure for its breaker.
+    expect(channel('a').breaker.consecutiveFailures).toBe(1);
   });
 
   it('reports the last failure when every provider fails at its end', async () => {

@@ -1,7 +1,7 @@
 import type { DeliveryOutcome, OutgoingEmail } from '@mailroom/mailer';
 import { msUntilAnyProvider, realSleep, selectProvider, type Sleep } from '@mailroom/rate-limit';
 import type { ChannelSendOptions, ProviderChannel } from './provider-channel';
-import { providerSignalOf, worthFailingOver } from './provider-signal-of';
+import { worthFailingOver } from './provider-signal-of';
 
 export interface FailoverOptions extends ChannelSendOptions {
   /**
@@ -45,7 +45,7 @@ export async function sendWithFailover(
     const outcome = await channel.send(email, options);
     options.onOutcome?.(channel.name, outcome);
     last = { provider: channel.name, outcome };
-    if (!worthFailingOver(providerSignalOf(outcome))) break;
+    if (!worthFailingOver(outcome)) break;
   }
   if (last) return { kind: 'sent', ...last };
   return { kind: 'unavailable', retryInMs: msUntilAnyProvider(channels) };

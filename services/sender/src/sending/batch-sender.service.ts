@@ -19,14 +19,14 @@ import {
   PermanentError,
   RetryableError,
   SuppressionList,
+  backoffDelayMs,
 } from '@mailroom/jetstream';
-import type { DeliveryOutcome } from '@mailroom/mailer';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
 import { SendingShutdown } from '../rate-limits/sending-shutdown';
 import { needsAttempt, summarize } from './batch-result';
 import { ContentCache } from './content-cache';
 import { handBack } from './hand-back';
-import { suppressedEntry, toLedgerEntry, type AttemptContext } from './ledger-outcome';
+import { NO_PROVIDER_AVAILABLE, suppressedEntry, toLedgerEntry, type AttemptContext, type AttemptOutcome } from './ledger-outcome';
 import { RecipientSender, type RecipientAttempt } from './recipient-sender.service';
 import { runLimited } from './run-limited';
 import { SenderMetrics } from './sender.metrics';
@@ -43,7 +43,8 @@ class ControlChangedError extends Error {
  * Sends one batch. Recipients the ledger already settled are skipped, so a redelivered batch only
  * retries those still deferred; each outcome is written right after its SMTP transaction (writes
  * are pipelined and awaited together). Deferred recipients make the batch retry later; once
- * everyone is settled, one `batch.completed` reports the batch.
+ * everyone is settled, one `batch.completed` reports the batch. When no provider takes traffic
+ * (every breaker open) the rest of the batch is deferred without trying and handed back.
  */
 @Injectable()
 export class BatchSender {
@@ -65,7 +66,8 @@ export class BatchSender {
     private readonly parked: ParkedBatches,
   ) {}
 
-  async deliver(batch: BatchReadyEvent): Promise<void> {
+  /** `deliveryCount`: this delivery of the batch message (1 the first time), for the retry backoff. */
+  async deliver(batch: BatchReadyEvent, deliveryCount = 1): Promise<void> {
     // Paused or cancelled: nothing to send now (a pause parks the batch until resume).
     if (await this.settleByControl(batch)) return;
     const content = await this.contents.get(batch.contentObject);
@@ -80,7 +82,7 @@ export class BatchSender {
     }
     const renewal = setInterval(() => void lease.renew(), this.config.ackWaitMs / 4);
     try {
-      await this.sendBatch(batch, content, () => lease.valid);
+      await this.sendBatch(batch, content, { leaseValid: () => lease.valid, deliveryCount });
     } catch (error) {
       // Stopped by a pause or a cancel: what was sent is in the ledger; park or count the rest.
       if (!(error instanceof ControlChangedError && (await this.settleByControl(batch)))) throw error;
@@ -107,7 +109,11 @@ export class BatchSender {
     return true;
   }
 
-  private async sendBatch(batch: BatchReadyEvent, content: NewsletterContent, leaseValid: () => boolean): Promise<void> {
+  private async sendBatch(
+    batch: BatchReadyEvent,
+    content: NewsletterContent,
+    { leaseValid, deliveryCount }: { leaseValid: () => boolean; deliveryCount: number },
+  ): Promise<void> {
     const { newsletterId, batchIndex, round } = batch;
     const known = await this.ledger.openBatch(newsletterId, batchIndex);
     const settled: LedgerEntry[] = [];
@@ -121,6 +127,9 @@ export class BatchSender {
     else this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
     const signal = batchStop.signal;
     const parallel = Math.max(...this.config.providers.map((p) => p.pool.maxConnections)) * 2;
+    // Set once an attempt found every breaker open: the rest of this delivery is not tried (each
+    // would wait for a provider in vain) but deferred, and the batch handed back.
+    let outage: { retryInMs: number } | undefined;
 
     await runLimited(batch.recipients, parallel, async (recipient) => {
       try {
@@ -129,7 +138,7 @@ export class BatchSender {
           settled.push(previous!);
           return;
         }
-        const context: AttemptContext = { previous, maxAttempts: this.config.maxAttempts, round };
+        const context: AttemptContext = { previous, maxAttempts: this.config.maxAttempts, maxDeferralMs: this.config.maxDeferralMs, round };
         // A test send ignores the suppression list: the editor may well be on it.
         if (!content.test && this.suppressions.has(recipient.email)) {
           const entry = suppressedEntry(recipient.email, context);
@@ -139,9 +148,13 @@ export class BatchSender {
         }
         if (!leaseValid()) throw new RetryableError('Batch lease lost; handing the batch back');
         if (this.controls.stateOf(newsletterId) !== 'active') throw new ControlChangedError(`Newsletter ${newsletterId} paused or cancelled`);
-        const { entry, hardBounce, recorded } = await this.attempt(batch, content, recipient, context, signal);
+        const { entry, hardBounce, recorded, retryInMs } = outage
+          ? { entry: toLedgerEntry(recipient.email, NO_PROVIDER_AVAILABLE, context), recorded: false }
+          : await this.attempt(batch, content, recipient, context, signal);
+        if (retryInMs !== undefined) outage = { retryInMs: Math.max(retryInMs, outage?.retryInMs ?? 0) };
         settled.push(entry);
-        if (!recorded) writes.push(...this.record(batch, entry));
+        // `previous` itself: nothing new (still deferred, no provider to try), nothing to write.
+        if (!recorded && entry !== previous) writes.push(...this.record(batch, entry));
         if (hardBounce) {
           // A 5xx to RCPT TO: later newsletters (and later batches of this one) skip the address.
           writes.push(
@@ -162,16 +175,29 @@ export class BatchSender {
     const deferred = settled.filter((e) => e.state === 'deferred').length;
     if (deferred > 0) {
       this.metrics.batches.inc({ result: 'retry' });
-      throw new RetryableError(`${deferred} of ${batch.recipients.length} recipient(s) deferred`);
+      const message = `${deferred} of ${batch.recipients.length} recipient(s) deferred`;
+      if (!outage) throw new RetryableError(message);
+      throw new RetryableError(`${message}; no SMTP provider available`, { delayMs: this.outageRetryDelayMs(deliveryCount, outage.retryInMs) });
     }
     await this.publishCompleted(batch, settled);
     this.metrics.batches.inc({ result: 'completed' });
   }
 
   /**
+   * The redelivery delay of a batch handed back because no provider took traffic: the usual
+   * backoff (so that a long outage costs few deliveries, and `batchMaxDeliver` holds), but never
+   * before the first breaker lets a probe through (an earlier delivery would only wait in vain).
+   */
+  private outageRetryDelayMs(deliveryCount: number, retryInMs: number): number {
+    const policy = { maxDeliver: this.config.batchMaxDeliver, baseDelayMs: this.config.retryBaseDelayMs, maxDelayMs: this.config.retryMaxDelayMs };
+    return Math.max(backoffDelayMs(policy, deliveryCount), Math.ceil(retryInMs));
+  }
+
+  /**
    * One SMTP attempt. An acceptance is recorded before its connection takes the next message
    * (`recorded`), so a crash leaves at most one accepted, unrecorded email per connection; other
-   * outcomes are recorded by the caller, alongside the rest of the batch.
+   * outcomes are recorded by the caller, alongside the rest of the batch. `retryInMs`: no
+   * provider took traffic, and this is how long until one lets a probe through.
    */
   private async attempt(
     batch: BatchReadyEvent,
@@ -179,15 +205,15 @@ export class BatchSender {
     recipient: Recipient,
     context: AttemptContext,
     signal: AbortSignal,
-  ): Promise<{ entry: LedgerEntry; hardBounce?: string; recorded: boolean }> {
+  ): Promise<{ entry: LedgerEntry; hardBounce?: string; recorded: boolean; retryInMs?: number }> {
     // An outcome that cannot be recorded would be sent again later: wait for NATS first.
     if (!(await this.nats.waitForConnection(CONNECTION_WAIT_MS))) {
       throw new RetryableError('NATS connection lost; batch handed back');
     }
-    const entryFor = (outcome: DeliveryOutcome, provider: string | undefined) =>
+    const entryFor = (outcome: AttemptOutcome, provider: string | undefined) =>
       toLedgerEntry(recipient.email, outcome, { ...context, ...(provider !== undefined ? { provider } : {}) });
     let acceptedEntry: LedgerEntry | undefined;
-    const recordAccepted = async (outcome: DeliveryOutcome, provider: string) => {
+    const recordAccepted = async (outcome: AttemptOutcome, provider: string) => {
       acceptedEntry = entryFor(outcome, provider);
       await Promise.all(this.record(batch, acceptedEntry));
     };
@@ -197,8 +223,9 @@ export class BatchSender {
     } catch (error) {
       throw handBack(error);
     }
-    const { outcome, provider } = sent;
     if (acceptedEntry) return { entry: acceptedEntry, recorded: true };
+    if ('retryInMs' in sent) return { entry: entryFor(sent.outcome, undefined), recorded: false, retryInMs: sent.retryInMs };
+    const { outcome, provider } = sent;
     const entry = entryFor(outcome, provider);
     return outcome.kind === 'permanent' && outcome.hardBounce ? { entry, hardBounce: outcome.reason, recorded: false } : { entry, recorded: false };
   }

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { BatchReadyEvent, Events } from '@mailroom/contracts';
+import { JetStreamContext } from '@mailroom/jetstream';
 import { BatchSender } from './batch-sender.service';
 
 @Controller()
@@ -8,7 +9,7 @@ export class BatchHandler {
   constructor(private readonly sender: BatchSender) {}
 
   @EventPattern(Events.BatchReady)
-  async onBatch(@Payload() batch: BatchReadyEvent): Promise<void> {
-    await this.sender.deliver(batch);
+  async onBatch(@Payload() batch: BatchReadyEvent, @Ctx() context: JetStreamContext): Promise<void> {
+    await this.sender.deliver(batch, context.deliveryCount);
   }
 }

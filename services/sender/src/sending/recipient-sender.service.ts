@@ -7,26 +7,28 @@ import { ProviderRegistry } from '../providers/provider-registry';
 import { sendWithFailover } from '../providers/send-with-failover';
 import { boundedWait, tokenWaitLimitMs } from '../rate-limits/bounded-wait';
 import { NewsletterCaps } from '../rate-limits/newsletter-caps';
+import { NO_PROVIDER_AVAILABLE, type NoProviderAvailable } from './ledger-outcome';
 import { PersonalisedEmails } from './personalised-emails';
 import { SenderMetrics } from './sender.metrics';
 
 /**
  * How long one attempt waits for an open breaker to let traffic through (a half-open probe in
- * flight, a cooldown about to end) before the recipient is deferred like any transient failure.
+ * flight, a cooldown about to end) before the recipient is deferred without an SMTP transaction.
  */
 export const PROVIDER_WAIT_MS = 5_000;
 
-export interface RecipientAttempt {
-  readonly outcome: DeliveryOutcome;
-  /** The provider whose answer `outcome` is; absent when no provider would take traffic. */
-  readonly provider?: string;
-}
+export type RecipientAttempt =
+  /** `provider`: whose answer `outcome` is; absent when the email could not be rendered. */
+  | { readonly outcome: DeliveryOutcome; readonly provider?: string }
+  /** No provider would take traffic; `retryInMs`: until the first breaker lets a probe through. */
+  | { readonly outcome: NoProviderAvailable; readonly retryInMs: number };
 
 /**
  * One SMTP attempt for one recipient: their email rendered first (a template that cannot render is
  * a permanent failure that costs no token), then the newsletter's cap token (if it has a cap), then
  * the preferred healthy provider's connection and token, with failover. Rejects only when a wait
- * is aborted (shutdown, the batch failing) or runs past its bound; every SMTP answer is an outcome.
+ * is aborted (shutdown, the batch failing) or runs past its bound; every SMTP answer is an outcome,
+ * and so is finding every circuit breaker open (`unavailable`, no transaction made).
  */
 @Injectable()
 export class RecipientSender {
@@ -68,9 +70,8 @@ export class RecipientSender {
       ...(onAccepted ? { onAccepted } : {}),
     });
     if (result.kind === 'unavailable') {
-      const outcome: DeliveryOutcome = { kind: 'transient', reason: 'no SMTP provider available: every circuit breaker is open' };
-      stopTimer({ outcome: outcome.kind });
-      return { outcome };
+      stopTimer({ outcome: NO_PROVIDER_AVAILABLE.kind });
+      return { outcome: NO_PROVIDER_AVAILABLE, retryInMs: result.retryInMs };
     }
     stopTimer({ outcome: result.outcome.kind });
     return { outcome: result.outcome, provider: result.provider };

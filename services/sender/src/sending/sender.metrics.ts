@@ -12,12 +12,12 @@ export class SenderMetrics {
   constructor(metrics: MetricsRegistry) {
     this.attempts = metrics.counter({
       name: 'mailroom_sender_smtp_attempts_total',
-      help: 'SMTP transactions by outcome (accepted, transient, permanent) and provider',
+      help: 'SMTP transactions by outcome (accepted, transient, permanent, ambiguous: no reply to the end of DATA) and provider',
       labelNames: ['outcome', 'provider'],
     });
     this.sendSeconds = metrics.histogram({
       name: 'mailroom_smtp_send_duration_seconds',
-      help: 'Time of one SMTP attempt, waits for a connection and rate-limit tokens included',
+      help: 'Time of one SMTP attempt, waits for a connection and rate-limit tokens included (outcome unavailable: every breaker open)',
       labelNames: ['outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     });
