@@ -66,6 +66,8 @@ export {
   ROUND_PATTERN,
 } from './events/newsletter-round.event';
 export { BatchBitset } from './newsletters/batch-bitset';
+export { batchLeaseKey, leaderLeaseKey, LEADER_LEASE_PREFIX } from './leases/lease-keys';
+export { RecipientBatcher, INVALID_SAMPLE_SIZE, MAX_BATCH_RECIPIENT_BYTES } from './splitting/recipient-batcher';
 export { addSample, currentRate, RATE_WINDOW_MS, type ProgressSample } from './newsletters/progress';
 export { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
 export { NewsletterResumeRequestedEvent, NewsletterCancelledEvent } from './events/newsletter-control.event';

@@ -114,4 +114,10 @@ export function topology(namespace: string): Topology {
 export const ContentObjects = {
   content: (newsletterId: string) => `newsletters/${newsletterId}/content.json`,
   recipients: (newsletterId: string) => `newsletters/${newsletterId}/recipients.ndjson`,
+  /**
+   * The `newsletter.requested` event as the splitter received it (kept by the splitter): what the
+   * watchdog needs to read the same list again (a subscriber list's parts) once the request has
+   * left its work queue.
+   */
+  request: (newsletterId: string) => `newsletters/${newsletterId}/request.json`,
 } as const;

@@ -16,6 +16,7 @@ export { EventPublisher, type PublishOptions } from './publishing/event-publishe
 export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
 export { ContentStore } from './storage/content-store';
 export { ListPartsStore } from './storage/list-parts-store';
+export { openRecipientSource, type RecipientSource } from './stores/recipient-source';
 export { RetryableError, PermanentError, InvalidPayloadError } from './transport/handler-errors';
 export { settleFailure, backoffDelayMs, type RetryPolicy, type Settlement } from './transport/retry-policy';
 export { JetStreamContext } from './transport/jetstream.context';
@@ -39,6 +40,8 @@ export { FailureRecords } from './stores/failure-records';
 export { SuppressionList } from './stores/suppression-list';
 export { retryWrite } from './stores/retry-write';
 export { BatchLeases, BatchLease } from './stores/batch-leases';
+export { Leadership, LeaderElection, type LeaderElectionOptions } from './stores/leadership';
+export { QueuedBatches, type QueuedBatch, type NewsletterQueue } from './stores/queued-batches';
 export { LiveKvMap } from './storage/live-kv-map';
 export { NewsletterControls } from './stores/newsletter-controls';
 export { ParkedBatches } from './control/parked-batches';

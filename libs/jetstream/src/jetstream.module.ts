@@ -13,6 +13,8 @@ import { ListPartsStore } from './storage/list-parts-store';
 import { BatchLeases } from './stores/batch-leases';
 import { DeliveryLedger } from './stores/delivery-ledger';
 import { FailureRecords } from './stores/failure-records';
+import { Leadership } from './stores/leadership';
+import { QueuedBatches } from './stores/queued-batches';
 import { NewsletterControls } from './stores/newsletter-controls';
 import { ParkedBatches } from './control/parked-batches';
 import { STORES_TOKEN } from './stores/stores.token';
@@ -87,6 +89,8 @@ export class JetStreamModule {
         BatchLeases,
         NewsletterControls,
         ParkedBatches,
+        Leadership,
+        QueuedBatches,
       ],
       exports: [
         BatchLeases,
@@ -102,6 +106,8 @@ export class JetStreamModule {
         NatsHealthIndicator,
         DeliveryLedger,
         FailureRecords,
+        Leadership,
+        QueuedBatches,
       ],
     };
   }

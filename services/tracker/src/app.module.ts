@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TRACKER_CONFIG, type TrackerConfig } from './config/tracker.config';
+import { NewsletterIndex } from './leadership/newsletter-index';
+import { TrackerLeadership } from './leadership/tracker-leadership.service';
 import { JetStreamStatsCollector } from './metrics/jetstream-stats.collector';
 import { NewsletterStatusCollector } from './metrics/newsletter-status.collector';
 import { DeadBatchAccounting } from './tracking/dead-batch-accounting';
@@ -9,6 +11,9 @@ import { TrackerMetrics } from './tracking/tracker.metrics';
 import { TrackingHandler } from './tracking/tracking.handler';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries';
 import { WebhookHandler } from './webhooks/webhook.handler';
+import { LostBatchRebuilder } from './watchdog/lost-batch-rebuilder';
+import { NewsletterWatchdog } from './watchdog/newsletter-watchdog.service';
+import { WatchdogMetrics } from './watchdog/watchdog.metrics';
 import { WebhookNotifier } from './webhooks/webhook-notifier.service';
 
 @Module({})
@@ -20,8 +25,13 @@ export class AppModule {
       providers: [
         { provide: TRACKER_CONFIG, useValue: config },
         DeadBatchAccounting,
+        TrackerLeadership,
+        NewsletterIndex,
         JetStreamStatsCollector,
         NewsletterStatusCollector,
+        NewsletterWatchdog,
+        LostBatchRebuilder,
+        WatchdogMetrics,
         NewsletterRecords,
         NewsletterTracker,
         TrackerMetrics,

@@ -111,6 +111,17 @@ export class BatchLeases {
     }
   }
 
+  /**
+   * Whether a sender holds the lease now, and when it was last taken, renewed or released (server
+   * time; null when it never was): how the watchdog tells a batch in work from a forgotten one.
+   */
+  async inspect(key: string): Promise<{ live: boolean; touchedAt: number | null }> {
+    const entry = await this.stores.batchLeases.get(key);
+    if (!entry) return { live: false, touchedAt: null };
+    const live = entry.operation === 'PUT' && entry.json<LeaseRecord>().expiresAt > Date.now();
+    return { live, touchedAt: entry.created.getTime() };
+  }
+
   async remove(key: string, revision: number): Promise<void> {
     this.held.delete(key);
     // Best effort: a lease left behind expires on its own, and this process may take it again at once.

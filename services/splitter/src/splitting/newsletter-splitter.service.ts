@@ -1,16 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  ContentObjects,
   Events,
+  RecipientBatcher,
   type BatchReadyEvent,
   type InvalidRecipient,
   type NewsletterRequestedEvent,
   type NewsletterSplitEvent,
 } from '@mailroom/contracts';
-import { ContentStore, EventPublisher, FailureRecords, ListPartsStore, NewsletterControls, SuppressionList } from '@mailroom/jetstream';
+import {
+  ContentStore,
+  EventPublisher,
+  FailureRecords,
+  ListPartsStore,
+  NewsletterControls,
+  SuppressionList,
+  openRecipientSource,
+} from '@mailroom/jetstream';
 import { SPLITTER_CONFIG, type SplitterConfig } from '../config/splitter.config';
 import { PublishWindow } from './publish-window';
-import { RecipientBatcher } from './recipient-batcher';
-import { openRecipientSource } from './recipient-source';
 
 /**
  * Reads a newsletter's stored list as a stream and publishes one batch event per `batchSize`
@@ -43,6 +51,9 @@ export class NewsletterSplitter {
       { msgId: `${id}:split-started` },
     );
 
+    // Kept so the tracker's watchdog can read the same list again to rebuild a lost batch (the
+    // request itself leaves its work queue once this split is acknowledged).
+    await this.content.putJson(ContentObjects.request(id), request);
     const source = await openRecipientSource(request, { content: this.content, listParts: this.listParts });
     if (!source.ok) {
       await this.publisher.publish(

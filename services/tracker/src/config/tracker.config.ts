@@ -1,4 +1,4 @@
-import { CommonEnv, commonConfig, loadEnv, toBool, toInt, type CommonConfig } from '@mailroom/config';
+import { CommonEnv, ConfigValidationError, commonConfig, loadEnv, toBool, toInt, type CommonConfig } from '@mailroom/config';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
 /** Environment of the tracker. */
@@ -46,6 +46,25 @@ export class TrackerEnv extends CommonEnv {
   @IsOptional()
   @IsString()
   WEBHOOK_ALLOWED_HOSTS?: string = undefined;
+
+  /** A sending newsletter whose record has not changed for this long, with batches outstanding, is stalled. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1_000)
+  WATCHDOG_STALL_MS = 300_000;
+
+  /** How often the leader's watchdog looks for stalled newsletters. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(100)
+  WATCHDOG_INTERVAL_MS = 30_000;
+
+  /** How often the leading tracker renews its lease (it lasts twice this; followers look every half). */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(100)
+  @Max(60_000)
+  TRACKER_LEADER_RENEW_MS = 5_000;
 }
 
 export interface TrackerConfig extends CommonConfig {
@@ -58,12 +77,19 @@ export interface TrackerConfig extends CommonConfig {
     readonly allowPrivate: boolean;
     readonly allowedHosts: ReadonlySet<string>;
   };
+  readonly watchdog: { readonly stallMs: number; readonly intervalMs: number };
+  readonly leaderRenewMs: number;
 }
 
 export const TRACKER_CONFIG = Symbol('TrackerConfig');
 
 export function loadTrackerConfig(env: Record<string, string | undefined> = process.env): TrackerConfig {
   const e = loadEnv(TrackerEnv, env);
+  if (e.WATCHDOG_INTERVAL_MS > e.WATCHDOG_STALL_MS) {
+    throw new ConfigValidationError([
+      `WATCHDOG_INTERVAL_MS: must not exceed WATCHDOG_STALL_MS (${e.WATCHDOG_STALL_MS}): the watchdog would look less often than a stall lasts`,
+    ]);
+  }
   return {
     ...commonConfig(e),
     concurrency: e.TRACKER_CONCURRENCY,
@@ -80,5 +106,7 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
           .filter(Boolean),
       ),
     },
+    watchdog: { stallMs: e.WATCHDOG_STALL_MS, intervalMs: e.WATCHDOG_INTERVAL_MS },
+    leaderRenewMs: e.TRACKER_LEADER_RENEW_MS,
   };
 }

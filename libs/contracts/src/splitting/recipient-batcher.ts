@@ -1,11 +1,9 @@
-import {
-  AddressKeySet,
-  checkRecipientVars,
-  normalizeAddress,
-  type InvalidRecipient,
-  type Recipient,
-  type SubmittedRecipient,
-} from '@mailroom/contracts';
+import { AddressKeySet } from '../addresses/address-key-set';
+import { normalizeAddress } from '../addresses/normalize-address';
+import type { InvalidRecipient } from '../events/newsletter-split.event';
+import type { Recipient } from '../events/recipient';
+import { checkRecipientVars } from '../events/recipient-vars';
+import type { SubmittedRecipient } from '../newsletters/newsletter-content';
 
 /** How many invalid addresses the split event lists by name; the rest are only counted. */
 export const INVALID_SAMPLE_SIZE = 100;
@@ -20,7 +18,9 @@ export const MAX_BATCH_RECIPIENT_BYTES = 768 * 1024;
  * Turns a stream of submitted recipients into batches: addresses normalised, later duplicates
  * dropped, invalid ones set aside with their reason, merge fields (`vars`) passed on. Pure and
  * synchronous; the caller publishes. Memory stays bounded for a million recipients and more: the
- * de-duplication set keeps a 64-bit hash per address (AddressKeySet), not the address.
+ * de-duplication set keeps a 64-bit hash per address (AddressKeySet), not the address. Shared by
+ * the splitter, which cuts the batches, and the tracker's watchdog, which must read a list exactly
+ * as the splitter did to rebuild a lost batch.
  */
 export class RecipientBatcher {
   private readonly seen = new AddressKeySet();

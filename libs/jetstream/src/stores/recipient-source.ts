@@ -1,5 +1,6 @@
 import type { NewsletterRequestedEvent, SubmittedRecipient } from '@mailroom/contracts';
-import type { ContentStore, ListPartsStore } from '@mailroom/jetstream';
+import type { ContentStore } from '../storage/content-store';
+import type { ListPartsStore } from '../storage/list-parts-store';
 
 export type RecipientSource =
   | { readonly ok: true; readonly recipients: AsyncIterable<SubmittedRecipient>; readonly objects: number }
@@ -9,10 +10,11 @@ export type RecipientSource =
  * The recipients of a newsletter as one stream, read a line at a time: its inline list (content
  * store), or the parts of the subscriber list it was sent to (list-parts store), in order. Every
  * part is checked to exist before anything is read, so a missing one fails the newsletter before
- * a single batch goes out rather than half-way.
+ * a single batch goes out rather than half-way. Read by the splitter to cut batches, and by the
+ * tracker's watchdog to rebuild a lost one.
  */
 export async function openRecipientSource(
-  request: NewsletterRequestedEvent,
+  request: Pick<NewsletterRequestedEvent, 'listParts' | 'recipientsObject'>,
   stores: { readonly content: ContentStore; readonly listParts: ListPartsStore },
 ): Promise<RecipientSource> {
   if (request.listParts !== undefined) {

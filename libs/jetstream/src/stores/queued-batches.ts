@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { Events, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
+import { NatsClient } from '../connection/nats-client';
+
+/** One of a newsletter's batch messages, read from the batches stream without consuming it. */
+export interface QueuedBatch {
+  readonly seq: number;
+  /** When the stream stored it (epoch ms). */
+  readonly storedAt: number;
+  readonly batch: BatchReadyEvent;
+}
+
+export interface NewsletterQueue {
+  /**
+   * Messages the senders' consumer has already handed out at least once (stream sequence at or
+   * below its last delivered one), oldest first: in a sender's hands, waiting for a redelivery,
+   * or stranded.
+   */
+  readonly handedOut: readonly QueuedBatch[];
+  /** Messages beyond the consumer's position: they will be handed out in turn. */
+  readonly waiting: number;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A newsletter's messages in the batches work queue, looked at from outside the consumer. A work
+ * queue allows no second consumer overlapping the senders' unfiltered one, so the messages are
+ * read by direct get (`next_by_subj` on the newsletter's own subject), which 2.9 answers.
+ */
+@Injectable()
+export class QueuedBatches {
+  constructor(private readonly nats: NatsClient) {}
+
+  async scan(newsletterId: string): Promise<NewsletterQueue> {
+    const t = this.nats.topology;
+    const subject = eventSubject(t, Events.BatchReady, newsletterId);
+    // The consumer's position first: a message at or below it was handed out before we looked.
+    const deliveredSeq = await this.deliveredSeq();
+    const info = await this.nats.jsm.streams.info(t.streams.batches, { subjects_filter: subject });
+    const total = info.state.subjects?.[subject] ?? 0;
+    const handedOut: QueuedBatch[] = [];
+    let seq = info.state.first_seq;
+    while (handedOut.length < total) {
+      // `next_by_subj` is answered by 2.9's STREAM.MSG.GET; the client's type only lists the direct-get form.
+      const query = { seq, next_by_subj: subject } as unknown as { seq: number };
+      const stored = await this.nats.jsm.streams.getMessage(t.streams.batches, query);
+      if (!stored || stored.seq > deliveredSeq) break;
+      seq = stored.seq + 1;
+      const batch = parseBatch(stored.data);
+      // Unreadable: the senders dead-letter it; nothing for a watchdog to re-drive.
+      if (batch) handedOut.push({ seq: stored.seq, storedAt: stored.time.getTime(), batch });
+    }
+    return { handedOut, waiting: Math.max(0, total - handedOut.length) };
+  }
+
+  /** Batches of the newsletter set aside in the `parked` stream (it is, or just was, paused). */
+  async parked(newsletterId: string): Promise<number> {
+    const t = this.nats.topology;
+    const subject = eventSubject(t, Events.BatchParked, newsletterId);
+    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: subject });
+    return info.state.subjects?.[subject] ?? 0;
+  }
+
+  /** Removes one message (a stranded original, once its copy is queued). False when already gone. */
+  async remove(seq: number): Promise<boolean> {
+    return this.nats.jsm.streams.deleteMessage(this.nats.topology.streams.batches, seq, false).catch(() => false);
+  }
+
+  private async deliveredSeq(): Promise<number> {
+    const t = this.nats.topology;
+    try {
+      return (await this.nats.jsm.consumers.info(t.streams.batches, t.consumers.sender)).delivered.stream_seq;
+    } catch (error) {
+      // No sender has ever started: nothing was handed out.
+      if (error instanceof JetStreamApiError && error.status === 404) return 0;
+      throw error;
+    }
+  }
+}
+
+function parseBatch(data: Uint8Array): BatchReadyEvent | undefined {
+  try {
+    const body = JSON.parse(decoder.decode(data)) as Partial<BatchReadyEvent>;
+    if (typeof body.newsletterId !== 'string' || typeof body.batchIndex !== 'number' || !Array.isArray(body.recipients)) return undefined;
+    return body as BatchReadyEvent;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { NEWSLETTER_STATUSES, type NewsletterRecord, type NewsletterStatus } from '@mailroom/contracts';
+import { LiveKvMap, STORES, type Stores } from '@mailroom/jetstream';
+import { TrackerLeadership } from './tracker-leadership.service';
+
+interface Summary {
+  readonly status: NewsletterStatus;
+  readonly updatedAtMs: number;
+}
+
+/**
+ * The leader's view of every newsletter's status and last change, followed live from the
+ * newsletters bucket (a KV watch: one message per record change, no scan per scrape). It backs
+ * `mailroom_newsletters{status}` and tells the watchdog which newsletters have not moved. Open
+ * only while this replica leads.
+ */
+@Injectable()
+export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(NewsletterIndex.name);
+  private readonly summaries = new Map<string, Summary>();
+  private readonly counts = new Map<NewsletterStatus, number>();
+  private live?: LiveKvMap<Summary>;
+  private opening?: Promise<void>;
+
+  constructor(
+    @Inject(STORES) private readonly stores: Stores,
+    private readonly leadership: TrackerLeadership,
+  ) {}
+
+  onModuleInit(): void {
+    this.leadership.onChange((leading) => (leading ? this.open() : this.close()));
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
+
+  /** Loaded and following (this replica leads). */
+  get ready(): boolean {
+    return this.live !== undefined;
+  }
+
+  /** Newsletters per status, every status included (0 when none). */
+  countsByStatus(): ReadonlyMap<NewsletterStatus, number> {
+    return new Map(NEWSLETTER_STATUSES.map((status) => [status, this.counts.get(status) ?? 0]));
+  }
+
+  /** Ids of the `sending` newsletters whose record has not changed since `before` (epoch ms). */
+  sendingUnchangedSince(before: number): string[] {
+    const ids: string[] = [];
+    for (const [id, summary] of this.summaries) {
+      if (summary.status === 'sending' && summary.updatedAtMs <= before) ids.push(id);
+    }
+    return ids;
+  }
+
+  private async open(): Promise<void> {
+    if (this.live || this.opening) return this.opening;
+    this.opening = LiveKvMap.open(this.stores.newsletters, (entry) => summarize(entry.json<NewsletterRecord>()), {
+      onChange: (id, summary) => this.apply(id, summary),
+    })
+      .then((live) => {
+        // Leadership may have been lost while the bucket was loading.
+        if (this.leadership.isLeader) this.live = live;
+        else this.discard(live);
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ error: (error as Error).message }, 'Newsletter index could not be loaded');
+        this.clear();
+      })
+      .finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private close(): void {
+    if (this.live) this.discard(this.live);
+    this.live = undefined;
+  }
+
+  private discard(live: LiveKvMap<Summary>): void {
+    live.close();
+    this.clear();
+  }
+
+  private clear(): void {
+    this.summaries.clear();
+    this.counts.clear();
+  }
+
+  private apply(id: string, summary: Summary | undefined): void {
+    const previous = this.summaries.get(id);
+    if (previous) this.counts.set(previous.status, (this.counts.get(previous.status) ?? 1) - 1);
+    if (summary) {
+      this.summaries.set(id, summary);
+      this.counts.set(summary.status, (this.counts.get(summary.status) ?? 0) + 1);
+    } else {
+      this.summaries.delete(id);
+    }
+  }
+}
+
+function summarize(record: NewsletterRecord): Summary {
+  return { status: record.status, updatedAtMs: Date.parse(record.updatedAt) };
+}
