@@ -15,7 +15,7 @@ describe('Leadership (real NATS)', () => {
 
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
-    stores = await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology(namespace));
+    ({ stores } = await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology(namespace), { replicas: 1, budgetMs: 30_000 }));
   });
 
   afterAll(async () => {

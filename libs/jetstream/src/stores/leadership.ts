@@ -122,7 +122,8 @@ export class LeaderElection {
     try {
       if (!entry || entry.operation !== 'PUT') {
         this.revision = await this.stores.batchLeases.create(this.key, this.record(expiresAt));
-      } else if (entry.json<LeaderRecord>().expiresAt <= Date.now()) {
+      } else if (entry.json<LeaderRecord>().expiresAt <= Date.now() || entry.json<LeaderRecord>().owner === this.owner) {
+        // Expired, or ours: a create whose answer was lost (a leader election) still stored it.
         this.revision = await this.stores.batchLeases.update(this.key, this.record(expiresAt), entry.revision);
       } else {
         return;
