@@ -116,6 +116,11 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
+  it('gives all four services one explicit STREAM_REPLICAS, 1 for the one NATS server', () => {
+    const values = SERVICE_NAMES.map((name) => `${name}: ${envOf(name)['STREAM_REPLICAS']}`);
+    expect(values).toEqual(SERVICE_NAMES.map((name) => `${name}: 1`));
+  });
+
   it('points every service at the compose NATS and the senders at Mailpit', () => {
     const conf = parseNatsConf(readRepoFile('deploy', 'nats', 'nats.conf'));
     const problems: string[] = [];

@@ -8,7 +8,7 @@ import { schemaProblems, unknownFields } from './support/schemas';
 /**
  * Every overlay builds with `kubectl kustomize`, and every object it produces validates offline
  * against the Kubernetes 1.33 schemas or its CRD's (KEDA ScaledObject, Prometheus Operator
- * ServiceMonitor/PodMonitor), without fields the schema does not know.
+ * ServiceMonitor/PodMonitor/PrometheusRule), without fields the schema does not know.
  */
 jest.setTimeout(60_000);
 

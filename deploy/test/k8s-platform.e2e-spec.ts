@@ -37,6 +37,33 @@ jest.setTimeout(60_000);
 /** The oldest NATS the production notes accept (deploy/README.md). */
 const MIN_NATS = [2, 10, 23];
 
+const MIB = 1024 * 1024;
+
+/**
+ * Peak RSS (VmHWM, MiB) measured per container, the floor of its memory request in production:
+ * bench/RESULTS-1M.md (1,000,000 recipients, two senders: senders 217 and 215, tracker 126,
+ * nats-server 442 sampled), bench/RESULTS.md (gateway 196 with 100,000 inline recipients) and
+ * issue 13's run (splitter 225). deploy/README.md, "Sizing", quotes the same figures.
+ */
+const MEASURED_PEAK_MIB: Readonly<Record<string, number>> = { gateway: 196, splitter: 225, sender: 217, tracker: 126, nats: 442 };
+
+/** A Kubernetes memory quantity ("768Mi", "1Gi", "512M", "1000000") in bytes. */
+function quantityBytes(quantity: string | number | undefined): number | undefined {
+  if (quantity === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(quantity));
+  if (!m) throw new Error(`not a memory quantity: ${quantity}`);
+  const unit = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ''] ?? 1;
+  return Number(m[1]) * unit;
+}
+
+/** A Go GOMEMLIMIT value ("1300MiB", "1GiB", bytes) in bytes. */
+function goMemLimitBytes(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)(B|KiB|MiB|GiB|TiB)?$/.exec(value);
+  if (!m) throw new Error(`not a GOMEMLIMIT: ${value}`);
+  return Number(m[1]) * ({ B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 }[m[2] ?? 'B'] ?? 1);
+}
+
 describe.each(overlayNames())('overlay %s', (overlay) => {
   let objects: readonly K8sObject[];
   let all: readonly Workload[];
@@ -61,6 +88,44 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
         ),
       ),
     );
+    expect(problems).toEqual([]);
+  });
+
+  it('requests at least the measured peak memory of each process in production, and limits above the request', () => {
+    const problems: string[] = [];
+    for (const w of all) {
+      for (const c of w.pod.containers) {
+        const request = quantityBytes(c.resources?.requests?.['memory']);
+        const limit = quantityBytes(c.resources?.limits?.['memory']);
+        if (request !== undefined && limit !== undefined && limit <= request) problems.push(`${where(w, c)}: memory limit ${limit} B is not above the request ${request} B`);
+        const peak = MEASURED_PEAK_MIB[c.name];
+        // dev is sized for a laptop, not for the 1,000,000-recipient case.
+        if (overlay === 'dev' || peak === undefined) continue;
+        if (request === undefined || request < peak * MIB) problems.push(`${where(w, c)}: memory request ${c.resources?.requests?.['memory']} is below the measured peak of ${peak} MiB`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives all four services the same STREAM_REPLICAS, no more than the NATS servers, 3 in production', () => {
+    const values = services.map((w) => ({ service: w.name, replicas: envOf(w).values['STREAM_REPLICAS'] }));
+    const distinct = [...new Set(values.map((v) => v.replicas))];
+    expect({ overlay, distinct, values }).toEqual({ overlay, distinct: [distinct[0]], values });
+    expect(distinct[0]).toMatch(/^\d+$/);
+    const nats = findObject<IStatefulSet>(objects, 'apps/v1', 'StatefulSet', 'nats');
+    expect(Number(distinct[0])).toBeLessThanOrEqual(nats?.spec?.replicas ?? 1);
+    if (overlay.startsWith('prod')) expect(distinct).toEqual(['3']);
+  });
+
+  it('spreads every service over nodes and zones', () => {
+    const problems: string[] = [];
+    for (const w of services) {
+      for (const key of ['kubernetes.io/hostname', 'topology.kubernetes.io/zone']) {
+        const spread = (w.pod.topologySpreadConstraints ?? []).find((t) => t.topologyKey === key);
+        if (!spread) problems.push(`${where(w)}: no topologySpreadConstraint on ${key}`);
+        else if (!selects(spread.labelSelector, w.podLabels)) problems.push(`${where(w)}: the ${key} spread does not select its own pods`);
+      }
+    }
     expect(problems).toEqual([]);
   });
 
@@ -180,6 +245,30 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
       const podName = c.env?.find((e) => `$${e.name}` === serverName)?.valueFrom?.fieldRef?.fieldPath;
       if (podName !== 'metadata.name') problems.push(`${overlay}: nats.conf server_name ${serverName} is not the pod name`);
       expect(problems).toEqual([]);
+    });
+
+    it('sets GOMEMLIMIT to 80-90 % of the container memory limit', () => {
+      const c = natsContainer();
+      const gomemlimit = c.env?.find((e) => e.name === 'GOMEMLIMIT')?.value;
+      const limit = quantityBytes(c.resources?.limits?.['memory']);
+      const soft = goMemLimitBytes(gomemlimit);
+      expect({ gomemlimit, limit: c.resources?.limits?.['memory'] }).toEqual({ gomemlimit: expect.any(String), limit: expect.any(String) });
+      expect(soft! / limit!).toBeGreaterThanOrEqual(0.8);
+      expect(soft! / limit!).toBeLessThanOrEqual(0.9);
+    });
+
+    it('puts its servers on different nodes (required in production) and spreads them over zones', () => {
+      const antiAffinity = nats.pod.affinity?.podAntiAffinity;
+      const required = (antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
+        (t) => t.topologyKey === 'kubernetes.io/hostname' && selects(t.labelSelector, nats.podLabels),
+      );
+      const preferred = (antiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).some(
+        (t) => t.podAffinityTerm.topologyKey === 'kubernetes.io/hostname' && selects(t.podAffinityTerm.labelSelector, nats.podLabels),
+      );
+      // dev runs the three servers on one laptop node: preferred there.
+      expect({ overlay, spreadOverNodes: overlay === 'dev' ? required || preferred : required }).toEqual({ overlay, spreadOverNodes: true });
+      const zone = (nats.pod.topologySpreadConstraints ?? []).find((t) => t.topologyKey === 'topology.kubernetes.io/zone');
+      expect(zone && selects(zone.labelSelector, nats.podLabels)).toBe(true);
     });
 
     it('is what NATS_URL in mailroom-config points at', () => {
@@ -332,6 +421,7 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
       describe: `a pod in namespace ${ns}`,
     });
     const internet: Endpoint = { kind: 'external', ip: '203.0.113.25', describe: 'an address outside the cluster' };
+    const privateAddress = (ip: string): Endpoint => ({ kind: 'external', ip, describe: `the private address ${ip}` });
     const dns = foreign('kube-system', { 'k8s-app': 'kube-dns' });
     const port = (service: ServiceName) => effectiveHttpPort(service, resolveEnv(objects, all.find((w) => w.name === service)!.pod.containers[0]!, '').values);
 
@@ -348,6 +438,9 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
         [foreign('keda'), pod('nats'), 8222],
         overlay === 'dev' ? [pod('sender'), pod('mailpit'), 1025] : [pod('sender'), internet, 587],
         [pod('sender'), internet, 465],
+        // Webhook receivers (the callers' webhookUrl, https or http).
+        [pod('tracker'), internet, 443],
+        [pod('tracker'), internet, 80],
       ];
       const blocked = needed
         .map(([from, to, p, protocol]) => ({ c: `${from.describe} -> ${to.describe}:${p}`, r: evaluate(policies(), { from, to, port: p, protocol }) }))
@@ -368,6 +461,14 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
         [pod('gateway'), internet, 443],
         [pod('splitter'), internet, 587],
         [pod('tracker'), internet, 587],
+        // Webhooks go to the Internet, never into the pod/Service networks or the metadata endpoint.
+        [pod('tracker'), privateAddress('10.244.1.7'), 443],
+        [pod('tracker'), privateAddress('172.20.0.10'), 443],
+        [pod('tracker'), privateAddress('192.168.1.20'), 80],
+        [pod('tracker'), privateAddress('100.64.3.4'), 443],
+        [pod('tracker'), privateAddress('169.254.169.254'), 80],
+        [pod('tracker'), privateAddress('127.0.0.1'), 443],
+        [pod('gateway'), internet, 80],
         [pod('sender'), internet, 443],
         [pod('nats'), internet, 443],
         [foreign('keda'), pod('nats'), 4222],

@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -17,8 +18,8 @@ import { fromRoot } from './paths';
 /**
  * Offline schema validation of every kind the manifests use, with the schemas bundled in
  * kubernetes-models 4.5 (Kubernetes 1.33 OpenAPI), @kubernetes-models/keda (ScaledObject CRD) and
- * @kubernetes-models/prometheus-operator (ServiceMonitor/PodMonitor CRDs). A kind missing here fails
- * the test: add its model (and its interface below) rather than skipping it.
+ * @kubernetes-models/prometheus-operator (ServiceMonitor/PodMonitor/PrometheusRule CRDs). A kind
+ * missing here fails the test: add its model (and its interface below) rather than skipping it.
  */
 interface KindEntry {
   readonly validate: (object: object) => void;
@@ -59,6 +60,11 @@ const KINDS: Readonly<Record<string, KindEntry>> = {
     PodMonitor,
     '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor',
     'IPodMonitor',
+  ),
+  'monitoring.coreos.com/v1/PrometheusRule': entry(
+    PrometheusRule,
+    '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule',
+    'IPrometheusRule',
   ),
 };
 

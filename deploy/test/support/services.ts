@@ -86,6 +86,7 @@ export const SECRET_PLACEHOLDERS: Readonly<Record<string, string>> = {
   UNSUBSCRIBE_SECRET: 'ci-placeholder-unsubscribe-secret-0123456789',
   SMTP_PROVIDERS: '[{"name":"relay","url":"smtp://smtp.example.org:587","ratePerSecond":50}]',
   DKIM_KEYS: '[]',
+  WEBHOOK_SECRET: 'ci-placeholder-webhook-secret-0123456789',
 };
 
 /** Runs the service's loader; returns its problems (empty when the environment is accepted). */
