@@ -20,6 +20,8 @@ export interface StackOptions {
   readonly noSenders?: boolean;
   /** Arguments for node itself, per service (e.g. `--cpu-prof` to profile). */
   readonly nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
+  /** How long each service may take to report ready (default 30 s; a cold cluster takes longer). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -48,6 +50,7 @@ export class MailroomStack {
       label,
       echo: options.echo,
       nodeArgs: options.nodeArgs?.[name],
+      readyTimeoutMs: options.readyTimeoutMs,
     });
     const started = await Promise.allSettled([
       boot('gateway'),
@@ -55,11 +58,14 @@ export class MailroomStack {
       boot('tracker'),
       ...Array.from({ length: options.noSenders ? 0 : (options.senders ?? 1) }, (_, i) => boot('sender', `sender-${i + 1}`)),
     ]);
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed) {
+    const failed = started.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+    if (failed.length > 0) {
       await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : Promise.resolve())));
       await deleteNamespace(namespace, options.natsUrl ?? TEST_NATS_URL).catch(() => undefined);
-      throw failed.reason;
+      // Every service that did not come up, not only the first: a concurrent boot can fail several.
+      throw failed.length === 1
+        ? failed[0]!
+        : new Error(`${failed.length} services did not start:\n\n${failed.map((e) => e.message).join('\n\n')}`);
     }
     const [gateway, splitter, tracker, ...senders] = started.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
     const stack = new MailroomStack(namespace, options, gateway!, splitter!, tracker!, senders);
@@ -78,6 +84,7 @@ export class MailroomStack {
       label: `sender-${this.senderCount}`,
       echo: this.options.echo,
       nodeArgs: this.options.nodeArgs?.sender,
+      readyTimeoutMs: this.options.readyTimeoutMs,
     });
     this.senders.push(sender);
     return sender;
