@@ -17,4 +17,4 @@ export { NatsServerProcess } from './nats/nats-server-process';
 export { NatsCluster, type NatsClusterOptions, type StreamPlacement, type ConsumerState } from './nats/nats-cluster';
 export { type ClusterNode, type ClusterNodePorts } from './nats/cluster-node';
 export { natsServerBinaries, defaultNatsServerBinary, natsServerBinaryAt, type NatsServerBinary } from './nats/nats-server-binaries';
-export { maxInWindow, observedRate } from './arrival-windows';
+export { maxInWindow, observedRate, longestGap } from './arrival-windows';

@@ -20,6 +20,11 @@ export interface StackOptions {
   readonly noSenders?: boolean;
   /** Arguments for node itself, per service (e.g. `--cpu-prof` to profile). */
   readonly nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
+  /**
+   * Start each service only once the one before is ready (gateway, splitter, tracker, senders),
+   * instead of all at once as an orchestrator does: for tests about something other than boot.
+   */
+  readonly oneAtATime?: boolean;
   /** How long each service may take to report ready (default 30 s; a cold cluster takes longer). */
   readonly readyTimeoutMs?: number;
 }
@@ -52,12 +57,13 @@ export class MailroomStack {
       nodeArgs: options.nodeArgs?.[name],
       readyTimeoutMs: options.readyTimeoutMs,
     });
-    const started = await Promise.allSettled([
-      boot('gateway'),
-      boot('splitter'),
-      boot('tracker'),
-      ...Array.from({ length: options.noSenders ? 0 : (options.senders ?? 1) }, (_, i) => boot('sender', `sender-${i + 1}`)),
-    ]);
+    const plan: Array<() => Promise<ServiceProcess>> = [
+      () => boot('gateway'),
+      () => boot('splitter'),
+      () => boot('tracker'),
+      ...Array.from({ length: options.noSenders ? 0 : (options.senders ?? 1) }, (_, i) => () => boot('sender', `sender-${i + 1}`)),
+    ];
+    const started = options.oneAtATime ? await inTurn(plan) : await Promise.allSettled(plan.map((start) => start()));
     const failed = started.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
     if (failed.length > 0) {
       await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : Promise.resolve())));
@@ -134,6 +140,20 @@ export class MailroomStack {
     if (this.options.keepNamespace) return;
     await deleteNamespace(this.namespace, this.options.natsUrl ?? TEST_NATS_URL);
   }
+}
+
+/** Runs the starts one after another, stopping at the first failure. */
+async function inTurn(plan: ReadonlyArray<() => Promise<ServiceProcess>>): Promise<Array<PromiseSettledResult<ServiceProcess>>> {
+  const settled: Array<PromiseSettledResult<ServiceProcess>> = [];
+  for (const start of plan) {
+    try {
+      settled.push({ status: 'fulfilled', value: await start() });
+    } catch (reason) {
+      settled.push({ status: 'rejected', reason });
+      break;
+    }
+  }
+  return settled;
 }
 
 function envFor(name: ServiceName, namespace: string, options: StackOptions): Record<string, string> {
