@@ -20,3 +20,17 @@ export function observedRate(times: readonly number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
   return ((sorted.length - 1) * 1000) / (sorted[sorted.length - 1]! - sorted[0]!);
 }
+
+/**
+ * The longest time without an arrival between the first and the last one, and when it began: how
+ * long delivery stood still (e.g. while a NATS server was down).
+ */
+export function longestGap(times: readonly number[]): { readonly gapMs: number; readonly from: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  let gap = { gapMs: 0, from: sorted[0] ?? 0 };
+  for (let i = 1; i < sorted.length; i++) {
+    const ms = sorted[i]! - sorted[i - 1]!;
+    if (ms > gap.gapMs) gap = { gapMs: ms, from: sorted[i - 1]! };
+  }
+  return gap;
+}

@@ -4,6 +4,17 @@ export { SmtpSink, type SmtpSinkOptions, type SmtpFault, type ReceivedMessage } 
 export { ServiceProcess, type ServiceName, type StartOptions, type Exit } from './processes/service-process';
 export { MailroomStack, TEST_API_KEY, type StackOptions, type ApiResponse } from './processes/mailroom-stack';
 export { repoRoot } from './processes/repo-root';
-export { uniqueNamespace, deleteNamespace, deleteNamespaceWith, TEST_NATS_URL } from './nats/test-namespace';
+export {
+  uniqueNamespace,
+  deleteNamespace,
+  deleteNamespaceWith,
+  namespaceStreamNames,
+  kvStreamName,
+  objectStoreStreamName,
+  TEST_NATS_URL,
+} from './nats/test-namespace';
 export { NatsServerProcess } from './nats/nats-server-process';
-export { maxInWindow, observedRate } from './arrival-windows';
+export { NatsCluster, type NatsClusterOptions, type StreamPlacement, type ConsumerState } from './nats/nats-cluster';
+export { type ClusterNode, type ClusterNodePorts } from './nats/cluster-node';
+export { natsServerBinaries, defaultNatsServerBinary, natsServerBinaryAt, type NatsServerBinary } from './nats/nats-server-binaries';
+export { maxInWindow, observedRate, longestGap } from './arrival-windows';

@@ -7,6 +7,7 @@ import { MailroomStack, repoRoot } from '@mailroom/testing';
 import { BenchSink } from './bench-sink';
 import { runBaseline as runBaselineProcess } from './baseline-run';
 import { runBaseline as baselineSender } from './baseline-sender';
+import { runClusterBench } from './cluster-bench';
 import { runImportBench } from './import-bench';
 import { runNodeSink } from './node-sink';
 import { runPipeline, type RunResult } from './pipeline-run';
@@ -16,7 +17,8 @@ import { renderReport, type Scenario } from './report';
  * `npm run bench`: the pipeline (four services as separate processes, real NATS, an SMTP sink in
  * its own process) against the baseline (one process, pooled nodemailer, 10 connections) in the
  * same run, and beside it Mailroom's mailer library sending directly (the pipeline's ceiling). Sub-commands `sink` and `baseline` are the child processes it starts; `import` measures
- * a subscriber-list import instead (see import-bench.ts).
+ * a subscriber-list import instead (see import-bench.ts). `--cluster` measures a 3-node R3 cluster
+ * beside a single R1 server instead of the baseline (see cluster-bench.ts).
  */
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -37,6 +39,8 @@ async function main(argv: readonly string[]): Promise<void> {
       'splitter-node-options': { type: 'string' },
       /** Writes V8 CPU profiles of every service to this folder (one .cpuprofile per process). */
       profile: { type: 'string' },
+      /** A 3-node R3 cluster beside a single R1 server (same sizes and senders), to bench/RESULTS-cluster.md. */
+      cluster: { type: 'boolean', default: false },
     },
   });
   const command = positionals[0] ?? 'pipeline';
@@ -57,6 +61,9 @@ async function main(argv: readonly string[]): Promise<void> {
   if (values.million) sizes.push(1_000_000);
   const senderCounts = values.senders.split(',').map(Number);
   const runs = Number(values.runs);
+  if (values.cluster) {
+    return runClusterBench({ sizes, senderCounts, runs, out: values.out, command: `npm run bench -- ${argv.join(' ')}`.trim() });
+  }
   const sink = await BenchSink.start();
   const natsPid = Number(execSync("pgrep -o -f 'nats-server.*4222' || true").toString().trim()) || undefined;
   const extra = [{ label: 'smtp sink', pid: sink.pid }, ...(natsPid ? [{ label: 'nats-server', pid: natsPid }] : [])];

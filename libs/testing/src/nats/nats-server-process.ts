@@ -8,7 +8,7 @@ import { waitFor } from '../wait-for';
 
 /**
  * A nats-server with JetStream of the test's own (free port, own store folder), so the test can
- * stop and restart it. Needs the `nats-server` binary on the PATH.
+ * stop and restart it. Runs `binary`, else `NATS_SERVER_BIN`, else `nats-server` on the PATH.
  */
 export class NatsServerProcess {
   private child?: ChildProcess;
@@ -16,14 +16,16 @@ export class NatsServerProcess {
   private constructor(
     readonly port: number,
     private readonly storeDir: string,
+    private readonly binary: string,
   ) {}
 
   static available(): boolean {
     return spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim() !== '';
   }
 
-  static async start(): Promise<NatsServerProcess> {
-    const server = new NatsServerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'mailroom-nats-')));
+  static async start(options: { binary?: string } = {}): Promise<NatsServerProcess> {
+    const binary = options.binary ?? (process.env['NATS_SERVER_BIN'] || 'nats-server');
+    const server = new NatsServerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'mailroom-nats-')), binary);
     await server.startAgain();
     return server;
   }
@@ -32,9 +34,13 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
   /** Starts the server (again) on the same port with the same store. */
   async startAgain(): Promise<void> {
-    this.child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir], {
+    this.child = spawn(this.binary, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir], {
       stdio: 'ignore',
     });
     await waitFor(() => this.answers(), Boolean, { timeoutMs: 15_000, intervalMs: 50, description: `nats-server on ${this.port}` });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { topology } from '@mailroom/contracts';
 
 export const TEST_NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
@@ -9,9 +10,24 @@ export function uniqueNamespace(prefix = 't'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`.toLowerCase();
 }
 
-/** Deletes every stream, KV bucket and object store of a namespace. */
+/** The stream behind a KV bucket (a NATS convention, not one of our names). */
+export const kvStreamName = (bucket: string): string => `KV_${bucket}`;
+/** The stream behind an object store. */
+export const objectStoreStreamName = (store: string): string => `OBJ_${store}`;
+
+/** Every JetStream stream a namespace provisions: its streams, and those behind its KV buckets and object stores. */
+export function namespaceStreamNames(namespace: string): string[] {
+  const t = topology(namespace);
+  return [
+    ...Object.values(t.streams),
+    ...Object.values(t.buckets).map(kvStreamName),
+    ...Object.values(t.objectStores).map(objectStoreStreamName),
+  ].sort();
+}
+
+/** Deletes every stream, KV bucket and object store of a namespace. `url` may list several servers, comma-separated. */
 export async function deleteNamespace(namespace: string, url = TEST_NATS_URL): Promise<void> {
-  const nc = await connect({ servers: url });
+  const nc = await connect({ servers: url.split(',').map((s) => s.trim()).filter(Boolean) });
   try {
     await deleteNamespaceWith(nc, namespace);
   } finally {
@@ -21,7 +37,7 @@ export async function deleteNamespace(namespace: string, url = TEST_NATS_URL): P
 
 export async function deleteNamespaceWith(nc: NatsConnection, namespace: string): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const prefixes = [`${namespace}-`, `KV_${namespace}-`, `OBJ_${namespace}-`];
+  const prefixes = [`${namespace}-`, kvStreamName(`${namespace}-`), objectStoreStreamName(`${namespace}-`)];
   const names: string[] = [];
   for await (const name of jsm.streams.names()) {
     if (prefixes.some((p) => name.startsWith(p))) names.push(name);

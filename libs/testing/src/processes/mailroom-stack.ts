@@ -20,6 +20,13 @@ export interface StackOptions {
   readonly noSenders?: boolean;
   /** Arguments for node itself, per service (e.g. `--cpu-prof` to profile). */
   readonly nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
+  /**
+   * Start each service only once the one before is ready (gateway, splitter, tracker, senders),
+   * instead of all at once as an orchestrator does: for tests about something other than boot.
+   */
+  readonly oneAtATime?: boolean;
+  /** How long each service may take to report ready (default 30 s; a cold cluster takes longer). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -48,18 +55,23 @@ export class MailroomStack {
       label,
       echo: options.echo,
       nodeArgs: options.nodeArgs?.[name],
+      readyTimeoutMs: options.readyTimeoutMs,
     });
-    const started = await Promise.allSettled([
-      boot('gateway'),
-      boot('splitter'),
-      boot('tracker'),
-      ...Array.from({ length: options.noSenders ? 0 : (options.senders ?? 1) }, (_, i) => boot('sender', `sender-${i + 1}`)),
-    ]);
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed) {
+    const plan: Array<() => Promise<ServiceProcess>> = [
+      () => boot('gateway'),
+      () => boot('splitter'),
+      () => boot('tracker'),
+      ...Array.from({ length: options.noSenders ? 0 : (options.senders ?? 1) }, (_, i) => () => boot('sender', `sender-${i + 1}`)),
+    ];
+    const started = options.oneAtATime ? await inTurn(plan) : await Promise.allSettled(plan.map((start) => start()));
+    const failed = started.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+    if (failed.length > 0) {
       await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.kill() : Promise.resolve())));
       await deleteNamespace(namespace, options.natsUrl ?? TEST_NATS_URL).catch(() => undefined);
-      throw failed.reason;
+      // Every service that did not come up, not only the first: a concurrent boot can fail several.
+      throw failed.length === 1
+        ? failed[0]!
+        : new Error(`${failed.length} services did not start:\n\n${failed.map((e) => e.message).join('\n\n')}`);
     }
     const [gateway, splitter, tracker, ...senders] = started.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
     const stack = new MailroomStack(namespace, options, gateway!, splitter!, tracker!, senders);
@@ -78,6 +90,7 @@ export class MailroomStack {
       label: `sender-${this.senderCount}`,
       echo: this.options.echo,
       nodeArgs: this.options.nodeArgs?.sender,
+      readyTimeoutMs: this.options.readyTimeoutMs,
     });
     this.senders.push(sender);
     return sender;
@@ -127,6 +140,20 @@ export class MailroomStack {
     if (this.options.keepNamespace) return;
     await deleteNamespace(this.namespace, this.options.natsUrl ?? TEST_NATS_URL);
   }
+}
+
+/** Runs the starts one after another, stopping at the first failure. */
+async function inTurn(plan: ReadonlyArray<() => Promise<ServiceProcess>>): Promise<Array<PromiseSettledResult<ServiceProcess>>> {
+  const settled: Array<PromiseSettledResult<ServiceProcess>> = [];
+  for (const start of plan) {
+    try {
+      settled.push({ status: 'fulfilled', value: await start() });
+    } catch (reason) {
+      settled.push({ status: 'rejected', reason });
+      break;
+    }
+  }
+  return settled;
 }
 
 function envFor(name: ServiceName, namespace: string, options: StackOptions): Record<string, string> {

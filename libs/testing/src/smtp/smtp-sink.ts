@@ -41,12 +41,15 @@ export class SmtpSink {
   private readonly attempts = new Map<string, number>();
   private acceptedCount = 0;
   private waiters: Array<() => void> = [];
+  private latencyMs: number;
 
   private constructor(
     private readonly server: SMTPServer,
     readonly port: number,
     private readonly options: SmtpSinkOptions,
-  ) {}
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+  }
 
   static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
     // The server's callbacks need the sink, and the sink needs the server: bind through a holder.
@@ -113,6 +116,11 @@ export class SmtpSink {
     }
   }
 
+  /** Changes the latency of messages from now on (e.g. a slow provider that recovers). */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
   parsed(): Promise<ParsedMail[]> {
     return Promise.all(this.messages.map((m) => simpleParser(m.raw)));
   }
@@ -152,7 +160,7 @@ export class SmtpSink {
     stream.on('end', () => {
       // Arrival is the end of DATA, before any scripted latency: what a provider's rate limiter sees.
       this.receivedAt.push(Date.now());
-      if (this.options.latencyMs) setTimeout(() => this.accept(chunks, session, callback), this.options.latencyMs);
+      if (this.latencyMs) setTimeout(() => this.accept(chunks, session, callback), this.latencyMs);
       else this.accept(chunks, session, callback);
     });
   }
