@@ -34,8 +34,7 @@ describe.each(clusterServers)('a NATS server dies mid-send (nats-server %s)', (_
   beforeAll(async () => {
     cluster = await NatsCluster.start({ binary: server.path });
     smtp = await SmtpSink.start({ keepMessages: false });
-    // One service at a time: the concurrent boot has its own test (scale-out.e2e-spec.ts).
-    stack = await MailroomStack.start(clusterStackOptions(cluster, smtp.url, { senders: 2, oneAtATime: true }));
+    stack = await MailroomStack.start(clusterStackOptions(cluster, smtp.url, { senders: 2 }));
     t = topology(stack.namespace);
   });
 
