@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { MailroomStack, ServiceProcess, SmtpSink, TEST_API_KEY, TEST_NATS_URL, waitFor } from '@mailroom/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MailroomStack, ServiceProcess, SmtpSink, TEST_API_KEY, TEST_NATS_URL, repoRoot, waitFor } from '@mailroom/testing';
 import type { NewsletterView } from '@mailroom/contracts';
 import { encodeBody, fillPath, operationsOf, type ErrorExample, type OpenApiDocument, type Operation } from './support/openapi-document';
 
@@ -133,6 +135,17 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
     expect(codes.get(401)).toEqual(new Set(['unauthorized']));
     expect(codes.get(404)).toEqual(new Set(['not_found']));
     expect(codes.get(429)).toEqual(new Set(['rate_limited']));
+  });
+
+  it('is served by routes that docs/api.md lists, every one of them', () => {
+    // `Mapped {/v1/newsletters/:id, GET} route`: what Nest actually serves, as the API page spells it.
+    const served = stack.gateway.output.flatMap((line) => {
+      const match = /Mapped \{([^,]+), (\w+)\} route/.exec(line);
+      return match ? [`\`${match[2]!} ${match[1]!}\``] : [];
+    });
+    expect(served.length).toBeGreaterThanOrEqual(20);
+    const page = readFileSync(join(repoRoot(), 'docs', 'api.md'), 'utf8');
+    expect(served.filter((route) => !page.includes(route))).toEqual([]);
   });
 
   it('answers every request example with its documented success status', async () => {
