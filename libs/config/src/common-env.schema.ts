@@ -25,6 +25,7 @@ export const toBool = () =>
  * subclass), so `Object.keys(new Schema())` lists every variable a service understands.
  */
 export class CommonEnv {
+  /** NATS server(s) with JetStream, comma-separated. */
   @IsString()
   @Matches(/^(nats|tls|ws|wss):\/\/[^\s]+$/, {
     message: 'must be a nats:// URL (comma-separate several servers)',
@@ -32,17 +33,23 @@ export class CommonEnv {
   })
   NATS_URL = 'nats://127.0.0.1:4222';
 
+  /**
+   * Prefix of every stream, consumer, bucket and subject: two deployments (or test runs) can share
+   * one NATS. Every service of a deployment must use the same.
+   */
   @Matches(/^[a-z0-9][a-z0-9_-]{0,31}$/, {
     message: 'must be 1-32 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
   })
   MAILROOM_NAMESPACE = 'mailroom';
 
+  /** Port of the health and metrics endpoints (and of the HTTP API on the gateway). */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
   @Min(0)
   @Max(65535)
   HTTP_PORT = 0;
 
+  /** `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent` (JSON logs on stdout). */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 

@@ -13,6 +13,7 @@ export {
   type QueryName,
   type StreamRole,
 } from './event-catalog';
+export { EventFlow, EVENT_PARTICIPANTS, type EventParticipant, type EventRoute } from './event-flow';
 export { NewsletterEvent } from './events/event-base';
 export { type Recipient, RECIPIENT_NAME_MAX_LENGTH, checkRecipientList, IsRecipientList } from './events/recipient';
 export { RECIPIENT_VARS_LIMITS, IsRecipientVars, checkRecipientVars, checkVarName } from './events/recipient-vars';

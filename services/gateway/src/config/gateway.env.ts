@@ -14,15 +14,18 @@ export class GatewayEnv extends CommonEnv {
   @Max(65535)
   GRPC_PORT = 50051;
 
-  /** Comma-separated API keys, each `key`, `name:key` or `name:sha256:<hex>`. Required. */
+  /**
+   * Comma-separated API keys, each `name:key` (the key 16+ characters), `name:sha256:<64 hex>` (only
+   * the key's SHA-256) or a bare `key` (named `key-<n>`). Logs show the name, never the key.
+   */
   @IsString({ message: 'is required (comma-separated API keys, each "key", "name:key" or "name:sha256:<hex>")' })
   API_KEYS: string = undefined as unknown as string;
 
-  /** Comma-separated names of keys in API_KEYS that are refused (revoked). */
+  /** Comma-separated names of keys in `API_KEYS` that are refused (401 "revoked"); a name `API_KEYS` lacks stops the boot. */
   @IsString()
   API_KEYS_REVOKED = '';
 
-  /** Requests per minute per API key (per gateway replica); 0 turns the limit off. */
+  /** Requests per minute per API key (HTTP and gRPC together, per gateway replica); 0 turns the limit off. */
   @toInt()
   @IsInt(int)
   @Min(0)
@@ -34,20 +37,26 @@ export class GatewayEnv extends CommonEnv {
   @Min(1)
   RATE_LIMIT_BURST = 60;
 
-  /** Sender used when a request has no `from`. */
+  /** Sender used when a request has no `from`; must be allowed by `ALLOWED_FROM` (a boot error otherwise). */
   @IsString()
   DEFAULT_FROM = 'Mailroom <newsletter@mailroom.localhost>';
 
-  /** Comma-separated sender addresses and `@domains` requests may use; empty: DEFAULT_FROM's address only. */
+  /** Comma-separated sender addresses and `@domains` (that domain only) a request's `from` may use; empty: `DEFAULT_FROM`'s address only. */
   @IsString()
   ALLOWED_FROM = '';
 
-  /** Webhooks may target loopback, private and link-local addresses (closed deployments only). */
+  /**
+   * Allow webhooks to loopback, private, link-local and unique-local addresses (closed deployments,
+   * tests): the gateway then accepts such a `webhookUrl`, the tracker delivers to it. Set it alike on both.
+   */
   @toBool()
   @IsBoolean({ message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE = false;
 
-  /** Comma-separated webhook hosts (names or IPs) allowed whatever they resolve to. */
+  /**
+   * Comma-separated webhook hosts (names or IPs) allowed whatever they resolve to: checked by the
+   * gateway at submit and again by the tracker at delivery (on the address it connects to). Set it alike on both.
+   */
   @IsString()
   WEBHOOK_ALLOWED_HOSTS = '';
 
@@ -57,7 +66,7 @@ export class GatewayEnv extends CommonEnv {
   @Min(1024)
   MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-  /** Most recipients one inline request may carry. */
+  /** Most recipients one request may carry inline (`recipients`); larger audiences go through subscriber lists. */
   @toInt()
   @IsInt(int)
   @Min(1)
@@ -70,21 +79,23 @@ export class GatewayEnv extends CommonEnv {
   @Min(1024)
   MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 
-  /** How often a gRPC WatchNewsletter stream asks the tracker for the status. */
+  /** How often a gRPC `WatchNewsletter` or an HTTP event stream (`/events`) asks the tracker for the status. */
   @toInt()
   @IsInt(int)
   @Min(50)
   WATCH_POLL_INTERVAL_MS = 500;
 
-  /** Most WatchNewsletter streams open at once on one gateway. */
+  /** Progress streams (gRPC `WatchNewsletter`, HTTP `/events`) open at once on one gateway; beyond it `RESOURCE_EXHAUSTED` / 429. */
   @toInt()
   @IsInt(int)
   @Min(1)
   GRPC_MAX_WATCHES = 1000;
 
   /**
-   * Checks the signature of unsubscribe links (HMAC-SHA256); the sender signs with the same. A
-   * secret: never logged. Empty: the public development secret, refused in production.
+   * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256: 32+ random characters, the
+   * same on every gateway and sender. A secret: never logged. Empty: the public development secret
+   * (a boot warning), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
+   * not localhost.
    */
   @IsString()
   UNSUBSCRIBE_SECRET = '';

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../http/error-body.dto';
+import { withExamples } from './openapi-examples';
 
 export const DOCS_PATH = 'docs';
 
@@ -20,11 +21,19 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' })
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto] });
+  return withExamples(SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto] }), new Date());
 }
 
-/** Built at boot, so a broken decorator stops the gateway instead of the first reader of the docs. */
+/**
+ * Built at boot, so a broken decorator (or a route without a request example) stops the gateway
+ * instead of the first reader of the docs. Each read gets examples as of that moment: a `sendAt`
+ * example must stay in the future however long the gateway runs.
+ */
 export function serveOpenApi(app: INestApplication): void {
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json`, yamlDocumentUrl: `${DOCS_PATH}-yaml` });
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    yamlDocumentUrl: `${DOCS_PATH}-yaml`,
+    patchDocumentOnRequest: (_request, _response, built) => withExamples(built, new Date()),
+  });
 }

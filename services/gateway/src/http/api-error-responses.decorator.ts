@@ -6,7 +6,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid input (`validation_failed` with the field, or `malformed_json`). Nothing is stored or published.',
   401: 'Missing, unknown or revoked API key (`unauthorized`).',
   403: 'Authenticated, but not allowed: a `from` outside `ALLOWED_FROM` (`forbidden`).',
-  404: 'No such newsletter (`not_found`).',
+  404: 'No such newsletter, or (`listId`) no such subscriber list (`not_found`).',
   409: 'Conflicts with the current state (`conflict`), e.g. an Idempotency-Key reused with another request.',
   415: 'Body that is not JSON (`unsupported_media_type`).',
   413: 'Body larger than `MAX_BODY_BYTES` (`payload_too_large`); the message states the limit.',

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsMergeTemplate, IsRecipientVars } from '@mailroom/contracts';
+import { futureSendAt } from '../docs/openapi-examples';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
 import { checkedRecipientInputs, isCheckedRecipientList, recipientsPlainlyValid } from './recipient-inputs';
 import { IsBareAddressText, IsFromAddress, IsSingleLine } from './text-rules';
@@ -162,7 +163,7 @@ export class CreateNewsletterDto {
     description:
       'Start at this time instead of now (ISO 8601, in the future, within a year): the newsletter waits as `scheduled`, ' +
       'survives restarts, and can be cancelled before it starts.',
-    example: '2026-12-01T09:00:00Z',
+    example: futureSendAt(new Date()),
     format: 'date-time',
   })
   @IsOptional()

@@ -39,7 +39,7 @@ export class NewslettersController {
     description: '1-255 visible ASCII characters. A repeat with the same key and body returns the first newsletter (header `Idempotent-Replayed: true`); with another body, 409.',
   })
   @ApiAcceptedResponse({ type: NewsletterAcceptedDto })
-  @ApiErrorResponses(400, 401, 403, 409, 413, 415, 429, 503)
+  @ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503)
   async create(
     @Body() dto: CreateNewsletterDto,
     @Req() request: AuthenticatedRequest,

@@ -32,7 +32,7 @@ export class SenderEnv extends CommonEnv {
   @IsString()
   SMTP_PROVIDERS = '';
 
-  /** One provider: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. */
+  /** One provider (named `default`): `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. Required unless `SMTP_PROVIDERS` is set. */
   @ValidateIf((env: SenderEnv) => env.SMTP_URL !== '')
   @Matches(SMTP_URL_PATTERN, { message: 'must be an smtp:// or smtps:// URL' })
   SMTP_URL = '';
@@ -45,15 +45,19 @@ export class SenderEnv extends CommonEnv {
   @toNumber() @IsNumber({ allowNaN: false, allowInfinity: false }, number) @Min(0)
   SMTP_BURST = 0;
 
+  /** SMTP connections per provider per sender process (a provider's `maxConnections` overrides it). */
   @toInt() @IsInt(int) @Min(1) @Max(100)
   SMTP_MAX_CONNECTIONS: number = DEFAULT_SMTP_POOL.maxConnections;
 
+  /** Messages per SMTP connection before it is replaced (a provider's `maxMessages` overrides it). */
   @toInt() @IsInt(int) @Min(1)
   SMTP_MAX_MESSAGES: number = DEFAULT_SMTP_POOL.maxMessages;
 
+  /** How long opening an SMTP connection may take (a provider's `timeouts.connectionMs` overrides it). */
   @toInt() @IsInt(int) @Min(100)
   SMTP_CONNECTION_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.connectionTimeoutMs;
 
+  /** How long the server's greeting may take once connected (a provider's `timeouts.greetingMs` overrides it). */
   @toInt() @IsInt(int) @Min(100)
   SMTP_GREETING_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.greetingTimeoutMs;
 
@@ -63,7 +67,7 @@ export class SenderEnv extends CommonEnv {
 
   /**
    * How long to wait for the reply to the end of DATA (RFC 5321 §4.5.3.2.6: 10 minutes). No reply
-   * within it: the message may have been delivered, so it fails without a retry (see the README).
+   * within it: the message may have been delivered, so it fails without a retry (see services/sender/README.md).
    */
   @toInt() @IsInt(int) @Min(100)
   SMTP_DATA_TIMEOUT_MS: number = DEFAULT_SMTP_POOL.dataTimeoutMs;
@@ -80,7 +84,7 @@ export class SenderEnv extends CommonEnv {
   @IsString()
   DKIM_KEYS = '';
 
-  /** Batches this process works on at once (capped by the providers' rates, see the README). */
+  /** Batches this process works on at once, capped at ⌊slowest provider rate × `ACK_WAIT_MS` ÷ 1000 ÷ 100⌋ (at least 1). */
   @toInt() @IsInt(int) @Min(1) @Max(256)
   SENDER_CONCURRENCY = 4;
 
@@ -110,6 +114,7 @@ export class SenderEnv extends CommonEnv {
   @toInt() @IsInt(int) @Min(0)
   RETRY_BASE_DELAY_MS = 10_000;
 
+  /** Longest retry delay of a batch with deferred recipients (the doubling stops here). */
   @toInt() @IsInt(int) @Min(0)
   RETRY_MAX_DELAY_MS = 600_000;
 
@@ -118,15 +123,17 @@ export class SenderEnv extends CommonEnv {
   ACK_WAIT_MS = 60_000;
 
   /**
-   * The gateway's public origin (https), where unsubscribe links point. Empty: http://localhost:3000
-   * outside production; required in production. Checked by `parseUnsubscribeConfig`.
+   * The gateway's public origin (an optional path prefix), where unsubscribe links point: `https://`
+   * (plain `http://` only for localhost). Empty: `http://localhost:3000` outside production; required with `NODE_ENV=production`.
    */
   @IsString()
   PUBLIC_BASE_URL = '';
 
   /**
-   * Signs unsubscribe links (HMAC-SHA256); the gateway must have the same. A secret: never logged.
-   * Empty: the public development secret, refused in production and for public links.
+   * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256: 32+ random characters, the
+   * same on every gateway and sender. A secret: never logged. Empty: the public development secret
+   * (a boot warning), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
+   * not localhost.
    */
   @IsString()
   UNSUBSCRIBE_SECRET = '';

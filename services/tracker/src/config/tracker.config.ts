@@ -19,7 +19,7 @@ export class TrackerEnv extends CommonEnv {
   @Max(50)
   PROGRESS_STEP_PERCENT = 10;
 
-  /** Signs webhook bodies (HMAC-SHA256). Without it no webhook is sent (each is recorded as skipped). */
+  /** Signs webhook bodies (HMAC-SHA256; 16+ characters). Without it no webhook is sent (each is recorded as skipped), never one unsigned. */
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
@@ -37,12 +37,18 @@ export class TrackerEnv extends CommonEnv {
   @Min(0)
   WEBHOOK_RETRY_FOR_MS = 3_600_000;
 
-  /** Deliver webhooks to private, loopback and link-local addresses (tests, same-cluster receivers). */
+  /**
+   * Allow webhooks to loopback, private, link-local and unique-local addresses (closed deployments,
+   * tests): the gateway then accepts such a `webhookUrl`, the tracker delivers to it. Set it alike on both.
+   */
   @toBool()
   @IsBoolean({ message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE = false;
 
-  /** Comma-separated webhook hosts delivered to whatever they resolve to (as on the gateway). */
+  /**
+   * Comma-separated webhook hosts (names or IPs) allowed whatever they resolve to: checked by the
+   * gateway at submit and again by the tracker at delivery (on the address it connects to). Set it alike on both.
+   */
   @IsOptional()
   @IsString()
   WEBHOOK_ALLOWED_HOSTS?: string = undefined;
@@ -53,13 +59,13 @@ export class TrackerEnv extends CommonEnv {
   @Min(1_000)
   WATCHDOG_STALL_MS = 300_000;
 
-  /** How often the leader's watchdog looks for stalled newsletters. */
+  /** How often the leader's watchdog looks for stalled newsletters (at most `WATCHDOG_STALL_MS`). */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
   @Min(100)
   WATCHDOG_INTERVAL_MS = 30_000;
 
-  /** How often the leading tracker renews its lease (it lasts twice this; followers look every half). */
+  /** How often the leading tracker renews its lease. The lease lasts twice this, so a crashed leader is replaced within about 2.5 times this. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
   @Min(100)

@@ -1,0 +1,57 @@
+import { Events, type EventName } from './event-catalog';
+
+/** Who takes part in the flow of events: the four services, and the NATS server (its advisories). */
+export const EVENT_PARTICIPANTS = ['gateway', 'splitter', 'sender', 'tracker', 'nats-server'] as const;
+export type EventParticipant = (typeof EVENT_PARTICIPANTS)[number];
+
+export interface EventRoute {
+  /** Who publishes the event. */
+  readonly publishers: readonly EventParticipant[];
+  /** Who handles it as a consumer of its stream (an `@EventPattern` handler). */
+  readonly consumers: readonly EventParticipant[];
+  /** Who reads its messages directly, without a consumer. */
+  readonly readers?: readonly EventParticipant[];
+  /** What a reader should know that the lists do not say (read directly rather than consumed…). */
+  readonly note?: string;
+}
+
+/**
+ * Which participant publishes and which consumes each event: the service table of the README is
+ * generated from it (tools/docs), and a test there checks it against the services' handlers
+ * (`@EventPattern`: exactly the consumers) and publish calls (each one listed here). Typed by
+ * EventName, so a new event cannot be left out.
+ */
+export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
+  [Events.NewsletterRequested]: {
+    publishers: ['gateway', 'splitter'],
+    consumers: ['splitter'],
+    note: 'the splitter publishes it for a scheduled newsletter at its `sendAt`; the gateway re-publishes a re-driven dead letter',
+  },
+  [Events.NewsletterRetryRequested]: { publishers: ['gateway'], consumers: ['splitter'] },
+  [Events.NewsletterResumeRequested]: { publishers: ['gateway'], consumers: ['splitter'] },
+  [Events.BatchReady]: {
+    publishers: ['splitter', 'tracker', 'gateway'],
+    consumers: ['sender'],
+    note: "the tracker's watchdog re-drives stranded or lost batches; the gateway re-drives a dead-lettered batch",
+  },
+  [Events.BatchParked]: {
+    publishers: ['sender'],
+    consumers: [],
+    readers: ['splitter'],
+    note: 'a batch of a paused newsletter; the splitter moves it back to `batch.ready` on resume',
+  },
+  [Events.NewsletterSplitStarted]: { publishers: ['splitter'], consumers: ['tracker'] },
+  [Events.NewsletterSplit]: { publishers: ['splitter'], consumers: ['tracker'] },
+  [Events.NewsletterSplitFailed]: { publishers: ['splitter'], consumers: ['tracker'] },
+  [Events.NewsletterRoundStarted]: { publishers: ['splitter'], consumers: ['tracker'] },
+  [Events.BatchCompleted]: { publishers: ['sender'], consumers: ['tracker'] },
+  [Events.NewsletterProgressed]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
+  [Events.NewsletterCancelled]: { publishers: ['gateway'], consumers: ['tracker'] },
+  [Events.NewsletterCompleted]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
+  [Events.DeadLettered]: {
+    publishers: ['splitter', 'sender', 'tracker'],
+    consumers: ['tracker'],
+    note: 'published by the JetStream transport of any consuming service; the gateway lists and re-drives them',
+  },
+  [Events.MaxDeliveriesReached]: { publishers: ['nats-server'], consumers: ['tracker'] },
+};
