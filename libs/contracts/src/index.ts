@@ -10,7 +10,11 @@ export {
   streamRoleOf,
   querySubject,
   type EventName,
+  type EventPayload,
+  type PublishedEventName,
   type QueryName,
+  type QueryRequest,
+  type QueryReply,
   type StreamRole,
 } from './event-catalog';
 export { NewsletterEvent } from './events/event-base';

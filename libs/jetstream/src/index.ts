@@ -20,6 +20,7 @@ export { openRecipientSource, type RecipientSource } from './stores/recipient-so
 export { RetryableError, PermanentError, InvalidPayloadError } from './transport/handler-errors';
 export { settleFailure, backoffDelayMs, type RetryPolicy, type Settlement } from './transport/retry-policy';
 export { JetStreamContext } from './transport/jetstream.context';
+export { HandlesEvent, AnswersQuery } from './transport/handler-decorators';
 export {
   JetStreamServer,
   JetStreamQueryContext,
