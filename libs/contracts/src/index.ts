@@ -38,7 +38,13 @@ export {
   type FinalStatus,
 } from './newsletters/newsletter-status';
 export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
-export type { NewsletterView, NewsletterStatusQuery, NewsletterStatusReply } from './newsletters/newsletter-view';
+export {
+  NewsletterView,
+  NewsletterBatches,
+  NewsletterRound,
+  type NewsletterStatusQuery,
+  type NewsletterStatusReply,
+} from './newsletters/newsletter-view';
 export { normalizeAddress, type AddressCheck } from './addresses/normalize-address';
 export { AddressKeySet } from './addresses/address-key-set';
 export { IsMailboxAddress } from './addresses/is-mailbox-address.decorator';
