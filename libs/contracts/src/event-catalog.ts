@@ -53,7 +53,7 @@ interface QueryContracts {
 export type QueryRequest<Q extends QueryName> = QueryContracts[Q]['request'];
 export type QueryReply<Q extends QueryName> = QueryContracts[Q]['reply'];
 
-export type StreamRole = keyof Topology['streams'];
+type StreamRole = keyof Topology['streams'];
 
 interface EventSpec<P extends object = object> {
   /** Which stream stores it. */

@@ -4,6 +4,7 @@ export { SmtpSink, type SmtpSinkOptions, type SmtpFault, type ReceivedMessage } 
 export { ServiceProcess, type ServiceName, type StartOptions, type Exit } from './processes/service-process';
 export { MailroomStack, TEST_API_KEY, type StackOptions, type ApiResponse } from './processes/mailroom-stack';
 export { repoRoot } from './processes/repo-root';
-export { uniqueNamespace, deleteNamespace, deleteNamespaceWith, TEST_NATS_URL } from './nats/test-namespace';
+export { uniqueNamespace, deleteNamespace, TEST_NATS_URL } from './nats/test-namespace';
 export { NatsServerProcess } from './nats/nats-server-process';
-export { maxInWindow, observedRate } from './arrival-windows';
+export { maxInWindow, maxInClosedWindow, observedRate } from './arrival-windows';
+export { ManualClock } from './manual-clock';

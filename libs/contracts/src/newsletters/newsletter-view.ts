@@ -8,7 +8,7 @@ import { NEWSLETTER_STATUSES, type NewsletterStatus } from './newsletter-status'
  */
 
 @ApiSchema({ name: 'BatchesDto' })
-export class NewsletterBatches {
+class NewsletterBatches {
   @ApiProperty({ type: 'integer', nullable: true, description: 'null until the list is split', example: 1 })
   readonly total!: number | null;
 
@@ -21,7 +21,7 @@ export class NewsletterBatches {
 
 /** A re-send round (retry-failed, re-drive). */
 @ApiSchema({ name: 'RoundDto' })
-export class NewsletterRound {
+class NewsletterRound {
   @ApiProperty({ example: 'r1' })
   readonly id!: string;
 

@@ -358,7 +358,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 }
 
 /** Context of a query handler (`@Ctx()` in an `@AnswersQuery` handler). */
-export class JetStreamQueryContext extends BaseRpcContext<[Msg]> {
+class JetStreamQueryContext extends BaseRpcContext<[Msg]> {
   get subject(): string {
     return this.args[0].subject;
   }
