@@ -53,6 +53,24 @@ export default tseslint.config(
     },
   },
   {
+    // Handlers are wired with the typed decorators, which check the payload against the event catalog.
+    files: ['services/*/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/microservices',
+              importNames: ['EventPattern', 'MessagePattern'],
+              message: 'Use @HandlesEvent / @AnswersQuery from @mailroom/jetstream: they check the payload type.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/jetstream/**/*.ts', 'libs/testing/**/*.ts', '**/test/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: restrictedEverywhere.filter((p) => !p.group[0].startsWith('@nats-io')) }] },
   },

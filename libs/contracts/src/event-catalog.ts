@@ -11,10 +11,11 @@ import {
   NewsletterSplitFailedEvent,
   NewsletterSplitStartedEvent,
 } from './events/newsletter-split.event';
+import type { NewsletterStatusQuery, NewsletterStatusReply } from './newsletters/newsletter-view';
 import type { Topology } from './topology';
 
 /**
- * Logical event names. Handlers use these in `@EventPattern(...)`; the JetStream transport maps
+ * Logical event names. Handlers use these in `@HandlesEvent(...)`; the JetStream transport maps
  * them to the namespaced subjects below. Facts are past tense.
  */
 export const Events = {
@@ -45,13 +46,20 @@ export const Queries = {
 } as const;
 export type QueryName = (typeof Queries)[keyof typeof Queries];
 
-export type StreamRole = keyof Topology['streams'];
+/** What each query is asked with and answers: QueryClient.ask and `@AnswersQuery` handlers are checked against it. */
+interface QueryContracts {
+  [Queries.NewsletterStatus]: { request: NewsletterStatusQuery; reply: NewsletterStatusReply };
+}
+export type QueryRequest<Q extends QueryName> = QueryContracts[Q]['request'];
+export type QueryReply<Q extends QueryName> = QueryContracts[Q]['reply'];
 
-interface EventSpec {
+type StreamRole = keyof Topology['streams'];
+
+interface EventSpec<P extends object = object> {
   /** Which stream stores it. */
   readonly stream: StreamRole;
   /** The payload class; the transport validates every message against it before a handler runs. */
-  readonly payload: new () => object;
+  readonly payload: new () => P;
   /** The subject a message is published on (`key`: the newsletter id of keyed events). */
   subject(t: Topology, key?: string): string;
   /** The subject filter that matches every message of the event. */
@@ -60,7 +68,7 @@ interface EventSpec {
 }
 
 /** `<ns>.<event>`, or `<ns>.<event>.<key>` for keyed events (one subject per newsletter, so a newsletter's backlog can be purged on its own). */
-function namespaced(event: string, stream: StreamRole, payload: new () => object, keyed = false): EventSpec {
+function namespaced<P extends object>(event: string, stream: StreamRole, payload: new () => P, keyed = false): EventSpec<P> {
   return {
     stream,
     payload,
@@ -83,7 +91,7 @@ const ADVISORY_PREFIX = '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.';
 const WORK_QUEUES: readonly StreamRole[] = ['requests', 'batches'];
 
 /** Max-deliveries advisories of our work-queue streams (`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.<stream>.<consumer>`). */
-const maxDeliveries: EventSpec = {
+const maxDeliveries: EventSpec<MaxDeliveriesAdvisory> = {
   stream: 'advisories',
   payload: MaxDeliveriesAdvisory,
   subject: () => {
@@ -94,7 +102,8 @@ const maxDeliveries: EventSpec = {
     WORK_QUEUES.some((role) => subject.startsWith(`${ADVISORY_PREFIX}${t.streams[role]}.`)),
 };
 
-export const EventCatalog: Readonly<Record<EventName, EventSpec>> = {
+/** Each event's stream, subjects and payload class: the one place an event is defined. */
+export const EventCatalog = {
   [Events.NewsletterRequested]: namespaced(Events.NewsletterRequested, 'requests', NewsletterRequestedEvent),
   [Events.NewsletterRetryRequested]: namespaced(Events.NewsletterRetryRequested, 'requests', NewsletterRetryRequestedEvent),
   [Events.NewsletterResumeRequested]: namespaced(Events.NewsletterResumeRequested, 'requests', NewsletterResumeRequestedEvent),
@@ -110,7 +119,17 @@ export const EventCatalog: Readonly<Record<EventName, EventSpec>> = {
   [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),
   [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
   [Events.MaxDeliveriesReached]: maxDeliveries,
-};
+} as const satisfies Readonly<Record<EventName, EventSpec>>;
+
+/**
+ * The payload of an event, from its class in the catalog: `EventPublisher.publish` and
+ * `@HandlesEvent` handlers are checked against it at compile time. Payloads are compared by
+ * shape, so two events whose classes have the same fields accept each other's payload.
+ */
+export type EventPayload<E extends EventName> = (typeof EventCatalog)[E] extends EventSpec<infer P> ? P : never;
+
+/** Events we publish ourselves (not the NATS server's advisories). */
+export type PublishedEventName = Exclude<EventName, typeof Events.MaxDeliveriesReached>;
 
 const EVENT_NAMES = Object.keys(EventCatalog) as EventName[];
 

@@ -1,4 +1,4 @@
-export { topology, assertNamespace, NAMESPACE_PATTERN, ContentObjects, type Topology } from './topology';
+export { topology, ContentObjects, type Topology } from './topology';
 export {
   Events,
   Queries,
@@ -10,12 +10,14 @@ export {
   streamRoleOf,
   querySubject,
   type EventName,
+  type EventPayload,
+  type PublishedEventName,
   type QueryName,
-  type StreamRole,
+  type QueryRequest,
+  type QueryReply,
 } from './event-catalog';
 export { EventFlow, EVENT_PARTICIPANTS, type EventParticipant, type EventRoute } from './event-flow';
-export { NewsletterEvent } from './events/event-base';
-export { type Recipient, RECIPIENT_NAME_MAX_LENGTH, checkRecipientList, IsRecipientList } from './events/recipient';
+export type { Recipient } from './events/recipient';
 export { RECIPIENT_VARS_LIMITS, IsRecipientVars, checkRecipientVars, checkVarName } from './events/recipient-vars';
 export { NewsletterRequestedEvent, MAX_LIST_PARTS } from './events/newsletter-requested.event';
 export { BatchReadyEvent } from './events/batch-ready.event';
@@ -25,18 +27,12 @@ export {
   NewsletterSplitFailedEvent,
   InvalidRecipient,
 } from './events/newsletter-split.event';
-export { BatchCompletedEvent, RecipientFailure } from './events/batch-completed.event';
+export { BatchCompletedEvent } from './events/batch-completed.event';
 export { NewsletterCompletedEvent } from './events/newsletter-completed.event';
-export {
-  NEWSLETTER_STATUSES,
-  FINAL_STATUSES,
-  isFinal,
-  type NewsletterStatus,
-  type FinalStatus,
-} from './newsletters/newsletter-status';
+export { NEWSLETTER_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
 export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
-export type { NewsletterView, NewsletterStatusQuery, NewsletterStatusReply } from './newsletters/newsletter-view';
-export { normalizeAddress, type AddressCheck } from './addresses/normalize-address';
+export { NewsletterView, type NewsletterStatusQuery, type NewsletterStatusReply } from './newsletters/newsletter-view';
+export { normalizeAddress } from './addresses/normalize-address';
 export { AddressKeySet } from './addresses/address-key-set';
 export { IsMailboxAddress } from './addresses/is-mailbox-address.decorator';
 export {
@@ -61,40 +57,22 @@ export {
   type SuppressionReason,
 } from './newsletters/ledger-entry';
 export { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
-export {
-  NewsletterRetryRequestedEvent,
-  NewsletterRoundStartedEvent,
-  ROUND_PATTERN,
-} from './events/newsletter-round.event';
+export { NewsletterRetryRequestedEvent, NewsletterRoundStartedEvent } from './events/newsletter-round.event';
 export { BatchBitset } from './newsletters/batch-bitset';
-export { batchLeaseKey, leaderLeaseKey, LEADER_LEASE_PREFIX } from './leases/lease-keys';
-export { RecipientBatcher, INVALID_SAMPLE_SIZE, MAX_BATCH_RECIPIENT_BYTES } from './splitting/recipient-batcher';
-export { addSample, currentRate, RATE_WINDOW_MS, type ProgressSample } from './newsletters/progress';
+export { batchLeaseKey, leaderLeaseKey } from './leases/lease-keys';
+export { RecipientBatcher, MAX_BATCH_RECIPIENT_BYTES } from './splitting/recipient-batcher';
+export { addSample } from './newsletters/progress';
 export { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
 export { NewsletterResumeRequestedEvent, NewsletterCancelledEvent } from './events/newsletter-control.event';
 export type { NewsletterControl, ScheduleEntry } from './newsletters/newsletter-control';
-export {
-  compileMergeTemplate,
-  checkMergeTemplate,
-  TemplateError,
-  MERGE_TEMPLATE_LIMITS,
-  type MergeTemplate,
-  type MergeScope,
-  type TemplateField,
-} from './templates/merge-template';
-export { mergeScope, MERGE_FIELDS, EXAMPLE_MERGE_SCOPE, type MergeRecipient } from './templates/merge-scope';
+export { compileMergeTemplate, TemplateError, type MergeTemplate, type MergeScope } from './templates/merge-template';
+export { mergeScope } from './templates/merge-scope';
 export { IsMergeTemplate } from './templates/is-merge-template.decorator';
-export {
-  UnsubscribeTokens,
-  UNSUBSCRIBE_SECRET_MIN_LENGTH,
-  type UnsubscribeClaim,
-  type UnsubscribeTokenCheck,
-} from './unsubscribe/unsubscribe-tokens';
+export { UnsubscribeTokens, type UnsubscribeClaim } from './unsubscribe/unsubscribe-tokens';
 export {
   resolveUnsubscribeSecret,
   productionRequirement,
   DEVELOPMENT_UNSUBSCRIBE_SECRET,
   DEVELOPMENT_SECRET_WARNING,
-  type UnsubscribeSecret,
 } from './unsubscribe/unsubscribe-secret';
 export { UNSUBSCRIBE_ROUTE, unsubscribeUrl } from './unsubscribe/unsubscribe-link';

@@ -3,7 +3,7 @@
  * test runs) can share a NATS server without seeing each other. Nothing outside this file spells a
  * stream, consumer, bucket or subject name.
  */
-export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 export interface Topology {
   readonly namespace: string;
@@ -63,7 +63,7 @@ export interface Topology {
   readonly subjectPrefix: string;
 }
 
-export function assertNamespace(namespace: string): void {
+function assertNamespace(namespace: string): void {
   if (!NAMESPACE_PATTERN.test(namespace)) {
     throw new Error(
       `Invalid namespace "${namespace}": use 1-32 characters of a-z, 0-9, "-" or "_", starting with a letter or digit`,

@@ -1,34 +1,19 @@
 export { JetStreamModule, STORES, type JetStreamModuleOptions } from './jetstream.module';
 export { NatsClient, type NatsClientOptions } from './connection/nats-client';
 export { NatsHealthIndicator } from './health/nats.health-indicator';
-export {
-  provisionTopology,
-  IDEMPOTENCY_TTL_MS,
-  type ProvisioningOptions,
-  type Provisioned,
-  type Stores,
-} from './provisioning/provision-topology';
-export { ensureStream, describeMismatch, type ProvisioningMismatch } from './provisioning/ensure-stream';
-export { ensureDurableConsumer, type DurableConsumerSpec } from './provisioning/ensure-consumer';
-export { isTransientNatsError } from './resilience/transient-errors';
-export { retryTransient, type RetryTransientOptions } from './resilience/retry-transient';
+export { provisionTopology, type ProvisioningOptions, type Stores } from './provisioning/provision-topology';
+export type { ProvisioningMismatch } from './provisioning/ensure-stream';
 export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
 export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
 export { ContentStore } from './storage/content-store';
 export { ListPartsStore } from './storage/list-parts-store';
 export { openRecipientSource, type RecipientSource } from './stores/recipient-source';
-export { RetryableError, PermanentError, InvalidPayloadError } from './transport/handler-errors';
-export { settleFailure, backoffDelayMs, type RetryPolicy, type Settlement } from './transport/retry-policy';
+export { RetryableError, PermanentError } from './transport/handler-errors';
+export { backoffDelayMs } from './transport/retry-policy';
 export { JetStreamContext } from './transport/jetstream.context';
-export {
-  JetStreamServer,
-  JetStreamQueryContext,
-  type ConsumerBinding,
-  type JetStreamServerOptions,
-  type SettledMessage,
-} from './transport/jetstream.server';
+export { HandlesEvent, AnswersQuery } from './transport/handler-decorators';
+export type { ConsumerBinding } from './transport/jetstream.server';
 export { connectJetStreamTransport } from './transport/connect-transport';
-export { decodePayload } from './transport/decode-payload';
 export type { KV, KvEntry } from '@nats-io/kv';
 export type { JsMsg } from '@nats-io/jetstream';
 export { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';

@@ -12,7 +12,7 @@ export interface WebhookUrlRules {
   readonly resolve: ResolveHost;
 }
 
-export type WebhookUrlVerdict =
+type WebhookUrlVerdict =
   | { readonly ok: true; readonly url: string }
   | { readonly ok: false; readonly kind: 'invalid'; readonly reason: string }
   /** The host could not be resolved right now (not a verdict on the URL: try again). */

@@ -1,5 +1,4 @@
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
 export { MetricsRegistry } from './metrics/metrics.registry';
-export { READINESS_INDICATOR, type ReadinessIndicator } from './health/health.controller';
 export { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 export type { Counter, Gauge, Histogram } from 'prom-client';

@@ -9,29 +9,18 @@ export { TokenBucket, type TokenBucketOptions } from './bucket/token-bucket';
 
 // 2. Shared token bucket (all replicas), its lease protocol and storage port
 export { SharedTokenBucket, type SharedTokenBucketOptions, type SharedBucketStats } from './shared/shared-token-bucket';
-export { planLeases, MIN_LEASE_TTL_MS, type LeasePlan, type LeasePlanOptions } from './shared/lease-plan';
-export { leaseTokens, type LeaseContext, type LeaseOutcome } from './shared/lease-protocol';
+export { planLeases, type LeasePlanOptions } from './shared/lease-plan';
 export type { LeaseStore, SharedBucketState, VersionedBucketState } from './shared/lease-store';
 export { KvLeaseStore } from './shared/kv-lease-store';
 export { InMemoryLeaseStore } from './shared/in-memory-lease-store';
 
 // 3. Circuit breaker
-export {
-  CircuitBreaker,
-  BREAKER_STATE_CODES,
-  type BreakerState,
-  type BreakerTransition,
-  type BreakerListener,
-  type CircuitBreakerOptions,
-} from './breaker/circuit-breaker';
+export { CircuitBreaker, type CircuitBreakerOptions } from './breaker/circuit-breaker';
 
 // 4. AIMD
 export { AimdController, type AimdOptions } from './aimd/aimd-controller';
 
 // 5. Providers: signals, per-provider limits, selection
-export { providerSignal, DEFAULT_THROTTLING_CODES, type ProviderSignal, type SmtpOutcomeLike } from './providers/provider-signal';
+export { providerSignal, type ProviderSignal, type SmtpOutcomeLike } from './providers/provider-signal';
 export { ProviderLimiter, type ProviderLimiterOptions } from './providers/provider-limiter';
 export { selectProvider, msUntilAnyProvider, type SelectableProvider } from './providers/select-provider';
-
-// For the tests of code that uses this library
-export { ManualClock } from './testing/manual-clock';

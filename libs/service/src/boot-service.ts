@@ -16,7 +16,7 @@ export interface ServiceDefinition<C extends CommonConfig, A extends INestApplic
   readonly module: (config: C) => DynamicModule;
   /** The JetStream consumers this service binds (the gateway binds none). */
   readonly consumers?: (config: C, names: Topology) => readonly ConsumerBinding[];
-  /** Queue group of this service's query handlers (`@MessagePattern`), shared by its replicas. */
+  /** Queue group of this service's query handlers (`@AnswersQuery`), shared by its replicas. */
   readonly queryQueueGroup?: (config: C) => string;
   readonly appOptions?: NestApplicationOptions;
   /** Things the service adds before listening: body parsers, OpenAPI, a gRPC server, notices to log. */

@@ -1,2 +1,1 @@
 export { bootService, type ServiceDefinition } from './boot-service';
-export { ServiceModule, type ServiceName } from './service.module';

@@ -1,8 +1,11 @@
-/**
- * The most arrivals inside any window of `windowMs` (half-open `[t, t + windowMs)`, one per
- * arrival: any other window can slide right to its first arrival). What "at most N in any second"
- * means for emails reaching an SMTP sink.
+/*
+ * Two windows, on purpose: "at most N emails in any second" counts a half-open second, while a
+ * token bucket's bound (burst + rate × window) holds for the closed window, whose both ends can
+ * each take a token. Checking only the windows that start at an arrival is enough: any other
+ * window can slide right to its first arrival.
  */
+
+/** The most arrivals inside any half-open window `[t, t + windowMs)`: what "at most N in any second" means for emails reaching an SMTP sink. */
 export function maxInWindow(times: readonly number[], windowMs: number): number {
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
@@ -10,6 +13,18 @@ export function maxInWindow(times: readonly number[], windowMs: number): number 
   for (let end = 0; end < sorted.length; end++) {
     while (sorted[end]! - sorted[start]! >= windowMs) start += 1;
     most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+/** The most arrivals inside any closed window `[t, t + windowMs]`: what a token bucket's `burst + rate × windowMs` bounds. */
+export function maxInClosedWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  let end = 0;
+  for (let start = 0; start < sorted.length; start++) {
+    while (end < sorted.length && sorted[end]! <= sorted[start]! + windowMs) end++;
+    most = Math.max(most, end - start);
   }
   return most;
 }

@@ -7,7 +7,6 @@ export { repoRoot } from './processes/repo-root';
 export {
   uniqueNamespace,
   deleteNamespace,
-  deleteNamespaceWith,
   namespaceStreamNames,
   kvStreamName,
   objectStoreStreamName,
@@ -17,4 +16,5 @@ export { NatsServerProcess } from './nats/nats-server-process';
 export { NatsCluster, type NatsClusterOptions, type StreamPlacement, type ConsumerState } from './nats/nats-cluster';
 export { type ClusterNode, type ClusterNodePorts } from './nats/cluster-node';
 export { natsServerBinaries, defaultNatsServerBinary, natsServerBinaryAt, type NatsServerBinary } from './nats/nats-server-binaries';
-export { maxInWindow, observedRate, longestGap } from './arrival-windows';
+export { maxInWindow, maxInClosedWindow, observedRate, longestGap } from './arrival-windows';
+export { ManualClock } from './manual-clock';

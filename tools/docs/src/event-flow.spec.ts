@@ -5,7 +5,7 @@ import { fromRoot, shown, sourceFiles } from './repository';
 /**
  * The event catalog's flow (`EventFlow` in libs/contracts), which the README's service table is
  * generated from, against the code: a service handles exactly the events it is listed as
- * consuming (`@EventPattern(Events.X)`), and every event it publishes itself
+ * consuming (`@HandlesEvent(Events.X)`), and every event it publishes itself
  * (`publish(Events.X, …)`) lists it as a publisher. (Publishing done for a service inside a
  * library, such as the transport's dead letters, is not visible here and stays declared by hand.)
  */
@@ -26,7 +26,7 @@ function eventsNamed(service: string, pattern: RegExp): Map<EventName, string[]>
 
 describe.each(SERVICES)('the event flow of the %s', (service) => {
   it('lists it as a consumer of exactly the events it has a handler for', () => {
-    const handled = [...eventsNamed(service, /@EventPattern\(\s*Events\.(\w+)/g).keys()].sort();
+    const handled = [...eventsNamed(service, /@HandlesEvent\(\s*Events\.(\w+)/g).keys()].sort();
     const declared = (Object.keys(EventFlow) as EventName[]).filter((e) => EventFlow[e].consumers.includes(service)).sort();
     expect({ service, consumes: declared }).toEqual({ service, consumes: handled });
   });

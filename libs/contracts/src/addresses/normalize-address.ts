@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 
-export type AddressCheck =
+type AddressCheck =
   | { readonly ok: true; readonly email: string }
   | { readonly ok: false; readonly reason: string };
 

@@ -3,7 +3,7 @@ import { IsBoolean, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } 
 import { ROUND_PATTERN } from './newsletter-round.event';
 import { NewsletterEvent } from './event-base';
 
-export class RecipientFailure {
+class RecipientFailure {
   @IsString()
   email!: string;
 

@@ -9,7 +9,7 @@ export function batchLeaseKey(newsletterId: string, round: string | undefined, b
   return `${newsletterId}.${round ?? 'first'}.${batchIndex}`;
 }
 
-export const LEADER_LEASE_PREFIX = 'leader.';
+const LEADER_LEASE_PREFIX = 'leader.';
 
 /** `leader.<role>`: held by the replica of `role` that currently leads (e.g. the tracker that runs the watchdog). */
 export function leaderLeaseKey(role: string): string {

@@ -1,41 +1,98 @@
-import type { NewsletterStatus } from './newsletter-status';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { NEWSLETTER_STATUSES, type NewsletterStatus } from './newsletter-status';
+
+/*
+ * The view is defined once, here: its type, and its OpenAPI description in the decorators (the
+ * gateway documents `GET /v1/newsletters/{id}` with this class). `@ApiSchema` keeps the schema
+ * names the OpenAPI document has always had.
+ */
+
+@ApiSchema({ name: 'BatchesDto' })
+class NewsletterBatches {
+  @ApiProperty({ type: 'integer', nullable: true, description: 'null until the list is split', example: 1 })
+  readonly total!: number | null;
+
+  @ApiProperty({ example: 1 })
+  readonly completed!: number;
+
+  @ApiProperty({ example: 0 })
+  readonly deadLettered!: number;
+}
+
+/** A re-send round (retry-failed, re-drive). */
+@ApiSchema({ name: 'RoundDto' })
+class NewsletterRound {
+  @ApiProperty({ example: 'r1' })
+  readonly id!: string;
+
+  @ApiProperty({ type: 'integer', nullable: true, example: 1 })
+  readonly batches!: number | null;
+
+  @ApiProperty({ example: 1 })
+  readonly completed!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly requestedAt!: string;
+}
 
 /** What `GET /v1/newsletters/:id` returns, and what the tracker answers status queries with. */
-export interface NewsletterView {
-  readonly id: string;
-  readonly status: NewsletterStatus;
-  /** Unique recipients once the list is split; the submitted count before that. */
-  readonly total: number;
-  readonly sent: number;
-  readonly failed: number;
-  /** Skipped: on the suppression list. */
-  readonly suppressed: number;
-  /** Not sent: the newsletter was cancelled. */
-  readonly cancelled: number;
-  readonly pending: number;
-  readonly duplicates: number;
-  readonly batches: { readonly total: number | null; readonly completed: number; readonly deadLettered: number };
-  /** Re-send rounds (retry-failed, re-drive) and their progress. */
-  readonly rounds: ReadonlyArray<{
-    readonly id: string;
-    readonly batches: number | null;
-    readonly completed: number;
-    readonly requestedAt: string;
-  }>;
-  readonly createdAt: string;
-  /** When a scheduled newsletter starts (null: it started at once). */
-  readonly sendAt: string | null;
-  /** A test send (no list, no suppression list). */
-  readonly test: boolean;
-  /** When sending started (the split began). */
-  readonly startedAt: string | null;
-  /** When it settled (also `finishedAt` in spirit; null while running). */
-  readonly completedAt: string | null;
-  /** Recipients settled per second over the last minute. */
-  readonly ratePerSecond: number;
-  /** Estimated seconds left at the current rate; null when settled or not moving. */
-  readonly etaSeconds: number | null;
-  /** Why the newsletter failed as a whole, when it did. */
+@ApiSchema({ name: 'NewsletterViewDto' })
+export class NewsletterView {
+  @ApiProperty({ format: 'uuid', example: '7f0c2a4e-1b5d-4c1e-9a51-3f2d8e6b9c10' })
+  readonly id!: string;
+
+  @ApiProperty({ enum: NEWSLETTER_STATUSES, example: 'completed' })
+  readonly status!: NewsletterStatus;
+
+  @ApiProperty({ description: 'Unique recipients once split; the submitted count before that.', example: 2 })
+  readonly total!: number;
+
+  @ApiProperty({ example: 2 })
+  readonly sent!: number;
+
+  @ApiProperty({ example: 0 })
+  readonly failed!: number;
+
+  @ApiProperty({ description: 'Skipped: on the suppression list.', example: 0 })
+  readonly suppressed!: number;
+
+  @ApiProperty({ description: 'Not sent: the newsletter was cancelled.', example: 0 })
+  readonly cancelled!: number;
+
+  @ApiProperty({ example: 0 })
+  readonly pending!: number;
+
+  @ApiProperty({ example: 0 })
+  readonly duplicates!: number;
+
+  @ApiProperty({ type: NewsletterBatches })
+  readonly batches!: NewsletterBatches;
+
+  @ApiProperty({ type: [NewsletterRound], description: 'Re-send rounds (retry-failed, re-drive) and their progress.' })
+  readonly rounds!: readonly NewsletterRound[];
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When a scheduled newsletter starts; null when it started at once.' })
+  readonly sendAt!: string | null;
+
+  @ApiProperty({ description: 'A test send (no list, no suppression list).', example: false })
+  readonly test!: boolean;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When sending started (the split began).' })
+  readonly startedAt!: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When it settled; null while running.' })
+  readonly completedAt!: string | null;
+
+  @ApiProperty({ description: 'Recipients settled per second over the last minute.', example: 120.5 })
+  readonly ratePerSecond!: number;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Estimated seconds left at the current rate; null when settled or not moving.' })
+  readonly etaSeconds!: number | null;
+
+  @ApiPropertyOptional({ description: 'Why the newsletter failed as a whole, when it did.' })
   readonly error?: string;
 }
 

@@ -1,9 +1,6 @@
 import type { MergeScope } from './merge-template';
 
-/** The merge fields every recipient has, whatever the list's columns. */
-export const MERGE_FIELDS = ['name', 'email', 'unsubscribe_url'] as const;
-
-export interface MergeRecipient {
+interface MergeRecipient {
   readonly email: string;
   readonly name?: string;
   readonly vars?: Readonly<Record<string, string>>;

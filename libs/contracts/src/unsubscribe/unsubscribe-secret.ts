@@ -7,7 +7,7 @@ import { UNSUBSCRIBE_SECRET_MIN_LENGTH, UnsubscribeTokens } from './unsubscribe-
  */
 export const DEVELOPMENT_UNSUBSCRIBE_SECRET = 'mailroom-development-unsubscribe-secret-public-never-use-in-production';
 
-export type UnsubscribeSecret =
+type UnsubscribeSecret =
   | { readonly ok: true; readonly tokens: UnsubscribeTokens; readonly development: boolean }
   | { readonly ok: false; readonly problem: string };
 

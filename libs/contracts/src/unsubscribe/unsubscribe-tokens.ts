@@ -6,7 +6,7 @@ export interface UnsubscribeClaim {
   readonly email: string;
 }
 
-export type UnsubscribeTokenCheck =
+type UnsubscribeTokenCheck =
   | { readonly ok: true; readonly claim: UnsubscribeClaim }
   /** malformed: not a token at all (cut, mangled). forged: well-formed, but not signed with our secret. */
   | { readonly ok: false; readonly reason: 'malformed' | 'forged' };

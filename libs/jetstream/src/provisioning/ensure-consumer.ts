@@ -73,7 +73,7 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
 }
 
 /** The consumer's configuration, or undefined when it does not exist. */
-export async function consumerConfig(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerConfig | undefined> {
+async function consumerConfig(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerConfig | undefined> {
   try {
     return (await jsm.consumers.info(stream, durable)).config;
   } catch (error) {

@@ -31,8 +31,8 @@ export interface ProvisioningOptions {
   readonly onRetry?: EnsureOptions['onRetry'];
 }
 
-export const DEFAULT_RETENTION_DAYS = 30;
-export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
+const DEFAULT_RETENTION_DAYS = 30;
+const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 
 export interface Stores {
   readonly newsletters: KV;
@@ -52,14 +52,14 @@ export interface Stores {
   readonly listParts: ObjectStore;
 }
 
-export interface Provisioned {
+interface Provisioned {
   readonly stores: Stores;
   /** Existing streams whose settings differ from what this process would create (left unchanged). */
   readonly mismatches: readonly ProvisioningMismatch[];
 }
 
 /** An Idempotency-Key is honoured this long. */
-export const IDEMPOTENCY_TTL_MS = 86_400_000;
+const IDEMPOTENCY_TTL_MS = 86_400_000;
 
 /**
  * Creates every stream, bucket and object store of a namespace that does not exist yet, and

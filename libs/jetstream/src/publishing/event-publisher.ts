@@ -1,5 +1,5 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
-import { eventSubject, type EventName, type Topology } from '@mailroom/contracts';
+import { eventSubject, type EventPayload, type PublishedEventName, type Topology } from '@mailroom/contracts';
 import { retryTransient } from '../resilience/retry-transient';
 
 export interface PublishOptions {
@@ -25,8 +25,11 @@ export class EventPublisher {
     private readonly topology: Topology,
   ) {}
 
-  /** Resolves once the stream has stored the event (or recognised it as a duplicate). */
-  publish(event: EventName, payload: object, options: PublishOptions): Promise<PubAck> {
+  /**
+   * Resolves once the stream has stored the event (or recognised it as a duplicate). The payload
+   * must be the event's payload class (EventCatalog), checked at compile time.
+   */
+  publish<E extends PublishedEventName>(event: E, payload: EventPayload<E>, options: PublishOptions): Promise<PubAck> {
     const subject = eventSubject(this.topology, event, options.key);
     const data = this.encoder.encode(JSON.stringify(payload));
     return retryTransient(() => this.js.publish(subject, data, { msgID: options.msgId }), {

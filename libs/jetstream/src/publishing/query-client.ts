@@ -1,5 +1,5 @@
 import { errors, type NatsConnection } from '@nats-io/transport-node';
-import { querySubject, type QueryName, type Topology } from '@mailroom/contracts';
+import { querySubject, type QueryName, type QueryReply, type QueryRequest, type Topology } from '@mailroom/contracts';
 
 /** Nobody answered in time: the service that owns the query is down or overloaded. */
 export class QueryUnavailableError extends Error {
@@ -22,15 +22,16 @@ export class QueryClient {
     private readonly topology: Topology,
   ) {}
 
-  async ask<TResult>(query: QueryName, request: object, timeoutMs = 3_000): Promise<TResult> {
-    let reply: Reply<TResult>;
+  /** The reply type is the query's (QueryReply in @mailroom/contracts), checked at compile time like the request. */
+  async ask<Q extends QueryName>(query: Q, request: QueryRequest<Q>, timeoutMs = 3_000): Promise<QueryReply<Q>> {
+    let reply: Reply<QueryReply<Q>>;
     try {
       const msg = await this.connection.request(
         querySubject(this.topology, query),
         this.encoder.encode(JSON.stringify(request)),
         { timeout: timeoutMs },
       );
-      reply = msg.json<Reply<TResult>>();
+      reply = msg.json<Reply<QueryReply<Q>>>();
     } catch (error) {
       if (error instanceof errors.NoRespondersError || error instanceof errors.TimeoutError) {
         throw new QueryUnavailableError(`No answer to ${query} within ${timeoutMs} ms`, { cause: error });

@@ -1,6 +1,6 @@
 import { isTransientNatsError } from './transient-errors';
 
-export interface RetryTransientOptions {
+interface RetryTransientOptions {
   /** Give up (rethrow the last error) once this much time has passed. */
   readonly budgetMs: number;
   /** Longest pause between two tries (backoff doubles from 100 ms up to this). */

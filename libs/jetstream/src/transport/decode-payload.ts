@@ -16,7 +16,9 @@ export function decodePayload(event: EventName, data: Uint8Array): object {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new InvalidPayloadError(`${event}: body is not a JSON object`);
   }
-  const instance: object = plainToInstance(EventCatalog[event].payload, plain);
+  // Which event arrived is only known at run time: any payload class of the catalog.
+  const payloadClass: new () => object = EventCatalog[event].payload;
+  const instance = plainToInstance(payloadClass, plain);
   const errors = validateSync(instance, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new InvalidPayloadError(`${event}: ${errors.flatMap((e) => describe(e, '')).slice(0, 5).join('; ')}`);

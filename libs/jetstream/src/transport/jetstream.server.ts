@@ -57,7 +57,7 @@ export interface SettledMessage {
 export interface JetStreamServerOptions {
   readonly client: NatsClient;
   readonly consumers: readonly ConsumerBinding[];
-  /** Queue group for query handlers (`@MessagePattern`); replicas share the load. */
+  /** Queue group for query handlers (`@AnswersQuery`); replicas share the load. */
   readonly queryQueueGroup?: string;
   readonly shutdownTimeoutMs: number;
   /** Observability hook, called once per settled message. */
@@ -81,9 +81,9 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 /**
- * A NestJS transport over JetStream pull consumers. `@EventPattern(Events.X)` handlers receive the
+ * A NestJS transport over JetStream pull consumers. `@HandlesEvent(Events.X)` handlers receive the
  * validated payload; return = ack, `RetryableError` (or any unexpected error) = nak with backoff,
- * `PermanentError` or an invalid payload = term. `@MessagePattern(Queries.X)` handlers answer core
+ * `PermanentError` or an invalid payload = term. `@AnswersQuery(Queries.X)` handlers answer core
  * NATS requests. The loop only pulls as many messages as it has free slots, so nothing waits in a
  * local buffer while its ack deadline runs.
  */
@@ -357,8 +357,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 }
 
-/** Context of a query handler (`@Ctx()` in a `@MessagePattern` handler). */
-export class JetStreamQueryContext extends BaseRpcContext<[Msg]> {
+/** Context of a query handler (`@Ctx()` in an `@AnswersQuery` handler). */
+class JetStreamQueryContext extends BaseRpcContext<[Msg]> {
   get subject(): string {
     return this.args[0].subject;
   }

@@ -6,7 +6,7 @@ import { EncodedBodyCache } from './encoded-body-cache';
 import { asciiAddress, dateValue, headerLine, HeaderError, mailbox, rawHeaderLine, unstructuredValue } from './header-fields';
 
 /** One email as MIME, before any DKIM signature, with its SMTP envelope. */
-export interface MimeMessage {
+interface MimeMessage {
   readonly envelope: { readonly from: string; readonly to: readonly string[] };
   readonly raw: Buffer;
 }

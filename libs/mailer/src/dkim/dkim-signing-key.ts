@@ -5,7 +5,7 @@ import { createPrivateKey } from 'node:crypto';
  * `List-Unsubscribe-Post` must be signed for one-click unsubscribe (RFC 8058 §4; Gmail and Yahoo
  * bulk-sender rules); nodemailer's default list lacks the `-Post` one.
  */
-export const DKIM_SIGNED_HEADERS: readonly string[] = [
+const DKIM_SIGNED_HEADERS: readonly string[] = [
   'From',
   'Sender',
   'Reply-To',

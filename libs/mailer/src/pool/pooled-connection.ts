@@ -5,7 +5,7 @@ export type SmtpError = SMTPConnection.SMTPError;
 export type SentInfo = SMTPConnection.SentMessageInfo;
 
 /** What one SMTP transaction on a connection gave. */
-export type Transmission =
+type Transmission =
   | { readonly ok: true; readonly info: SentInfo }
   /**
    * `unsent`: not a byte of the message left (the failure came before DATA). `afterMessage`: the

@@ -1,13 +1,13 @@
 import { PooledConnection, type ConnectionSettings } from './pooled-connection';
 
-export interface ConnectionPoolOptions extends ConnectionSettings {
+interface ConnectionPoolOptions extends ConnectionSettings {
   readonly maxConnections: number;
   /** Messages per connection before it is closed and replaced. */
   readonly maxMessages: number;
 }
 
 /** The pool was closed (shutdown): nothing is handed out any more. */
-export class SmtpPoolClosedError extends Error {
+class SmtpPoolClosedError extends Error {
   override readonly name: string = 'SmtpPoolClosedError';
 
   constructor() {

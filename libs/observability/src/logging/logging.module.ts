@@ -2,7 +2,7 @@ import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 
-export interface LoggingOptions {
+interface LoggingOptions {
   readonly service: string;
   readonly level: string;
 }

@@ -1,5 +1,5 @@
 import { RateLimitOptionsError } from '../rate-limit.errors';
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@mailroom/testing';
 import { AimdController, type AimdOptions } from './aimd-controller';
 
 type Step = 'throttle' | 'ok' | `wait ${number}`;

@@ -1,5 +1,5 @@
 import { RateLimitOptionsError } from '../rate-limit.errors';
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@mailroom/testing';
 import { CircuitBreaker, type BreakerTransition } from './circuit-breaker';
 
 function setup(options: { failureThreshold?: number; cooldownMs?: number; halfOpenProbes?: number } = {}) {

@@ -1,10 +1,10 @@
 import { systemClock, type Clock } from '../clock';
 import { assertPositive, assertPositiveInteger } from '../validation';
 
-export type BreakerState = 'closed' | 'half-open' | 'open';
+type BreakerState = 'closed' | 'half-open' | 'open';
 
 /** For a Prometheus gauge: 0 closed, 1 half-open, 2 open. */
-export const BREAKER_STATE_CODES = { closed: 0, 'half-open': 1, open: 2 } as const satisfies Record<BreakerState, number>;
+const BREAKER_STATE_CODES = { closed: 0, 'half-open': 1, open: 2 } as const satisfies Record<BreakerState, number>;
 
 export interface BreakerTransition {
   readonly from: BreakerState;
@@ -14,7 +14,7 @@ export interface BreakerTransition {
   readonly consecutiveFailures: number;
 }
 
-export type BreakerListener = (transition: BreakerTransition) => void;
+type BreakerListener = (transition: BreakerTransition) => void;
 
 export interface CircuitBreakerOptions {
   /** Consecutive failures (connection-level or throttling) that open the breaker. */

@@ -12,7 +12,7 @@ export interface BucketLevel {
   readonly updatedAtMs: number;
 }
 
-export interface BucketShape {
+interface BucketShape {
   readonly ratePerSecond: number;
   readonly capacity: number;
 }
@@ -21,7 +21,7 @@ export interface BucketShape {
  * Float noise (0.7 + 0.3 = 0.9999999999999999) must not make a token that is due wait another
  * millisecond. The price is an overdraft of at most this much of one token.
  */
-export const TOKEN_EPSILON = 1e-9;
+const TOKEN_EPSILON = 1e-9;
 
 /**
  * The level at `nowMs`. Time never runs backwards here: a `nowMs` before `updatedAtMs` (clock skew

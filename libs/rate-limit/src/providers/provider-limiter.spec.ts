@@ -1,7 +1,7 @@
 import { AimdController } from '../aimd/aimd-controller';
 import { TokenBucket } from '../bucket/token-bucket';
 import { CircuitBreaker } from '../breaker/circuit-breaker';
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@mailroom/testing';
 import { ProviderLimiter } from './provider-limiter';
 import type { ProviderSignal } from './provider-signal';
 

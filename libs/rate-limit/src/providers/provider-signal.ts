@@ -8,7 +8,7 @@
 export type ProviderSignal = 'accepted' | 'rejected' | 'throttled' | 'unreachable';
 
 /** The replies relays use to say "too fast, try later" (SES 454, Microsoft 451 4.7.500, Gmail 421 4.7.0…). */
-export const DEFAULT_THROTTLING_CODES: ReadonlySet<number> = new Set([421, 450, 451, 454]);
+const DEFAULT_THROTTLING_CODES: ReadonlySet<number> = new Set([421, 450, 451, 454]);
 
 /** Structurally `DeliveryOutcome` of `@mailroom/mailer`, so no import is needed either way. */
 export interface SmtpOutcomeLike {

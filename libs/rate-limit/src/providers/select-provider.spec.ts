@@ -1,5 +1,5 @@
 import { CircuitBreaker } from '../breaker/circuit-breaker';
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@mailroom/testing';
 import { msUntilAnyProvider, selectProvider } from './select-provider';
 
 function setup(priorities: Record<string, number>) {

@@ -30,10 +30,10 @@ export interface LeasePlan {
 }
 
 /** Leases shorter than this would expire during a slow round trip or a busy event loop. */
-export const MIN_LEASE_TTL_MS = 20;
+const MIN_LEASE_TTL_MS = 20;
 /** Long enough to wake up and spend a chunk; longer only takes burst away from the record. */
-export const MAX_DEFAULT_LEASE_TTL_MS = 250;
-export const DEFAULT_MAX_RESERVE_AHEAD_MS = 1_000;
+const MAX_DEFAULT_LEASE_TTL_MS = 250;
+const DEFAULT_MAX_RESERVE_AHEAD_MS = 1_000;
 
 /**
  * Derives chunk, time-to-live and record capacity from rate and burst, or checks the ones given.

@@ -20,7 +20,7 @@ export interface LeaseContext {
   readonly casBackoffMs: number;
 }
 
-export interface LeaseOutcome {
+interface LeaseOutcome {
   /** All or nothing: the requested count, or 0. */
   readonly grantedTokens: number;
   /** When the record was read and the lease decided, on this replica's clock. */

@@ -1,4 +1,4 @@
-import { ManualClock } from '../testing/manual-clock';
+import { ManualClock } from '@mailroom/testing';
 import { RateLimitOptionsError } from '../rate-limit.errors';
 import { InMemoryLeaseStore } from './in-memory-lease-store';
 import type { LeaseStore } from './lease-store';

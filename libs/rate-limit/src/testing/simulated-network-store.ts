@@ -1,7 +1,7 @@
 import type { InMemoryLeaseStore } from '../shared/in-memory-lease-store';
 import type { LeaseStore, SharedBucketState, VersionedBucketState } from '../shared/lease-store';
 
-export interface SimulatedNetworkOptions {
+interface SimulatedNetworkOptions {
   readonly random: () => number;
   /** Round-trip time, drawn uniformly per call; the server applies the call half-way. */
   readonly minRoundTripMs: number;

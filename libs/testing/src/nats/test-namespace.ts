@@ -35,7 +35,7 @@ export async function deleteNamespace(namespace: string, url = TEST_NATS_URL): P
   }
 }
 
-export async function deleteNamespaceWith(nc: NatsConnection, namespace: string): Promise<void> {
+async function deleteNamespaceWith(nc: NatsConnection, namespace: string): Promise<void> {
   const jsm = await jetstreamManager(nc);
   const prefixes = [`${namespace}-`, kvStreamName(`${namespace}-`), objectStoreStreamName(`${namespace}-`)];
   const names: string[] = [];

@@ -1,17 +1,16 @@
 import { Controller, UseFilters } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { distinctUntilChanged, map, merge, takeUntil, timer, type Observable } from 'rxjs';
 import { NotFoundError } from '../http/api-errors';
+import type { Complete } from './complete-message';
+import type { HealthDefinition } from './generated/grpc/health/v1/Health';
+import type { HealthCheckRequest__Output } from './generated/grpc/health/v1/HealthCheckRequest';
+import type { HealthCheckResponse } from './generated/grpc/health/v1/HealthCheckResponse';
 import { GrpcErrorFilter } from './grpc-error.filter';
+import { grpcRpcOf } from './grpc-rpc.decorator';
 import { GrpcServingState, type ServingStatus } from './grpc-serving-state';
 
-interface HealthCheckRequest {
-  readonly service?: string;
-}
-interface HealthCheckResponse {
-  readonly status: ServingStatus;
-}
+const Rpc = grpcRpcOf<HealthDefinition>('Health');
 
 /** "" is the server as a whole; the rest are the services this server offers. */
 export const HEALTH_SERVICES: readonly string[] = ['', 'mailroom.v1.Newsletters'];
@@ -27,8 +26,8 @@ const WATCH_INTERVAL_MS = 1_000;
 export class GrpcHealthController {
   constructor(private readonly state: GrpcServingState) {}
 
-  @GrpcMethod('Health', 'Check')
-  check(request: HealthCheckRequest): HealthCheckResponse {
+  @Rpc('Check')
+  check(request: HealthCheckRequest__Output): Complete<HealthCheckResponse> {
     const service = request.service ?? '';
     if (!HEALTH_SERVICES.includes(service)) throw new NotFoundError(`Unknown service "${service}"`);
     return { status: this.state.status() };
@@ -38,8 +37,8 @@ export class GrpcHealthController {
    * The status now and on every change, until the client cancels. At shutdown a last NOT_SERVING
    * goes out and the stream ends, so the gRPC server does not wait on it.
    */
-  @GrpcMethod('Health', 'Watch')
-  watch(request: HealthCheckRequest): Observable<HealthCheckResponse> {
+  @Rpc('Watch')
+  watch(request: HealthCheckRequest__Output): Observable<Complete<HealthCheckResponse>> {
     const known = HEALTH_SERVICES.includes(request.service ?? '');
     const status = (): ServingStatus => (known ? this.state.status() : 'SERVICE_UNKNOWN');
     return merge(

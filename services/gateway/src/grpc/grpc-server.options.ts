@@ -18,8 +18,14 @@ export function protoRoot(dir: string = __dirname): string {
 }
 
 /**
- * The gRPC server of the hybrid app. Loader options: camelCase fields, enums by name, 64-bit
- * numbers as numbers, unset fields absent (newsletters.messages.ts relies on these). Messages are
+ * How @grpc/proto-loader hands messages over: camelCase fields, enums by name, 64-bit numbers as
+ * numbers, unset fields absent but repeated ones always an array. The types in generated/ are
+ * generated with the same options (the gateway's `grpc-types` target; grpc-types.spec.ts checks).
+ */
+export const PROTO_LOADER_OPTIONS = { keepCase: false, longs: Number, enums: String, defaults: false, arrays: true, oneofs: true } as const;
+
+/**
+ * The gRPC server of the hybrid app, loading the contract with PROTO_LOADER_OPTIONS. Messages are
  * capped like HTTP bodies, at MAX_BODY_BYTES. `gracefulShutdown`: in-flight unary calls finish
  * (watches are ended first by NewsletterWatches), bounded by the process's shutdown deadline.
  */
@@ -30,7 +36,7 @@ export function grpcServerOptions(config: GatewayConfig, root = protoRoot()): Gr
       url: `0.0.0.0:${config.grpcPort}`,
       package: [...GRPC_PACKAGES],
       protoPath: [...PROTO_FILES],
-      loader: { includeDirs: [root], keepCase: false, longs: Number, enums: String, defaults: false, arrays: true, oneofs: true },
+      loader: { includeDirs: [root], ...PROTO_LOADER_OPTIONS },
       maxReceiveMessageLength: config.maxBodyBytes,
       gracefulShutdown: true,
     },

@@ -1,4 +1,4 @@
-import type { NewsletterView } from '@mailroom/contracts';
+import { NEWSLETTER_STATUSES, type NewsletterView } from '@mailroom/contracts';
 import { toCreateNewsletterBody, toFailureMessage, toNewsletterMessage, toStatusMessage } from './newsletter-message.mapper';
 
 describe('gRPC message mapping', () => {
@@ -12,6 +12,10 @@ describe('gRPC message mapping', () => {
     ['something-newer', 'NEWSLETTER_STATUS_UNSPECIFIED'],
   ])('status %s → %s', (status, name) => {
     expect(toStatusMessage(status)).toBe(name);
+  });
+
+  it.each(NEWSLETTER_STATUSES)('status %s has its value in the .proto', (status) => {
+    expect(toStatusMessage(status)).not.toBe('NEWSLETTER_STATUS_UNSPECIFIED');
   });
 
   it('leaves out what the view does not have yet (unsplit, not settled, no ETA)', () => {
@@ -89,7 +93,7 @@ describe('gRPC message mapping', () => {
       listId,
       recipients: [{ email: 'a@x.org' }],
     });
-    expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello' })).toEqual({ subject: 'Hi', text: 'Hello', recipients: [] });
+    expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello', recipients: [] })).toEqual({ subject: 'Hi', text: 'Hello', recipients: [] });
   });
 
   it('passes rate_per_second, send_at and per-recipient vars on, leaving out their zero values', () => {

@@ -1,33 +1,24 @@
 import type { NewsletterView } from '@mailroom/contracts';
 import type { FailureView } from '../failures/failures.service';
-import type {
-  FailureMessage,
-  NewsletterMessage,
-  NewsletterStatusMessage,
-  SendNewsletterRequestMessage,
-} from './newsletters.messages';
+import type { Complete } from './complete-message';
+import type { Batches } from './generated/mailroom/v1/Batches';
+import type { Failure } from './generated/mailroom/v1/Failure';
+import type { Newsletter } from './generated/mailroom/v1/Newsletter';
+import { NewsletterStatus, type NewsletterStatus__Output } from './generated/mailroom/v1/NewsletterStatus';
+import type { Round } from './generated/mailroom/v1/Round';
+import type { SendNewsletterRequest__Output } from './generated/mailroom/v1/SendNewsletterRequest';
 
-/** Between the gRPC messages and the shapes the HTTP API and the services use. */
+/** Between the gRPC messages (generated/, from the .proto) and the shapes the HTTP API and the services use. */
+
+const STATUS_NAMES: readonly string[] = Object.values(NewsletterStatus);
 
 /** A status this contract version does not know yet (a newer tracker) maps to UNSPECIFIED. */
-export function toStatusMessage(status: string): NewsletterStatusMessage {
+export function toStatusMessage(status: string): NewsletterStatus__Output {
   const name = `NEWSLETTER_STATUS_${status.toUpperCase()}`;
-  return (STATUS_NAMES as readonly string[]).includes(name) ? (name as NewsletterStatusMessage) : 'NEWSLETTER_STATUS_UNSPECIFIED';
+  return STATUS_NAMES.includes(name) ? (name as NewsletterStatus__Output) : NewsletterStatus.NEWSLETTER_STATUS_UNSPECIFIED;
 }
 
-const STATUS_NAMES: readonly NewsletterStatusMessage[] = [
-  'NEWSLETTER_STATUS_QUEUED',
-  'NEWSLETTER_STATUS_SPLITTING',
-  'NEWSLETTER_STATUS_SENDING',
-  'NEWSLETTER_STATUS_COMPLETED',
-  'NEWSLETTER_STATUS_COMPLETED_WITH_FAILURES',
-  'NEWSLETTER_STATUS_FAILED',
-  'NEWSLETTER_STATUS_SCHEDULED',
-  'NEWSLETTER_STATUS_PAUSED',
-  'NEWSLETTER_STATUS_CANCELLED',
-];
-
-export function toNewsletterMessage(view: NewsletterView): NewsletterMessage {
+export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> {
   return {
     id: view.id,
     status: toStatusMessage(view.status),
@@ -41,13 +32,15 @@ export function toNewsletterMessage(view: NewsletterView): NewsletterMessage {
       ...(view.batches.total !== null ? { total: view.batches.total } : {}),
       completed: view.batches.completed,
       deadLettered: view.batches.deadLettered,
-    },
-    rounds: view.rounds.map((round) => ({
-      id: round.id,
-      ...(round.batches !== null ? { batches: round.batches } : {}),
-      completed: round.completed,
-      requestedAt: round.requestedAt,
-    })),
+    } satisfies Complete<Batches>,
+    rounds: view.rounds.map(
+      (round): Complete<Round> => ({
+        id: round.id,
+        ...(round.batches !== null ? { batches: round.batches } : {}),
+        completed: round.completed,
+        requestedAt: round.requestedAt,
+      }),
+    ),
     createdAt: view.createdAt,
     completedAt: view.completedAt ?? '',
     error: view.error ?? '',
@@ -60,7 +53,7 @@ export function toNewsletterMessage(view: NewsletterView): NewsletterMessage {
   };
 }
 
-export function toFailureMessage(failure: FailureView): FailureMessage {
+export function toFailureMessage(failure: FailureView): Complete<Failure> {
   return {
     email: failure.email,
     batchIndex: failure.batchIndex,
@@ -77,7 +70,7 @@ export function toFailureMessage(failure: FailureView): FailureMessage {
  * and the same field paths in errors. proto3 cannot tell "" or 0 from "not given", so those are
  * left out and the HTTP defaults apply; the idempotency key travels separately.
  */
-export function toCreateNewsletterBody(request: SendNewsletterRequestMessage): Record<string, unknown> {
+export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId' | 'sendAt') => {
     if (request[key]) body[key] = request[key];
@@ -90,8 +83,8 @@ export function toCreateNewsletterBody(request: SendNewsletterRequestMessage): R
   copy('listId');
   copy('sendAt');
   // A repeated field cannot be "not given": with a list_id, no recipients means none were meant.
-  if (!request.listId || (request.recipients ?? []).length > 0) {
-    body['recipients'] = (request.recipients ?? []).map((r) => ({
+  if (!request.listId || request.recipients.length > 0) {
+    body['recipients'] = request.recipients.map((r) => ({
       email: r.email ?? '',
       ...(r.name ? { name: r.name } : {}),
       ...(r.vars && Object.keys(r.vars).length > 0 ? { vars: r.vars } : {}),

@@ -1,5 +1,4 @@
 import { Controller, Inject, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Metadata } from '@grpc/grpc-js';
 import { map, type Observable } from 'rxjs';
@@ -19,17 +18,23 @@ import { NewsletterControlService } from '../control/newsletter-control.service'
 import { NewsletterWatches } from '../newsletters/newsletter-watches';
 import { watchNewsletter as watchNewsletterStream } from '../newsletters/watch-newsletter';
 import { toCreateNewsletterBody, toFailureMessage, toNewsletterMessage } from './newsletter-message.mapper';
-import type {
-  ListFailuresRequestMessage,
-  ListFailuresResponseMessage,
-  NewsletterIdMessage,
-  NewsletterMessage,
-  RetryFailedResponseMessage,
-  SendNewsletterRequestMessage,
-  SendNewsletterResponseMessage,
-} from './newsletters.messages';
+import type { Complete } from './complete-message';
+import { grpcRpcOf } from './grpc-rpc.decorator';
+import type { CancelNewsletterRequest__Output } from './generated/mailroom/v1/CancelNewsletterRequest';
+import type { GetNewsletterRequest__Output } from './generated/mailroom/v1/GetNewsletterRequest';
+import type { ListFailuresRequest__Output } from './generated/mailroom/v1/ListFailuresRequest';
+import type { ListFailuresResponse } from './generated/mailroom/v1/ListFailuresResponse';
+import type { Newsletter } from './generated/mailroom/v1/Newsletter';
+import type { NewslettersDefinition } from './generated/mailroom/v1/Newsletters';
+import type { PauseNewsletterRequest__Output } from './generated/mailroom/v1/PauseNewsletterRequest';
+import type { ResumeNewsletterRequest__Output } from './generated/mailroom/v1/ResumeNewsletterRequest';
+import type { RetryFailedRequest__Output } from './generated/mailroom/v1/RetryFailedRequest';
+import type { RetryFailedResponse } from './generated/mailroom/v1/RetryFailedResponse';
+import type { SendNewsletterRequest__Output } from './generated/mailroom/v1/SendNewsletterRequest';
+import type { SendNewsletterResponse } from './generated/mailroom/v1/SendNewsletterResponse';
+import type { WatchNewsletterRequest__Output } from './generated/mailroom/v1/WatchNewsletterRequest';
 
-const SERVICE = 'Newsletters';
+const Rpc = grpcRpcOf<NewslettersDefinition>('Newsletters');
 /** A tracker outage shorter than this does not end a watch. */
 const WATCH_OUTAGE_GRACE_MS = 10_000;
 
@@ -53,36 +58,36 @@ export class NewslettersGrpcController {
     private readonly control: NewsletterControlService,
   ) {}
 
-  @GrpcMethod(SERVICE, 'SendNewsletter')
-  async sendNewsletter(request: SendNewsletterRequestMessage, metadata: Metadata): Promise<SendNewsletterResponseMessage> {
+  @Rpc('SendNewsletter')
+  async sendNewsletter(request: SendNewsletterRequest__Output, metadata: Metadata): Promise<Complete<SendNewsletterResponse>> {
     const dto = await this.validation.body(CreateNewsletterDto, toCreateNewsletterBody(request));
     const idempotencyKey = request.idempotencyKey || this.validation.singleMetadata(metadata, 'idempotency-key');
     const { id, replayed, scheduled } = await this.newsletters.create(dto, callerOf(metadata), idempotencyKey);
     return { id, status: scheduled ? 'NEWSLETTER_STATUS_SCHEDULED' : 'NEWSLETTER_STATUS_QUEUED', replayed };
   }
 
-  @GrpcMethod(SERVICE, 'GetNewsletter')
-  async getNewsletter(request: NewsletterIdMessage): Promise<NewsletterMessage> {
+  @Rpc('GetNewsletter')
+  async getNewsletter(request: GetNewsletterRequest__Output): Promise<Complete<Newsletter>> {
     return toNewsletterMessage(await this.newsletters.get(assertNewsletterId(request.id)));
   }
 
-  @GrpcMethod(SERVICE, 'ListFailures')
-  async listFailures(request: ListFailuresRequestMessage): Promise<ListFailuresResponseMessage> {
+  @Rpc('ListFailures')
+  async listFailures(request: ListFailuresRequest__Output): Promise<Complete<ListFailuresResponse>> {
     const id = assertNewsletterId(request.id);
     const page = await this.validation.query(PageQueryDto, { limit: request.limit || undefined, after: request.after || undefined });
     const { items, next } = await this.failures.list(id, page.after ?? 0, page.limit ?? 100);
     return { items: items.map(toFailureMessage), ...(next !== null ? { next } : {}) };
   }
 
-  @GrpcMethod(SERVICE, 'RetryFailed')
-  async retryFailed(request: NewsletterIdMessage): Promise<RetryFailedResponseMessage> {
+  @Rpc('RetryFailed')
+  async retryFailed(request: RetryFailedRequest__Output): Promise<Complete<RetryFailedResponse>> {
     const id = assertNewsletterId(request.id);
     const { round } = await this.failures.retryFailed(id);
     return { id, round, status: 'NEWSLETTER_STATUS_SENDING' };
   }
 
-  @GrpcMethod(SERVICE, 'WatchNewsletter')
-  watchNewsletter(request: NewsletterIdMessage): Observable<NewsletterMessage> {
+  @Rpc('WatchNewsletter')
+  watchNewsletter(request: WatchNewsletterRequest__Output): Observable<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
     return this.watches
       .track(() =>
@@ -98,22 +103,22 @@ export class NewslettersGrpcController {
       .pipe(map(toNewsletterMessage));
   }
 
-  @GrpcMethod(SERVICE, 'PauseNewsletter')
-  async pauseNewsletter(request: NewsletterIdMessage): Promise<NewsletterMessage> {
+  @Rpc('PauseNewsletter')
+  async pauseNewsletter(request: PauseNewsletterRequest__Output): Promise<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
     await this.control.pause(id);
     return toNewsletterMessage(await this.newsletters.get(id));
   }
 
-  @GrpcMethod(SERVICE, 'ResumeNewsletter')
-  async resumeNewsletter(request: NewsletterIdMessage): Promise<NewsletterMessage> {
+  @Rpc('ResumeNewsletter')
+  async resumeNewsletter(request: ResumeNewsletterRequest__Output): Promise<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
     await this.control.resume(id);
     return toNewsletterMessage(await this.newsletters.get(id));
   }
 
-  @GrpcMethod(SERVICE, 'CancelNewsletter')
-  async cancelNewsletter(request: NewsletterIdMessage): Promise<NewsletterMessage> {
+  @Rpc('CancelNewsletter')
+  async cancelNewsletter(request: CancelNewsletterRequest__Output): Promise<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
     await this.control.cancel(id);
     return toNewsletterMessage(await this.newsletters.get(id));

@@ -10,13 +10,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { NewsletterView } from '@mailroom/contracts';
+import { NewsletterView } from '@mailroom/contracts';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
 import { CreateNewsletterDto, RecipientInput } from './create-newsletter.dto';
 import { MAX_TEST_RECIPIENTS, TestNewsletterDto } from './test-newsletter.dto';
-import { NewsletterAcceptedDto, NewsletterViewDto } from './newsletter-responses';
+import { NewsletterAcceptedDto } from './newsletter-responses';
 import { NewslettersService } from './newsletters.service';
 
 @ApiTags('newsletters')
@@ -67,7 +67,7 @@ export class NewslettersController {
   @Get(':id')
   @ApiOperation({ summary: "A newsletter's status and counts" })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: NewsletterViewDto })
+  @ApiOkResponse({ type: NewsletterView })
   @ApiErrorResponses(400, 401, 404, 429, 503)
   get(@Param('id', NewsletterIdPipe) id: string): Promise<NewsletterView> {
     return this.newsletters.get(id);

@@ -155,7 +155,7 @@ export class NewslettersService {
   async get(id: string): Promise<NewsletterView> {
     let reply: NewsletterStatusReply;
     try {
-      reply = await this.queries.ask<NewsletterStatusReply>(Queries.NewsletterStatus, { id });
+      reply = await this.queries.ask(Queries.NewsletterStatus, { id });
     } catch (error) {
       if (error instanceof QueryUnavailableError) {
         throw new ServiceUnavailableError('Status is unavailable right now (tracker not answering)');

@@ -1,6 +1,6 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import type { NewsletterStatus, NewsletterView } from '@mailroom/contracts';
-import { ManualClock } from '@mailroom/rate-limit';
+import { ManualClock } from '@mailroom/testing';
 import { NotFoundError, ServiceUnavailableError } from '../http/api-errors';
 import { watchNewsletter, type WatchOptions } from './watch-newsletter';
 

@@ -1,4 +1,4 @@
-import { ManualClock } from '@mailroom/rate-limit';
+import { ManualClock } from '@mailroom/testing';
 import type { GatewayConfig } from '../config/gateway.config';
 import { RateLimitedError } from '../http/api-errors';
 import { RequestRateLimiter } from './request-rate-limiter';

@@ -1,6 +1,7 @@
 import type { ComposedEmail, DeliveryOutcome, OutgoingEmail, SmtpConnectResult, SmtpSession } from '@mailroom/mailer';
 import { DEFAULT_SMTP_POOL } from '@mailroom/mailer';
-import { InMemoryLeaseStore, ManualClock } from '@mailroom/rate-limit';
+import { InMemoryLeaseStore } from '@mailroom/rate-limit';
+import { ManualClock } from '@mailroom/testing';
 import type { ProviderConfig } from '../config/provider.config';
 import { buildProviderChannel } from './build-provider-channel';
 import type { MailTransport, ProviderChannel } from './provider-channel';

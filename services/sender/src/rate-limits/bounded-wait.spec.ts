@@ -1,4 +1,5 @@
-import { TokenBucket, ManualClock } from '@mailroom/rate-limit';
+import { TokenBucket } from '@mailroom/rate-limit';
+import { ManualClock } from '@mailroom/testing';
 import { boundedWait, deadline, tokenWaitLimitMs } from './bounded-wait';
 import { TokenWaitTimeoutError } from './rate-limit-wait.errors';
 

@@ -1,14 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { BatchReadyEvent, Events } from '@mailroom/contracts';
-import { JetStreamContext } from '@mailroom/jetstream';
+import { HandlesEvent, JetStreamContext } from '@mailroom/jetstream';
 import { BatchSender } from './batch-sender.service';
 
 @Controller()
 export class BatchHandler {
   constructor(private readonly sender: BatchSender) {}
 
-  @EventPattern(Events.BatchReady)
+  @HandlesEvent(Events.BatchReady)
   async onBatch(@Payload() batch: BatchReadyEvent, @Ctx() context: JetStreamContext): Promise<void> {
     await this.sender.deliver(batch, context.deliveryCount);
   }

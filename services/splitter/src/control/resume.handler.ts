@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { Events, NewsletterResumeRequestedEvent } from '@mailroom/contracts';
-import { NewsletterControls, ParkedBatches } from '@mailroom/jetstream';
+import { HandlesEvent, NewsletterControls, ParkedBatches } from '@mailroom/jetstream';
 
 /** A paused newsletter was resumed: its parked batches go back on the batch queue. */
 @Controller()
@@ -13,7 +13,7 @@ export class ResumeHandler {
     private readonly controls: NewsletterControls,
   ) {}
 
-  @EventPattern(Events.NewsletterResumeRequested)
+  @HandlesEvent(Events.NewsletterResumeRequested)
   async onResume(@Payload() event: NewsletterResumeRequestedEvent): Promise<void> {
     // Paused (or cancelled) again since: that later change decides, not this resume.
     if (this.controls.generationOf(event.newsletterId) > event.generation || this.controls.stateOf(event.newsletterId) !== 'active') {

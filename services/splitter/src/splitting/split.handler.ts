@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { Events, NewsletterRequestedEvent, NewsletterRetryRequestedEvent } from '@mailroom/contracts';
+import { HandlesEvent } from '@mailroom/jetstream';
 import { NewsletterSplitter } from './newsletter-splitter.service';
 import { RetrySplitter } from './retry-splitter.service';
 
@@ -11,12 +12,12 @@ export class SplitHandler {
     private readonly retries: RetrySplitter,
   ) {}
 
-  @EventPattern(Events.NewsletterRequested)
+  @HandlesEvent(Events.NewsletterRequested)
   async onRequested(@Payload() event: NewsletterRequestedEvent): Promise<void> {
     await this.splitter.split(event);
   }
 
-  @EventPattern(Events.NewsletterRetryRequested)
+  @HandlesEvent(Events.NewsletterRetryRequested)
   async onRetryRequested(@Payload() event: NewsletterRetryRequestedEvent): Promise<void> {
     await this.retries.split(event);
   }

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import {
   BatchCompletedEvent,
   DeadLetterEvent,
@@ -14,7 +14,7 @@ import {
   type NewsletterStatusQuery,
   type NewsletterStatusReply,
 } from '@mailroom/contracts';
-import { DeadLetterPublisher, JetStreamContext } from '@mailroom/jetstream';
+import { AnswersQuery, DeadLetterPublisher, HandlesEvent, JetStreamContext } from '@mailroom/jetstream';
 import { NewsletterTracker } from './newsletter-tracker.service';
 
 @Controller()
@@ -24,37 +24,37 @@ export class TrackingHandler {
     private readonly deadLetters: DeadLetterPublisher,
   ) {}
 
-  @EventPattern(Events.NewsletterSplitStarted)
+  @HandlesEvent(Events.NewsletterSplitStarted)
   onSplitStarted(@Payload() event: NewsletterSplitStartedEvent): Promise<void> {
     return this.tracker.splitStarted(event);
   }
 
-  @EventPattern(Events.NewsletterSplit)
+  @HandlesEvent(Events.NewsletterSplit)
   onSplit(@Payload() event: NewsletterSplitEvent): Promise<void> {
     return this.tracker.split(event);
   }
 
-  @EventPattern(Events.NewsletterSplitFailed)
+  @HandlesEvent(Events.NewsletterSplitFailed)
   onSplitFailed(@Payload() event: NewsletterSplitFailedEvent): Promise<void> {
     return this.tracker.splitFailed(event);
   }
 
-  @EventPattern(Events.NewsletterRoundStarted)
+  @HandlesEvent(Events.NewsletterRoundStarted)
   onRoundStarted(@Payload() event: NewsletterRoundStartedEvent): Promise<void> {
     return this.tracker.roundStarted(event);
   }
 
-  @EventPattern(Events.NewsletterCancelled)
+  @HandlesEvent(Events.NewsletterCancelled)
   onCancelled(@Payload() event: NewsletterCancelledEvent): Promise<void> {
     return this.tracker.cancelled(event);
   }
 
-  @EventPattern(Events.BatchCompleted)
+  @HandlesEvent(Events.BatchCompleted)
   onBatchCompleted(@Payload() event: BatchCompletedEvent): Promise<void> {
     return this.tracker.batchCompleted(event);
   }
 
-  @EventPattern(Events.DeadLettered)
+  @HandlesEvent(Events.DeadLettered)
   onDeadLettered(@Payload() letter: DeadLetterEvent, @Ctx() context: JetStreamContext): Promise<void> {
     // The dead-letter subject's last token is the role of the stream the message came from.
     const role = context.subject.slice(context.subject.lastIndexOf('.') + 1);
@@ -62,12 +62,12 @@ export class TrackingHandler {
   }
 
   /** A work-queue message that crashed its consumer every time: move it to the dead letters. */
-  @EventPattern(Events.MaxDeliveriesReached)
+  @HandlesEvent(Events.MaxDeliveriesReached)
   async onMaxDeliveries(@Payload() advisory: MaxDeliveriesAdvisory): Promise<void> {
     await this.deadLetters.fromAdvisory(advisory);
   }
 
-  @MessagePattern(Queries.NewsletterStatus)
+  @AnswersQuery(Queries.NewsletterStatus)
   onStatus(@Payload() query: NewsletterStatusQuery): Promise<NewsletterStatusReply> {
     return this.tracker.status(String(query.id));
   }

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { Events, NewsletterCompletedEvent, NewsletterProgressedEvent } from '@mailroom/contracts';
+import { HandlesEvent } from '@mailroom/jetstream';
 import { WebhookNotifier } from './webhook-notifier.service';
 
 /** Events that callers hear about through their webhook. */
@@ -8,7 +9,7 @@ import { WebhookNotifier } from './webhook-notifier.service';
 export class WebhookHandler {
   constructor(private readonly notifier: WebhookNotifier) {}
 
-  @EventPattern(Events.NewsletterCompleted)
+  @HandlesEvent(Events.NewsletterCompleted)
   onCompleted(@Payload() event: NewsletterCompletedEvent): Promise<void> {
     const { newsletterId, occurredAt, ...data } = event;
     // One completion per settlement (first pass, then after each re-send round).
@@ -23,7 +24,7 @@ export class WebhookHandler {
     });
   }
 
-  @EventPattern(Events.NewsletterProgressed)
+  @HandlesEvent(Events.NewsletterProgressed)
   onProgressed(@Payload() event: NewsletterProgressedEvent): Promise<void> {
     const { newsletterId, occurredAt, ...data } = event;
     return this.notifier.notify({

@@ -5,7 +5,7 @@ import { createHash, createVerify, type KeyLike } from 'node:crypto';
  * body hash and the signature over the canonicalised headers of a raw message, independently of
  * nodemailer's signer. The public key is given (no DNS in tests).
  */
-export interface DkimVerification {
+interface DkimVerification {
   readonly ok: boolean;
   readonly reason?: string;
   readonly tags: Readonly<Record<string, string>>;

@@ -1,0 +1,118 @@
+// Original file: libs/contracts/proto/mailroom/v1/newsletters.proto
+
+import type { NewsletterStatus as _mailroom_v1_NewsletterStatus, NewsletterStatus__Output as _mailroom_v1_NewsletterStatus__Output } from '../../mailroom/v1/NewsletterStatus';
+import type { Batches as _mailroom_v1_Batches, Batches__Output as _mailroom_v1_Batches__Output } from '../../mailroom/v1/Batches';
+import type { Round as _mailroom_v1_Round, Round__Output as _mailroom_v1_Round__Output } from '../../mailroom/v1/Round';
+import type { Long } from '@grpc/proto-loader';
+
+export interface Newsletter {
+  'id'?: (string);
+  'status'?: (_mailroom_v1_NewsletterStatus);
+  /**
+   * Unique recipients once the list is split; the submitted count before that.
+   */
+  'total'?: (number);
+  'sent'?: (number);
+  'failed'?: (number);
+  /**
+   * Skipped: on the suppression list.
+   */
+  'suppressed'?: (number);
+  'pending'?: (number);
+  'duplicates'?: (number);
+  'batches'?: (_mailroom_v1_Batches | null);
+  /**
+   * Re-send rounds (RetryFailed, re-drive) and their progress.
+   */
+  'rounds'?: (_mailroom_v1_Round)[];
+  'createdAt'?: (string);
+  /**
+   * Empty until the newsletter settles.
+   */
+  'completedAt'?: (string);
+  /**
+   * Why the newsletter failed as a whole, when it did.
+   */
+  'error'?: (string);
+  /**
+   * When sending started (the split began); empty before that.
+   */
+  'startedAt'?: (string);
+  /**
+   * Recipients settled per second over the last minute.
+   */
+  'ratePerSecond'?: (number | string);
+  /**
+   * Estimated seconds left at the current rate; absent when settled or not moving.
+   */
+  'etaSeconds'?: (number | string | Long);
+  /**
+   * Not sent: the newsletter was cancelled.
+   */
+  'cancelled'?: (number);
+  /**
+   * When a scheduled newsletter starts; empty when it started at once.
+   */
+  'sendAt'?: (string);
+  /**
+   * A test send (no list, no suppression list).
+   */
+  'test'?: (boolean);
+  '_etaSeconds'?: "etaSeconds";
+}
+
+export interface Newsletter__Output {
+  'id'?: (string);
+  'status'?: (_mailroom_v1_NewsletterStatus__Output);
+  /**
+   * Unique recipients once the list is split; the submitted count before that.
+   */
+  'total'?: (number);
+  'sent'?: (number);
+  'failed'?: (number);
+  /**
+   * Skipped: on the suppression list.
+   */
+  'suppressed'?: (number);
+  'pending'?: (number);
+  'duplicates'?: (number);
+  'batches'?: (_mailroom_v1_Batches__Output);
+  /**
+   * Re-send rounds (RetryFailed, re-drive) and their progress.
+   */
+  'rounds': (_mailroom_v1_Round__Output)[];
+  'createdAt'?: (string);
+  /**
+   * Empty until the newsletter settles.
+   */
+  'completedAt'?: (string);
+  /**
+   * Why the newsletter failed as a whole, when it did.
+   */
+  'error'?: (string);
+  /**
+   * When sending started (the split began); empty before that.
+   */
+  'startedAt'?: (string);
+  /**
+   * Recipients settled per second over the last minute.
+   */
+  'ratePerSecond'?: (number);
+  /**
+   * Estimated seconds left at the current rate; absent when settled or not moving.
+   */
+  'etaSeconds'?: (number);
+  /**
+   * Not sent: the newsletter was cancelled.
+   */
+  'cancelled'?: (number);
+  /**
+   * When a scheduled newsletter starts; empty when it started at once.
+   */
+  'sendAt'?: (string);
+  /**
+   * A test send (no list, no suppression list).
+   */
+  'test'?: (boolean);
+  '_etaSeconds'?: "etaSeconds";
+}

@@ -1,0 +1,10 @@
+// Original file: libs/contracts/proto/mailroom/v1/newsletters.proto
+
+
+export interface PauseNewsletterRequest {
+  'id'?: (string);
+}
+
+export interface PauseNewsletterRequest__Output {
+  'id'?: (string);
+}
