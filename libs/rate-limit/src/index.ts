@@ -12,7 +12,7 @@ export { SharedTokenBucket, type SharedTokenBucketOptions, type SharedBucketStat
 export { planLeases, MIN_LEASE_TTL_MS, type LeasePlan, type LeasePlanOptions } from './shared/lease-plan';
 export { leaseTokens, type LeaseContext, type LeaseOutcome } from './shared/lease-protocol';
 export type { LeaseStore, SharedBucketState, VersionedBucketState } from './shared/lease-store';
-export { KvLeaseStore } from './shared/kv-lease-store';
+export { KvLeaseStore, type LeaseKv } from './shared/kv-lease-store';
 export { InMemoryLeaseStore } from './shared/in-memory-lease-store';
 
 // 3. Circuit breaker

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Events,
   addressHash,
-  batchLeaseKey,
   type BatchCompletedEvent,
   type BatchReadyEvent,
   type LedgerEntry,
@@ -76,8 +75,7 @@ export class BatchSender {
 
     // One sender per batch at a time: JetStream can hand a batch out again while its first
     // taker still works on it (an ack wait lost in a NATS outage); the lease makes the second wait.
-    const leaseKey = batchLeaseKey(batch.newsletterId, batch.round, batch.batchIndex);
-    const lease = await this.leases.claim(leaseKey, this.config.ackWaitMs);
+    const lease = await this.leases.claim(batch, this.config.ackWaitMs);
     if ('heldForMs' in lease) {
       throw new RetryableError('Batch is being sent by another sender', { delayMs: lease.heldForMs + 250 });
     }

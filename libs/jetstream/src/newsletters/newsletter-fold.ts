@@ -12,9 +12,10 @@ import {
 } from '@mailroom/contracts';
 
 /**
- * How each event changes a newsletter record. Pure functions: each returns the new record, or
- * null when the event changes nothing (already counted, or too late). Applying the same event
- * twice therefore never counts twice.
+ * How each event the tracker counts changes a newsletter record (applied by NewsletterRecords,
+ * which stores the result and checks every change of status against NEWSLETTER_TRANSITIONS).
+ * Pure functions: each returns the new record, or null when the event changes nothing (already
+ * counted, or too late). Applying the same event twice therefore never counts twice.
  */
 export function foldSplitStarted(record: NewsletterRecord, at: string): NewsletterRecord | null {
   // A scheduled newsletter's split can overtake the scheduler's own status change.
