@@ -1,5 +1,6 @@
 import { CommonEnv, ConfigValidationError, commonConfig, loadEnv, toBool, toInt, type CommonConfig } from '@mailroom/config';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { parseAllowedHosts } from '@mailroom/net-guard';
 
 /** Environment of the tracker. */
 export class TrackerEnv extends CommonEnv {
@@ -99,12 +100,7 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryForMs: e.WEBHOOK_RETRY_FOR_MS,
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
-      allowedHosts: new Set(
-        (e.WEBHOOK_ALLOWED_HOSTS ?? '')
-          .split(',')
-          .map((h) => h.trim().toLowerCase())
-          .filter(Boolean),
-      ),
+      allowedHosts: parseAllowedHosts(e.WEBHOOK_ALLOWED_HOSTS),
     },
     watchdog: { stallMs: e.WATCHDOG_STALL_MS, intervalMs: e.WATCHDOG_INTERVAL_MS },
     leaderRenewMs: e.TRACKER_LEADER_RENEW_MS,
