@@ -188,8 +188,7 @@ export class BatchSender {
    * before the first breaker lets a probe through (an earlier delivery would only wait in vain).
    */
   private outageRetryDelayMs(deliveryCount: number, retryInMs: number): number {
-    const policy = { maxDeliver: this.config.batchMaxDeliver, baseDelayMs: this.config.retryBaseDelayMs, maxDelayMs: this.config.retryMaxDelayMs };
-    return Math.max(backoffDelayMs(policy, deliveryCount), Math.ceil(retryInMs));
+    return Math.max(backoffDelayMs(this.config.retry.sender, deliveryCount), Math.ceil(retryInMs));
   }
 
   /**
