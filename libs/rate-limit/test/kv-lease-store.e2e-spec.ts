@@ -8,23 +8,13 @@ import {
   SharedTokenBucket,
   type SharedBucketStats,
 } from '@mailroom/rate-limit';
+import { maxInClosedWindow } from '../src/testing/window-counts';
 
 // Real NATS (2.9.10) at 127.0.0.1:4222, a throwaway KV bucket per run, deleted afterwards.
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const BUCKET = `rl-test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 jest.setTimeout(60_000);
-
-/** The largest number of timestamps inside any closed window [t, t + windowMs]. */
-function maxInWindow(timestampsMs: readonly number[], windowMs: number): number {
-  const sorted = [...timestampsMs].sort((a, b) => a - b);
-  let best = 0;
-  for (let start = 0, end = 0; start < sorted.length; start++) {
-    while (end < sorted.length && (sorted[end] as number) <= (sorted[start] as number) + windowMs) end++;
-    best = Math.max(best, end - start);
-  }
-  return best;
-}
 
 describe('KvLeaseStore over a real JetStream KV', () => {
   const connections: NatsConnection[] = [];
@@ -101,8 +91,8 @@ describe('KvLeaseStore over a real JetStream KV', () => {
     );
 
     // The guarantee, on counts: unshared, three greedy leasers would each get up to 100/s.
-    expect(maxInWindow(spends, 1_000)).toBeLessThanOrEqual(ratePerSecond + burst);
-    expect(maxInWindow(spends, 100)).toBeLessThanOrEqual(burst + ratePerSecond / 10);
+    expect(maxInClosedWindow(spends, 1_000)).toBeLessThanOrEqual(ratePerSecond + burst);
+    expect(maxInClosedWindow(spends, 100)).toBeLessThanOrEqual(burst + ratePerSecond / 10);
     // All three really shared the record.
     expect(perLeaser.every((n) => n > 0)).toBe(true);
 
@@ -114,7 +104,7 @@ describe('KvLeaseStore over a real JetStream KV', () => {
     process.stdout.write(
       `3 leasers over KV: ${spends.length} tokens in ${spanSeconds.toFixed(2)} s ` +
         `(${(spends.length / spanSeconds).toFixed(1)}/s, configured ${ratePerSecond}/s + burst ${burst}); ` +
-        `max in 1 s: ${maxInWindow(spends, 1_000)}; per leaser ${perLeaser.join('/')}; ` +
+        `max in 1 s: ${maxInClosedWindow(spends, 1_000)}; per leaser ${perLeaser.join('/')}; ` +
         `leases ${sum('leases')}, round trips ${sum('storeRoundTrips')}, CAS conflicts ${sum('casConflicts')}, ` +
         `expired ${sum('expiredTokens')}\n`,
     );

@@ -1,9 +1,14 @@
 /**
- * The most arrivals inside any window of `windowMs` (half-open `[t, t + windowMs)`, one per
- * arrival: any other window can slide right to its first arrival). What "at most N in any second"
- * means for emails reaching an SMTP sink.
+ * The most arrivals inside any half-open window `[t, t + windowMs)` (checking the windows that
+ * start at an arrival is enough: any other window can slide right to its first arrival). What
+ * "at most N in any second" means for emails reaching an SMTP sink: an email exactly one window
+ * after another falls in the next window.
+ *
+ * Not the same count as `maxInClosedWindow` of @mailroom/rate-limit's own tests, which counts
+ * `[t, t + windowMs]` with both ends in: that is the window a token bucket's bound
+ * (`burst + rate × W`) holds over, so the stricter count for checking the bucket itself.
  */
-export function maxInWindow(times: readonly number[], windowMs: number): number {
+export function maxInHalfOpenWindow(times: readonly number[], windowMs: number): number {
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
   let start = 0;

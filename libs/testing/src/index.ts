@@ -6,4 +6,4 @@ export { MailroomStack, TEST_API_KEY, type StackOptions, type ApiResponse } from
 export { repoRoot } from './processes/repo-root';
 export { uniqueNamespace, deleteNamespace, deleteNamespaceWith, TEST_NATS_URL } from './nats/test-namespace';
 export { NatsServerProcess } from './nats/nats-server-process';
-export { maxInWindow, observedRate } from './arrival-windows';
+export { maxInHalfOpenWindow, observedRate } from './arrival-windows';

@@ -1,7 +1,7 @@
 import { CasConflictError } from '../rate-limit.errors';
 import { ManualClock } from '../testing/manual-clock';
 import { seededRandom } from '../testing/seeded-random';
-import { maxInWindow } from '../testing/window-counts';
+import { maxInClosedWindow } from '../testing/window-counts';
 import { InMemoryLeaseStore } from './in-memory-lease-store';
 import { leaseTokens, type LeaseContext } from './lease-protocol';
 import type { LeaseStore } from './lease-store';
@@ -157,7 +157,7 @@ describe('leaseTokens', () => {
       }
       clock.advance(1);
     }
-    const worst = maxInWindow(spends, 1_000);
+    const worst = maxInClosedWindow(spends, 1_000);
     expect(worst).toBeLessThanOrEqual(burst + 100);
     // …and the bound is tight, which is why the record holds back rate × ttl from the burst.
     expect(worst).toBeGreaterThanOrEqual(burst + 100 - 1);
@@ -179,7 +179,7 @@ describe('leaseTokens', () => {
         clock.advance(Math.floor(random() * 30));
       }
       for (const windowMs of [0, 10, 100, 1_000]) {
-        expect(maxInWindow(spends, windowMs)).toBeLessThanOrEqual(burst + (100 * windowMs) / 1000);
+        expect(maxInClosedWindow(spends, windowMs)).toBeLessThanOrEqual(burst + (100 * windowMs) / 1000);
       }
     },
   );

@@ -1,7 +1,7 @@
 import { realSleep } from '../clock';
 import { seededRandom } from '../testing/seeded-random';
 import { SimulatedNetworkStore } from '../testing/simulated-network-store';
-import { maxInWindow } from '../testing/window-counts';
+import { maxInClosedWindow } from '../testing/window-counts';
 import { InMemoryLeaseStore } from './in-memory-lease-store';
 import { SharedTokenBucket } from './shared-token-bucket';
 
@@ -82,7 +82,7 @@ describe('SharedTokenBucket across simulated replicas', () => {
     const { ratePerSecond, burst } = scenario;
 
     for (const windowMs of [1, 50, 250, 1_000, 3_000]) {
-      expect(maxInWindow(spends, windowMs)).toBeLessThanOrEqual(burst + (ratePerSecond * windowMs) / 1000);
+      expect(maxInClosedWindow(spends, windowMs)).toBeLessThanOrEqual(burst + (ratePerSecond * windowMs) / 1000);
     }
 
     // Not vacuous: together the replicas came close to the configured rate. (Lazy replicas let

@@ -1,4 +1,4 @@
-import { maxInWindow } from '@mailroom/testing';
+import { maxInHalfOpenWindow } from '@mailroom/testing';
 
 /** What one run saw at the SMTP server. */
 export interface RateMeasurement {
@@ -37,7 +37,7 @@ export function measure(options: {
     burst: options.burst,
     observedPerSecond: measured / seconds,
     fromFirstPerSecond: inRange(first, first + options.durationMs) / seconds,
-    peakInOneSecond: maxInWindow(sorted, 1_000),
+    peakInOneSecond: maxInHalfOpenWindow(sorted, 1_000),
     measuredEmails: measured,
     durationSeconds: seconds,
   };
