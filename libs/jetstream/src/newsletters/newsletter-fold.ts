@@ -27,7 +27,8 @@ export function foldSplit(record: NewsletterRecord, event: NewsletterSplitEvent)
   if (record.batches.total !== null || isFinal(record.status)) return null;
   return settle({
     ...record,
-    status: 'sending',
+    // Paused while its list was being split: it stays paused (resume makes it `sending`).
+    status: record.status === 'paused' ? 'paused' : 'sending',
     total: event.total,
     duplicates: event.duplicates,
     failed: record.failed + event.invalid,
