@@ -128,7 +128,7 @@ export class NewsletterRecords {
     return counted ? 'reopened' : 'not-counted';
   }
 
-  /** A newsletter that was never split, whose dead-lettered request is put back: queued again. */
+  /** A failed newsletter that was never split, whose dead-lettered request is put back: queued again. */
   requeue(id: string): Promise<NewsletterChange> {
     return this.change(id, (record) => {
       if (!canTransition('requeue', record.status) || record.batches.total !== null) return null;

@@ -49,6 +49,9 @@ describe('newsletter status machine', () => {
     ['failed', 'completed'],
     ['cancelled', 'completed'],
     ['completed', 'splitting'],
+    // Only a failed newsletter is queued again (its dead request re-driven): a cancelled one stays cancelled.
+    ['cancelled', 'queued'],
+    ['completed', 'queued'],
   ])('refuses %s → %s', (from, to) => {
     expect(isAllowedMove(from, to)).toBe(false);
   });
@@ -69,6 +72,8 @@ describe('newsletter status machine', () => {
     ['queue', 'queued', false],
     ['openRetryRound', 'completed_with_failures', true],
     ['openRetryRound', 'sending', false],
+    ['requeue', 'failed', true],
+    ['requeue', 'cancelled', false],
   ])('%s from %s: %s', (name, status, expected) => {
     expect(canTransition(name, status)).toBe(expected);
   });

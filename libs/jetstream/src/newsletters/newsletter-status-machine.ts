@@ -43,11 +43,8 @@ export const NEWSLETTER_TRANSITIONS = {
     to: ['sending'],
     by: 'gateway: a counted dead batch is re-driven as a round of its own; tracker: a result or size of a round not yet settled',
   },
-  requeue: {
-    from: FINAL_STATUSES,
-    to: ['queued'],
-    by: 'gateway: the dead-lettered request of a newsletter that was never split is re-driven',
-  },
+  // Not a cancelled one: the splitter skips a cancelled newsletter's request, so it would stay queued.
+  requeue: { from: ['failed'], to: ['queued'], by: 'gateway: the dead-lettered request of a failed newsletter (never split) is re-driven' },
 } as const satisfies Record<string, NewsletterTransition>;
 
 export type NewsletterTransitionName = keyof typeof NEWSLETTER_TRANSITIONS;
