@@ -9,6 +9,52 @@ const restrictedEverywhere = [
   { group: ['@mailroom/*/src/*', '../../libs/*'], message: 'Import libraries through their alias only (no deep imports).' },
 ];
 
+/**
+ * What of @mailroom/jetstream services may not use: storage is reached through its repositories
+ * (one per bucket and stream, each the only code that knows its keys and encoding), never through
+ * provisioning, raw buckets or the connection's handles. Most of these are not exported at all;
+ * the ones that are exist for the library's own tests.
+ */
+const jetstreamInternals = {
+  name: '@mailroom/jetstream',
+  importNames: [
+    'STORES',
+    'Stores',
+    'casUpdate',
+    'CasResult',
+    'LiveKvMap',
+    'LiveKeySet',
+    'pageStream',
+    'retryWrite',
+    'KV',
+    'KvEntry',
+    'JsMsg',
+    'provisionTopology',
+    'Provisioned',
+    'ProvisioningOptions',
+    'ensureStream',
+    'ensureDurableConsumer',
+    'JetStreamServer',
+  ],
+  message: 'Services reach storage through the repositories of @mailroom/jetstream (NewsletterRecords, DeliveryLedger …), not raw buckets or provisioning.',
+};
+
+/** NATS internals spelled out in a service: KV and object-store streams and subjects, the connection's handles. */
+const natsInternalsSyntax = [
+  {
+    selector: 'Literal[value=/(^|[^A-Za-z0-9_])(KV|OBJ)_|\\$(KV|O|JS)\\./]',
+    message: 'NATS storage internals (KV_/OBJ_ streams, $KV./$O./$JS. subjects) belong in a repository of @mailroom/jetstream.',
+  },
+  {
+    selector: 'TemplateElement[value.raw=/(^|[^A-Za-z0-9_])(KV|OBJ)_|\\$(KV|O|JS)\\./]',
+    message: 'NATS storage internals (KV_/OBJ_ streams, $KV./$O./$JS. subjects) belong in a repository of @mailroom/jetstream.',
+  },
+  {
+    selector: 'MemberExpression[property.name=/^(js|jsm)$/]',
+    message: "A JetStream handle in a service: use a repository of @mailroom/jetstream (the connection's handles are not public).",
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/tmp/**', '**/coverage/**', '**/.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...nx.configs['flat/base'],
@@ -68,6 +114,25 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Services own their use cases; storage belongs to the repositories (issue 14).
+    files: ['services/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...restrictedEverywhere, { group: ['@mailroom/testing'], message: 'Test code only.' }], paths: [jetstreamInternals] },
+      ],
+      'no-restricted-syntax': ['error', ...natsInternalsSyntax],
+    },
+  },
+  {
+    files: ['services/*/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: restrictedEverywhere, paths: [jetstreamInternals] }],
+      'no-restricted-syntax': ['error', ...natsInternalsSyntax],
     },
   },
   {

@@ -29,7 +29,7 @@ export {
 } from './events/newsletter-split.event';
 export { BatchCompletedEvent } from './events/batch-completed.event';
 export { NewsletterCompletedEvent } from './events/newsletter-completed.event';
-export { NEWSLETTER_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
+export { NEWSLETTER_STATUSES, FINAL_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
 export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
 export { NewsletterView, type NewsletterStatusQuery, type NewsletterStatusReply } from './newsletters/newsletter-view';
 export { normalizeAddress } from './addresses/normalize-address';

@@ -1,9 +1,14 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { CommonConfig } from '@mailroom/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { JetStreamConnection } from './connection/jetstream-connection';
 import { NatsClient } from './connection/nats-client';
 import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
+import { DeadLetters } from './dead-letters/dead-letters';
 import { NatsHealthIndicator } from './health/nats.health-indicator';
+import { StreamStats } from './health/stream-stats';
+import { ListRecords } from './lists/list-records';
+import { NewsletterRecords } from './newsletters/newsletter-records';
 import { describeMismatch } from './provisioning/ensure-stream';
 import { provisionTopology, type Stores } from './provisioning/provision-topology';
 import { EventPublisher } from './publishing/event-publisher';
@@ -13,14 +18,16 @@ import { ListPartsStore } from './storage/list-parts-store';
 import { BatchLeases } from './stores/batch-leases';
 import { DeliveryLedger } from './stores/delivery-ledger';
 import { FailureRecords } from './stores/failure-records';
+import { IdempotencyKeys } from './stores/idempotency-keys';
 import { Leadership } from './stores/leadership';
-import { QueuedBatches } from './stores/queued-batches';
 import { NewsletterControls } from './stores/newsletter-controls';
-import { ParkedBatches } from './control/parked-batches';
+import { ParkedBatches } from './stores/parked-batches';
+import { QueuedBatches } from './stores/queued-batches';
+import { RateLimitBuckets } from './stores/rate-limit-buckets';
+import { Schedules } from './stores/schedules';
 import { STORES_TOKEN } from './stores/stores.token';
-
-/** Injection token of the provisioned KV buckets and object store. */
-export const STORES = STORES_TOKEN;
+import { SuppressionRecords } from './stores/suppressions';
+import { WebhookDeliveries } from './stores/webhook-deliveries';
 
 export interface JetStreamModuleOptions {
   /** The service this process is (`gateway`, `sender`…): names its NATS connection. */
@@ -32,7 +39,36 @@ export interface JetStreamModuleOptions {
   readonly config: Pick<CommonConfig, 'natsUrl' | 'namespace' | 'streamReplicas' | 'bootTimeoutMs'>;
 }
 
-/** Connects to NATS, provisions the namespace's streams and buckets, and provides their handles. */
+/**
+ * One repository per bucket and stream: the only code that knows its keys and encoding. Light to
+ * construct (nothing is read until asked), so every service gets all of them. SuppressionList,
+ * which loads the whole list at init, is added by the services that check recipients.
+ */
+const REPOSITORIES = [
+  NewsletterRecords,
+  NewsletterControls,
+  Schedules,
+  DeliveryLedger,
+  FailureRecords,
+  SuppressionRecords,
+  IdempotencyKeys,
+  BatchLeases,
+  Leadership,
+  RateLimitBuckets,
+  WebhookDeliveries,
+  ListRecords,
+  QueuedBatches,
+  ParkedBatches,
+  DeadLetters,
+  StreamStats,
+];
+
+/**
+ * Connects to NATS, provisions the namespace's streams and buckets, and provides the repositories
+ * over them. The raw handles (the connection, its JetStream clients, the buckets) stay inside this
+ * library: services get the repositories, the publisher, the query client, and `NatsClient` (the
+ * connection's state).
+ */
 @Module({})
 export class JetStreamModule {
   static forRoot(options: JetStreamModuleOptions): DynamicModule {
@@ -42,19 +78,20 @@ export class JetStreamModule {
       imports: [TerminusModule],
       providers: [
         {
-          provide: NatsClient,
+          provide: JetStreamConnection,
           useFactory: () =>
-            NatsClient.connect({
+            JetStreamConnection.connect({
               servers: options.config.natsUrl,
               namespace: options.config.namespace,
               name: `mailroom-${options.service}`,
               connectTimeoutMs: options.config.bootTimeoutMs,
             }),
         },
+        { provide: NatsClient, useExisting: JetStreamConnection },
         {
-          provide: STORES,
-          inject: [NatsClient],
-          useFactory: async (c: NatsClient): Promise<Stores> => {
+          provide: STORES_TOKEN,
+          inject: [JetStreamConnection],
+          useFactory: async (c: JetStreamConnection): Promise<Stores> => {
             const logger = new Logger('Provisioning');
             const { stores, mismatches } = await provisionTopology(c.js, c.jsm, c.topology, {
               replicas: options.config.streamReplicas,
@@ -65,49 +102,47 @@ export class JetStreamModule {
             return stores;
           },
         },
-        { provide: EventPublisher, inject: [NatsClient], useFactory: (c: NatsClient) => new EventPublisher(c.js, c.topology) },
-        { provide: QueryClient, inject: [NatsClient], useFactory: (c: NatsClient) => new QueryClient(c.connection, c.topology) },
+        {
+          provide: EventPublisher,
+          inject: [JetStreamConnection],
+          useFactory: (c: JetStreamConnection) => new EventPublisher(c.js, c.topology),
+        },
+        {
+          provide: QueryClient,
+          inject: [JetStreamConnection],
+          useFactory: (c: JetStreamConnection) => new QueryClient(c.connection, c.topology),
+        },
         {
           provide: ContentStore,
-          inject: [STORES, NatsClient],
+          inject: [STORES_TOKEN, JetStreamConnection],
           // Inline lists are read a chunk at a time too: the object store's own reader would buffer a whole list.
-          useFactory: (s: Stores, c: NatsClient) => new ContentStore(s.content, { jsm: c.jsm, bucket: c.topology.objectStores.content }),
+          useFactory: (s: Stores, c: JetStreamConnection) => new ContentStore(s.content, { jsm: c.jsm, bucket: c.topology.objectStores.content }),
         },
         {
           provide: ListPartsStore,
-          inject: [STORES, NatsClient],
-          useFactory: (s: Stores, c: NatsClient) => new ListPartsStore(s.listParts, { jsm: c.jsm, bucket: c.topology.objectStores.listParts }),
+          inject: [STORES_TOKEN, JetStreamConnection],
+          useFactory: (s: Stores, c: JetStreamConnection) => new ListPartsStore(s.listParts, { jsm: c.jsm, bucket: c.topology.objectStores.listParts }),
         },
         {
           provide: DeadLetterPublisher,
-          inject: [NatsClient],
-          useFactory: (c: NatsClient) => new DeadLetterPublisher(c.js, c.jsm, c.topology),
+          inject: [JetStreamConnection],
+          useFactory: (c: JetStreamConnection) => new DeadLetterPublisher(c.js, c.jsm, c.topology),
         },
         NatsHealthIndicator,
-        DeliveryLedger,
-        FailureRecords,
-        BatchLeases,
-        NewsletterControls,
-        ParkedBatches,
-        Leadership,
-        QueuedBatches,
+        ...REPOSITORIES,
       ],
       exports: [
-        BatchLeases,
-        NewsletterControls,
-        ParkedBatches,
+        // Inside this library (the transport, SuppressionList in a service's module) and for nothing else.
+        JetStreamConnection,
+        STORES_TOKEN,
         NatsClient,
-        STORES,
         EventPublisher,
         QueryClient,
         ContentStore,
         ListPartsStore,
         DeadLetterPublisher,
         NatsHealthIndicator,
-        DeliveryLedger,
-        FailureRecords,
-        Leadership,
-        QueuedBatches,
+        ...REPOSITORIES,
       ],
     };
   }

@@ -2,11 +2,11 @@ import { Controller, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Events, Queries, eventSubject, topology, type NewsletterRequestedEvent } from '@mailroom/contracts';
 import {
   JetStreamContext,
   JetStreamModule,
-  NatsClient,
   PermanentError,
   QueryClient,
   RetryableError,
@@ -65,10 +65,10 @@ describe('JetStream transport (real NATS)', () => {
       submittedRecipients: 1,
       batchSize: 1,
     };
-    await app.get(NatsClient).js.publish(eventSubject(t, Events.NewsletterRequested), JSON.stringify(event));
+    await jetstream(nc).publish(eventSubject(t, Events.NewsletterRequested), JSON.stringify(event));
   };
   const callsOf = (behaviour: string) => calls.filter((c) => c.behaviour === behaviour);
-  const streamMessages = async () => (await app.get(NatsClient).jsm.streams.info(t.streams.requests)).state.messages;
+  const streamMessages = async () => (await (await jetstreamManager(nc)).streams.info(t.streams.requests)).state.messages;
 
   beforeAll(async () => {
     @Module({
@@ -121,7 +121,7 @@ describe('JetStream transport (real NATS)', () => {
     await publish('ok');
     await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
     expect(callsOf('permanent')).toHaveLength(1);
-    const info = await app.get(NatsClient).jsm.consumers.info(t.streams.requests, t.consumers.splitter);
+    const info = await (await jetstreamManager(nc)).consumers.info(t.streams.requests, t.consumers.splitter);
     expect(info.num_ack_pending).toBe(0);
   });
 
@@ -137,7 +137,7 @@ describe('JetStream transport (real NATS)', () => {
     nc.publish(eventSubject(t, Events.NewsletterRequested), '{"newsletterId":"not-a-uuid"}');
     nc.publish(eventSubject(t, Events.NewsletterRequested), 'not json at all');
     await nc.flush();
-    await waitFor(async () => (await app.get(NatsClient).jsm.consumers.info(t.streams.requests, t.consumers.splitter)).delivered.stream_seq,
+    await waitFor(async () => (await (await jetstreamManager(nc)).consumers.info(t.streams.requests, t.consumers.splitter)).delivered.stream_seq,
       (s) => s >= seq + 2, { timeoutMs: 10_000, description: 'both delivered' });
     await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
     expect(calls.length).toBe(before);

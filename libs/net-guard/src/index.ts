@@ -1,2 +1,3 @@
 export { checkWebhookUrl, type ResolveHost, type WebhookUrlRules } from './webhook-url';
 export { guardedLookup, BlockedAddressError } from './guarded-lookup';
+export { parseAllowedHosts } from './allowed-hosts';

@@ -11,7 +11,7 @@ export { TokenBucket, type TokenBucketOptions } from './bucket/token-bucket';
 export { SharedTokenBucket, type SharedTokenBucketOptions, type SharedBucketStats } from './shared/shared-token-bucket';
 export { planLeases, type LeasePlanOptions } from './shared/lease-plan';
 export type { LeaseStore, SharedBucketState, VersionedBucketState } from './shared/lease-store';
-export { KvLeaseStore } from './shared/kv-lease-store';
+export { KvLeaseStore, type LeaseKv } from './shared/kv-lease-store';
 export { InMemoryLeaseStore } from './shared/in-memory-lease-store';
 
 // 3. Circuit breaker

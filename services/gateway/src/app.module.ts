@@ -16,7 +16,7 @@ import { GrpcServingState } from './grpc/grpc-serving-state';
 import { GrpcValidation } from './grpc/grpc-validation';
 import { NewsletterWatches } from './newsletters/newsletter-watches';
 import { NewslettersGrpcController } from './grpc/newsletters.grpc-controller';
-import { IdempotencyKeys } from './idempotency/idempotency-keys';
+import { IdempotencyClaims } from './idempotency/idempotency-claims';
 import { SendNewsletterController } from './legacy/send-newsletter.controller';
 import { NewsletterControlController } from './control/newsletter-control.controller';
 import { NewsletterControlService } from './control/newsletter-control.service';
@@ -27,7 +27,7 @@ import { RATE_LIMIT_CLOCK, RequestRateLimiter } from './rate-limit/request-rate-
 import { WebhookUrlPolicy } from './webhooks/webhook-url.policy';
 import { ListsController } from './lists/lists.controller';
 import { LIST_PROVIDERS } from './lists/lists.providers';
-import { SuppressionRecords } from './suppressions/suppression-records';
+import { SuppressionAccess } from './suppressions/suppression-access';
 import { SuppressionsController } from './suppressions/suppressions.controller';
 import { SuppressionsService } from './suppressions/suppressions.service';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
@@ -68,9 +68,9 @@ export class AppModule {
         NewsletterControlService,
         FailuresService,
         DeadLettersService,
-        IdempotencyKeys,
+        IdempotencyClaims,
         ...LIST_PROVIDERS,
-        SuppressionRecords,
+        SuppressionAccess,
         SuppressionsService,
         UnsubscribeService,
       ],

@@ -18,11 +18,7 @@ void bootService({
       ackWaitMs: config.ackWaitMs,
       // SMTP attempts and the deferral age are counted per recipient in the ledger; max_deliver
       // only has to outlast them (see batchMaxDeliver).
-      retry: {
-        maxDeliver: config.batchMaxDeliver,
-        baseDelayMs: config.retryBaseDelayMs,
-        maxDelayMs: config.retryMaxDelayMs,
-      },
+      retry: config.retry.sender,
     },
   ],
   configure: (_app, config, logger) => {

@@ -14,7 +14,7 @@ void bootService({
       concurrency: config.concurrency,
       // A split streams the whole list; the transport extends the deadline while it runs.
       ackWaitMs: 60_000,
-      retry: { maxDeliver: 10, baseDelayMs: 2_000, maxDelayMs: 60_000 },
+      retry: config.retry.splitter,
     },
   ],
 });

@@ -5,11 +5,9 @@ import { TrackerLeadership } from './leadership/tracker-leadership.service';
 import { JetStreamStatsCollector } from './metrics/jetstream-stats.collector';
 import { NewsletterStatusCollector } from './metrics/newsletter-status.collector';
 import { DeadBatchAccounting } from './tracking/dead-batch-accounting';
-import { NewsletterRecords } from './tracking/newsletter-records';
 import { NewsletterTracker } from './tracking/newsletter-tracker.service';
 import { TrackerMetrics } from './tracking/tracker.metrics';
 import { TrackingHandler } from './tracking/tracking.handler';
-import { WebhookDeliveries } from './webhooks/webhook-deliveries';
 import { WebhookHandler } from './webhooks/webhook.handler';
 import { LostBatchRebuilder } from './watchdog/lost-batch-rebuilder';
 import { NewsletterWatchdog } from './watchdog/newsletter-watchdog.service';
@@ -32,10 +30,8 @@ export class AppModule {
         NewsletterWatchdog,
         LostBatchRebuilder,
         WatchdogMetrics,
-        NewsletterRecords,
         NewsletterTracker,
         TrackerMetrics,
-        WebhookDeliveries,
         WebhookNotifier,
       ],
     };

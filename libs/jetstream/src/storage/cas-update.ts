@@ -2,7 +2,8 @@ import type { KV } from '@nats-io/kv';
 
 const WRONG_LAST_SEQUENCE = 10071;
 
-export type CasResult<T> =
+/** What a read-modify-write did: nothing to change (`missing` record, or `unchanged`), or `updated`. */
+export type RecordChange<T> =
   | { readonly kind: 'missing' }
   | { readonly kind: 'unchanged'; readonly value: T }
   | { readonly kind: 'updated'; readonly value: T; readonly previous: T };
@@ -17,7 +18,7 @@ export async function casUpdate<T>(
   key: string,
   change: (current: T) => T | null,
   maxAttempts = 25,
-): Promise<CasResult<T>> {
+): Promise<RecordChange<T>> {
   for (let attempt = 1; ; attempt += 1) {
     const entry = await kv.get(key);
     if (!entry || entry.operation !== 'PUT') return { kind: 'missing' };

@@ -1,12 +1,20 @@
 import { KvWatchInclude, type KV, type KvEntry, type KvWatchEntry } from '@nats-io/kv';
 import type { QueuedIterator } from '@nats-io/transport-node';
 
+/** A bucket's entries as a repository hands them out, followed live: read them, and stop following. */
+export interface LiveView<T> {
+  get(key: string): T | undefined;
+  has(key: string): boolean;
+  readonly size: number;
+  close(): void;
+}
+
 /**
  * A KV bucket's current entries, kept in memory and up to date: a lookup costs no round trip,
  * which matters when it happens for every recipient. Loads the current entries, then follows
  * changes (puts update, deletes and purges remove). `onChange` hears about every change after the load.
  */
-export class LiveKvMap<T> {
+export class LiveKvMap<T> implements LiveView<T> {
   private readonly entries = new Map<string, T>();
   private onChange?: (key: string, value: T | undefined) => void;
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { KvEntry } from '@nats-io/kv';
+import { batchLeaseKey } from '@mailroom/contracts';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryTransient } from '../resilience/retry-transient';
 import { STORES_TOKEN } from './stores.token';
@@ -17,6 +18,13 @@ const WRONG_LAST_SEQUENCE = 10071;
 const LEASE_RETRY_BUDGET_MS = 15_000;
 
 const isConflict = (error: unknown) => (error as { code?: unknown }).code === WRONG_LAST_SEQUENCE;
+
+/** Which batch a lease is for: a first-pass batch (no round) or a batch of a re-send round. */
+export interface BatchRef {
+  readonly newsletterId: string;
+  readonly round?: string | undefined;
+  readonly batchIndex: number;
+}
 
 /** A held lease: renew it while working, check it before each irreversible step, release it at the end. */
 export class BatchLease {
@@ -56,7 +64,9 @@ export class BatchLease {
 }
 
 /**
- * Mutual exclusion per batch across sender replicas (KV bucket `<ns>-batch-leases`, revision CAS).
+ * Mutual exclusion per batch across sender replicas (KV bucket `<ns>-batch-leases`, key
+ * `batchLeaseKey`: `<newsletter id>.<round | first>.<batch index>`, value = JSON {owner,
+ * expiresAt}; revision CAS).
  * JetStream may hand a batch to a second sender while the first still works on it (an ack wait
  * that ran out during a NATS outage, a restart of the server); the lease makes the second one wait
  * instead of sending the same emails in parallel. A crashed holder's lease expires after `ttlMs`.
@@ -74,7 +84,8 @@ export class BatchLeases {
   constructor(@Inject(STORES_TOKEN) private readonly stores: Stores) {}
 
   /** The lease, or how long until the current holder's expires. */
-  async claim(key: string, ttlMs: number): Promise<BatchLease | { heldForMs: number }> {
+  async claim(batch: BatchRef, ttlMs: number): Promise<BatchLease | { heldForMs: number }> {
+    const key = batchLeaseKey(batch.newsletterId, batch.round, batch.batchIndex);
     if (this.held.has(key)) return { heldForMs: Math.min(ttlMs, 1_000) };
     for (;;) {
       const expiresAt = Date.now() + ttlMs;
@@ -115,8 +126,8 @@ export class BatchLeases {
    * Whether a sender holds the lease now, and when it was last taken, renewed or released (server
    * time; null when it never was): how the watchdog tells a batch in work from a forgotten one.
    */
-  async inspect(key: string): Promise<{ live: boolean; touchedAt: number | null }> {
-    const entry = await this.stores.batchLeases.get(key);
+  async inspect(batch: BatchRef): Promise<{ live: boolean; touchedAt: number | null }> {
+    const entry = await this.stores.batchLeases.get(batchLeaseKey(batch.newsletterId, batch.round, batch.batchIndex));
     if (!entry) return { live: false, touchedAt: null };
     const live = entry.operation === 'PUT' && entry.json<LeaseRecord>().expiresAt > Date.now();
     return { live, touchedAt: entry.created.getTime() };

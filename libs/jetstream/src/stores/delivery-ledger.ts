@@ -11,7 +11,11 @@ interface QueuedWrite {
   readonly reject: (error: unknown) => void;
 }
 
-/** The per-recipient outcomes of each batch (KV bucket `<ns>-ledger`). */
+/**
+ * The per-recipient outcomes of each batch (KV bucket `<ns>-ledger`, key
+ * `<newsletter id>.<batch index>.<address hash>`, value = JSON LedgerEntry; plus one marker per
+ * batch opened, see `openBatch`). The record that keeps an email from being sent twice.
+ */
 @Injectable()
 export class DeliveryLedger {
   /** Writes asked for since the last flush (see `record`). */
@@ -30,6 +34,19 @@ export class DeliveryLedger {
       else entries.delete(hash);
     }
     return entries;
+  }
+
+  /**
+   * Everyone with an outcome recorded for the newsletter, under any batch: a key listing (no
+   * values read), in key order.
+   */
+  async *recipientsRecorded(newsletterId: string): AsyncIterable<{ readonly batchIndex: number; readonly addressHash: string }> {
+    for await (const key of await this.stores.ledger.keys(`${newsletterId}.>`)) {
+      if (!isLedgerEntryKey(key)) continue;
+      const [, batch, hash] = key.split('.');
+      if (hash === undefined) continue;
+      yield { batchIndex: Number(batch), addressHash: hash };
+    }
   }
 
   /**

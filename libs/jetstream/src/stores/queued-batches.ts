@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { Events, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
-import { NatsClient } from '../connection/nats-client';
+import { JetStreamConnection } from '../connection/jetstream-connection';
 
 /** One of a newsletter's batch messages, read from the batches stream without consuming it. */
 export interface QueuedBatch {
@@ -25,13 +25,15 @@ export interface NewsletterQueue {
 const decoder = new TextDecoder();
 
 /**
- * A newsletter's messages in the batches work queue, looked at from outside the consumer. A work
- * queue allows no second consumer overlapping the senders' unfiltered one, so the messages are
- * read by direct get (`next_by_subj` on the newsletter's own subject), which 2.9 answers.
+ * A newsletter's messages in the batches work queue (stream `<ns>-batches`, one subject per
+ * newsletter), looked at from outside the consumer. A work queue allows no second consumer
+ * overlapping the senders' unfiltered one, so the messages are read by direct get
+ * (`next_by_subj` on the newsletter's own subject), which 2.9 answers. Publishing goes through
+ * EventPublisher (`batch.ready`); the senders' consumer takes them.
  */
 @Injectable()
 export class QueuedBatches {
-  constructor(private readonly nats: NatsClient) {}
+  constructor(private readonly nats: JetStreamConnection) {}
 
   async scan(newsletterId: string): Promise<NewsletterQueue> {
     const t = this.nats.topology;
@@ -55,12 +57,10 @@ export class QueuedBatches {
     return { handedOut, waiting: Math.max(0, total - handedOut.length) };
   }
 
-  /** Batches of the newsletter set aside in the `parked` stream (it is, or just was, paused). */
-  async parked(newsletterId: string): Promise<number> {
+  /** Drops every batch of the newsletter still waiting (it was cancelled: they will never be sent). */
+  async discard(newsletterId: string): Promise<void> {
     const t = this.nats.topology;
-    const subject = eventSubject(t, Events.BatchParked, newsletterId);
-    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: subject });
-    return info.state.subjects?.[subject] ?? 0;
+    await this.nats.jsm.streams.purge(t.streams.batches, { filter: eventSubject(t, Events.BatchReady, newsletterId) });
   }
 
   /** Removes one message (a stranded original, once its copy is queued). False when already gone. */

@@ -15,16 +15,16 @@ export type RecipientSource =
  */
 export async function openRecipientSource(
   request: Pick<NewsletterRequestedEvent, 'listParts' | 'recipientsObject'>,
-  stores: { readonly content: ContentStore; readonly listParts: ListPartsStore },
+  from: { readonly content: ContentStore; readonly listParts: ListPartsStore },
 ): Promise<RecipientSource> {
   if (request.listParts !== undefined) {
     const parts = request.listParts;
     for (const part of parts) {
-      if (!(await stores.listParts.exists(part))) return { ok: false, reason: 'A part of the subscriber list is missing' };
+      if (!(await from.listParts.exists(part))) return { ok: false, reason: 'A part of the subscriber list is missing' };
     }
-    return { ok: true, recipients: readParts(stores.listParts, parts), objects: parts.length };
+    return { ok: true, recipients: readParts(from.listParts, parts), objects: parts.length };
   }
-  const lines = request.recipientsObject === undefined ? null : await stores.content.readLines<SubmittedRecipient>(request.recipientsObject);
+  const lines = request.recipientsObject === undefined ? null : await from.content.readLines<SubmittedRecipient>(request.recipientsObject);
   return lines === null ? { ok: false, reason: 'The stored recipient list is missing' } : { ok: true, recipients: lines, objects: 1 };
 }
 

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { NatsClient } from '../connection/nats-client';
+import { JetStreamConnection } from '../connection/jetstream-connection';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import type { MetricsRegistry } from '@mailroom/observability';
 import { JetStreamServer, type JetStreamServerOptions } from './jetstream.server';
@@ -14,7 +14,7 @@ export function connectJetStreamTransport(
     readonly metrics?: MetricsRegistry;
   },
 ): JetStreamServer {
-  const client = app.get(NatsClient);
+  const client = app.get(JetStreamConnection);
   const { metrics, ...serverOptions } = options;
   const server = new JetStreamServer({
     ...serverOptions,

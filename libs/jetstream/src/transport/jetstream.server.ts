@@ -12,7 +12,7 @@ import {
   type QueryName,
   type Topology,
 } from '@mailroom/contracts';
-import type { NatsClient } from '../connection/nats-client';
+import type { JetStreamConnection } from '../connection/jetstream-connection';
 import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import { ensureDurableConsumer } from '../provisioning/ensure-consumer';
 import { retryTransient } from '../resilience/retry-transient';
@@ -55,7 +55,7 @@ export interface SettledMessage {
 }
 
 export interface JetStreamServerOptions {
-  readonly client: NatsClient;
+  readonly client: JetStreamConnection;
   readonly consumers: readonly ConsumerBinding[];
   /** Queue group for query handlers (`@AnswersQuery`); replicas share the load. */
   readonly queryQueueGroup?: string;

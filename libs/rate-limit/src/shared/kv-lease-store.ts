@@ -1,4 +1,3 @@
-import type { KV } from '@mailroom/jetstream';
 import { CasConflictError, InvalidBucketStateError, RateLimitOptionsError } from '../rate-limit.errors';
 import { parseBucketState, type LeaseStore, type SharedBucketState, type VersionedBucketState } from './lease-store';
 
@@ -8,15 +7,25 @@ const WRONG_LAST_SEQUENCE_CODES = new Set([10071, 10164]);
 const KEY_PATTERN = /^[-/_=a-zA-Z0-9]+(\.[-/_=a-zA-Z0-9]+)*$/;
 
 /**
- * The shared bucket record as one key of a JetStream KV bucket; CAS through the key's revision.
- * The KV (history 1 is enough) is opened by the caller through `@mailroom/jetstream`; only its type
- * is used here, so this library never loads a NATS client itself.
+ * What KvLeaseStore needs of a JetStream KV bucket (nats.js `KV` has it): described here, so this
+ * library neither loads a NATS client nor depends on `@mailroom/jetstream`, whose RateLimitBuckets
+ * opens the bucket and hands out one store per key.
+ */
+export interface LeaseKv {
+  get(key: string): Promise<{ readonly operation: string; readonly revision: number; json<T>(): T } | null>;
+  create(key: string, data: Uint8Array): Promise<number>;
+  update(key: string, data: Uint8Array, revision: number): Promise<number>;
+}
+
+/**
+ * The shared bucket record as one key of a JetStream KV bucket (history 1 is enough), value =
+ * JSON {tokens, updatedAtMs}; CAS through the key's revision.
  */
 export class KvLeaseStore implements LeaseStore {
   private readonly encoder = new TextEncoder();
 
   constructor(
-    private readonly kv: KV,
+    private readonly kv: LeaseKv,
     readonly key: string,
   ) {
     if (!KEY_PATTERN.test(key)) {

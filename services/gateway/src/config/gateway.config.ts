@@ -1,5 +1,6 @@
 import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from '@mailroom/config';
 import { productionRequirement, resolveUnsubscribeSecret, type UnsubscribeTokens } from '@mailroom/contracts';
+import { parseAllowedHosts } from '@mailroom/net-guard';
 import { parseApiKeys, type ApiKey } from '../auth/api-keys';
 import { FromAllowList } from '../newsletters/from-allow-list';
 import { parseFromAddress } from '../newsletters/from-address';
@@ -55,7 +56,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     allowedFrom,
     webhooks: {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
-      allowedHosts: new Set(e.WEBHOOK_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean)),
+      allowedHosts: parseAllowedHosts(e.WEBHOOK_ALLOWED_HOSTS),
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxInlineRecipients: e.MAX_INLINE_RECIPIENTS,

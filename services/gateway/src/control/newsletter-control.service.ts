@@ -1,14 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   Events,
-  eventSubject,
   isFinal,
   type NewsletterCancelledEvent,
   type NewsletterRecord,
   type NewsletterResumeRequestedEvent,
   type NewsletterStatus,
 } from '@mailroom/contracts';
-import { EventPublisher, NatsClient, NewsletterControls, ParkedBatches, STORES, casUpdate, type Stores } from '@mailroom/jetstream';
+import { EventPublisher, NewsletterControls, NewsletterRecords, ParkedBatches, QueuedBatches, Schedules } from '@mailroom/jetstream';
 import { ConflictError, NotFoundError } from '../http/api-errors';
 
 export interface ControlResult {
@@ -26,11 +25,12 @@ export class NewsletterControlService {
   private readonly logger = new Logger(NewsletterControlService.name);
 
   constructor(
-    @Inject(STORES) private readonly stores: Stores,
+    private readonly records: NewsletterRecords,
+    private readonly schedules: Schedules,
     private readonly controls: NewsletterControls,
+    private readonly queued: QueuedBatches,
     private readonly parked: ParkedBatches,
     private readonly publisher: EventPublisher,
-    private readonly nats: NatsClient,
   ) {}
 
   async pause(id: string): Promise<ControlResult> {
@@ -39,9 +39,7 @@ export class NewsletterControlService {
     if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already ${record.status === 'cancelled' ? 'been cancelled' : 'settled'}`);
     if (record.status === 'scheduled') throw new ConflictError(`Newsletter ${id} has not started (scheduled for ${record.sendAt}); cancel it instead`);
     await this.controls.set(id, 'paused');
-    const result = await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) =>
-      isFinal(r.status) || r.status === 'paused' ? null : { ...r, status: 'paused', updatedAt: new Date().toISOString() },
-    );
+    const result = await this.records.pause(id);
     this.logger.log({ newsletterId: id }, 'Newsletter paused');
     return { id, status: result.kind === 'updated' ? 'paused' : (await this.record(id)).status };
   }
@@ -50,9 +48,7 @@ export class NewsletterControlService {
     const record = await this.record(id);
     if (record.status !== 'paused') throw new ConflictError(`Newsletter ${id} is ${record.status}, not paused`);
     const generation = await this.controls.set(id, 'active');
-    const result = await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) =>
-      r.status === 'paused' ? { ...r, status: runningStatus(r), updatedAt: new Date().toISOString() } : null,
-    );
+    const result = await this.records.resume(id);
     const event: NewsletterResumeRequestedEvent = { newsletterId: id, occurredAt: new Date().toISOString(), generation };
     await this.publisher.publish(Events.NewsletterResumeRequested, event, { msgId: `${id}:resume:${generation}` });
     this.logger.log({ newsletterId: id, generation }, 'Newsletter resumed');
@@ -65,20 +61,10 @@ export class NewsletterControlService {
     if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already settled (${record.status})`);
     await this.controls.set(id, 'cancelled');
     const now = new Date().toISOString();
-    await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) => {
-      if (isFinal(r.status)) return null;
-      const total = r.total ?? r.submitted;
-      const pending = Math.max(0, total - r.sent - r.failed - r.suppressed - r.cancelled);
-      return { ...r, status: 'cancelled', cancelled: r.cancelled + pending, completedAt: now, updatedAt: now };
-    });
+    await this.records.cancel(id, now);
     // What was waiting will never be sent: drop it (a batch already taken by a sender is
     // counted as cancelled by that sender).
-    const t = this.nats.topology;
-    await Promise.all([
-      this.stores.schedules.delete(id),
-      this.nats.jsm.streams.purge(t.streams.batches, { filter: eventSubject(t, Events.BatchReady, id) }),
-      this.parked.discard(id),
-    ]);
+    await Promise.all([this.schedules.remove(id), this.queued.discard(id), this.parked.discard(id)]);
     const event: NewsletterCancelledEvent = { newsletterId: id, occurredAt: now };
     await this.publisher.publish(Events.NewsletterCancelled, event, { msgId: `${id}:cancelled` });
     this.logger.log({ newsletterId: id }, 'Newsletter cancelled');
@@ -86,14 +72,8 @@ export class NewsletterControlService {
   }
 
   private async record(id: string): Promise<NewsletterRecord> {
-    const entry = await this.stores.newsletters.get(id);
-    if (!entry || entry.operation !== 'PUT') throw new NotFoundError(`No newsletter with id ${id}`);
-    return entry.json<NewsletterRecord>();
+    const record = await this.records.get(id);
+    if (!record) throw new NotFoundError(`No newsletter with id ${id}`);
+    return record;
   }
-}
-
-/** What a resumed newsletter is doing again. */
-function runningStatus(record: NewsletterRecord): NewsletterStatus {
-  if (record.batches.total !== null) return 'sending';
-  return record.startedAt ? 'splitting' : 'queued';
 }

@@ -1,15 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  BatchBitset,
-  Events,
-  eventFilter,
-  eventOfSubject,
-  isFinal,
-  openRound,
-  type DeadLetterEvent,
-  type NewsletterRecord,
-} from '@mailroom/contracts';
-import { NatsClient, STORES, casUpdate, pageStream, type Page, type Stores } from '@mailroom/jetstream';
+import { Injectable, Logger } from '@nestjs/common';
+import { Events } from '@mailroom/contracts';
+import { DeadLetters, NewsletterRecords, type Page, type StoredDeadLetter } from '@mailroom/jetstream';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/api-errors';
 
 export interface DeadLetterView {
@@ -30,8 +21,6 @@ export interface Redrive {
   readonly round?: string;
 }
 
-const decoder = new TextDecoder();
-
 /**
  * Lists dead letters and puts one back. A re-driven batch runs as a re-send round of its
  * newsletter (its recipients were counted as failed; the ledger keeps anyone already reached from
@@ -42,37 +31,29 @@ export class DeadLettersService {
   private readonly logger = new Logger(DeadLettersService.name);
 
   constructor(
-    private readonly nats: NatsClient,
-    @Inject(STORES) private readonly stores: Stores,
+    private readonly deadLetters: DeadLetters,
+    private readonly records: NewsletterRecords,
   ) {}
 
-  list(after: number, limit: number): Promise<Page<DeadLetterView>> {
-    const t = this.nats.topology;
-    return pageStream(
-      this.nats.js,
-      { stream: t.streams.deadLetters, filterSubject: eventFilter(t, Events.DeadLettered), after, limit },
-      (message) => this.view(message.seq, JSON.parse(decoder.decode(message.data)) as DeadLetterEvent),
-    );
+  async list(after: number, limit: number): Promise<Page<DeadLetterView>> {
+    const page = await this.deadLetters.page(after, limit);
+    return { items: page.items.map((dead) => this.view(dead)), next: page.next };
   }
 
   async redrive(id: number): Promise<Redrive> {
-    const t = this.nats.topology;
-    const stored = await this.nats.jsm.streams.getMessage(t.streams.deadLetters, { seq: id }).catch(() => null);
-    if (!stored) throw new NotFoundError(`No dead letter with id ${id}`);
-    const letter = JSON.parse(decoder.decode(stored.data)) as DeadLetterEvent;
-    const event = eventOfSubject(t, letter.originalSubject);
-    const body =
-      letter.encoding === 'utf8' ? letter.payload : Buffer.from(letter.payload, 'base64').toString('latin1');
+    const dead = await this.deadLetters.get(id);
+    if (!dead) throw new NotFoundError(`No dead letter with id ${id}`);
+    const { letter } = dead;
 
-    let payload = body;
+    let payload = dead.body;
     let round: string | undefined;
-    if (event === Events.BatchReady) {
-      ({ payload, round } = await this.prepareBatch(id, body));
-    } else if (event === Events.NewsletterRequested && letter.newsletterId) {
-      await this.reopenRequest(letter.newsletterId);
+    if (dead.event === Events.BatchReady) {
+      ({ payload, round } = await this.prepareBatch(id, dead.body));
+    } else if (dead.event === Events.NewsletterRequested && letter.newsletterId) {
+      // A dead newsletter request failed its newsletter; putting it back makes it queued again.
+      await this.records.requeue(letter.newsletterId);
     }
-    await this.nats.js.publish(letter.originalSubject, payload, { msgID: `redrive:${letter.originalStream}:${letter.originalSequence}:${id}` });
-    await this.nats.jsm.streams.deleteMessage(t.streams.deadLetters, id, false);
+    await this.deadLetters.redrive(dead, payload);
     this.logger.log({ deadLetter: id, subject: letter.originalSubject, newsletterId: letter.newsletterId, round }, 'Dead letter re-driven');
     return { id, subject: letter.originalSubject, ...(round ? { round } : {}) };
   }
@@ -88,34 +69,21 @@ export class DeadLettersService {
       throw new UnprocessableError(`Dead letter ${id} is not a readable batch (no newsletterId or batchIndex); it cannot be re-driven`);
     }
     const round = `redrive-${id}`;
-    const batchIndex = batch['batchIndex'];
-    const deadRound = typeof batch['round'] === 'string' ? batch['round'] : undefined;
-    let counted = true;
-    const result = await casUpdate<NewsletterRecord>(this.stores.newsletters, batch['newsletterId'], (record) => {
-      // The tracker counts a dead batch (its recipients as failed) before it can be put back;
-      // re-driving earlier would leave the first count missing for good.
-      const bits = deadRound ? record.rounds[deadRound]?.counted ?? '' : record.countedBatches;
-      counted = BatchBitset.decode(bits).has(batchIndex);
-      return counted ? openRound(record, round, new Date(), { requireSettled: false, batches: 1 }) : null;
+    const reopening = await this.records.reopenForRedrive(batch['newsletterId'], {
+      round,
+      batchIndex: batch['batchIndex'],
+      ...(typeof batch['round'] === 'string' ? { deadRound: batch['round'] } : {}),
     });
-    if (result.kind === 'missing') throw new NotFoundError(`The newsletter of dead letter ${id} no longer exists`);
-    if (!counted) throw new ConflictError(`Dead letter ${id} is not counted yet; try again in a few seconds`);
+    if (reopening === 'missing') throw new NotFoundError(`The newsletter of dead letter ${id} no longer exists`);
+    // The tracker counts a dead batch before it can be put back (see reopenForRedrive).
+    if (reopening === 'not-counted') throw new ConflictError(`Dead letter ${id} is not counted yet; try again in a few seconds`);
     return { payload: JSON.stringify({ ...batch, round, occurredAt: new Date().toISOString() }), round };
   }
 
-  /** A dead newsletter request failed its newsletter; putting it back makes it queued again. */
-  private async reopenRequest(newsletterId: string): Promise<void> {
-    await casUpdate<NewsletterRecord>(this.stores.newsletters, newsletterId, (record) => {
-      if (!isFinal(record.status) || record.batches.total !== null) return null;
-      const { error: _error, ...rest } = record;
-      return { ...rest, status: 'queued', completedAt: null, updatedAt: new Date().toISOString() };
-    });
-  }
-
-  private view(seq: number, letter: DeadLetterEvent): DeadLetterView {
+  private view({ id, letter, event }: StoredDeadLetter): DeadLetterView {
     return {
-      id: seq,
-      event: eventOfSubject(this.nats.topology, letter.originalSubject) ?? null,
+      id,
+      event: event ?? null,
       newsletterId: letter.newsletterId ?? null,
       reason: letter.reason,
       deliveries: letter.deliveries,

@@ -1,6 +1,7 @@
+import type { ListImportFormat } from '@mailroom/jetstream';
 import { UnsupportedMediaTypeError } from '../http/api-errors';
 
-export type ImportFormat = 'csv' | 'ndjson';
+export type ImportFormat = ListImportFormat;
 
 const FORMATS: Readonly<Record<string, ImportFormat>> = {
   'text/csv': 'csv',

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
+import type { ListRecord, ListRecords } from '@mailroom/jetstream';
 import { ConflictError } from '../http/api-errors';
-import { claimImport, releaseImport, touchImport, type ListRecord } from './list-record';
-import type { ListRecords } from './list-records';
 
 /** An import not heard from for this long is taken to be dead (its gateway crashed) and may be replaced. */
 export const IMPORT_STALE_AFTER_MS = 60_000;
@@ -26,7 +25,7 @@ export class ImportLock {
 
   /** The lock and the list as it is once locked (its parts cannot change until released); 409 while another import runs. */
   static async acquire(records: ListRecords, listId: string, importId: string): Promise<{ lock: ImportLock; record: ListRecord }> {
-    const record = await records.update(listId, (current) => claimImport(current, importId, new Date(), IMPORT_STALE_AFTER_MS));
+    const record = await records.claimImport(listId, importId, IMPORT_STALE_AFTER_MS);
     if (!record) {
       throw new ConflictError('Another import to this list is running; imports to one list run one at a time. Try again when it has finished.');
     }
@@ -41,12 +40,12 @@ export class ImportLock {
   /** Ends an import that failed, so the next one need not wait for it to go stale. */
   async release(): Promise<void> {
     this.stop();
-    await this.records.update(this.listId, (record) => releaseImport(record, this.importId, new Date()));
+    await this.records.releaseImport(this.listId, this.importId);
   }
 
   private async heartbeat(): Promise<void> {
     try {
-      await this.records.update(this.listId, (record) => touchImport(record, this.importId, new Date()));
+      await this.records.touchImport(this.listId, this.importId);
     } catch (error) {
       // A missed beat is harmless unless they all fail for a minute; the commit checks ownership.
       this.logger.warn({ listId: this.listId, importId: this.importId, err: (error as Error).message }, 'Import heartbeat failed');

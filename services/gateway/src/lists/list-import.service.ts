@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AddressKeySet, MAX_LIST_PARTS } from '@mailroom/contracts';
-import { ListPartsStore } from '@mailroom/jetstream';
+import { ListPartsStore, ListRecords, listPartObject, partsOf, type ListImportEntry, type ListRecord } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ApiError, ConflictError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError } from '../http/api-errors';
 import { importFormatOf } from './import-format';
 import { ImportLock } from './import-lock';
 import { ImportReport, type Rejection } from './import-report';
-import { commitImport, partsOf, type ListImportEntry, type ListRecord } from './list-record';
-import { listPartObject } from './list-part-object';
-import { ListRecords } from './list-records';
 import type { Subscriber } from './subscriber-checks';
 import { subscriberChunks } from './subscriber-chunks';
 
@@ -85,7 +82,7 @@ export class ListImportService {
         importedAt: new Date().toISOString(),
       };
       lock.stop();
-      const committed = await this.records.update(listId, (current) => commitImport(current, entry, new Date()));
+      const committed = await this.records.commitImport(listId, entry);
       if (!committed) {
         throw new ConflictError('This import stalled for so long that another import to the list took over; nothing was added. Try again.');
       }

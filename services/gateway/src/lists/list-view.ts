@@ -1,4 +1,4 @@
-import type { ListRecord } from './list-record';
+import type { ListRecord } from '@mailroom/jetstream';
 
 /** A list as the API shows it. */
 export interface ListView {

@@ -1,7 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { ListImportService } from './list-import.service';
-import { ListRecords } from './list-records';
 import { ListsService } from './lists.service';
 
 /** Everything the list routes (and newsletters sent to a list) need, for the gateway's module. */
-export const LIST_PROVIDERS: Provider[] = [ListRecords, ListsService, ListImportService];
+export const LIST_PROVIDERS: Provider[] = [ListsService, ListImportService];

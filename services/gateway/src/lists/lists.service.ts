@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ListRecords, partsOf } from '@mailroom/jetstream';
 import { ConflictError, NotFoundError } from '../http/api-errors';
-import { newListRecord, partsOf } from './list-record';
-import { ListRecords } from './list-records';
 import { toListView, type ListView } from './list-view';
 
 /** What a newsletter to a list reads: the list's parts as they are now, in order. */
@@ -20,8 +19,7 @@ export class ListsService {
   constructor(private readonly records: ListRecords) {}
 
   async create(name: string, caller: string): Promise<ListView> {
-    const record = newListRecord(randomUUID(), name);
-    await this.records.create(record);
+    const record = await this.records.create(randomUUID(), name);
     this.logger.log({ listId: record.id, caller }, 'List created');
     return toListView(record);
   }

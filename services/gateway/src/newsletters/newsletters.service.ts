@@ -4,25 +4,16 @@ import {
   ContentObjects,
   Events,
   Queries,
-  newNewsletterRecord,
   type NewsletterContent,
   type NewsletterRequestedEvent,
   type NewsletterStatusReply,
   type NewsletterView,
-  type ScheduleEntry,
   type SubmittedRecipient,
 } from '@mailroom/contracts';
-import {
-  ContentStore,
-  EventPublisher,
-  QueryClient,
-  QueryUnavailableError,
-  STORES,
-  type Stores,
-} from '@mailroom/jetstream';
+import { ContentStore, EventPublisher, NewsletterRecords, QueryClient, QueryUnavailableError, Schedules } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
-import { IdempotencyKeys, type Claim } from '../idempotency/idempotency-keys';
+import { IdempotencyClaims, type Claim } from '../idempotency/idempotency-claims';
 import { ListsService, type ListSnapshot } from '../lists/lists.service';
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { parseFromAddress } from './from-address';
@@ -60,11 +51,12 @@ export class NewslettersService {
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(STORES) private readonly stores: Stores,
+    private readonly records: NewsletterRecords,
+    private readonly schedules: Schedules,
     private readonly content: ContentStore,
     private readonly publisher: EventPublisher,
     private readonly queries: QueryClient,
-    private readonly idempotency: IdempotencyKeys,
+    private readonly idempotency: IdempotencyClaims,
     private readonly webhookUrls: WebhookUrlPolicy,
     private readonly lists: ListsService,
   ) {}
@@ -132,12 +124,9 @@ export class NewslettersService {
           recipients.map((r) => ({ email: r.email, ...(r.name ? { name: r.name } : {}), ...(r.vars ? { vars: r.vars } : {}) })),
         );
       }
-      await this.stores.newsletters.create(
-        id,
-        JSON.stringify(newNewsletterRecord(id, submitted, new Date(), { ...(sendAt ? { sendAt } : {}), test: request.test === true })),
-      );
+      await this.records.create(id, submitted, { ...(sendAt ? { sendAt } : {}), test: request.test === true });
       // Scheduled: the splitter's scheduler publishes the request at sendAt (the schedule survives restarts).
-      if (sendAt) await this.stores.schedules.put(id, JSON.stringify({ sendAt, request: event } satisfies ScheduleEntry));
+      if (sendAt) await this.schedules.put(id, { sendAt, request: event });
       else await this.publisher.publish(Events.NewsletterRequested, event, { msgId: id });
     } catch (error) {
       await this.discard(id);
@@ -170,7 +159,7 @@ export class NewslettersService {
   private async waitForRecord(id: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (await this.stores.newsletters.get(id)) return;
+      if (await this.records.get(id)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -180,8 +169,8 @@ export class NewslettersService {
     await Promise.allSettled([
       this.content.delete(ContentObjects.content(id)),
       this.content.delete(ContentObjects.recipients(id)),
-      this.stores.newsletters.delete(id),
-      this.stores.schedules.delete(id),
+      this.records.remove(id),
+      this.schedules.remove(id),
     ]);
   }
 }

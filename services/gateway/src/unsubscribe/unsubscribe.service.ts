@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DEVELOPMENT_SECRET_WARNING, type UnsubscribeClaim } from '@mailroom/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ForbiddenError, ValidationFailedError } from '../http/api-errors';
-import { SuppressionRecords } from '../suppressions/suppression-records';
+import { SuppressionAccess } from '../suppressions/suppression-access';
 
 /**
  * The public side of unsubscribe links: checks a link's token (signed by the sender with the
@@ -15,7 +15,7 @@ export class UnsubscribeService implements OnModuleInit {
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly suppressions: SuppressionRecords,
+    private readonly suppressions: SuppressionAccess,
   ) {}
 
   onModuleInit(): void {

@@ -156,7 +156,7 @@ describe('loadSenderConfig: deferral age and the batch max_deliver', () => {
     const config = loadSenderConfig({ SMTP_URL: 'smtp://h:25' });
     expect(config.maxDeferralMs).toBe(86_400_000);
     // 5 attempts + 7 deliveries while 10 s doubles to 600 s + 24 h ÷ 300 s + 10 hand-backs.
-    expect(config.batchMaxDeliver).toBe(5 + 7 + 288 + 10);
+    expect(config.retry.sender).toEqual({ maxDeliver: 5 + 7 + 288 + 10, baseDelayMs: 10_000, maxDelayMs: 600_000 });
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from '@mailroom/config';
 import { DEVELOPMENT_SECRET_WARNING } from '@mailroom/contracts';
+import type { RetryPolicy } from '@mailroom/jetstream';
 import { maskSmtpUrl, type DkimSigningKey } from '@mailroom/mailer';
 import { batchConcurrency } from './batch-concurrency';
 import { batchMaxDeliver } from './batch-max-deliver';
@@ -25,12 +26,12 @@ export interface SenderConfig extends CommonConfig {
   /** MAX_DEFERRAL_HOURS: how long a recipient may stay deferred, from its first deferral. */
   readonly maxDeferralMs: number;
   /**
-   * The batch consumer's `max_deliver`, computed so that it never dead-letters a batch before its
-   * recipients' maximum deferral age is reached (see `batchMaxDeliver`).
+   * How each consumer of this process retries a failed message (every service's config has this
+   * shape). The batch consumer's: a delay doubling from RETRY_BASE_DELAY_MS up to
+   * RETRY_MAX_DELAY_MS, and a `maxDeliver` computed so that it never dead-letters a batch before
+   * its recipients' maximum deferral age is reached (see `batchMaxDeliver`).
    */
-  readonly batchMaxDeliver: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
+  readonly retry: { readonly sender: RetryPolicy };
   readonly ackWaitMs: number;
   /** Unsubscribe links and the List-Unsubscribe header of every email. */
   readonly unsubscribe: UnsubscribeConfig;
@@ -87,14 +88,18 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     requestedConcurrency: e.SENDER_CONCURRENCY,
     maxAttempts: e.MAX_ATTEMPTS,
     maxDeferralMs,
-    batchMaxDeliver: batchMaxDeliver({
-      maxAttempts: e.MAX_ATTEMPTS,
-      maxDeferralMs,
-      retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
-      retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
-    }),
-    retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
-    retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
+    retry: {
+      sender: {
+        maxDeliver: batchMaxDeliver({
+          maxAttempts: e.MAX_ATTEMPTS,
+          maxDeferralMs,
+          retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
+          retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
+        }),
+        baseDelayMs: e.RETRY_BASE_DELAY_MS,
+        maxDelayMs: e.RETRY_MAX_DELAY_MS,
+      },
+    },
     ackWaitMs: e.ACK_WAIT_MS,
     unsubscribe,
     notices,

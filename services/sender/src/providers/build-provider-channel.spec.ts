@@ -16,19 +16,19 @@ const config = (extra: Partial<ProviderConfig>): ProviderConfig => ({
 const noTransport = () => ({ compose: () => Promise.reject(new Error('unused')), connect: () => Promise.reject(new Error('unused')), tryConnect: () => undefined, close: () => undefined });
 
 describe('buildProviderChannel', () => {
-  it('shares a bucket under provider.<name> when the provider has a rate, with AIMD', () => {
-    const keys: string[] = [];
+  it("shares the provider's bucket when the provider has a rate, with AIMD", () => {
+    const names: string[] = [];
     const channel = buildProviderChannel(config({ name: 'ses', ratePerSecond: 14, burst: 3 }), {
-      leaseStore: (key) => (keys.push(key), new InMemoryLeaseStore()),
+      sharedBucket: (name) => (names.push(name), new InMemoryLeaseStore()),
       transport: noTransport,
     });
-    expect(keys).toEqual(['provider.ses']);
+    expect(names).toEqual(['ses']);
     expect(channel.limits.limiter).toBeInstanceOf(SharedTokenBucket);
     expect(channel.limits.aimd?.maxRatePerSecond).toBe(14);
   });
 
   it('has no limit and no AIMD without a rate', () => {
-    const channel = buildProviderChannel(config({}), { leaseStore: () => new InMemoryLeaseStore(), transport: noTransport });
+    const channel = buildProviderChannel(config({}), { sharedBucket: () => new InMemoryLeaseStore(), transport: noTransport });
     expect(channel.limits.limiter).toBeInstanceOf(UnlimitedRateLimiter);
     expect(channel.limits.aimd).toBeUndefined();
   });

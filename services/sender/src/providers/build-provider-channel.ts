@@ -14,8 +14,8 @@ import type { ProviderConfig } from '../config/provider.config';
 import { ProviderChannel, type MailTransport } from './provider-channel';
 
 export interface ChannelDependencies {
-  /** The shared record of a bucket, by key (`provider.<name>`): a KvLeaseStore in the service. */
-  readonly leaseStore: (key: string) => LeaseStore;
+  /** The record of the bucket every replica shares for a provider, by its name (RateLimitBuckets in the service). */
+  readonly sharedBucket: (providerName: string) => LeaseStore;
   readonly transport: (config: ProviderConfig) => MailTransport;
   readonly clock?: Clock;
 }
@@ -33,7 +33,7 @@ export function buildProviderChannel(config: ProviderConfig, deps: ChannelDepend
     rate === undefined || burst === undefined
       ? new UnlimitedRateLimiter(clock)
       : new SharedTokenBucket({
-          store: deps.leaseStore(`provider.${config.name}`),
+          store: deps.sharedBucket(config.name),
           ratePerSecond: rate,
           burst,
           leaseChunk: leaseChunkFor(rate, burst, config.pool.maxConnections),

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { STORES, type Stores } from '@mailroom/jetstream';
+import { RateLimitBuckets } from '@mailroom/jetstream';
 import { SmtpMailer } from '@mailroom/mailer';
-import { KvLeaseStore } from '@mailroom/rate-limit';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
 import { buildProviderChannel } from './build-provider-channel';
 import type { ProviderChannel } from './provider-channel';
 
 /**
  * The configured SMTP providers of this process, each a pooled SmtpMailer with its shared token
- * bucket (KV bucket `<ns>-rate-limits`, key `provider.<name>`), circuit breaker and AIMD.
+ * bucket (RateLimitBuckets: one per provider for every replica), circuit breaker and AIMD.
  * Transports are closed after the transport stopped handing out batches.
  */
 @Injectable()
@@ -16,10 +15,10 @@ export class ProviderRegistry implements OnApplicationShutdown {
   readonly channels: readonly ProviderChannel[];
   private readonly logger = new Logger('Providers');
 
-  constructor(@Inject(SENDER_CONFIG) config: SenderConfig, @Inject(STORES) stores: Stores) {
+  constructor(@Inject(SENDER_CONFIG) config: SenderConfig, buckets: RateLimitBuckets) {
     this.channels = config.providers.map((provider) =>
       buildProviderChannel(provider, {
-        leaseStore: (key) => new KvLeaseStore(stores.rateLimits, key),
+        sharedBucket: (name) => buckets.provider(name),
         transport: (p) => new SmtpMailer({ url: p.url, ...p.pool, dkim: config.dkim }),
       }),
     );

@@ -66,7 +66,7 @@ function setup(specs: Array<Partial<ProviderConfig> & { name: string; answer: De
       },
       {
         clock,
-        leaseStore: (key) => stores.get(key) ?? stores.set(key, new InMemoryLeaseStore()).get(key)!,
+        sharedBucket: (name) => stores.get(name) ?? stores.set(name, new InMemoryLeaseStore()).get(name)!,
         transport: (config) => transports.set(config.name, new ScriptedTransport(answer)).get(config.name)!,
       },
     ),

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PermanentError, STORES, type Stores } from '@mailroom/jetstream';
-import { KvLeaseStore, SharedTokenBucket, type RateLimiter } from '@mailroom/rate-limit';
+import { Injectable } from '@nestjs/common';
+import { PermanentError, RateLimitBuckets } from '@mailroom/jetstream';
+import { SharedTokenBucket, type RateLimiter } from '@mailroom/rate-limit';
 import { defaultBurst } from '../config/provider.config';
 
 /** Newsletters with a cap sending at once on one process, give or take; beyond, the oldest bucket is dropped. */
@@ -8,15 +8,14 @@ const MAX_BUCKETS = 256;
 
 /**
  * The per-newsletter caps (`ratePerSecond` on the request): one shared bucket per capped
- * newsletter, key `newsletter.<id>` in the rate-limits KV bucket, so the cap holds over every
- * sender replica. Its token is taken before the provider's (a provider token is never held
+ * newsletter (RateLimitBuckets), so the cap holds over every sender replica. Its token is taken before the provider's (a provider token is never held
  * while waiting for the newsletter's), so the newsletter goes at the lower of the two rates.
  */
 @Injectable()
 export class NewsletterCaps {
   private readonly buckets = new Map<string, { readonly ratePerSecond: number; readonly limiter: RateLimiter }>();
 
-  constructor(@Inject(STORES) private readonly stores: Stores) {}
+  constructor(private readonly sharedBuckets: RateLimitBuckets) {}
 
   /** The newsletter's limiter, or undefined when it has no cap. */
   limiterFor(newsletterId: string, ratePerSecond: number | undefined): RateLimiter | undefined {
@@ -33,7 +32,7 @@ export class NewsletterCaps {
       return cached.limiter;
     }
     const limiter = new SharedTokenBucket({
-      store: new KvLeaseStore(this.stores.rateLimits, `newsletter.${newsletterId}`),
+      store: this.sharedBuckets.newsletter(newsletterId),
       ratePerSecond,
       burst: defaultBurst(ratePerSecond),
     });

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Events,
   addressHash,
-  batchLeaseKey,
   type BatchCompletedEvent,
   type BatchReadyEvent,
   type LedgerEntry,
@@ -76,8 +75,7 @@ export class BatchSender {
 
     // One sender per batch at a time: JetStream can hand a batch out again while its first
     // taker still works on it (an ack wait lost in a NATS outage); the lease makes the second wait.
-    const leaseKey = batchLeaseKey(batch.newsletterId, batch.round, batch.batchIndex);
-    const lease = await this.leases.claim(leaseKey, this.config.ackWaitMs);
+    const lease = await this.leases.claim(batch, this.config.ackWaitMs);
     if ('heldForMs' in lease) {
       throw new RetryableError('Batch is being sent by another sender', { delayMs: lease.heldForMs + 250 });
     }
@@ -190,8 +188,7 @@ export class BatchSender {
    * before the first breaker lets a probe through (an earlier delivery would only wait in vain).
    */
   private outageRetryDelayMs(deliveryCount: number, retryInMs: number): number {
-    const policy = { maxDeliver: this.config.batchMaxDeliver, baseDelayMs: this.config.retryBaseDelayMs, maxDelayMs: this.config.retryMaxDelayMs };
-    return Math.max(backoffDelayMs(policy, deliveryCount), Math.ceil(retryInMs));
+    return Math.max(backoffDelayMs(this.config.retry.sender, deliveryCount), Math.ceil(retryInMs));
   }
 
   /**

@@ -1,5 +1,14 @@
 import { CommonEnv, commonConfig, loadEnv, toInt, type CommonConfig } from '@mailroom/config';
+import type { RetryPolicy } from '@mailroom/jetstream';
 import { IsInt, Max, Min } from 'class-validator';
+
+/**
+ * A split that failed (NATS away for a moment, a list part not readable yet) is tried again after
+ * 2 s, doubling up to a minute, 10 times in all (at most about 5 minutes); then the request is
+ * dead-lettered and the tracker fails the newsletter. A re-run is safe: every batch's msgID is
+ * fixed, so nothing is published twice.
+ */
+export const SPLIT_RETRY: RetryPolicy = { maxDeliver: 10, baseDelayMs: 2_000, maxDelayMs: 60_000 };
 
 /** Environment of the splitter. */
 export class SplitterEnv extends CommonEnv {
@@ -23,6 +32,8 @@ export class SplitterEnv extends CommonEnv {
 export interface SplitterConfig extends CommonConfig {
   readonly concurrency: number;
   readonly publishWindow: number;
+  /** How each consumer of this process retries a failed message (every service's config has this shape). */
+  readonly retry: { readonly splitter: RetryPolicy };
 }
 
 export const SPLITTER_CONFIG = Symbol('SplitterConfig');
@@ -33,5 +44,6 @@ export function loadSplitterConfig(env: Record<string, string | undefined> = pro
     ...commonConfig(e),
     concurrency: e.SPLITTER_CONCURRENCY,
     publishWindow: e.PUBLISH_WINDOW,
+    retry: { splitter: SPLIT_RETRY },
   };
 }

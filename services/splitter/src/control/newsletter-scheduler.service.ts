@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Events, type NewsletterRecord, type ScheduleEntry } from '@mailroom/contracts';
-import { EventPublisher, LiveKvMap, STORES, casUpdate, type Stores } from '@mailroom/jetstream';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Events, type ScheduleEntry } from '@mailroom/contracts';
+import { EventPublisher, NewsletterRecords, Schedules, type LiveView } from '@mailroom/jetstream';
 
 /** setTimeout's ceiling (about 24.8 days): a later date is re-armed when the timer fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -15,17 +15,16 @@ const RETRY_MS = 5_000;
 export class NewsletterScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NewsletterScheduler.name);
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private live?: LiveKvMap<ScheduleEntry>;
+  private live?: LiveView<ScheduleEntry>;
 
   constructor(
-    @Inject(STORES) private readonly stores: Stores,
+    private readonly schedules: Schedules,
+    private readonly records: NewsletterRecords,
     private readonly publisher: EventPublisher,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.live = await LiveKvMap.open(this.stores.schedules, (entry) => entry.json<ScheduleEntry>(), {
-      onChange: (id, entry) => this.arm(id, entry),
-    });
+    this.live = await this.schedules.follow((id, entry) => this.arm(id, entry));
   }
 
   onApplicationShutdown(): void {
@@ -52,15 +51,13 @@ export class NewsletterScheduler implements OnModuleInit, OnApplicationShutdown 
   private async fire(id: string): Promise<void> {
     const entry = this.live?.get(id);
     if (!entry) return;
-    const record = (await this.stores.newsletters.get(id))?.json<NewsletterRecord>();
+    const record = await this.records.get(id);
     if (record?.status === 'scheduled') {
       await this.publisher.publish(Events.NewsletterRequested, entry.request, { msgId: id });
-      await casUpdate<NewsletterRecord>(this.stores.newsletters, id, (r) =>
-        r.status === 'scheduled' ? { ...r, status: 'queued', updatedAt: new Date().toISOString() } : null,
-      );
+      await this.records.queue(id);
       this.logger.log({ newsletterId: id, sendAt: entry.sendAt }, 'Scheduled newsletter started');
     }
     // Started, cancelled or gone: the schedule is done either way.
-    await this.stores.schedules.delete(id);
+    await this.schedules.remove(id);
   }
 }

@@ -33,4 +33,9 @@ describe('tracker configuration', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(problem);
   });
+
+  it('reads WEBHOOK_ALLOWED_HOSTS as the gateway does (case, IPv6 brackets)', () => {
+    const { webhooks } = loadTrackerConfig({ WEBHOOK_ALLOWED_HOSTS: 'Hooks.Internal, [fd00::5]' });
+    expect([...webhooks.allowedHosts]).toEqual(['hooks.internal', 'fd00::5']);
+  });
 });

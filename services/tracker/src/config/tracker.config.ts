@@ -1,5 +1,23 @@
 import { CommonEnv, ConfigValidationError, commonConfig, loadEnv, toBool, toInt, type CommonConfig } from '@mailroom/config';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import type { RetryPolicy } from '@mailroom/jetstream';
+import { parseAllowedHosts } from '@mailroom/net-guard';
+
+/**
+ * Counting an event into its newsletter failed (NATS away, a CAS conflict storm): again after
+ * 0.5 s, doubling up to 30 s, 20 times in all (at most about 7 minutes) before it is dead-lettered.
+ * Counting is idempotent, so a redelivery never counts twice.
+ */
+export const TRACKING_RETRY: RetryPolicy = { maxDeliver: 20, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/**
+ * A webhook receiver that fails is tried again after 2 s, doubling up to 5 minutes; the notifier
+ * itself gives up after WEBHOOK_RETRY_FOR_MS, so the 1,000 deliveries only have to outlast that.
+ */
+export const WEBHOOK_RETRY: RetryPolicy = { maxDeliver: 1_000, baseDelayMs: 2_000, maxDelayMs: 300_000 };
+
+/** Accounting for a dead letter (or a max-deliveries advisory) failed: again after 1 s, doubling up to a minute, 20 times. */
+export const DEAD_LETTER_RETRY: RetryPolicy = { maxDeliver: 20, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 
 /** Environment of the tracker. */
 export class TrackerEnv extends CommonEnv {
@@ -85,6 +103,13 @@ export interface TrackerConfig extends CommonConfig {
   };
   readonly watchdog: { readonly stallMs: number; readonly intervalMs: number };
   readonly leaderRenewMs: number;
+  /** How each consumer of this process retries a failed message (every service's config has this shape). */
+  readonly retry: {
+    readonly tracker: RetryPolicy;
+    readonly webhooks: RetryPolicy;
+    readonly deadLetters: RetryPolicy;
+    readonly advisories: RetryPolicy;
+  };
 }
 
 export const TRACKER_CONFIG = Symbol('TrackerConfig');
@@ -105,14 +130,10 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryForMs: e.WEBHOOK_RETRY_FOR_MS,
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
-      allowedHosts: new Set(
-        (e.WEBHOOK_ALLOWED_HOSTS ?? '')
-          .split(',')
-          .map((h) => h.trim().toLowerCase())
-          .filter(Boolean),
-      ),
+      allowedHosts: parseAllowedHosts(e.WEBHOOK_ALLOWED_HOSTS),
     },
     watchdog: { stallMs: e.WATCHDOG_STALL_MS, intervalMs: e.WATCHDOG_INTERVAL_MS },
     leaderRenewMs: e.TRACKER_LEADER_RENEW_MS,
+    retry: { tracker: TRACKING_RETRY, webhooks: WEBHOOK_RETRY, deadLetters: DEAD_LETTER_RETRY, advisories: DEAD_LETTER_RETRY },
   };
 }

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { NEWSLETTER_STATUSES, type NewsletterRecord, type NewsletterStatus } from '@mailroom/contracts';
-import { LiveKvMap, STORES, type Stores } from '@mailroom/jetstream';
+import { NewsletterRecords, type LiveView } from '@mailroom/jetstream';
 import { TrackerLeadership } from './tracker-leadership.service';
 
 interface Summary {
@@ -10,7 +10,7 @@ interface Summary {
 
 /**
  * The leader's view of every newsletter's status and last change, followed live from the
- * newsletters bucket (a KV watch: one message per record change, no scan per scrape). It backs
+ * newsletter records (a watch: one message per record change, no scan per scrape). It backs
  * `mailroom_newsletters{status}` and tells the watchdog which newsletters have not moved. Open
  * only while this replica leads.
  */
@@ -19,11 +19,11 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NewsletterIndex.name);
   private readonly summaries = new Map<string, Summary>();
   private readonly counts = new Map<NewsletterStatus, number>();
-  private live?: LiveKvMap<Summary>;
+  private live?: LiveView<Summary>;
   private opening?: Promise<void>;
 
   constructor(
-    @Inject(STORES) private readonly stores: Stores,
+    private readonly records: NewsletterRecords,
     private readonly leadership: TrackerLeadership,
   ) {}
 
@@ -56,9 +56,8 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
 
   private async open(): Promise<void> {
     if (this.live || this.opening) return this.opening;
-    this.opening = LiveKvMap.open(this.stores.newsletters, (entry) => summarize(entry.json<NewsletterRecord>()), {
-      onChange: (id, summary) => this.apply(id, summary),
-    })
+    this.opening = this.records
+      .follow(summarize, (id, summary) => this.apply(id, summary))
       .then((live) => {
         // Leadership may have been lost while the bucket was loading.
         if (this.leadership.isLeader) this.live = live;
@@ -77,7 +76,7 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
     this.live = undefined;
   }
 
-  private discard(live: LiveKvMap<Summary>): void {
+  private discard(live: LiveView<Summary>): void {
     live.close();
     this.clear();
   }

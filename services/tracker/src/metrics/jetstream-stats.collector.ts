@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { NatsClient } from '@mailroom/jetstream';
+import { StreamStats } from '@mailroom/jetstream';
 import { MetricsRegistry, type Gauge } from '@mailroom/observability';
 import { TrackerLeadership } from '../leadership/tracker-leadership.service';
 
@@ -20,7 +20,7 @@ export class JetStreamStatsCollector implements OnModuleInit {
 
   constructor(
     private readonly metrics: MetricsRegistry,
-    private readonly nats: NatsClient,
+    private readonly stats: StreamStats,
     private readonly leadership: TrackerLeadership,
   ) {}
 
@@ -68,20 +68,16 @@ export class JetStreamStatsCollector implements OnModuleInit {
       for (const gauge of [this.pending, this.ackPending, this.redelivered, this.waiting, this.streamMessages]) gauge.reset();
       return;
     }
-    const t = this.nats.topology;
-    const roles = Object.keys(t.streams) as Array<keyof typeof t.streams>;
     await Promise.all(
-      roles.map(async (role) => {
+      this.stats.roles.map(async (role) => {
         try {
-          const info = await this.nats.jsm.streams.info(t.streams[role]);
-          this.streamMessages.set({ stream: role }, info.state.messages);
-          for await (const consumer of this.nats.jsm.consumers.list(t.streams[role])) {
-            if (!consumer.config.durable_name) continue;
-            const name = consumer.config.durable_name.slice(t.namespace.length + 1);
-            this.pending.set({ consumer: name }, consumer.num_pending);
-            this.ackPending.set({ consumer: name }, consumer.num_ack_pending);
-            this.redelivered.set({ consumer: name }, consumer.num_redelivered);
-            this.waiting.set({ consumer: name }, consumer.num_waiting);
+          const stream = await this.stats.of(role);
+          this.streamMessages.set({ stream: role }, stream.messages);
+          for (const consumer of stream.consumers) {
+            this.pending.set({ consumer: consumer.name }, consumer.pending);
+            this.ackPending.set({ consumer: consumer.name }, consumer.ackPending);
+            this.redelivered.set({ consumer: consumer.name }, consumer.redelivered);
+            this.waiting.set({ consumer: consumer.name }, consumer.waiting);
           }
         } catch {
           // NATS away: keep the last values rather than fail the whole scrape.

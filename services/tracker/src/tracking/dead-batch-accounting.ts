@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { addressHash, type DeadLetterEvent } from '@mailroom/contracts';
-import { DeliveryLedger, FailureRecords } from '@mailroom/jetstream';
-import type { BatchCounts } from './newsletter-fold';
+import { DeliveryLedger, FailureRecords, type BatchCounts } from '@mailroom/jetstream';
 
 interface DeadBatch {
   readonly newsletterId: string;

@@ -16,20 +16,15 @@ import {
   type NewsletterSplitStartedEvent,
   type NewsletterStatusReply,
 } from '@mailroom/contracts';
-import { EventPublisher, type CasResult } from '@mailroom/jetstream';
+import { EventPublisher, NewsletterRecords, type NewsletterChange } from '@mailroom/jetstream';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { DeadBatchAccounting } from './dead-batch-accounting';
-import {
-  foldBatchCompleted,
-  foldRoundStarted,
-  foldSplit,
-  foldSplitFailed,
-  foldSplitStarted,
-} from './newsletter-fold';
-import { NewsletterRecords } from './newsletter-records';
 import { TrackerMetrics } from './tracker.metrics';
 
-/** Folds events into newsletter records and announces newsletters that settle. */
+/**
+ * Counts events into newsletter records (NewsletterRecords: how each event changes a record) and
+ * announces what follows: progress steps, settled newsletters, the metrics.
+ */
 @Injectable()
 export class NewsletterTracker {
   private readonly logger = new Logger(NewsletterTracker.name);
@@ -43,31 +38,31 @@ export class NewsletterTracker {
   ) {}
 
   async splitStarted(event: NewsletterSplitStartedEvent): Promise<void> {
-    await this.apply(event.newsletterId, (r) => foldSplitStarted(r, event.occurredAt));
+    await this.apply(event.newsletterId, this.records.startSplit(event.newsletterId, event.occurredAt));
   }
 
   async split(event: NewsletterSplitEvent): Promise<void> {
-    const result = await this.apply(event.newsletterId, (r) => foldSplit(r, event));
+    const result = await this.apply(event.newsletterId, this.records.countSplit(event));
     if (result.kind !== 'updated') return;
     if (event.invalid > 0) this.metrics.emailsFailed.inc({ reason: 'invalid_address' }, event.invalid);
     if (event.suppressed > 0) this.metrics.emailsSuppressed.inc(event.suppressed);
   }
 
   async splitFailed(event: NewsletterSplitFailedEvent): Promise<void> {
-    await this.apply(event.newsletterId, (r) => foldSplitFailed(r, event));
+    await this.apply(event.newsletterId, this.records.failSplit(event));
   }
 
   /** The gateway made the record final; the tracker announces it (webhooks, dashboards). */
   async cancelled(event: NewsletterCancelledEvent): Promise<void> {
-    await this.apply(event.newsletterId, () => null);
+    await this.apply(event.newsletterId, this.records.current(event.newsletterId));
   }
 
   async roundStarted(event: NewsletterRoundStartedEvent): Promise<void> {
-    await this.apply(event.newsletterId, (r) => foldRoundStarted(r, event));
+    await this.apply(event.newsletterId, this.records.countRoundStarted(event));
   }
 
   async batchCompleted(event: BatchCompletedEvent): Promise<void> {
-    const result = await this.apply(event.newsletterId, (r) => foldBatchCompleted(r, event));
+    const result = await this.apply(event.newsletterId, this.records.countBatch(event.newsletterId, event));
     if (result.kind !== 'updated') return;
     this.countDelivery(event.sent, event.suppressed);
     // In a round the failures were counted already, on the first pass.
@@ -87,7 +82,7 @@ export class NewsletterTracker {
         return;
       }
       const counts = await this.deadBatches.count(batch, letter.reason, letter.deadAt);
-      const result = await this.apply(batch.newsletterId, (r) => foldBatchCompleted(r, counts, true));
+      const result = await this.apply(batch.newsletterId, this.records.countBatch(batch.newsletterId, counts, true));
       if (result.kind === 'updated') {
         this.countDelivery(counts.sent, counts.suppressed);
         if (counts.failed > 0) this.metrics.emailsFailed.inc({ reason: 'dead_lettered' }, counts.failed);
@@ -99,10 +94,10 @@ export class NewsletterTracker {
       const reason = `dead-lettered: ${letter.reason}`;
       if (letter.originalSubject.endsWith(Events.NewsletterRetryRequested)) {
         const round = this.roundOf(letter);
-        if (round) await this.apply(id, (r) => foldRoundStarted(r, { newsletterId: id, occurredAt: letter.deadAt, round, batches: 0, recipients: 0 }));
+        if (round) await this.apply(id, this.records.countRoundStarted({ newsletterId: id, occurredAt: letter.deadAt, round, batches: 0, recipients: 0 }));
         return;
       }
-      await this.apply(id, (r) => foldSplitFailed(r, { newsletterId: id, occurredAt: letter.deadAt, reason }));
+      await this.apply(id, this.records.failSplit({ newsletterId: id, occurredAt: letter.deadAt, reason }));
     }
   }
 
@@ -126,11 +121,9 @@ export class NewsletterTracker {
     if (suppressed > 0) this.metrics.emailsSuppressed.inc(suppressed);
   }
 
-  private async apply(
-    id: string,
-    change: (r: NewsletterRecord) => NewsletterRecord | null,
-  ): Promise<CasResult<NewsletterRecord>> {
-    const result = await this.records.update(id, change);
+  /** Awaits a change of the record, then announces what it means (progress, a settled newsletter). */
+  private async apply(id: string, change: Promise<NewsletterChange>): Promise<NewsletterChange> {
+    const result = await change;
     if (result.kind === 'missing') {
       // The record is written before any event is published; without it the newsletter was
       // removed (or expired), and there is nothing left to count into.

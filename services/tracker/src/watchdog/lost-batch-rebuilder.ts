@@ -1,25 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AddressKeySet,
   ContentObjects,
   RecipientBatcher,
   addressHash,
-  isLedgerEntryKey,
   type BatchBitset,
   type NewsletterContent,
   type NewsletterRecord,
   type NewsletterRequestedEvent,
   type Recipient,
-  type SuppressionEntry,
 } from '@mailroom/contracts';
 import {
   ContentStore,
+  DeliveryLedger,
   FailureRecords,
   ListPartsStore,
-  STORES,
+  SuppressionRecords,
   openRecipientSource,
   type QueuedBatch,
-  type Stores,
 } from '@mailroom/jetstream';
 import { MAX_BATCH_RECIPIENTS, assignToLostBatches } from './rebuilt-batches';
 
@@ -43,10 +41,11 @@ export type Rebuilt =
 @Injectable()
 export class LostBatchRebuilder {
   constructor(
-    @Inject(STORES) private readonly stores: Stores,
     private readonly content: ContentStore,
     private readonly listParts: ListPartsStore,
+    private readonly ledger: DeliveryLedger,
     private readonly failures: FailureRecords,
+    private readonly suppressions: SuppressionRecords,
   ) {}
 
   /**
@@ -61,15 +60,12 @@ export class LostBatchRebuilder {
     // Who the ledger files under a lost index stays in that batch (its outcome counts there).
     const ownIndex = new Map<string, number>();
     const lostSet = new Set(lost);
-    for await (const key of await this.stores.ledger.keys(`${id}.>`)) {
-      if (!isLedgerEntryKey(key)) continue;
-      const [, batch, hash] = key.split('.');
-      if (hash === undefined) continue;
+    for await (const { batchIndex, addressHash: hash } of this.ledger.recipientsRecorded(id)) {
       covered.add(hash);
-      if (lostSet.has(Number(batch))) ownIndex.set(hash, Number(batch));
+      if (lostSet.has(batchIndex)) ownIndex.set(hash, batchIndex);
     }
     // Failures without a ledger entry: recipients of a dead-lettered batch (already counted).
-    for await (const key of await this.stores.failures.keys(`${id}.*`)) covered.add(key.slice(id.length + 1));
+    for await (const hash of this.failures.addressHashes(id)) covered.add(hash);
 
     const request = await this.content.getJson<NewsletterRequestedEvent>(ContentObjects.request(id));
     const source = await openRecipientSource(request ?? { recipientsObject: ContentObjects.recipients(id) }, {
@@ -139,10 +135,9 @@ export class LostBatchRebuilder {
     const splitAt = Date.parse(record.startedAt ?? record.createdAt);
     const kept: Recipient[] = [];
     for (const recipient of recipients) {
-      const entry = await this.stores.suppressions.get(addressHash(recipient.email));
+      const change = await this.suppressions.lastChange(recipient.email);
       const leftOut =
-        entry !== null &&
-        (entry.operation === 'PUT' ? Date.parse(entry.json<SuppressionEntry>().at) < splitAt : entry.created.getTime() >= splitAt);
+        change !== null && (change.kind === 'suppressed' ? Date.parse(change.entry.at) < splitAt : change.at.getTime() >= splitAt);
       if (!leftOut) kept.push(recipient);
     }
     return kept;

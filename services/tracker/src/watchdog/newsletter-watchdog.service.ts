@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { BatchBitset, ContentObjects, Events, type BatchReadyEvent, type NewsletterRecord } from '@mailroom/contracts';
 import {
-  BatchBitset,
-  ContentObjects,
-  Events,
-  batchLeaseKey,
-  type BatchReadyEvent,
-  type NewsletterRecord,
-} from '@mailroom/contracts';
-import { BatchLeases, EventPublisher, NewsletterControls, QueuedBatches, type QueuedBatch } from '@mailroom/jetstream';
+  BatchLeases,
+  EventPublisher,
+  NewsletterControls,
+  NewsletterRecords,
+  ParkedBatches,
+  QueuedBatches,
+  type QueuedBatch,
+} from '@mailroom/jetstream';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { NewsletterIndex } from '../leadership/newsletter-index';
 import { TrackerLeadership } from '../leadership/tracker-leadership.service';
-import { NewsletterRecords } from '../tracking/newsletter-records';
 import { NewsletterTracker } from '../tracking/newsletter-tracker.service';
 import { LostBatchRebuilder } from './lost-batch-rebuilder';
 import { SecondSighting } from './second-sighting';
@@ -44,6 +44,7 @@ export class NewsletterWatchdog implements OnModuleInit, OnApplicationShutdown {
     private readonly records: NewsletterRecords,
     private readonly controls: NewsletterControls,
     private readonly queue: QueuedBatches,
+    private readonly parked: ParkedBatches,
     private readonly leases: BatchLeases,
     private readonly rebuilder: LostBatchRebuilder,
     private readonly publisher: EventPublisher,
@@ -110,7 +111,7 @@ export class NewsletterWatchdog implements OnModuleInit, OnApplicationShutdown {
     const decision = stallOf(record, { now, stallMs: this.config.watchdog.stallMs, control: this.controls.stateOf(id) });
     if (!decision.stalled) return false;
     // A pause or a resume is moving its batches between the streams: theirs to finish.
-    if ((await this.queue.parked(id)) > 0) return true;
+    if ((await this.parked.count(id)) > 0) return true;
     const queue = await this.queue.scan(id);
     await this.redriveHandedOut(record, queue.handedOut, now);
     // Something still waits its turn in the queue: nothing is lost until the queue has drained.
@@ -125,7 +126,7 @@ export class NewsletterWatchdog implements OnModuleInit, OnApplicationShutdown {
     const redriven = new Map<string, number[]>();
     for (const copy of handedOut) {
       const { round, batchIndex } = copy.batch;
-      const lease = await this.leases.inspect(batchLeaseKey(id, round, batchIndex));
+      const lease = await this.leases.inspect({ newsletterId: id, round, batchIndex });
       const verdict = judgeHandedOut(
         { counted: counted(round, batchIndex), storedAt: copy.storedAt, lease },
         { now, stallMs: this.config.watchdog.stallMs },
@@ -234,7 +235,7 @@ export class NewsletterWatchdog implements OnModuleInit, OnApplicationShutdown {
     const facts = new Map<number, LeaseFacts>();
     for (let start = 0; start < indexes.length; start += LEASE_READS_AT_ONCE) {
       const slice = indexes.slice(start, start + LEASE_READS_AT_ONCE);
-      const read = await Promise.all(slice.map((index) => this.leases.inspect(batchLeaseKey(id, round, index))));
+      const read = await Promise.all(slice.map((batchIndex) => this.leases.inspect({ newsletterId: id, round, batchIndex })));
       slice.forEach((index, i) => facts.set(index, read[i]!));
     }
     return facts;

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContentObjects, type NewsletterContent } from '@mailroom/contracts';
-import { ContentStore, RetryableError } from '@mailroom/jetstream';
+import { ContentStore, RetryableError, WebhookDeliveries, type WebhookDelivery } from '@mailroom/jetstream';
 import { checkWebhookUrl, guardedLookup } from '@mailroom/net-guard';
 import { lookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
-import { WebhookDeliveries, type WebhookDelivery } from './webhook-deliveries';
 import { postJson } from './post-json';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 

@@ -67,6 +67,11 @@ describe('newsletter fold', () => {
     expect(apply(early, (r) => foldSplit(r, split())).status).toBe('completed');
   });
 
+  it('keeps a newsletter paused during its split paused once the split is counted (resume makes it sending)', () => {
+    const paused = { ...apply(queued, (r) => foldSplitStarted(r, at)), status: 'paused' as const };
+    expect(apply(paused, (r) => foldSplit(r, split()))).toMatchObject({ status: 'paused', total: 250, batches: { total: 3, completed: 0 } });
+  });
+
   it('ignores a split-started that arrives late', () => {
     const sending = apply(queued, (r) => foldSplit(r, split()));
     expect(foldSplitStarted(sending, at)).toBeNull();

@@ -1,11 +1,12 @@
-import type { ImportFormat } from './import-format';
+/** How an import's body was written. */
+export type ListImportFormat = 'csv' | 'ndjson';
 
 /** One finished import: its counts and the part it added (none when it accepted no one). */
 export interface ListImportEntry {
   readonly id: string;
   /** The part's object in the list-parts store; null when the import accepted no one. */
   readonly object: string | null;
-  readonly format: ImportFormat;
+  readonly format: ListImportFormat;
   readonly accepted: number;
   readonly rejected: number;
   readonly duplicates: number;
@@ -39,6 +40,11 @@ export interface ListRecord {
 export function newListRecord(id: string, name: string, now: Date = new Date()): ListRecord {
   const at = now.toISOString();
   return { v: 1, id, name, subscribers: 0, imports: [], importing: null, createdAt: at, updatedAt: at };
+}
+
+/** Object name of one import's part in the list-parts store. */
+export function listPartObject(listId: string, importId: string): string {
+  return `lists/${listId}/${importId}.ndjson`;
 }
 
 /** The list's parts in order: what a newsletter to this list reads. */

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { STORES, casUpdate, retryWrite, type Stores } from '@mailroom/jetstream';
+import type { Stores } from '../provisioning/provision-topology';
+import { casUpdate } from '../storage/cas-update';
+import { retryWrite } from './retry-write';
+import { STORES_TOKEN } from './stores.token';
 
 export interface WebhookAttempt {
   readonly at: string;
@@ -8,7 +11,7 @@ export interface WebhookAttempt {
   readonly durationMs: number;
 }
 
-/** One webhook event and everything that happened to it (KV bucket `<ns>-webhooks`). */
+/** One webhook event and everything that happened to it. */
 export interface WebhookDelivery {
   readonly eventId: string;
   readonly type: string;
@@ -20,10 +23,13 @@ export interface WebhookDelivery {
   readonly reason?: string;
 }
 
-/** Records every attempt of every webhook, so callers and operators can see what happened. */
+/**
+ * Every attempt of every webhook, so callers and operators can see what happened (KV bucket
+ * `<ns>-webhooks`, key `<newsletter id>.<event key>`, value = JSON WebhookDelivery).
+ */
 @Injectable()
 export class WebhookDeliveries {
-  constructor(@Inject(STORES) private readonly stores: Stores) {}
+  constructor(@Inject(STORES_TOKEN) private readonly stores: Stores) {}
 
   async get(newsletterId: string, eventKey: string): Promise<WebhookDelivery | null> {
     const entry = await this.stores.webhooks.get(`${newsletterId}.${eventKey}`);

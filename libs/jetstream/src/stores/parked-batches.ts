@@ -1,22 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { Events, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
-import { NatsClient } from '../connection/nats-client';
-import { NewsletterControls } from '../stores/newsletter-controls';
+import { JetStreamConnection } from '../connection/jetstream-connection';
+import { NewsletterControls } from './newsletter-controls';
 
 const decoder = new TextDecoder();
 
 /**
- * Batches of paused newsletters, set aside in the `parked` stream (one subject per newsletter)
- * and put back on the batch queue on resume. A sender parks; the splitter (on resume) and the
- * parking sender itself (when the resume overtook it) put back.
+ * Batches of paused newsletters, set aside in the `parked` stream (`<ns>-parked`, one subject per
+ * newsletter, value = the JSON batch as it was queued) and put back on the batch queue on resume.
+ * A sender parks; the splitter (on resume) and the parking sender itself (when the resume
+ * overtook it) put back; the gateway discards them on cancel; the watchdog counts them.
  */
 @Injectable()
 export class ParkedBatches {
   private readonly logger = new Logger(ParkedBatches.name);
 
   constructor(
-    private readonly nats: NatsClient,
+    private readonly nats: JetStreamConnection,
     private readonly controls: NewsletterControls,
   ) {}
 
@@ -62,6 +63,14 @@ export class ParkedBatches {
     if (lastSeq > 0) await this.nats.jsm.streams.purge(t.streams.parked, { filter, seq: lastSeq + 1 });
     this.logger.log({ newsletterId, moved }, 'Parked batches put back');
     return moved;
+  }
+
+  /** Batches of the newsletter set aside now (it is, or just was, paused). */
+  async count(newsletterId: string): Promise<number> {
+    const t = this.nats.topology;
+    const subject = eventSubject(t, Events.BatchParked, newsletterId);
+    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: subject });
+    return info.state.subjects?.[subject] ?? 0;
   }
 
   /** Removes every parked batch of a newsletter (it was cancelled). */

@@ -12,9 +12,10 @@ import {
 } from '@mailroom/contracts';
 
 /**
- * How each event changes a newsletter record. Pure functions: each returns the new record, or
- * null when the event changes nothing (already counted, or too late). Applying the same event
- * twice therefore never counts twice.
+ * How each event the tracker counts changes a newsletter record (applied by NewsletterRecords,
+ * which stores the result and checks every change of status against NEWSLETTER_TRANSITIONS).
+ * Pure functions: each returns the new record, or null when the event changes nothing (already
+ * counted, or too late). Applying the same event twice therefore never counts twice.
  */
 export function foldSplitStarted(record: NewsletterRecord, at: string): NewsletterRecord | null {
   // A scheduled newsletter's split can overtake the scheduler's own status change.
@@ -26,7 +27,8 @@ export function foldSplit(record: NewsletterRecord, event: NewsletterSplitEvent)
   if (record.batches.total !== null || isFinal(record.status)) return null;
   return settle({
     ...record,
-    status: 'sending',
+    // Paused while its list was being split: it stays paused (resume makes it `sending`).
+    status: record.status === 'paused' ? 'paused' : 'sending',
     total: event.total,
     duplicates: event.duplicates,
     failed: record.failed + event.invalid,
