@@ -46,7 +46,7 @@ describe.each(clusterServers)('a NATS server dies mid-send (nats-server %s)', (_
 
   afterEach(async () => {
     // The next case starts from a whole cluster and ready services.
-    await cluster.waitForMetaLeader(60_000);
+    await cluster.heal();
     await cluster.waitForStreamsCurrent(namespaceStreamNames(stack.namespace), 60_000);
     for (const service of stack.all) await service.waitUntilReady(60_000);
   });
@@ -68,7 +68,7 @@ describe.each(clusterServers)('a NATS server dies mid-send (nats-server %s)', (_
     await cluster.kill(victim);
     // The outage itself (a server that is down for 8 s), not a wait for a condition.
     await delay(OUTAGE_MS);
-    await cluster.restart(victim);
+    cluster.revive(victim);
 
     const view = await stack
       .waitForNewsletter<NewsletterView>(res.body.id, (v) => v.status === 'completed', 120_000)
