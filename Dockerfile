@@ -10,7 +10,7 @@
 #
 # Without --target, docker builds the last stage (tracker): always name the target.
 #
-# `docker compose build` does all four (see docker-compose.yml). deploy/test/image.e2e-spec.ts
+# `docker compose build` does all four (see docker-compose.yml). deploy/test/image.deploy-spec.ts
 # checks this file against the build output, the lock file and the manifests.
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim

@@ -150,7 +150,7 @@ export default tseslint.config(
   {
     // Tests may poke at payloads loosely; the code under test may not. Tests of a library use its
     // public alias (what users import) and the test harness.
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*-spec.ts', '**/test/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

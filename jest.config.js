@@ -1,5 +1,12 @@
-// One jest run for the whole workspace: `unit` (pure, next to the code) and `e2e` (real NATS,
-// real SMTP, real processes). `npm test` runs both; see tools/test/run-tests.js.
+// One jest run for the whole workspace, in four tiers named by the test file's suffix:
+//   unit       `*.spec.ts` beside the code (src/): pure, no network, no processes
+//   transport  `test/*.transport-spec.ts`: in-process against a real NATS (or SMTP server)
+//   system     `test/*.system-spec.ts`: starts the services as processes (MailroomStack, ServiceProcess)
+//   deploy     `deploy/test/*.deploy-spec.ts`: the Kubernetes, Prometheus and Docker files, a fresh clone
+// `npm test` runs all four (tools/test/run-tests.js); `npm run test:<tier>` or
+// `npm test -- --selectProjects <tier>` one. tools/test/test-tiers.spec.ts checks that every test
+// file is in exactly one tier and does what its tier says.
+const { realpathSync } = require('node:fs');
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -13,14 +20,16 @@ const common = {
   setupFiles: ['reflect-metadata'],
 };
 
+// Regexes on the absolute path (`testRegex`, anchored at this folder), so that the tier test can
+// apply them exactly as jest does.
+const root = realpathSync(__dirname).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const tier = (displayName, pattern, extra = {}) => ({ ...common, displayName, testRegex: `^${root}/${pattern}$`, ...extra });
+
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/src/**/*.spec.ts'] },
-    {
-      ...common,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/{libs,services,tools,deploy}/**/test/**/*.e2e-spec.ts'],
-      slowTestThreshold: 60,
-    },
+    tier('unit', '(libs|services|tools)/.+\\.spec\\.ts'),
+    tier('transport', '(libs|services|tools)/[^/]+/test/.+\\.transport-spec\\.ts'),
+    tier('system', '(services|tools)/[^/]+/test/.+\\.system-spec\\.ts', { slowTestThreshold: 60 }),
+    tier('deploy', 'deploy/test/.+\\.deploy-spec\\.ts', { slowTestThreshold: 60 }),
   ],
 };

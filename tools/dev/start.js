@@ -2,6 +2,9 @@
 // `npm start`: the whole system on this machine. Four services from the build, a NATS server
 // with JetStream if none answers (when nats-server is installed), and, when SMTP_URL is not set,
 // a development mail catcher (MailDev) with a web page showing everything that was sent.
+// Ports: DEV_HTTP_PORT (gateway, default 3000; splitter, sender and tracker take the next three),
+// GRPC_PORT (gateway's gRPC, default 50051), MAILDEV_SMTP_PORT (1025) and MAILDEV_WEB_PORT (1080):
+// set them to run a second copy beside another one.
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync } = require('node:fs');
@@ -60,12 +63,32 @@ async function ensureNats() {
   await waitUntil(() => answers(hostname, natsPort), 10_000, 'nats-server');
 }
 
+function portFrom(variable, fallback) {
+  if (!env[variable]) return fallback;
+  const port = Number(env[variable]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    log(`${variable} must be a port number (1-65535), got "${env[variable]}"`);
+    process.exit(1);
+  }
+  return port;
+}
+
+/** Stops with the variable to change when a port this run needs is taken (clearer than a service's EADDRINUSE). */
+async function ensurePortsFree(ports) {
+  for (const [variable, port] of ports) {
+    if (await answers('127.0.0.1', port)) {
+      log(`Port ${port} is in use (${variable}): stop what listens there or set ${variable} to another port.`);
+      process.exit(1);
+    }
+  }
+}
+
 async function ensureSmtp() {
   if (env.SMTP_PROVIDERS) return log('Sending through SMTP_PROVIDERS (credentials not shown)');
   if (env.SMTP_URL) return log('Sending through SMTP_URL (credentials not shown)');
   const MailDev = require('maildev');
-  const smtpPort = Number(env.MAILDEV_SMTP_PORT || 1025);
-  const webPort = Number(env.MAILDEV_WEB_PORT || 1080);
+  const smtpPort = portFrom('MAILDEV_SMTP_PORT', 1025);
+  const webPort = portFrom('MAILDEV_WEB_PORT', 1080);
   maildev = new MailDev({ smtp: smtpPort, web: webPort, ip: '127.0.0.1', silent: true, disableWeb: false });
   await new Promise((resolve, reject) => maildev.listen((error) => (error ? reject(error) : resolve())));
   env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
@@ -124,9 +147,21 @@ async function main() {
     env.API_KEYS = `dev:${key}`;
     log(`API_KEYS not set: using a development key for this run: ${key}`);
   }
+  const base = portFrom('DEV_HTTP_PORT', 3000);
+  const ports = { gateway: base, splitter: base + 1, sender: base + 2, tracker: base + 3 };
+  const grpcPort = portFrom('GRPC_PORT', 50051);
+  await ensurePortsFree([
+    ...Object.values(ports).map((port) => ['DEV_HTTP_PORT', port]),
+    ['GRPC_PORT', grpcPort],
+    ...(env.SMTP_URL || env.SMTP_PROVIDERS
+      ? []
+      : [
+          ['MAILDEV_SMTP_PORT', portFrom('MAILDEV_SMTP_PORT', 1025)],
+          ['MAILDEV_WEB_PORT', portFrom('MAILDEV_WEB_PORT', 1080)],
+        ]),
+  ]);
   await ensureNats();
   await ensureSmtp();
-  const ports = { gateway: 3000, splitter: 3001, sender: 3002, tracker: 3003 };
   for (const [name, port] of Object.entries(ports)) startService(name, port);
   await waitUntil(
     async () => {
@@ -139,7 +174,7 @@ async function main() {
     'the services',
   );
   log('Mailroom is up:');
-  log(`  API          http://localhost:${ports.gateway}/v1/newsletters`);
+  log(`  API          http://localhost:${ports.gateway}/v1/newsletters  (gRPC on port ${grpcPort})`);
   if (env.MAILDEV_WEB_URL) log(`  Mail catcher ${env.MAILDEV_WEB_URL}  (every email sent shows up here)`);
   log(`  Metrics      http://localhost:${ports.tracker}/metrics (tracker; each service serves its own)`);
   log('Ctrl-C stops everything.');

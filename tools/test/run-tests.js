@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: the static checks (typecheck, lint: one check each), then every jest test (unit and
-// e2e), and one closing line that CI reads: "N passed, N failed".
-// Arguments go to jest and skip the static checks (e.g. `npm test -- --selectProjects unit`).
+// `npm test`: the static checks (typecheck, lint: one check each), then every jest test (the unit,
+// transport, system and deploy tiers of jest.config.js), and one closing line that CI reads:
+// "N passed, N failed". Arguments go to jest and skip the static checks
+// (e.g. `npm test -- --selectProjects transport`; `npm run test:<tier>` does that).
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -33,7 +34,7 @@ if (jestArgs.length === 0) {
 
 const dir = mkdtempSync(join(tmpdir(), 'mailroom-jest-'));
 const results = join(dir, 'results.json');
-// e2e suites start whole stacks of processes; on 2 cores they run best one at a time.
+// System and deploy suites start whole stacks of processes; on 2 cores they run best one at a time.
 const run = spawnSync(
   process.execPath,
   [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${results}`, '--runInBand', ...jestArgs],

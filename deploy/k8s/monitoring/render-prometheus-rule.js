@@ -2,7 +2,7 @@
 // Writes prometheus-rule.yaml (beside this file) from deploy/prometheus/rules/*.yml, the rule files
 // docker compose mounts: one source for both. Kustomize cannot do this itself (it generates
 // ConfigMaps and Secrets, not custom resources, and reads no file outside its own folder), so the
-// PrometheusRule is generated and checked in, and deploy/test/k8s-monitoring.e2e-spec.ts fails when
+// PrometheusRule is generated and checked in, and deploy/test/k8s-monitoring.deploy-spec.ts fails when
 // it differs from the rule files.
 //
 //   node deploy/k8s/monitoring/render-prometheus-rule.js           # rewrite prometheus-rule.yaml

@@ -11,6 +11,7 @@ export {
   kvStreamName,
   objectStoreStreamName,
   TEST_NATS_URL,
+  withJetStream,
 } from './nats/test-namespace';
 export { NatsServerProcess } from './nats/nats-server-process';
 export { NatsCluster, type NatsClusterOptions, type StreamPlacement, type ConsumerState } from './nats/nats-cluster';

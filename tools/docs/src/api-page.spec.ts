@@ -4,7 +4,7 @@ import { fromRoot } from './repository';
 /**
  * docs/api.md against the gRPC contract: every method of `mailroom.v1.Newsletters` is described.
  * (Its HTTP routes are checked against the routes a running gateway maps, in
- * services/gateway/test/openapi-examples.e2e-spec.ts.)
+ * services/gateway/test/openapi-examples.system-spec.ts.)
  */
 describe('docs/api.md', () => {
   const page = readFileSync(fromRoot('docs', 'api.md'), 'utf8');

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import {
@@ -90,7 +90,6 @@ const encoder = new TextEncoder();
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('JetStreamServer');
   private stopping = false;
-  private readonly fetches = new Set<ConsumerMessages>();
   private readonly loops: Promise<void>[] = [];
   private readonly inFlight = new Set<JsMsg>();
   /** Acks sent and not yet confirmed (awaited on shutdown, never by a processing slot). */
@@ -118,16 +117,21 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.stopping = true;
     this.options.client.beginShutdown();
     for (const sub of this.subscriptions) sub.unsubscribe();
-    for (const fetch of this.fetches) fetch.stop();
+    // A loop waiting for a free slot stops waiting. Open pulls are not cut short: the server would
+    // still deliver to them (a pull cannot be withdrawn) and a message sent to a closed inbox stays
+    // unacknowledged for its whole ack wait. They run out within FETCH_EXPIRES_MS; what arrives
+    // meanwhile is handed back (pullLoop).
+    for (const slots of this.slots.values()) slots.close();
     const idle = Promise.all([...this.slots.values()].map((s) => s.whenIdle()));
     const timedOut = await Promise.race([
       idle.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.options.shutdownTimeoutMs).unref()),
     ]);
     if (timedOut) {
-      // Hand the unfinished messages back now rather than after their ack wait.
+      // Hand the unfinished messages back now rather than after their ack wait; delayed past the
+      // expiry of this process's open pulls, so that they go to another process.
       this.logger.warn(`Shutdown timeout: handing back ${this.inFlight.size} message(s)`);
-      for (const msg of this.inFlight) msg.nak();
+      for (const msg of this.inFlight) msg.nak(FETCH_EXPIRES_MS);
     }
     await Promise.allSettled(this.loops);
     await Promise.allSettled([...this.acks]);
@@ -209,11 +213,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     while (!this.stopping) {
       await slots.whenFree();
       if (this.stopping) break;
-      let messages: ConsumerMessages | undefined;
       try {
-        messages = await consumer.fetch({ max_messages: slots.free, expires: FETCH_EXPIRES_MS });
-        this.fetches.add(messages);
+        const messages = await consumer.fetch({ max_messages: slots.free, expires: FETCH_EXPIRES_MS });
         for await (const msg of messages) {
+          if (this.stopping) {
+            // Delayed past this pull's expiry, so that it goes to another process, not back here.
+            msg.nak(FETCH_EXPIRES_MS);
+            continue;
+          }
           slots.take();
           void this.handle(binding, msg).finally(() => slots.release());
         }
@@ -228,8 +235,6 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         // Only a consumer that is gone (NATS restarted without its store) needs binding again;
         // anything else (a lost pull, a leader election) is over by the next pull.
         if (isMissingConsumer(error)) consumer = await this.bind(binding).catch(() => consumer);
-      } finally {
-        if (messages) this.fetches.delete(messages);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { topology } from '@mailroom/contracts';
 
 export const TEST_NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -43,4 +43,17 @@ async function deleteNamespaceWith(nc: NatsConnection, namespace: string): Promi
     if (prefixes.some((p) => name.startsWith(p))) names.push(name);
   }
   await Promise.all(names.map((name) => jsm.streams.delete(name)));
+}
+
+/**
+ * Runs `use` with JetStream handles of a connection of its own, closed afterwards: for tests that
+ * look at (or publish into) the broker beside the code under test, whose own handles are private.
+ */
+export async function withJetStream<T>(use: (js: JetStreamClient, jsm: JetStreamManager) => Promise<T>, url = TEST_NATS_URL): Promise<T> {
+  const nc = await connect({ servers: url });
+  try {
+    return await use(jetstream(nc), await jetstreamManager(nc));
+  } finally {
+    await nc.close();
+  }
 }

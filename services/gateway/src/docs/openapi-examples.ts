@@ -23,7 +23,7 @@ export function futureSendAt(now: Date): string {
  * The example bodies of every operation that takes one, per media type. The first of each is what
  * "Try it out" on /docs sends; each works as it is against a gateway with the default settings
  * (no `from`, so `DEFAULT_FROM`; no `webhookUrl`, which must resolve), except where its summary
- * says what to put in first. test/openapi-examples.e2e-spec.ts posts every one of them.
+ * says what to put in first. test/openapi-examples.system-spec.ts posts every one of them.
  */
 export function requestExamples(now: Date): Readonly<Record<OperationKey, Readonly<Record<string, Readonly<Record<string, NamedExample>>>>>> {
   const html = '<h1>Hello {{ name | default: "reader" }}</h1><p>What happened in {{ city | default: "town" }} this month…</p>';

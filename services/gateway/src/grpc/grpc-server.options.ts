@@ -20,7 +20,7 @@ export function protoRoot(dir: string = __dirname): string {
 /**
  * How @grpc/proto-loader hands messages over: camelCase fields, enums by name, 64-bit numbers as
  * numbers, unset fields absent but repeated ones always an array. The types in generated/ are
- * generated with the same options (the gateway's `grpc-types` target; grpc-types.spec.ts checks).
+ * generated with the same options (the gateway's `grpc-types` target; test/grpc-types.system-spec.ts checks).
  */
 export const PROTO_LOADER_OPTIONS = { keepCase: false, longs: Number, enums: String, defaults: false, arrays: true, oneofs: true } as const;
 

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { Events, Queries, eventSubject, topology, type NewsletterRequestedEvent } from '@mailroom/contracts';
+import { Events, Queries, eventSubject, topology, type DeadLetterEvent, type NewsletterRequestedEvent } from '@mailroom/contracts';
 import {
   JetStreamContext,
   JetStreamModule,
@@ -55,20 +55,37 @@ describe('JetStream transport (real NATS)', () => {
   let nc: NatsConnection;
   let seq = 0;
 
+  /** A valid event whose handler does `behaviour`. */
+  const requestEvent = (behaviour: string, newsletterId: string): NewsletterRequestedEvent => ({
+    newsletterId,
+    occurredAt: new Date().toISOString(),
+    contentObject: behaviour,
+    recipientsObject: 'x',
+    submittedRecipients: 1,
+    batchSize: 1,
+  });
+  /** Publishes a valid event whose handler does `behaviour`; its newsletter id. */
   const publish = async (behaviour: string) => {
     seq += 1;
-    const event: NewsletterRequestedEvent = {
-      newsletterId: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-      occurredAt: new Date().toISOString(),
-      contentObject: behaviour,
-      recipientsObject: 'x',
-      submittedRecipients: 1,
-      batchSize: 1,
-    };
-    await jetstream(nc).publish(eventSubject(t, Events.NewsletterRequested), JSON.stringify(event));
+    const newsletterId = `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+    await jetstream(nc).publish(eventSubject(t, Events.NewsletterRequested), JSON.stringify(requestEvent(behaviour, newsletterId)));
+    return newsletterId;
   };
   const callsOf = (behaviour: string) => calls.filter((c) => c.behaviour === behaviour);
   const streamMessages = async () => (await (await jetstreamManager(nc)).streams.info(t.streams.requests)).state.messages;
+  /** Everything in the dead-letter stream, oldest first. */
+  const deadLetters = async (): Promise<DeadLetterEvent[]> => {
+    const jsm = await jetstreamManager(nc);
+    const { state } = await jsm.streams.info(t.streams.deadLetters);
+    const letters: DeadLetterEvent[] = [];
+    for (let s = state.first_seq; state.messages > 0 && s <= state.last_seq; s += 1) {
+      const stored = await jsm.streams.getMessage(t.streams.deadLetters, { seq: s });
+      if (stored) letters.push(stored.json<DeadLetterEvent>());
+    }
+    return letters;
+  };
+  const deadLetterOf = (predicate: (letter: DeadLetterEvent) => boolean) =>
+    waitFor(async () => (await deadLetters()).filter(predicate), (found) => found.length > 0, { timeoutMs: 10_000, description: 'a dead letter' });
 
   beforeAll(async () => {
     @Module({
@@ -116,31 +133,51 @@ describe('JetStream transport (real NATS)', () => {
     await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'ack after retry' });
   });
 
-  it('terms a PermanentError: delivered once, removed from the queue', async () => {
-    await publish('permanent');
+  it('terms a PermanentError: delivered once, removed from the queue, dead-lettered with the reason and the body', async () => {
+    const id = await publish('permanent');
     await publish('ok');
     await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
     expect(callsOf('permanent')).toHaveLength(1);
     const info = await (await jetstreamManager(nc)).consumers.info(t.streams.requests, t.consumers.splitter);
     expect(info.num_ack_pending).toBe(0);
+    const letters = await deadLetterOf((l) => l.newsletterId === id);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({
+      originalStream: t.streams.requests,
+      originalSubject: eventSubject(t, Events.NewsletterRequested),
+      deliveries: 1,
+      reason: 'PermanentError: never',
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(letters[0]!.payload)).toMatchObject({ newsletterId: id, contentObject: 'permanent' });
   });
 
-  it('retries an unexpected error with backoff, then terms it at max deliveries', async () => {
-    await publish('crash');
+  it('retries an unexpected error with backoff, then terms and dead-letters it at max deliveries', async () => {
+    const id = await publish('crash');
     await waitFor(() => callsOf('crash'), (c) => c.length === 3, { timeoutMs: 10_000, description: '3 deliveries' });
     await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
     expect(callsOf('crash').map((c) => c.deliveryCount)).toEqual([1, 2, 3]);
+    const [letter] = await deadLetterOf((l) => l.newsletterId === id);
+    expect(letter).toMatchObject({ deliveries: 3, reason: 'max deliveries (3) reached: handler bug' });
   });
 
-  it('terms a payload that breaks the contract without calling the handler', async () => {
+  it('terms and dead-letters a payload that breaks the contract without calling the handler, naming what is wrong', async () => {
     const before = calls.length;
+    const wrongId = JSON.stringify(requestEvent('ok', 'not-a-uuid'));
     nc.publish(eventSubject(t, Events.NewsletterRequested), '{"newsletterId":"not-a-uuid"}');
     nc.publish(eventSubject(t, Events.NewsletterRequested), 'not json at all');
+    nc.publish(eventSubject(t, Events.NewsletterRequested), wrongId);
     await nc.flush();
     await waitFor(async () => (await (await jetstreamManager(nc)).consumers.info(t.streams.requests, t.consumers.splitter)).delivered.stream_seq,
-      (s) => s >= seq + 2, { timeoutMs: 10_000, description: 'both delivered' });
+      (s) => s >= seq + 3, { timeoutMs: 10_000, description: 'all three delivered' });
     await waitFor(streamMessages, (n) => n === 0, { timeoutMs: 10_000, description: 'queue to empty' });
     expect(calls.length).toBe(before);
+    const [incomplete] = await deadLetterOf((l) => l.payload === '{"newsletterId":"not-a-uuid"}');
+    expect(incomplete!.reason).toMatch(/^InvalidPayloadError: newsletter\.requested: contentObject: contentObject must be a string; /);
+    const [badId] = await deadLetterOf((l) => l.payload === wrongId);
+    expect(badId!.reason).toMatch(/^InvalidPayloadError: newsletter\.requested: newsletterId: /);
+    const [notJson] = await deadLetterOf((l) => l.payload === 'not json at all');
+    expect(notJson!.reason).toBe('InvalidPayloadError: newsletter.requested: body is not JSON');
   });
 
   it('answers queries over request/reply', async () => {

@@ -17,7 +17,7 @@ const MAX_IMPORT_BYTES = 4 * 1024;
  */
 const NOT_PROVOKED: ReadonlyArray<readonly [RegExp, string]> = [
   [/^503 (?!get \/v1\/newsletters\/\{id\}(\/events)?$)/, 'needs NATS itself away (the status routes are provoked with the tracker stopped)'],
-  [/^409 post \/v1\/lists\/\{id\}\/subscribers$/, 'needs two imports racing (lists.e2e-spec.ts)'],
+  [/^409 post \/v1\/lists\/\{id\}\/subscribers$/, 'needs two imports racing (lists.system-spec.ts)'],
   [/^409 (post|delete) \/v1\/suppressions/, 'a compare-and-set race lost to another writer'],
   [/^(409|422) post \/v1\/dead-letters\/\{id\}\/redrive$/, 'needs a dead letter of a given kind (dead-letters are tested in the tracker)'],
 ];

@@ -133,7 +133,7 @@ describe('.dockerignore', () => {
       '.nx/workspace-data/x',
       'deploy/README.md',
       'docker-compose.yml',
-      'services/gateway/test/pipeline.e2e-spec.ts',
+      'services/gateway/test/pipeline.system-spec.ts',
       'libs/config/src/load-env.spec.ts',
       'coverage/lcov.info',
     ];
@@ -146,7 +146,7 @@ describe('.dockerignore', () => {
       'package-lock.json',
       'nx.json',
       'tsconfig.base.json',
-      ...tracked.filter((f) => /^(services|libs)\//.test(f) && !/(^|\/)test\//.test(f) && !/\.(e2e-)?spec\.ts$/.test(f)),
+      ...tracked.filter((f) => /^(services|libs)\//.test(f) && !/(^|\/)test\//.test(f) && !/[.-]spec\.ts$/.test(f)),
     ];
     expect(needed.filter((p) => ignored(p)).map((p) => `${p} is needed by the build but .dockerignore leaves it out`)).toEqual([]);
     // Every project the build runs on is in the context with its config.

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { PROTO_FILES, PROTO_LOADER_OPTIONS } from './grpc-server.options';
+import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../src/grpc/grpc-server.options';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
-const GENERATED = join(__dirname, 'generated');
+const ROOT = join(__dirname, '..', '..', '..');
+const GENERATED = join(ROOT, 'services', 'gateway', 'src', 'grpc', 'generated');
 const GENERATOR = join(ROOT, 'node_modules', '@grpc', 'proto-loader', 'build', 'bin', 'proto-loader-gen-types.js');
 const REGENERATE = 'npx nx run gateway:grpc-types';
 
