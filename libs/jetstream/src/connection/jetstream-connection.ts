@@ -22,7 +22,7 @@ export interface NatsClientOptions {
 }
 
 /** See NatsClientOptions.requestTimeoutMs. */
-export const JETSTREAM_REQUEST_TIMEOUT_MS = 2_000;
+export const JETSTREAM_REQUEST_TIMEOUT_MS = 1_500;
 /** Stream and consumer management (create, info) can take longer on a cluster; it is retried too. */
 const JETSTREAM_ADMIN_TIMEOUT_MS = 10_000;
 

@@ -34,7 +34,7 @@ export class EventPublisher {
     const data = this.encoder.encode(JSON.stringify(payload));
     return retryTransient(() => this.js.publish(subject, data, { msgID: options.msgId }), {
       budgetMs: PUBLISH_RETRY_BUDGET_MS,
-      maxDelayMs: 500,
+      maxDelayMs: 250,
     });
   }
 }

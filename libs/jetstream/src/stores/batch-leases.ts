@@ -145,7 +145,7 @@ export class BatchLeases {
   }
 
   private retry<T>(operation: () => Promise<T>): Promise<T> {
-    return retryTransient(operation, { budgetMs: LEASE_RETRY_BUDGET_MS, maxDelayMs: 500 });
+    return retryTransient(operation, { budgetMs: LEASE_RETRY_BUDGET_MS, maxDelayMs: 250 });
   }
 }
 

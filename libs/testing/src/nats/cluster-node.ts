@@ -17,6 +17,12 @@ export interface MetaClusterView {
   readonly replicas?: ReadonlyArray<{ readonly name: string; readonly current: boolean }>;
 }
 
+interface JszStream {
+  readonly name: string;
+  readonly cluster?: { readonly leader?: string };
+  readonly consumer_detail?: ReadonlyArray<{ readonly name: string; readonly cluster?: { readonly leader?: string } }>;
+}
+
 /**
  * One nats-server of a test cluster: its own config file (server name, cluster routes to every
  * member), its own store folder, started and killed as a process. The config and the store stay
@@ -105,6 +111,27 @@ export class ClusterNode {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Who leads each stream and consumer this server holds a replica of, as this server sees it:
+   * `stream` or `stream/consumer` → leader name (absent while it has none). Read from `/jsz`, so
+   * it answers at once during an election, when JetStream API requests would wait.
+   */
+  async leaders(): Promise<Map<string, string | undefined>> {
+    const seen = new Map<string, string | undefined>();
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.ports.monitor}/jsz?accounts=true&streams=true&consumers=true`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status !== 200) return seen;
+      const jsz = (await res.json()) as { account_details?: ReadonlyArray<{ stream_detail?: ReadonlyArray<JszStream> }> };
+      for (const stream of (jsz.account_details ?? []).flatMap((a) => a.stream_detail ?? [])) {
+        seen.set(stream.name, stream.cluster?.leader || undefined);
+        for (const consumer of stream.consumer_detail ?? []) seen.set(`${stream.name}/${consumer.name}`, consumer.cluster?.leader || undefined);
+      }
+    } catch {
+      // Not answering (down or busy): it sees nothing.
+    }
+    return seen;
   }
 
   private get configPath(): string {

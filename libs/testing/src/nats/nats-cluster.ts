@@ -216,6 +216,29 @@ export class NatsCluster {
     return { leader, complete: lagging.length === 0, leftOut, views };
   }
 
+  /**
+   * Waits until every named asset (`stream`, or `stream/consumer`) has a leader that is running,
+   * as every running server sees it, and returns when that was first seen (Date.now()): the end
+   * of the elections a lost server started. Read from the monitoring port, so it does not wait on
+   * the JetStream API during the election.
+   */
+  async waitForLiveLeaders(assets: readonly string[], timeoutMs = 60_000): Promise<number> {
+    await waitFor(
+      async () => {
+        const running = this.nodes.filter((n) => n.running);
+        const views = await Promise.all(running.map((n) => n.leaders()));
+        return assets.filter((asset) => {
+          const leaders = new Set(views.map((v) => v.get(asset)));
+          const [leader] = leaders;
+          return leaders.size !== 1 || leader === undefined || !running.some((n) => n.name === leader);
+        });
+      },
+      (leaderless) => leaderless.length === 0,
+      { timeoutMs, intervalMs: 50, description: `a running leader for ${assets.join(', ')}` },
+    );
+    return Date.now();
+  }
+
   /** The server leading a stream (a KV bucket's stream is `KV_<bucket>`), waiting out an election. */
   async streamLeader(stream: string, timeoutMs = 30_000): Promise<string> {
     const placement = await waitFor(() => this.stream(stream), (p) => p.leader !== undefined, {

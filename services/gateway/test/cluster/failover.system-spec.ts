@@ -15,8 +15,15 @@ jest.setTimeout(300_000);
 const RECIPIENTS = 10_000;
 /** How long the killed server stays down: longer than an election (4–7 s on 2.9.10). */
 const OUTAGE_MS = 8_000;
-/** Delivery must resume within the election time: no gap at the sink this long. */
-const MAX_GAP_MS = 8_000;
+/**
+ * Once every stream and consumer of the namespace has a running leader again, delivery must be
+ * going within this: a pull (2 s) or a JetStream request (1.5 s) aimed at the dead leader runs
+ * out and the retry reaches the new one. The election itself is the cluster's (4–7 s on 2.9.10,
+ * longer on a loaded machine), so it is measured, not assumed. Usually delivery is going again
+ * before the last election ends (0–4 ms after it); the worst seen was 3.7 s with four builds
+ * running beside the test. Before the fix, requests waited out a 10 s timeout on the dead leader.
+ */
+const MAX_RESUME_AFTER_ELECTION_MS = 5_000;
 
 /**
  * One server of three dies (kill -9) at ~30 % of a 10,000-recipient newsletter and comes back
@@ -66,36 +73,40 @@ describe.each(clusterServers)('a NATS server dies mid-send (nats-server %s)', (_
     const atKill = smtp.acceptedTotal - acceptedBefore;
     const killedAt = Date.now();
     await cluster.kill(victim);
+    const elected = cluster.waitForLiveLeaders([...namespaceStreamNames(stack.namespace), `${t.streams.batches}/${t.consumers.sender}`]);
     // The outage itself (a server that is down for 8 s), not a wait for a condition.
     await delay(OUTAGE_MS);
     cluster.revive(victim);
+    const electedAt = await elected;
 
     const view = await stack
       .waitForNewsletter<NewsletterView>(res.body.id, (v) => v.status === 'completed', 120_000)
       .catch(async (error: Error) => ({ ...(await stack.request<NewsletterView>('GET', `/v1/newsletters/${res.body.id}`)).body, timedOut: error.message }));
     const arrivals = smtp.receivedAt.slice(arrivalsBefore);
     const gap = longestGap(arrivals);
+    const resumedAt = arrivals.filter((at) => at >= electedAt).sort((a, b) => a - b)[0] ?? electedAt;
     const { lost, duplicates } = deliveryCounts(recipients, smtp.deliveriesTo);
     process.stdout.write(
       `[${server.version}] kill -9 of ${stream}'s leader ${victim} (R${placement.replicas}; sender consumer led by ${consumerLeader}) ` +
         `after ${atKill} of ${RECIPIENTS} accepted, back after ${OUTAGE_MS} ms: status ${view.status} (sent ${view.sent}, pending ${view.pending}); ` +
         `${lost} lost, ${duplicates} duplicate(s); longest gap between deliveries ${gap.gapMs} ms ` +
-        `(from ${gap.from - killedAt} to ${gap.from + gap.gapMs - killedAt} ms after the kill)\n`,
+        `(from ${gap.from - killedAt} to ${gap.from + gap.gapMs - killedAt} ms after the kill); ` +
+        `new leaders elected ${electedAt - killedAt} ms after the kill, delivery resumed ${resumedAt - electedAt} ms after that\n`,
     );
-    return { view, lost, duplicates, gapMs: gap.gapMs };
+    return { view, lost, duplicates, resumeMs: resumedAt - electedAt };
   }
 
-  it('kill -9 of the delivery ledger bucket’s leader: completed, everyone exactly once, delivery resumes within the election time', async () => {
+  it('kill -9 of the delivery ledger bucket’s leader: completed, everyone exactly once, delivery resumes within 5 s of the new leaders’ election', async () => {
     const result = await sendThroughLeaderLoss('ledger', kvStreamName(t.buckets.ledger));
     expect(result.view).toMatchObject({ status: 'completed', total: RECIPIENTS, sent: RECIPIENTS, failed: 0, pending: 0 });
     expect({ lost: result.lost, duplicates: result.duplicates }).toEqual({ lost: 0, duplicates: 0 });
-    expect(result.gapMs).toBeLessThan(MAX_GAP_MS);
+    expect(result.resumeMs).toBeLessThan(MAX_RESUME_AFTER_ELECTION_MS);
   });
 
-  it('kill -9 of the batch stream’s leader: completed, everyone exactly once, delivery resumes within the election time', async () => {
+  it('kill -9 of the batch stream’s leader: completed, everyone exactly once, delivery resumes within 5 s of the new leaders’ election', async () => {
     const result = await sendThroughLeaderLoss('batches', t.streams.batches);
     expect(result.view).toMatchObject({ status: 'completed', total: RECIPIENTS, sent: RECIPIENTS, failed: 0, pending: 0 });
     expect({ lost: result.lost, duplicates: result.duplicates }).toEqual({ lost: 0, duplicates: 0 });
-    expect(result.gapMs).toBeLessThan(MAX_GAP_MS);
+    expect(result.resumeMs).toBeLessThan(MAX_RESUME_AFTER_ELECTION_MS);
   });
 });
