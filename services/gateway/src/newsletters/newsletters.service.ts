@@ -20,6 +20,7 @@ import { IdempotencyClaims, type Claim } from '../idempotency/idempotency-claims
 import { ListsService, type ListSnapshot } from '../lists/lists.service';
 import { RequestRateLimiter } from '../rate-limit/request-rate-limiter';
 import { SuppressionAccess } from '../suppressions/suppression-access';
+import { TenantMetrics } from '../tenants/tenant-metrics';
 import type { SkippedRecipientDto, TestAcceptedDto } from './newsletter-responses';
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { parseFromAddress } from './from-address';
@@ -67,6 +68,7 @@ export class NewslettersService {
     private readonly lists: ListsService,
     private readonly suppressions: SuppressionAccess,
     private readonly rateLimiter: RequestRateLimiter,
+    private readonly metrics: TenantMetrics,
   ) {}
 
   /**
@@ -84,6 +86,7 @@ export class NewslettersService {
       if (list && address.ok) skipped.push({ email: address.email, list: list.kind });
       else kept.push(recipient);
     }
+    for (const list of ['tenant', 'global'] as const) this.metrics.testRecipientsSkipped(caller.tenant, list, skipped.filter((s) => s.list === list).length);
     if (kept.length === 0) {
       throw new ConflictError(
         `recipients: every recipient is suppressed, nothing was sent (${skipped.map((s) => `${s.email} on the ${s.list} list`).join(', ')})`,
@@ -174,6 +177,7 @@ export class NewslettersService {
       { newsletterId: id, caller: caller.keyName, tenant: caller.tenant, recipients: submitted, ...(list ? { listId: list.listId, listParts: list.parts.length } : {}), batchSize: event.batchSize },
       'Newsletter queued',
     );
+    this.metrics.newsletterAccepted(caller.tenant, request.test ? 'test' : 'newsletter');
     return { id, replayed: false, ...(sendAt ? { scheduled: true } : {}) };
   }
 
