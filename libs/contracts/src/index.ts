@@ -76,3 +76,4 @@ export {
   DEVELOPMENT_SECRET_WARNING,
 } from './unsubscribe/unsubscribe-secret';
 export { UNSUBSCRIBE_ROUTE, unsubscribeUrl } from './unsubscribe/unsubscribe-link';
+export { DEFAULT_TENANT, TENANT_NAME, MAX_TENANT_NAME_LENGTH, isTenantName, tenantOf } from './tenants/tenant';

@@ -44,7 +44,16 @@ export { Schedules } from './stores/schedules';
 // … deliveries (ledger, failures, suppressions, rate limits, leases, webhooks)
 export { DeliveryLedger } from './stores/delivery-ledger';
 export { FailureRecords } from './stores/failure-records';
-export { SuppressionList, SuppressionRecords, type SuppressionChange } from './stores/suppressions';
+export {
+  SuppressionList,
+  SuppressionRecords,
+  GLOBAL_SUPPRESSIONS,
+  tenantSuppressions,
+  suppressionKey,
+  suppressionScopesFor,
+  type SuppressionChange,
+  type SuppressionScope,
+} from './stores/suppressions';
 export { RateLimitBuckets } from './stores/rate-limit-buckets';
 export { BatchLeases, BatchLease, type BatchRef } from './stores/batch-leases';
 export { Leadership, LeaderElection, type LeaderElectionOptions } from './stores/leadership';

@@ -11,6 +11,8 @@ import {
   NewsletterRecords,
   Schedules,
   SuppressionRecords,
+  GLOBAL_SUPPRESSIONS,
+  tenantSuppressions,
 } from '@mailroom/jetstream';
 import { TEST_NATS_URL, deleteNamespace, uniqueNamespace, waitFor } from '@mailroom/testing';
 
@@ -126,14 +128,26 @@ describe('repositories over stored data (real NATS)', () => {
     const ann = { email: 'ann@example.org', reason: 'unsubscribed', at: '2026-11-28T09:00:00.000Z', source: id };
     await suppressions.create(ANN, JSON.stringify(ann));
     const records = app.get(SuppressionRecords);
-    expect(await records.get('ann@example.org')).toEqual(ann);
-    expect(await records.lastChange('ann@example.org')).toEqual({ kind: 'suppressed', entry: ann });
-    expect((await records.page(0, 10)).items).toEqual([ann]);
-    expect(await records.add({ ...ann, reason: 'manual' })).toEqual({ created: false, entry: ann });
-    expect(await records.remove('ann@example.org')).toBe('removed');
-    expect(await records.remove('ann@example.org')).toBe('absent');
-    expect(await records.lastChange('ann@example.org')).toMatchObject({ kind: 'lifted' });
-    expect((await records.page(0, 10)).items).toEqual([]);
+    // Stored before tenants (key = the bare address hash): the global list, which every tenant's sends honour.
+    expect(await records.get('ann@example.org', GLOBAL_SUPPRESSIONS)).toEqual(ann);
+    expect(await records.get('ann@example.org', tenantSuppressions('acme'))).toBeNull();
+    expect(await records.suppressing('ann@example.org', 'acme')).toEqual({ scope: GLOBAL_SUPPRESSIONS, entry: ann });
+    expect(await records.lastChange('ann@example.org', GLOBAL_SUPPRESSIONS)).toEqual({ kind: 'suppressed', entry: ann });
+    expect((await records.page(GLOBAL_SUPPRESSIONS, 0, 10)).items).toEqual([ann]);
+    expect(await records.add({ ...ann, reason: 'manual' }, GLOBAL_SUPPRESSIONS)).toEqual({ created: false, entry: ann });
+    // A tenant's list: its own key, its own page; the global page does not show it.
+    const bobEntry = { email: 'bob@example.org', reason: 'manual' as const, at: '2026-11-28T09:30:00.000Z', source: 'api:ops' };
+    expect(await records.add(bobEntry, tenantSuppressions('acme'))).toEqual({ created: true, entry: bobEntry });
+    expect(await suppressions.get(`t.acme.${BOB}`)).not.toBeNull();
+    expect(await records.suppressing('bob@example.org', 'acme')).toEqual({ scope: tenantSuppressions('acme'), entry: bobEntry });
+    expect(await records.suppressing('bob@example.org', 'other')).toBeNull();
+    expect((await records.page(tenantSuppressions('acme'), 0, 10)).items).toEqual([bobEntry]);
+    expect((await records.page(GLOBAL_SUPPRESSIONS, 0, 10)).items).toEqual([ann]);
+    expect(await records.remove('ann@example.org', GLOBAL_SUPPRESSIONS)).toBe('removed');
+    expect(await records.remove('ann@example.org', GLOBAL_SUPPRESSIONS)).toBe('absent');
+    expect(await records.lastChange('ann@example.org', GLOBAL_SUPPRESSIONS)).toMatchObject({ kind: 'lifted' });
+    expect((await records.page(GLOBAL_SUPPRESSIONS, 0, 10)).items).toEqual([]);
+    expect(await records.remove('bob@example.org', tenantSuppressions('acme'))).toBe('removed');
   });
 
   it('replays a stored Idempotency-Key for the same request and refuses it for another', async () => {

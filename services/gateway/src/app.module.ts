@@ -32,6 +32,7 @@ import { SuppressionsController } from './suppressions/suppressions.controller';
 import { SuppressionsService } from './suppressions/suppressions.service';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
+import { TenantMetrics } from './tenants/tenant-metrics';
 
 @Module({})
 export class AppModule {
@@ -73,6 +74,7 @@ export class AppModule {
         SuppressionAccess,
         SuppressionsService,
         UnsubscribeService,
+        TenantMetrics,
       ],
     };
   }

@@ -126,14 +126,15 @@ describe('campaign control (real processes)', () => {
     }
   });
 
-  it('sends a test right away, to up to 10 addresses, marked as a test, ignoring the suppression list', async () => {
+  it('sends a test right away, to up to 10 addresses, marked as a test, skipping suppressed addresses (and saying so)', async () => {
     await stack.request('POST', '/v1/suppressions', { body: { email: 'editor@example.org', reason: 'manual' } });
-    const res = await stack.request<{ id: string }>('POST', '/v1/newsletters/test', {
+    const res = await stack.request<{ id: string; skipped: unknown[] }>('POST', '/v1/newsletters/test', {
       body: { subject: 'Preview', text: 'Hello', recipients: ['editor@example.org', 'boss@example.org'] },
     });
     expect(res.status).toBe(202);
+    expect(res.body.skipped).toEqual([{ email: 'editor@example.org', list: 'tenant' }]);
     const view = await stack.waitForNewsletter<NewsletterView>(res.body.id, (v) => v.status === 'completed');
-    expect(view).toMatchObject({ test: true, sent: 2, suppressed: 0 });
+    expect(view).toMatchObject({ test: true, sent: 1, suppressed: 0, total: 1 });
     const tooMany = await stack.request<{ field: string }>('POST', '/v1/newsletters/test', {
       body: { subject: 'Preview', text: 'x', recipients: Array.from({ length: 11 }, (_, i) => `t${i}@example.org`) },
     });

@@ -7,6 +7,12 @@ import { encodeBody, fillPath, operationsOf, type ErrorExample, type OpenApiDocu
 
 jest.setTimeout(180_000);
 
+/** Keys with one scope each, to provoke the 403 of a route that needs another. */
+const READ_ONLY_KEY = 'reader-only-key-0123456789';
+const SEND_ONLY_KEY = 'writer-only-key-0123456789';
+/** The ops whose 403 example is about `from` (ALLOWED_FROM); every other 403 is a missing scope. */
+const FROM_403 = new Set(['post /v1/newsletters', 'post /v1/newsletters/test']);
+
 /** The gateway's body limit here: small, so a 413 is cheap to provoke; every example is far below it. */
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_IMPORT_BYTES = 4 * 1024;
@@ -90,6 +96,7 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
           // This test makes many requests in a row; the 429 is provoked on a second gateway below.
           RATE_LIMIT_PER_MINUTE: '60000',
           RATE_LIMIT_BURST: '10000',
+          API_KEYS: `test@send+read+admin:${TEST_API_KEY},reader@read:${READ_ONLY_KEY},writer@send:${SEND_ONLY_KEY}`,
         },
       },
     });
@@ -199,7 +206,11 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
         if (isJson) return call(stack.gateway, operation, { body: '{}' });
         return call(stack.gateway, { ...operation, path: `${operation.path}?limit=100000` });
       case 403:
-        return call(stack.gateway, operation, { body: JSON.stringify({ ...(example?.value as object), from: 'news@elsewhere.example' }) });
+        if (FROM_403.has(operation.key)) {
+          return call(stack.gateway, operation, { body: JSON.stringify({ ...(example?.value as object), from: 'news@elsewhere.example' }) });
+        }
+        // A key without the route's scope: reading with a send-only key, anything else with a read-only one.
+        return call(stack.gateway, operation, { ...valid, apiKey: operation.method === 'get' ? SEND_ONLY_KEY : READ_ONLY_KEY });
       case 404:
         if (!operation.path.includes('{')) {
           // A body naming something that does not exist: the subscriber-list example with an unknown list.
@@ -230,6 +241,12 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
       const first = await call(stack.gateway, operation, { body: JSON.stringify({ subject: 'Once', text: 'Hi', recipients: ['ann@example.org'] }), headers: { 'idempotency-key': key } });
       expect(first.status).toBe(202);
       return call(stack.gateway, operation, { body: JSON.stringify({ subject: 'Other', text: 'Hi', recipients: ['ann@example.org'] }), headers: { 'idempotency-key': key } });
+    }
+    if (operation.key === 'post /v1/newsletters/test') {
+      // Every recipient suppressed: nothing to send.
+      const suppressed = await call(stack.gateway, { ...operation, path: '/v1/suppressions' }, { body: JSON.stringify({ email: 'gone-editor@example.org' }) });
+      expect([200, 201]).toContain(suppressed.status);
+      return call(stack.gateway, operation, { body: JSON.stringify({ subject: 'Test', text: 'Hi', recipients: ['gone-editor@example.org'] }) });
     }
     // pause, resume, cancel and retry-failed of a newsletter that completed without failures
     return call(stack.gateway, operation);

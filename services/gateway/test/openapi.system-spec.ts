@@ -86,7 +86,7 @@ describe('OpenAPI document (/docs-json) of the running gateway', () => {
   it('documents the subscriber import as CSV or NDJSON, with its own answers', () => {
     const operation = document.paths['/v1/lists/{id}/subscribers']!['post']!;
     expect(Object.keys(operation.requestBody!.content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
-    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415', '429', '503']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '429', '503']);
     expect(operation.responses['200']?.content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/ImportResultDto');
   });
 

@@ -67,7 +67,8 @@ describe('no secret in any log line of any service (real processes, debug logs)'
       env: { LOG_LEVEL: 'debug', WEBHOOK_SECRET, WEBHOOK_ALLOW_PRIVATE: 'true', UNSUBSCRIBE_SECRET },
       serviceEnv: {
         gateway: {
-          API_KEYS: `ops:${OPS_KEY},partner:sha256:${sha256Hex(PARTNER_KEY)},old:${OLD_KEY}`,
+          // One tenant: ops follows the newsletters partner sends.
+          API_KEYS: `acme/ops:${OPS_KEY},acme/partner:sha256:${sha256Hex(PARTNER_KEY)},acme/old:${OLD_KEY}`,
           API_KEYS_REVOKED: 'old',
           DEFAULT_FROM: 'Acme News <news@acme.example>',
           ALLOWED_FROM: '@acme.example',

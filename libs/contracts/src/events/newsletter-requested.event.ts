@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { MAX_TENANT_NAME_LENGTH, TENANT_NAME } from '../tenants/tenant';
 import { NewsletterEvent } from './event-base';
 
 /** Most parts (imports) one subscriber list may have: every part's name travels in the request event. */
@@ -54,4 +55,14 @@ export class NewsletterRequestedEvent extends NewsletterEvent {
   @IsOptional()
   @IsBoolean()
   test?: boolean;
+
+  /**
+   * The tenant of the key that submitted it (absent before tenants: `tenantOf` gives the default
+   * tenant). The splitter checks the global and this tenant's suppression lists.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_TENANT_NAME_LENGTH)
+  @Matches(TENANT_NAME)
+  tenant?: string;
 }

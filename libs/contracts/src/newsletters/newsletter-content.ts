@@ -16,6 +16,8 @@ export interface NewsletterContent {
   readonly ratePerSecond?: number;
   /** A test send: the suppression list does not apply, and each email says it is a test. */
   readonly test?: boolean;
+  /** The tenant that submitted it (absent before tenants: `tenantOf`); the sender checks its suppression list and the global one. */
+  readonly tenant?: string;
 }
 
 /** One line of a stored recipient list or subscriber-list part (NDJSON), as submitted. */

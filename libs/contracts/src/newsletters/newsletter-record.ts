@@ -32,6 +32,8 @@ export interface NewsletterRecord {
   readonly sendAt: string | null;
   /** A test send: no list, no suppression list, marked in the mail. */
   readonly test: boolean;
+  /** The tenant of the key that created it; absent on records from before tenants (`tenantOf`: the default tenant). */
+  readonly tenant?: string;
   readonly batches: { readonly total: number | null; readonly completed: number };
   /** Base64 bitset of the batch indexes already counted: a redelivered result is never counted twice. */
   readonly countedBatches: string;
@@ -54,7 +56,7 @@ export function newNewsletterRecord(
   id: string,
   submitted: number,
   now: Date = new Date(),
-  options: { readonly sendAt?: string; readonly test?: boolean } = {},
+  options: { readonly sendAt?: string; readonly test?: boolean; readonly tenant?: string } = {},
 ): NewsletterRecord {
   const at = now.toISOString();
   return {
@@ -63,6 +65,7 @@ export function newNewsletterRecord(
     status: options.sendAt ? 'scheduled' : 'queued',
     sendAt: options.sendAt ?? null,
     test: options.test ?? false,
+    ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
     cancelled: 0,
     createdAt: at,
     updatedAt: at,

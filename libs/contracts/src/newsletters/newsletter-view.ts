@@ -101,5 +101,10 @@ export interface NewsletterStatusQuery {
   readonly id: string;
 }
 export type NewsletterStatusReply =
-  | { readonly found: true; readonly newsletter: NewsletterView }
+  | {
+      readonly found: true;
+      readonly newsletter: NewsletterView;
+      /** The record's tenant (absent from a tracker older than tenants, or a record from before them: `tenantOf`). */
+      readonly tenant?: string;
+    }
   | { readonly found: false };

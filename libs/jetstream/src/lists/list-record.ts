@@ -35,11 +35,13 @@ export interface ListRecord {
   readonly importing: { readonly id: string; readonly heartbeatAt: string } | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The tenant of the key that created it; absent on lists from before tenants (`tenantOf`: the default tenant). */
+  readonly tenant?: string;
 }
 
-export function newListRecord(id: string, name: string, now: Date = new Date()): ListRecord {
+export function newListRecord(id: string, name: string, now: Date = new Date(), tenant?: string): ListRecord {
   const at = now.toISOString();
-  return { v: 1, id, name, subscribers: 0, imports: [], importing: null, createdAt: at, updatedAt: at };
+  return { v: 1, id, name, subscribers: 0, imports: [], importing: null, createdAt: at, updatedAt: at, ...(tenant !== undefined ? { tenant } : {}) };
 }
 
 /** Object name of one import's part in the list-parts store. */

@@ -20,8 +20,8 @@ export class ListRecords {
   }
 
   /** A new, empty list. */
-  async create(id: string, name: string): Promise<ListRecord> {
-    const record = newListRecord(id, name);
+  async create(id: string, name: string, tenant?: string): Promise<ListRecord> {
+    const record = newListRecord(id, name, new Date(), tenant);
     await this.stores.lists.create(record.id, JSON.stringify(record));
     return record;
   }

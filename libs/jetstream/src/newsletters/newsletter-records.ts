@@ -46,7 +46,7 @@ export class NewsletterRecords {
   }
 
   /** A new record (`scheduled` with a sendAt, else `queued`); fails when the id exists. */
-  async create(id: string, submitted: number, options: { readonly sendAt?: string; readonly test: boolean }): Promise<void> {
+  async create(id: string, submitted: number, options: { readonly sendAt?: string; readonly test: boolean; readonly tenant?: string }): Promise<void> {
     const record = newNewsletterRecord(id, submitted, new Date(), options);
     await this.stores.newsletters.create(id, JSON.stringify(record));
   }

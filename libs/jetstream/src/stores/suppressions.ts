@@ -9,12 +9,54 @@ import { retryWrite } from './retry-write';
 import { STORES_TOKEN } from './stores.token';
 
 /*
- * The suppression list: KV bucket `<ns>-suppressions`, key = address hash (`addressHash` of the
- * normalised address), value = JSON SuppressionEntry; never expires (an unsubscribe is forever).
- * Two views of it: SuppressionList holds every key in memory to check each recipient of a batch
+ * The suppression lists: KV bucket `<ns>-suppressions`, value = JSON SuppressionEntry; never
+ * expires (an unsubscribe is forever). One global list (every tenant's sends skip its addresses)
+ * and one list per tenant (only that tenant's sends skip them), in the same bucket, told apart by
+ * the key (`suppressionKey`, the one key function):
+ *   global:  <address key>                  (the keys stored before tenants: they stay global)
+ *   tenant:  t.<tenant>.<address key>
+ * A recipient of a newsletter is suppressed when it is on the global list or its tenant's.
+ * Two views: SuppressionList holds every key in memory to check each recipient of a batch
  * (splitter, sender); SuppressionRecords reads and writes one address, or one page, at a time
  * (gateway, tracker). Addresses must be normalised (`normalizeAddress`), as the splitter emits them.
  */
+
+/** Which list: the global one, or one tenant's. */
+export type SuppressionScope = { readonly kind: 'global' } | { readonly kind: 'tenant'; readonly tenant: string };
+
+export const GLOBAL_SUPPRESSIONS: SuppressionScope = { kind: 'global' };
+
+export function tenantSuppressions(tenant: string): SuppressionScope {
+  return { kind: 'tenant', tenant };
+}
+
+/**
+ * The address part of a key: how an address is canonicalised and hashed (addresses never appear
+ * in keys). Kept apart from the scope prefix so a change of canonicalisation touches only this.
+ */
+function suppressionAddressKey(email: string): string {
+  return addressHash(email);
+}
+
+/** The scope part of a key: nothing for the global list (so the keys stored before tenants are it), `t.<tenant>.` for a tenant's. */
+function suppressionScopePrefix(scope: SuppressionScope): string {
+  return scope.kind === 'global' ? '' : `t.${scope.tenant}.`;
+}
+
+/** THE key of an address on a list; every read and write of the bucket goes through it. */
+export function suppressionKey(email: string, scope: SuppressionScope): string {
+  return suppressionScopePrefix(scope) + suppressionAddressKey(email);
+}
+
+/** KV key filter of one list's entries (an address key is one token, without dots). */
+export function suppressionKeyFilter(scope: SuppressionScope): string {
+  return `${suppressionScopePrefix(scope)}*`;
+}
+
+/** The lists a recipient of `tenant`'s newsletter is checked against, global first. */
+export function suppressionScopesFor(tenant: string): readonly SuppressionScope[] {
+  return [GLOBAL_SUPPRESSIONS, tenantSuppressions(tenant)];
+}
 
 /** JetStream's "wrong last sequence": the key exists (create), or changed since it was read (CAS). */
 const WRONG_LAST_SEQUENCE = 10071;
@@ -39,21 +81,30 @@ export class SuppressionList implements OnModuleInit, OnApplicationShutdown {
     this.keys?.close();
   }
 
-  /** `email` must be normalised (as the splitter emits it). */
-  has(email: string): boolean {
-    if (!this.keys) throw new Error('SuppressionList used before it loaded');
-    return this.keys.has(addressHash(email));
+  /**
+   * Whether a recipient of `tenant`'s newsletter is suppressed: on the global list or the
+   * tenant's (`tenantOf(newsletter)`). `email` must be normalised (as the splitter emits it).
+   */
+  has(email: string, tenant: string): boolean {
+    return this.on(email, tenant) !== null;
+  }
+
+  /** Which list suppresses the address for `tenant` (global first), or null. */
+  on(email: string, tenant: string): SuppressionScope | null {
+    const keys = this.keys;
+    if (!keys) throw new Error('SuppressionList used before it loaded');
+    return suppressionScopesFor(tenant).find((scope) => keys.has(suppressionKey(email, scope))) ?? null;
   }
 
   get size(): number {
     return this.keys?.size ?? 0;
   }
 
-  /** Adds an address (retried through a short outage); an address already suppressed keeps its first reason. */
-  async add(entry: SuppressionEntry): Promise<void> {
+  /** Adds an address to a list (retried through a short outage); an address already on it keeps its first reason. */
+  async add(entry: SuppressionEntry, scope: SuppressionScope): Promise<void> {
     await retryWrite(async () => {
       try {
-        await this.stores.suppressions.create(addressHash(entry.email), JSON.stringify(entry));
+        await this.stores.suppressions.create(suppressionKey(entry.email, scope), JSON.stringify(entry));
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error;
       }
@@ -64,7 +115,7 @@ export class SuppressionList implements OnModuleInit, OnApplicationShutdown {
 /** The last change of an address on the list: suppressed (with its entry), or lifted (removed, server time). */
 export type SuppressionChange = { readonly kind: 'suppressed'; readonly entry: SuppressionEntry } | { readonly kind: 'lifted'; readonly at: Date };
 
-/** The suppression list one address, or one page, at a time. Failures of NATS are thrown as they come. */
+/** The suppression lists one address, or one page, at a time. Failures of NATS are thrown as they come. */
 @Injectable()
 export class SuppressionRecords {
   constructor(
@@ -76,25 +127,34 @@ export class SuppressionRecords {
    * Adds an address; one already suppressed keeps its first entry (its reason and date), which is
    * returned. Null when it was removed again between the two looks (not suppressed: try again).
    */
-  async add(entry: SuppressionEntry): Promise<{ readonly created: boolean; readonly entry: SuppressionEntry } | null> {
+  async add(entry: SuppressionEntry, scope: SuppressionScope): Promise<{ readonly created: boolean; readonly entry: SuppressionEntry } | null> {
     try {
-      await this.stores.suppressions.create(addressHash(entry.email), JSON.stringify(entry));
+      await this.stores.suppressions.create(suppressionKey(entry.email, scope), JSON.stringify(entry));
       return { created: true, entry };
     } catch (error) {
       if (!isWrongLastSequence(error)) throw error;
     }
-    const existing = await this.get(entry.email);
+    const existing = await this.get(entry.email, scope);
     return existing ? { created: false, entry: existing } : null;
   }
 
-  async get(email: string): Promise<SuppressionEntry | null> {
-    const stored = await this.stores.suppressions.get(addressHash(email));
+  async get(email: string, scope: SuppressionScope): Promise<SuppressionEntry | null> {
+    const stored = await this.stores.suppressions.get(suppressionKey(email, scope));
     return stored && stored.operation === 'PUT' ? stored.json<SuppressionEntry>() : null;
   }
 
-  /** The address's last change, or null when it was never on the list (or the change is forgotten). */
-  async lastChange(email: string): Promise<SuppressionChange | null> {
-    const stored = await this.stores.suppressions.get(addressHash(email));
+  /** The list that suppresses the address for a newsletter of `tenant` (global first), with its entry; null when none does. */
+  async suppressing(email: string, tenant: string): Promise<{ readonly scope: SuppressionScope; readonly entry: SuppressionEntry } | null> {
+    for (const scope of suppressionScopesFor(tenant)) {
+      const entry = await this.get(email, scope);
+      if (entry) return { scope, entry };
+    }
+    return null;
+  }
+
+  /** The address's last change on one list, or null when it was never on it (or the change is forgotten). */
+  async lastChange(email: string, scope: SuppressionScope): Promise<SuppressionChange | null> {
+    const stored = await this.stores.suppressions.get(suppressionKey(email, scope));
     if (!stored) return null;
     return stored.operation === 'PUT' ? { kind: 'suppressed', entry: stored.json<SuppressionEntry>() } : { kind: 'lifted', at: stored.created };
   }
@@ -103,8 +163,8 @@ export class SuppressionRecords {
    * Removes an address: `absent` when it was not suppressed, `changed` when its entry changed
    * between our read and our delete (a suppression made meanwhile is not removed unseen).
    */
-  async remove(email: string): Promise<'removed' | 'absent' | 'changed'> {
-    const key = addressHash(email);
+  async remove(email: string, scope: SuppressionScope): Promise<'removed' | 'absent' | 'changed'> {
+    const key = suppressionKey(email, scope);
     const stored = await this.stores.suppressions.get(key);
     if (!stored || stored.operation !== 'PUT') return 'absent';
     try {
@@ -116,12 +176,12 @@ export class SuppressionRecords {
     return 'removed';
   }
 
-  /** One page in the order entries were last written; `after` is the previous page's `next`. */
-  async page(after: number, limit: number): Promise<Page<SuppressionEntry>> {
+  /** One page of one list in the order entries were last written; `after` is the previous page's `next`. */
+  async page(scope: SuppressionScope, after: number, limit: number): Promise<Page<SuppressionEntry>> {
     const bucket = this.nats.topology.buckets.suppressions;
     // Nothing after `after`: answer at once rather than wait out the pager's fetch expiry.
     const { state } = await this.nats.jsm.streams.info(kvStreamName(bucket));
     if (state.messages === 0 || after >= state.last_seq) return { items: [], next: null };
-    return pageStream(this.nats.js, kvPageRequest(bucket, '>', after, limit), (message) => kvPageValue<SuppressionEntry>(message));
+    return pageStream(this.nats.js, kvPageRequest(bucket, suppressionKeyFilter(scope), after, limit), (message) => kvPageValue<SuppressionEntry>(message));
   }
 }

@@ -29,6 +29,15 @@ export interface StackOptions {
   readonly readyTimeoutMs?: number;
 }
 
+/** What waitForNewsletterAs hands `done` by default: the fields tests look at (NewsletterView has them all). */
+export interface NewsletterViewLike {
+  readonly status: string;
+  readonly sent: number;
+  readonly failed: number;
+  readonly suppressed: number;
+  readonly batches: { readonly total: number | null; readonly completed: number };
+}
+
 export interface ApiResponse<T = unknown> {
   readonly status: number;
   readonly body: T;
@@ -123,9 +132,19 @@ export class MailroomStack {
     done: (view: T) => boolean,
     timeoutMs = 60_000,
   ): Promise<T> {
+    return this.waitForNewsletterAs(TEST_API_KEY, id, done, timeoutMs);
+  }
+
+  /** waitForNewsletter with another API key (a newsletter of another tenant). */
+  async waitForNewsletterAs<T extends { status: string } = NewsletterViewLike>(
+    apiKey: string,
+    id: string,
+    done: (view: T) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<T> {
     return waitFor(
       async () => {
-        const res = await this.request<T>('GET', `/v1/newsletters/${id}`);
+        const res = await this.request<T>('GET', `/v1/newsletters/${id}`, { apiKey });
         if (res.status !== 200) throw new Error(`GET newsletter answered ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body;
       },
@@ -163,7 +182,8 @@ function envFor(name: ServiceName, namespace: string, options: StackOptions): Re
     LOG_LEVEL: 'info',
   };
   const perService: Record<ServiceName, Record<string, string>> = {
-    gateway: { API_KEYS: `test:${TEST_API_KEY}` },
+    // Tenant `test`, every scope (admin included: dead-letter re-drive, the global suppression list).
+    gateway: { API_KEYS: `test@send+read+admin:${TEST_API_KEY}` },
     splitter: {},
     sender: { SMTP_URL: options.smtpUrl },
     tracker: {},

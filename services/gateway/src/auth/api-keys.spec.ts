@@ -51,6 +51,56 @@ describe('API keys', () => {
     expect(() => parseApiKeys(raw, revoked)).toThrow(message);
   });
 
+  describe('tenants and scopes', () => {
+    const scoped = parseApiKeys(
+      [
+        'solo:solo-key-0123456789ab',
+        'billing/ops@read+send+admin:ops2-key-0123456789ab',
+        'billing/bot@read:bot-key-0123456789abcd',
+        `reports@admin:sha256:${sha256(hashedSecret).toString('hex')}`,
+        'bare-secret-0123456789',
+      ].join(','),
+    );
+    const byName = new Map(scoped.map((k) => [k.name, k]));
+
+    it.each([
+      ['solo', 'solo', ['read', 'send']],
+      ['ops', 'billing', ['admin', 'read', 'send']],
+      ['bot', 'billing', ['read']],
+      ['reports', 'reports', ['admin']],
+      ['key-5', 'default', ['read', 'send']],
+    ])('key %j: tenant %j, scopes %j', (name, tenant, scopes) => {
+      const key = byName.get(name)!;
+      expect(key.tenant).toBe(tenant);
+      expect([...key.scopes].sort()).toEqual(scopes);
+    });
+
+    it('keeps the old formats working (name = tenant, send+read)', () => {
+      expect(keys.map((k) => [k.name, k.tenant, [...k.scopes].sort().join('+')])).toEqual([
+        ['ops', 'ops', 'read+send'],
+        ['key-2', 'default', 'read+send'],
+        ['partner', 'partner', 'read+send'],
+        ['old', 'old', 'read+send'],
+      ]);
+    });
+
+    it('matches a scoped, tenanted key by its secret alone', () => {
+      expect(matchApiKey(scoped, 'ops2-key-0123456789ab')?.name).toBe('ops');
+      expect(matchApiKey(scoped, hashedSecret)?.name).toBe('reports');
+    });
+
+    it.each([
+      ['a/b/c:0123456789abcdef', 'entry 1: a key name is'],
+      ['/b:0123456789abcdef', 'entry 1: a tenant'],
+      ['a..b/c:0123456789abcdef', 'entry 1: a tenant'],
+      ['a@write:0123456789abcdef', 'entry 1: scopes are send, read, admin'],
+      ['a@:0123456789abcdef', 'entry 1: scopes are'],
+      ['t/a:0123456789abcdef,u/a:fedcba9876543210', 'key name "a" is used twice'],
+    ])('refuses %j', (raw, message) => {
+      expect(() => parseApiKeys(raw)).toThrow(message);
+    });
+  });
+
   it('never echoes a secret in its errors', () => {
     const secretWithColon = 'not a name:0123';
     expect(() => parseApiKeys(secretWithColon)).toThrow(/^entry 1:/);

@@ -10,6 +10,8 @@ export interface GatewayConfig extends CommonConfig {
   readonly grpcPort: number;
   readonly apiKeys: readonly ApiKey[];
   readonly rateLimit: { readonly perMinute: number; readonly burst: number };
+  /** TEST_SENDS_PER_MINUTE: per tenant; 0 = no limit. */
+  readonly testSendsPerMinute: number;
   readonly defaultFrom: string;
   readonly allowedFrom: FromAllowList;
   readonly webhooks: { readonly allowPrivate: boolean; readonly allowedHosts: ReadonlySet<string> };
@@ -52,6 +54,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     grpcPort: e.GRPC_PORT,
     apiKeys,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
+    testSendsPerMinute: e.TEST_SENDS_PER_MINUTE,
     defaultFrom: e.DEFAULT_FROM,
     allowedFrom,
     webhooks: {

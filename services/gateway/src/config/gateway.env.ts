@@ -15,10 +15,12 @@ export class GatewayEnv extends CommonEnv {
   GRPC_PORT = 50051;
 
   /**
-   * Comma-separated API keys, each `name:key` (the key 16+ characters), `name:sha256:<64 hex>` (only
-   * the key's SHA-256) or a bare `key` (named `key-<n>`). Logs show the name, never the key.
+   * Comma-separated API keys, each `label:key` (the key 16+ characters), `label:sha256:<64 hex>` (only
+   * the key's SHA-256) or a bare `key` (named `key-<n>`, tenant `default`). `label` is
+   * `[tenant/]name[@scope+…]`: the tenant defaults to the name, the scopes (`send`, `read`, `admin`) to
+   * `send+read`; e.g. `billing/ops@read+send+admin:<key>`. Logs show the name, never the key.
    */
-  @IsString({ message: 'is required (comma-separated API keys, each "key", "name:key" or "name:sha256:<hex>")' })
+  @IsString({ message: 'is required (comma-separated API keys, each "key", "[tenant/]name[@scopes]:key" or "…:sha256:<hex>")' })
   API_KEYS: string = undefined as unknown as string;
 
   /** Comma-separated names of keys in `API_KEYS` that are refused (401 "revoked"); a name `API_KEYS` lacks stops the boot. */
@@ -36,6 +38,12 @@ export class GatewayEnv extends CommonEnv {
   @IsInt(int)
   @Min(1)
   RATE_LIMIT_BURST = 60;
+
+  /** Test sends (`POST /v1/newsletters/test`) per minute per tenant, all its keys together, per gateway replica (bursts of as many); 0 turns the limit off. */
+  @toInt()
+  @IsInt(int)
+  @Min(0)
+  TEST_SENDS_PER_MINUTE = 10;
 
   /** Sender used when a request has no `from`; must be allowed by `ALLOWED_FROM` (a boot error otherwise). */
   @IsString()

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { NEWSLETTER_STATUSES, type NewsletterStatus } from '@mailroom/contracts';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AuthCaller, RequiresScope, type Caller } from '../auth/caller';
 import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
 import { NewsletterControlService } from './newsletter-control.service';
@@ -19,6 +20,7 @@ export class ControlResultDto {
 @ApiParam({ name: 'id', format: 'uuid' })
 @Controller('v1/newsletters/:id')
 @UseGuards(ApiKeyGuard)
+@RequiresScope('send')
 export class NewsletterControlController {
   constructor(private readonly control: NewsletterControlService) {}
 
@@ -26,18 +28,18 @@ export class NewsletterControlController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Pause sending', description: 'Stops within seconds; nothing already sent is sent again on resume. Idempotent.' })
   @ApiAcceptedResponse({ type: ControlResultDto })
-  @ApiErrorResponses(400, 401, 404, 409, 429, 503)
-  pause(@Param('id', NewsletterIdPipe) id: string): Promise<ControlResultDto> {
-    return this.control.pause(id);
+  @ApiErrorResponses(400, 401, 403, 404, 409, 429, 503)
+  pause(@Param('id', NewsletterIdPipe) id: string, @AuthCaller() caller: Caller): Promise<ControlResultDto> {
+    return this.control.pause(id, caller);
   }
 
   @Post('resume')
   @HttpCode(202)
   @ApiOperation({ summary: 'Resume a paused newsletter', description: 'Carries on where it stopped; nobody gets it twice.' })
   @ApiAcceptedResponse({ type: ControlResultDto })
-  @ApiErrorResponses(400, 401, 404, 409, 429, 503)
-  resume(@Param('id', NewsletterIdPipe) id: string): Promise<ControlResultDto> {
-    return this.control.resume(id);
+  @ApiErrorResponses(400, 401, 403, 404, 409, 429, 503)
+  resume(@Param('id', NewsletterIdPipe) id: string, @AuthCaller() caller: Caller): Promise<ControlResultDto> {
+    return this.control.resume(id, caller);
   }
 
   @Post('cancel')
@@ -47,8 +49,8 @@ export class NewsletterControlController {
     description: 'Also before a scheduled start. Recipients not yet sent to count as `cancelled`. Idempotent.',
   })
   @ApiAcceptedResponse({ type: ControlResultDto })
-  @ApiErrorResponses(400, 401, 404, 409, 429, 503)
-  cancel(@Param('id', NewsletterIdPipe) id: string): Promise<ControlResultDto> {
-    return this.control.cancel(id);
+  @ApiErrorResponses(400, 401, 403, 404, 409, 429, 503)
+  cancel(@Param('id', NewsletterIdPipe) id: string, @AuthCaller() caller: Caller): Promise<ControlResultDto> {
+    return this.control.cancel(id, caller);
   }
 }

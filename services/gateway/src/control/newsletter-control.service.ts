@@ -6,8 +6,10 @@ import {
   type NewsletterRecord,
   type NewsletterResumeRequestedEvent,
   type NewsletterStatus,
+  tenantOf,
 } from '@mailroom/contracts';
 import { EventPublisher, NewsletterControls, NewsletterRecords, ParkedBatches, QueuedBatches, Schedules } from '@mailroom/jetstream';
+import type { Caller } from '../auth/caller';
 import { ConflictError, NotFoundError } from '../http/api-errors';
 
 export interface ControlResult {
@@ -33,30 +35,30 @@ export class NewsletterControlService {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async pause(id: string): Promise<ControlResult> {
-    const record = await this.record(id);
+  async pause(id: string, caller: Caller): Promise<ControlResult> {
+    const record = await this.record(id, caller);
     if (record.status === 'paused') return { id, status: 'paused' };
     if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already ${record.status === 'cancelled' ? 'been cancelled' : 'settled'}`);
     if (record.status === 'scheduled') throw new ConflictError(`Newsletter ${id} has not started (scheduled for ${record.sendAt}); cancel it instead`);
     await this.controls.set(id, 'paused');
     const result = await this.records.pause(id);
     this.logger.log({ newsletterId: id }, 'Newsletter paused');
-    return { id, status: result.kind === 'updated' ? 'paused' : (await this.record(id)).status };
+    return { id, status: result.kind === 'updated' ? 'paused' : (await this.record(id, caller)).status };
   }
 
-  async resume(id: string): Promise<ControlResult> {
-    const record = await this.record(id);
+  async resume(id: string, caller: Caller): Promise<ControlResult> {
+    const record = await this.record(id, caller);
     if (record.status !== 'paused') throw new ConflictError(`Newsletter ${id} is ${record.status}, not paused`);
     const generation = await this.controls.set(id, 'active');
     const result = await this.records.resume(id);
     const event: NewsletterResumeRequestedEvent = { newsletterId: id, occurredAt: new Date().toISOString(), generation };
     await this.publisher.publish(Events.NewsletterResumeRequested, event, { msgId: `${id}:resume:${generation}` });
     this.logger.log({ newsletterId: id, generation }, 'Newsletter resumed');
-    return { id, status: result.kind === 'updated' ? result.value.status : (await this.record(id)).status };
+    return { id, status: result.kind === 'updated' ? result.value.status : (await this.record(id, caller)).status };
   }
 
-  async cancel(id: string): Promise<ControlResult> {
-    const record = await this.record(id);
+  async cancel(id: string, caller: Caller): Promise<ControlResult> {
+    const record = await this.record(id, caller);
     if (record.status === 'cancelled') return { id, status: 'cancelled' };
     if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already settled (${record.status})`);
     await this.controls.set(id, 'cancelled');
@@ -71,9 +73,10 @@ export class NewsletterControlService {
     return { id, status: 'cancelled' };
   }
 
-  private async record(id: string): Promise<NewsletterRecord> {
+  /** The record; 404 when it does not exist or belongs to another tenant (the same answer). */
+  private async record(id: string, caller: Caller): Promise<NewsletterRecord> {
     const record = await this.records.get(id);
-    if (!record) throw new NotFoundError(`No newsletter with id ${id}`);
+    if (!record || tenantOf(record) !== caller.tenant) throw new NotFoundError(`No newsletter with id ${id}`);
     return record;
   }
 }

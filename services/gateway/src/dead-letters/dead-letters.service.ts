@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Events } from '@mailroom/contracts';
+import { Events, tenantOf } from '@mailroom/contracts';
 import { DeadLetters, NewsletterRecords, type Page, type StoredDeadLetter } from '@mailroom/jetstream';
+import { hasScope, type Caller } from '../auth/caller';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/api-errors';
 
 export interface DeadLetterView {
@@ -35,9 +36,30 @@ export class DeadLettersService {
     private readonly records: NewsletterRecords,
   ) {}
 
-  async list(after: number, limit: number): Promise<Page<DeadLetterView>> {
+  /**
+   * One page of dead letters. An `admin` key sees every tenant's; any other key only those of its
+   * tenant's newsletters (a page may then hold fewer than `limit`: follow `next`).
+   */
+  async list(caller: Caller, after: number, limit: number): Promise<Page<DeadLetterView>> {
     const page = await this.deadLetters.page(after, limit);
-    return { items: page.items.map((dead) => this.view(dead)), next: page.next };
+    const visible = hasScope(caller, 'admin') ? page.items : await this.ofTenant(page.items, caller.tenant);
+    return { items: visible.map((dead) => this.view(dead)), next: page.next };
+  }
+
+  /** The dead letters whose newsletter belongs to `tenant` (one without a newsletter, or whose newsletter is gone, is for admins). */
+  private async ofTenant(items: readonly StoredDeadLetter[], tenant: string): Promise<StoredDeadLetter[]> {
+    const tenants = new Map<string, string | null>();
+    const kept: StoredDeadLetter[] = [];
+    for (const dead of items) {
+      const id = dead.letter.newsletterId;
+      if (!id) continue;
+      if (!tenants.has(id)) {
+        const record = await this.records.get(id);
+        tenants.set(id, record ? tenantOf(record) : null);
+      }
+      if (tenants.get(id) === tenant) kept.push(dead);
+    }
+    return kept;
   }
 
   async redrive(id: number): Promise<Redrive> {

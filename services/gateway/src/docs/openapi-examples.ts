@@ -127,6 +127,9 @@ function conflict(operation: OperationKey, path: string): ErrorBody {
   if (operation === 'post /v1/newsletters') {
     return { error: 'conflict', message: 'This Idempotency-Key was already used with a different request', field: 'Idempotency-Key' };
   }
+  if (operation === 'post /v1/newsletters/test') {
+    return { error: 'conflict', message: 'recipients: every recipient is suppressed, nothing was sent (editor@example.org on the tenant list)', field: 'recipients' };
+  }
   if (path.startsWith('/v1/lists/')) {
     return { error: 'conflict', message: 'Another import to this list is running; imports to one list run one at a time. Try again when it has finished.' };
   }
@@ -135,6 +138,15 @@ function conflict(operation: OperationKey, path: string): ErrorBody {
   if (path.endsWith('/retry-failed')) return { error: 'conflict', message: `Newsletter ${NEWSLETTER_ID} is still sending; retry when it has settled` };
   if (path.endsWith('/resume')) return { error: 'conflict', message: `Newsletter ${NEWSLETTER_ID} is sending, not paused` };
   return { error: 'conflict', message: `Newsletter ${NEWSLETTER_ID} has already settled (completed)` };
+}
+
+/** The scope named by an operation's 403 example (see RequiresScope on the route). */
+function scopeExampleOf(operation: OperationKey): string {
+  if (operation === 'post /v1/dead-letters/{id}/redrive') return '"admin"';
+  if (operation === 'get /v1/dead-letters' || operation === 'get /v1/suppressions') return '"read" or "admin"';
+  if (operation.startsWith('get ')) return '"read"';
+  if (operation.includes('/v1/suppressions')) return '"send" or "admin"';
+  return '"send"';
 }
 
 /** The example answer of one documented error status of one operation. */
@@ -147,7 +159,10 @@ export function errorExample(status: number, operation: OperationKey, hasBody: b
     case 401:
       return { error: 'unauthorized', message: 'Missing "authorization: Bearer <key>"' };
     case 403:
-      return { error: 'forbidden', message: 'from: news@elsewhere.example is not an allowed sender address (ALLOWED_FROM)', field: 'from' };
+      if (operation === 'post /v1/newsletters' || operation === 'post /v1/newsletters/test') {
+        return { error: 'forbidden', message: 'from: news@elsewhere.example is not an allowed sender address (ALLOWED_FROM)', field: 'from' };
+      }
+      return { error: 'forbidden', message: `This API key (reader) lacks the ${scopeExampleOf(operation)} scope` };
     case 404:
       // POST /v1/newsletters: the subscriber list named by listId.
       if (!path.includes('{')) return { error: 'not_found', message: `No list with id ${LIST_ID}`, field: 'listId' };

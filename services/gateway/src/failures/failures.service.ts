@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Events, isFinal, type FailureEntry, type NewsletterRecord, type NewsletterRetryRequestedEvent } from '@mailroom/contracts';
+import { Events, isFinal, tenantOf, type FailureEntry, type NewsletterRecord, type NewsletterRetryRequestedEvent } from '@mailroom/contracts';
 import { EventPublisher, FailureRecords, NewsletterRecords, type Page } from '@mailroom/jetstream';
+import type { Caller } from '../auth/caller';
 import { ConcurrentUpdateError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/api-errors';
 
 export interface FailureView extends FailureEntry {
@@ -19,8 +20,8 @@ export class FailuresService {
   ) {}
 
   /** One page of failures, in the order they were recorded; `after` is the previous page's `next`. */
-  async list(id: string, after: number, limit: number): Promise<Page<FailureView>> {
-    await this.record(id);
+  async list(id: string, caller: Caller, after: number, limit: number): Promise<Page<FailureView>> {
+    await this.record(id, caller);
     return this.failures.page(id, after, limit);
   }
 
@@ -28,8 +29,8 @@ export class FailuresService {
    * Opens a re-send round on a settled newsletter and asks the splitter for it. The round is on
    * the record before the request is published, so the status says `sending` at once.
    */
-  async retryFailed(id: string): Promise<{ round: string }> {
-    const current = await this.record(id);
+  async retryFailed(id: string, caller: Caller): Promise<{ round: string }> {
+    const current = await this.record(id, caller);
     if (!isFinal(current.status)) throw new ConflictError(`Newsletter ${id} is still ${current.status}; retry when it has settled`);
     if (current.batches.total === null) throw new ConflictError(`Newsletter ${id} was never split; there is nobody to retry`);
     if (current.failed === 0) throw new ConflictError(`Newsletter ${id} has no failed recipients`);
@@ -50,9 +51,10 @@ export class FailuresService {
     return { round };
   }
 
-  private async record(id: string): Promise<NewsletterRecord> {
+  /** The record; 404 when it does not exist or belongs to another tenant (the same answer). */
+  private async record(id: string, caller: Caller): Promise<NewsletterRecord> {
     const record = await this.records.get(id);
-    if (!record) throw new NotFoundError(`No newsletter with id ${id}`);
+    if (!record || tenantOf(record) !== caller.tenant) throw new NotFoundError(`No newsletter with id ${id}`);
     return record;
   }
 }

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Metadata } from '@grpc/grpc-js';
 import { map, type Observable } from 'rxjs';
 import { realSleep, systemClock } from '@mailroom/rate-limit';
+import { RequiresScope } from '../auth/caller';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { FailuresService } from '../failures/failures.service';
 import { assertNewsletterId } from '../http/newsletter-id.pipe';
@@ -59,6 +60,7 @@ export class NewslettersGrpcController {
   ) {}
 
   @Rpc('SendNewsletter')
+  @RequiresScope('send')
   async sendNewsletter(request: SendNewsletterRequest__Output, metadata: Metadata): Promise<Complete<SendNewsletterResponse>> {
     const dto = await this.validation.body(CreateNewsletterDto, toCreateNewsletterBody(request));
     const idempotencyKey = request.idempotencyKey || this.validation.singleMetadata(metadata, 'idempotency-key');
@@ -67,32 +69,37 @@ export class NewslettersGrpcController {
   }
 
   @Rpc('GetNewsletter')
-  async getNewsletter(request: GetNewsletterRequest__Output): Promise<Complete<Newsletter>> {
-    return toNewsletterMessage(await this.newsletters.get(assertNewsletterId(request.id)));
+  @RequiresScope('read')
+  async getNewsletter(request: GetNewsletterRequest__Output, metadata: Metadata): Promise<Complete<Newsletter>> {
+    return toNewsletterMessage(await this.newsletters.get(assertNewsletterId(request.id), callerOf(metadata)));
   }
 
   @Rpc('ListFailures')
-  async listFailures(request: ListFailuresRequest__Output): Promise<Complete<ListFailuresResponse>> {
+  @RequiresScope('read')
+  async listFailures(request: ListFailuresRequest__Output, metadata: Metadata): Promise<Complete<ListFailuresResponse>> {
     const id = assertNewsletterId(request.id);
     const page = await this.validation.query(PageQueryDto, { limit: request.limit || undefined, after: request.after || undefined });
-    const { items, next } = await this.failures.list(id, page.after ?? 0, page.limit ?? 100);
+    const { items, next } = await this.failures.list(id, callerOf(metadata), page.after ?? 0, page.limit ?? 100);
     return { items: items.map(toFailureMessage), ...(next !== null ? { next } : {}) };
   }
 
   @Rpc('RetryFailed')
-  async retryFailed(request: RetryFailedRequest__Output): Promise<Complete<RetryFailedResponse>> {
+  @RequiresScope('send')
+  async retryFailed(request: RetryFailedRequest__Output, metadata: Metadata): Promise<Complete<RetryFailedResponse>> {
     const id = assertNewsletterId(request.id);
-    const { round } = await this.failures.retryFailed(id);
+    const { round } = await this.failures.retryFailed(id, callerOf(metadata));
     return { id, round, status: 'NEWSLETTER_STATUS_SENDING' };
   }
 
   @Rpc('WatchNewsletter')
-  watchNewsletter(request: WatchNewsletterRequest__Output): Observable<Complete<Newsletter>> {
+  @RequiresScope('read')
+  watchNewsletter(request: WatchNewsletterRequest__Output, metadata: Metadata): Observable<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
+    const caller = callerOf(metadata);
     return this.watches
       .track(() =>
         watchNewsletterStream(id, {
-          get: (newsletterId) => this.newsletters.get(newsletterId),
+          get: (newsletterId) => this.newsletters.get(newsletterId, caller),
           pollIntervalMs: this.config.watch.pollIntervalMs,
           outageGraceMs: WATCH_OUTAGE_GRACE_MS,
           clock: systemClock,
@@ -104,23 +111,29 @@ export class NewslettersGrpcController {
   }
 
   @Rpc('PauseNewsletter')
-  async pauseNewsletter(request: PauseNewsletterRequest__Output): Promise<Complete<Newsletter>> {
+  @RequiresScope('send')
+  async pauseNewsletter(request: PauseNewsletterRequest__Output, metadata: Metadata): Promise<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
-    await this.control.pause(id);
-    return toNewsletterMessage(await this.newsletters.get(id));
+    const caller = callerOf(metadata);
+    await this.control.pause(id, caller);
+    return toNewsletterMessage(await this.newsletters.get(id, caller));
   }
 
   @Rpc('ResumeNewsletter')
-  async resumeNewsletter(request: ResumeNewsletterRequest__Output): Promise<Complete<Newsletter>> {
+  @RequiresScope('send')
+  async resumeNewsletter(request: ResumeNewsletterRequest__Output, metadata: Metadata): Promise<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
-    await this.control.resume(id);
-    return toNewsletterMessage(await this.newsletters.get(id));
+    const caller = callerOf(metadata);
+    await this.control.resume(id, caller);
+    return toNewsletterMessage(await this.newsletters.get(id, caller));
   }
 
   @Rpc('CancelNewsletter')
-  async cancelNewsletter(request: CancelNewsletterRequest__Output): Promise<Complete<Newsletter>> {
+  @RequiresScope('send')
+  async cancelNewsletter(request: CancelNewsletterRequest__Output, metadata: Metadata): Promise<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
-    await this.control.cancel(id);
-    return toNewsletterMessage(await this.newsletters.get(id));
+    const caller = callerOf(metadata);
+    await this.control.cancel(id, caller);
+    return toNewsletterMessage(await this.newsletters.get(id, caller));
   }
 }

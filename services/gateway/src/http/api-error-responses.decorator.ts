@@ -5,8 +5,8 @@ import { ErrorBodyDto } from './error-body.dto';
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid input (`validation_failed` with the field, or `malformed_json`). Nothing is stored or published.',
   401: 'Missing, unknown or revoked API key (`unauthorized`).',
-  403: 'Authenticated, but not allowed: a `from` outside `ALLOWED_FROM` (`forbidden`).',
-  404: 'No such newsletter, or (`listId`) no such subscriber list (`not_found`).',
+  403: 'Authenticated, but not allowed: the key lacks the route\'s scope (`send`, `read`, `admin`), or a `from` outside `ALLOWED_FROM` (`forbidden`).',
+  404: 'No such newsletter, or (`listId`) no such subscriber list; another tenant\'s is answered the same (`not_found`).',
   409: 'Conflicts with the current state (`conflict`), e.g. an Idempotency-Key reused with another request.',
   415: 'Body that is not JSON (`unsupported_media_type`).',
   413: 'Body larger than `MAX_BODY_BYTES` (`payload_too_large`); the message states the limit.',

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AddressKeySet, MAX_LIST_PARTS } from '@mailroom/contracts';
+import { AddressKeySet, MAX_LIST_PARTS, tenantOf } from '@mailroom/contracts';
 import { ListPartsStore, ListRecords, listPartObject, partsOf, type ListImportEntry, type ListRecord } from '@mailroom/jetstream';
+import type { Caller } from '../auth/caller';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ApiError, ConflictError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError } from '../http/api-errors';
 import { importFormatOf } from './import-format';
@@ -45,14 +46,14 @@ export class ListImportService {
     private readonly parts: ListPartsStore,
   ) {}
 
-  async import(listId: string, request: ImportRequest, caller: string): Promise<ImportResult> {
+  async import(listId: string, request: ImportRequest, caller: Caller): Promise<ImportResult> {
     const format = importFormatOf(request.contentType, request.contentEncoding);
     const maxBytes = this.config.maxImportBytes;
     if (request.contentLength !== undefined && request.contentLength > maxBytes) {
       throw new PayloadTooLargeError(`The import is larger than the limit of ${maxBytes} bytes (MAX_IMPORT_BYTES); split it into several imports`);
     }
     const existing = await this.records.get(listId);
-    if (!existing) throw new NotFoundError(`No list with id ${listId}`);
+    if (!existing || tenantOf(existing) !== caller.tenant) throw new NotFoundError(`No list with id ${listId}`);
     if (existing.imports.length >= MAX_LIST_PARTS) {
       throw new ConflictError(`List ${listId} has had ${MAX_LIST_PARTS} imports, the most one list takes; create a new list`);
     }
@@ -89,7 +90,7 @@ export class ListImportService {
       const ms = Date.now() - started;
       const rows = report.accepted + report.rejected + report.duplicates;
       this.logger.log(
-        { listId, importId, caller, format, accepted: report.accepted, rejected: report.rejected, duplicates: report.duplicates, bytes: report.bytes, ms, rowsPerSecond: Math.round((rows * 1000) / Math.max(ms, 1)) },
+        { listId, importId, caller: caller.keyName, tenant: caller.tenant, format, accepted: report.accepted, rejected: report.rejected, duplicates: report.duplicates, bytes: report.bytes, ms, rowsPerSecond: Math.round((rows * 1000) / Math.max(ms, 1)) },
         'Subscribers imported',
       );
       return {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } fro
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
+import { AuthCaller, RequiresScope, type Caller } from '../auth/caller';
 import { CreateListDto } from './create-list.dto';
 import { ListImportService, type ImportResult } from './list-import.service';
 import { ApiListErrorResponses } from './list-error-responses';
@@ -24,18 +25,20 @@ export class ListsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a subscriber list', description: 'An empty list; import subscribers into it, then send newsletters to it (`listId`).' })
   @ApiCreatedResponse({ type: ListViewDto })
-  @ApiListErrorResponses(400, 401, 413, 415, 429, 503)
-  create(@Body() dto: CreateListDto, @Req() request: AuthenticatedRequest): Promise<ListView> {
-    return this.lists.create(dto.name, request.apiKeyName ?? 'unknown');
+  @ApiListErrorResponses(400, 401, 403, 413, 415, 429, 503)
+  @RequiresScope('send')
+  create(@Body() dto: CreateListDto, @AuthCaller() caller: Caller): Promise<ListView> {
+    return this.lists.create(dto.name, caller);
   }
 
   @Get(':id')
   @ApiOperation({ summary: "A list's subscribers and imports" })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ListViewDto })
-  @ApiListErrorResponses(400, 401, 404, 429, 503)
-  get(@Param('id', ListIdPipe) id: string): Promise<ListView> {
-    return this.lists.get(id);
+  @ApiListErrorResponses(400, 401, 403, 404, 429, 503)
+  @RequiresScope('read')
+  get(@Param('id', ListIdPipe) id: string, @AuthCaller() caller: Caller): Promise<ListView> {
+    return this.lists.get(id, caller);
   }
 
   @Post(':id/subscribers')
@@ -57,10 +60,12 @@ export class ListsController {
     schema: { type: 'string', example: 'email,name,city\nann@example.org,Ann,Oslo\nbob@example.org,,Lyon\n' },
   })
   @ApiOkResponse({ type: ImportResultDto })
-  @ApiListErrorResponses(400, 401, 404, 409, 413, 415, 429, 503)
+  @ApiListErrorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503)
+  @RequiresScope('send')
   async import(
     @Param('id', ListIdPipe) id: string,
     @Req() request: AuthenticatedRequest,
+    @AuthCaller() caller: Caller,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ImportResult> {
     const length = request.headers['content-length'];
@@ -73,7 +78,7 @@ export class ListsController {
           contentEncoding: request.headers['content-encoding'],
           contentLength: length === undefined ? undefined : Number(length),
         },
-        request.apiKeyName ?? 'unknown',
+        caller,
       );
     } catch (error) {
       // Refused before the upload ended: close the connection rather than read the rest of it.

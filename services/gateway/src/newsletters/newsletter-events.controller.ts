@@ -4,6 +4,7 @@ import { map, type Observable } from 'rxjs';
 import { isFinal } from '@mailroom/contracts';
 import { realSleep, systemClock } from '@mailroom/rate-limit';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AuthCaller, RequiresScope, type Caller } from '../auth/caller';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
@@ -38,14 +39,15 @@ export class NewsletterEventsController {
       'then `event: settled` with its final state; the stream then ends.',
     content: { 'text/event-stream': { schema: { type: 'string', example: 'event: progress\ndata: {"id":"…","status":"sending","sent":120}\n\n' } } },
   })
-  @ApiErrorResponses(400, 401, 404, 429, 503)
-  async events(@Param('id', NewsletterIdPipe) id: string): Promise<Observable<MessageEvent>> {
-    // Unknown ids get a plain 404 before the stream starts.
-    await this.newsletters.get(id);
+  @ApiErrorResponses(400, 401, 403, 404, 429, 503)
+  @RequiresScope('read')
+  async events(@Param('id', NewsletterIdPipe) id: string, @AuthCaller() caller: Caller): Promise<Observable<MessageEvent>> {
+    // Unknown ids (and other tenants' newsletters) get a plain 404 before the stream starts.
+    await this.newsletters.get(id, caller);
     return this.watches
       .track(() =>
         watchNewsletter(id, {
-          get: (newsletterId) => this.newsletters.get(newsletterId),
+          get: (newsletterId) => this.newsletters.get(newsletterId, caller),
           pollIntervalMs: this.config.watch.pollIntervalMs,
           outageGraceMs: OUTAGE_GRACE_MS,
           clock: systemClock,

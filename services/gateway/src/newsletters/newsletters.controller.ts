@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -11,12 +11,13 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { NewsletterView } from '@mailroom/contracts';
-import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AuthCaller, RequiresScope, type Caller } from '../auth/caller';
 import { ApiErrorResponses } from '../http/api-error-responses.decorator';
 import { NewsletterIdPipe } from '../http/newsletter-id.pipe';
 import { CreateNewsletterDto, RecipientInput } from './create-newsletter.dto';
 import { MAX_TEST_RECIPIENTS, TestNewsletterDto } from './test-newsletter.dto';
-import { NewsletterAcceptedDto } from './newsletter-responses';
+import { NewsletterAcceptedDto, TestAcceptedDto } from './newsletter-responses';
 import { NewslettersService } from './newsletters.service';
 
 @ApiTags('newsletters')
@@ -40,13 +41,14 @@ export class NewslettersController {
   })
   @ApiAcceptedResponse({ type: NewsletterAcceptedDto })
   @ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503)
+  @RequiresScope('send')
   async create(
     @Body() dto: CreateNewsletterDto,
-    @Req() request: AuthenticatedRequest,
+    @AuthCaller() caller: Caller,
     @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<NewsletterAcceptedDto> {
-    const { id, replayed, scheduled } = await this.newsletters.create(dto, request.apiKeyName ?? 'unknown', idempotencyKey);
+    const { id, replayed, scheduled } = await this.newsletters.create(dto, caller, idempotencyKey);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return { id, status: scheduled ? 'scheduled' : 'queued' };
   }
@@ -55,21 +57,25 @@ export class NewslettersController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Send a test',
-    description: `Right away, to at most ${MAX_TEST_RECIPIENTS} addresses, bypassing lists and the suppression list; the mail carries \`X-Mailroom-Test: true\`.`,
+    description:
+      `Right away, to at most ${MAX_TEST_RECIPIENTS} addresses; the mail carries \`X-Mailroom-Test: true\`. Addresses on the ` +
+      "tenant's or the global suppression list are skipped (listed in `skipped`; 409 when that is all of them). " +
+      '`TEST_SENDS_PER_MINUTE` test sends per minute per tenant (429 with `Retry-After` beyond).',
   })
-  @ApiAcceptedResponse({ type: NewsletterAcceptedDto })
-  @ApiErrorResponses(400, 401, 403, 413, 415, 429, 503)
-  async test(@Body() dto: TestNewsletterDto, @Req() request: AuthenticatedRequest): Promise<NewsletterAcceptedDto> {
-    const { id } = await this.newsletters.create({ ...dto, test: true }, request.apiKeyName ?? 'unknown');
-    return { id, status: 'queued' };
+  @ApiAcceptedResponse({ type: TestAcceptedDto })
+  @ApiErrorResponses(400, 401, 403, 409, 413, 415, 429, 503)
+  @RequiresScope('send')
+  test(@Body() dto: TestNewsletterDto, @AuthCaller() caller: Caller): Promise<TestAcceptedDto> {
+    return this.newsletters.test(dto, caller);
   }
 
   @Get(':id')
   @ApiOperation({ summary: "A newsletter's status and counts" })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: NewsletterView })
-  @ApiErrorResponses(400, 401, 404, 429, 503)
-  get(@Param('id', NewsletterIdPipe) id: string): Promise<NewsletterView> {
-    return this.newsletters.get(id);
+  @ApiErrorResponses(400, 401, 403, 404, 429, 503)
+  @RequiresScope('read')
+  get(@Param('id', NewsletterIdPipe) id: string, @AuthCaller() caller: Caller): Promise<NewsletterView> {
+    return this.newsletters.get(id, caller);
   }
 }

@@ -9,12 +9,19 @@ import {
   type NewsletterStatusReply,
   type NewsletterView,
   type SubmittedRecipient,
+  normalizeAddress,
+  tenantOf,
 } from '@mailroom/contracts';
 import { ContentStore, EventPublisher, NewsletterRecords, QueryClient, QueryUnavailableError, Schedules } from '@mailroom/jetstream';
+import type { Caller } from '../auth/caller';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
+import { ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
 import { IdempotencyClaims, type Claim } from '../idempotency/idempotency-claims';
 import { ListsService, type ListSnapshot } from '../lists/lists.service';
+import { RequestRateLimiter } from '../rate-limit/request-rate-limiter';
+import { SuppressionAccess } from '../suppressions/suppression-access';
+import { TenantMetrics } from '../tenants/tenant-metrics';
+import type { SkippedRecipientDto, TestAcceptedDto } from './newsletter-responses';
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { parseFromAddress } from './from-address';
 
@@ -59,7 +66,37 @@ export class NewslettersService {
     private readonly idempotency: IdempotencyClaims,
     private readonly webhookUrls: WebhookUrlPolicy,
     private readonly lists: ListsService,
+    private readonly suppressions: SuppressionAccess,
+    private readonly rateLimiter: RequestRateLimiter,
+    private readonly metrics: TenantMetrics,
   ) {}
+
+  /**
+   * A test send: its own small rate limit per tenant, then the recipients on the tenant's or the
+   * global suppression list are left out (and named in the answer); 409 when nobody is left.
+   */
+  async test(request: Omit<NewsletterRequest, 'test' | 'listId'> & { readonly recipients: readonly SubmittedRecipient[] }, caller: Caller): Promise<TestAcceptedDto> {
+    this.rateLimiter.consumeTestSend(caller.tenant);
+    const kept: SubmittedRecipient[] = [];
+    const skipped: SkippedRecipientDto[] = [];
+    for (const recipient of request.recipients) {
+      const address = normalizeAddress(recipient.email);
+      // An invalid address is the splitter's to report, as for any newsletter.
+      const list = address.ok ? await this.suppressions.suppressing(address.email, caller.tenant) : null;
+      if (list && address.ok) skipped.push({ email: address.email, list: list.kind });
+      else kept.push(recipient);
+    }
+    for (const list of ['tenant', 'global'] as const) this.metrics.testRecipientsSkipped(caller.tenant, list, skipped.filter((s) => s.list === list).length);
+    if (kept.length === 0) {
+      throw new ConflictError(
+        `recipients: every recipient is suppressed, nothing was sent (${skipped.map((s) => `${s.email} on the ${s.list} list`).join(', ')})`,
+        'recipients',
+      );
+    }
+    const { id } = await this.create({ ...request, recipients: kept, test: true }, caller);
+    if (skipped.length > 0) this.logger.log({ newsletterId: id, caller: caller.keyName, skipped: skipped.length }, 'Test send: suppressed recipients skipped');
+    return { id, status: 'queued', skipped };
+  }
 
   /**
    * Queues a newsletter. With an idempotency key, a repeat of the same request returns the first
@@ -67,7 +104,7 @@ export class NewslettersService {
    */
   async create(
     request: NewsletterRequest,
-    caller: string,
+    caller: Caller,
     idempotencyKey?: string,
   ): Promise<{ id: string; replayed: boolean; scheduled?: boolean }> {
     const recipients = request.recipients ?? [];
@@ -86,13 +123,13 @@ export class NewslettersService {
     const sendAt = request.sendAt === undefined ? undefined : checkSendAt(request.sendAt);
 
     // Before any idempotency claim: an unknown (404) or empty (409) list must leave nothing behind.
-    const list: ListSnapshot | undefined = request.listId === undefined ? undefined : await this.lists.snapshot(request.listId.toLowerCase());
+    const list: ListSnapshot | undefined = request.listId === undefined ? undefined : await this.lists.snapshot(request.listId.toLowerCase(), caller);
     const submitted = list ? list.subscribers : recipients.length;
 
     const id = randomUUID();
     let claim: Claim | undefined;
     if (idempotencyKey !== undefined) {
-      claim = await this.idempotency.claim(caller, idempotencyKey, request, id);
+      claim = await this.idempotency.claim(caller.keyName, idempotencyKey, request, id);
       if (claim.kind === 'replay') {
         await this.waitForRecord(claim.id);
         return { id: claim.id, replayed: true };
@@ -106,6 +143,7 @@ export class NewslettersService {
       ...(webhookUrl !== undefined ? { webhookUrl } : {}),
       ...(request.ratePerSecond !== undefined ? { ratePerSecond: request.ratePerSecond } : {}),
       ...(request.test ? { test: true } : {}),
+      tenant: caller.tenant,
     };
     const event: NewsletterRequestedEvent = {
       newsletterId: id,
@@ -115,6 +153,7 @@ export class NewslettersService {
       submittedRecipients: submitted,
       batchSize: request.batchSize ?? DEFAULT_BATCH_SIZE,
       ...(request.test ? { test: true } : {}),
+      tenant: caller.tenant,
     };
     try {
       await this.content.putJson(event.contentObject, document);
@@ -124,7 +163,7 @@ export class NewslettersService {
           recipients.map((r) => ({ email: r.email, ...(r.name ? { name: r.name } : {}), ...(r.vars ? { vars: r.vars } : {}) })),
         );
       }
-      await this.records.create(id, submitted, { ...(sendAt ? { sendAt } : {}), test: request.test === true });
+      await this.records.create(id, submitted, { ...(sendAt ? { sendAt } : {}), test: request.test === true, tenant: caller.tenant });
       // Scheduled: the splitter's scheduler publishes the request at sendAt (the schedule survives restarts).
       if (sendAt) await this.schedules.put(id, { sendAt, request: event });
       else await this.publisher.publish(Events.NewsletterRequested, event, { msgId: id });
@@ -135,13 +174,15 @@ export class NewslettersService {
       throw new ServiceUnavailableError('The newsletter could not be queued; nothing was sent. Try again.');
     }
     this.logger.log(
-      { newsletterId: id, caller, recipients: submitted, ...(list ? { listId: list.listId, listParts: list.parts.length } : {}), batchSize: event.batchSize },
+      { newsletterId: id, caller: caller.keyName, tenant: caller.tenant, recipients: submitted, ...(list ? { listId: list.listId, listParts: list.parts.length } : {}), batchSize: event.batchSize },
       'Newsletter queued',
     );
+    this.metrics.newsletterAccepted(caller.tenant, request.test ? 'test' : 'newsletter');
     return { id, replayed: false, ...(sendAt ? { scheduled: true } : {}) };
   }
 
-  async get(id: string): Promise<NewsletterView> {
+  /** The newsletter's view; 404 when it does not exist or belongs to another tenant than the caller's. */
+  async get(id: string, caller: Caller): Promise<NewsletterView> {
     let reply: NewsletterStatusReply;
     try {
       reply = await this.queries.ask(Queries.NewsletterStatus, { id });
@@ -151,7 +192,7 @@ export class NewslettersService {
       }
       throw error;
     }
-    if (!reply.found) throw new NotFoundError(`No newsletter with id ${id}`);
+    if (!reply.found || tenantOf(reply) !== caller.tenant) throw new NotFoundError(`No newsletter with id ${id}`);
     return reply.newsletter;
   }
 

@@ -14,6 +14,8 @@ export const RATE_LIMIT_CLOCK = Symbol('RateLimitClock');
 export class RequestRateLimiter {
   private readonly logger = new Logger(RequestRateLimiter.name);
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Test sends per tenant (TEST_SENDS_PER_MINUTE): tenants are the configured ones, so bounded too. */
+  private readonly testBuckets = new Map<string, TokenBucket>();
   /** Keys over their limit right now: logged once when they get there, not once per refused request. */
   private readonly limited = new Set<string>();
 
@@ -42,11 +44,28 @@ export class RequestRateLimiter {
     );
   }
 
-  private bucketOf(keyName: string, perMinute: number, burst: number): TokenBucket {
-    let bucket = this.buckets.get(keyName);
+  /**
+   * Takes one test send from `tenant`'s own budget (TEST_SENDS_PER_MINUTE, all its keys together,
+   * per gateway replica, bursts of as many), on top of the key's request budget: a test send
+   * mails whoever it names at once, so it gets a small allowance of its own.
+   */
+  consumeTestSend(tenant: string): void {
+    const perMinute = this.config.testSendsPerMinute;
+    if (perMinute === 0) return;
+    const bucket = this.bucketOf(`test:${tenant}`, perMinute, perMinute, this.testBuckets);
+    if (bucket.tryTake()) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil(bucket.msUntilAvailable() / 1000));
+    throw new RateLimitedError(
+      `Test sends are limited to ${perMinute} per minute per tenant (TEST_SENDS_PER_MINUTE); retry in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    );
+  }
+
+  private bucketOf(name: string, perMinute: number, burst: number, buckets = this.buckets): TokenBucket {
+    let bucket = buckets.get(name);
     if (!bucket) {
       bucket = new TokenBucket({ ratePerSecond: perMinute / 60, burst, clock: this.clock });
-      this.buckets.set(keyName, bucket);
+      buckets.set(name, bucket);
     }
     return bucket;
   }

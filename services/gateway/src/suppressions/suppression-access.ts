@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SuppressionEntry } from '@mailroom/contracts';
-import { SuppressionRecords, type Page } from '@mailroom/jetstream';
+import { SuppressionRecords, type Page, type SuppressionScope } from '@mailroom/jetstream';
 import { ApiError, ConcurrentUpdateError, ServiceUnavailableError } from '../http/api-errors';
 
 /**
@@ -14,9 +14,9 @@ export class SuppressionAccess {
   constructor(private readonly records: SuppressionRecords) {}
 
   /** Adds an address; one already suppressed keeps its first entry (its reason and date). */
-  add(entry: SuppressionEntry): Promise<{ readonly created: boolean; readonly entry: SuppressionEntry }> {
+  add(entry: SuppressionEntry, scope: SuppressionScope): Promise<{ readonly created: boolean; readonly entry: SuppressionEntry }> {
     return this.unavailableOnFailure(async () => {
-      const added = await this.records.add(entry);
+      const added = await this.records.add(entry, scope);
       // Deleted again between the two calls: it is not suppressed, so ask the caller to retry.
       if (!added) throw new ConcurrentUpdateError(`The suppression of this address changed meanwhile; try again`);
       return added;
@@ -24,17 +24,22 @@ export class SuppressionAccess {
   }
 
   /** Removes an address; false when it was not suppressed. */
-  remove(email: string): Promise<boolean> {
+  remove(email: string, scope: SuppressionScope): Promise<boolean> {
     return this.unavailableOnFailure(async () => {
-      const removed = await this.records.remove(email);
+      const removed = await this.records.remove(email, scope);
       if (removed === 'changed') throw new ConcurrentUpdateError('The suppression of this address changed meanwhile; try again');
       return removed === 'removed';
     });
   }
 
   /** One page in the order entries were last written; `after` is the previous page's `next`. */
-  page(after: number, limit: number): Promise<Page<SuppressionEntry>> {
-    return this.unavailableOnFailure(() => this.records.page(after, limit));
+  page(scope: SuppressionScope, after: number, limit: number): Promise<Page<SuppressionEntry>> {
+    return this.unavailableOnFailure(() => this.records.page(scope, after, limit));
+  }
+
+  /** The list (global first) that suppresses the address for a newsletter of `tenant`, or null. */
+  suppressing(email: string, tenant: string): Promise<SuppressionScope | null> {
+    return this.unavailableOnFailure(async () => (await this.records.suppressing(email, tenant))?.scope ?? null);
   }
 
   private async unavailableOnFailure<T>(work: () => Promise<T>): Promise<T> {

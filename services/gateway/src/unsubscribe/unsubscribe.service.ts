@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DEVELOPMENT_SECRET_WARNING, type UnsubscribeClaim } from '@mailroom/contracts';
+import { DEVELOPMENT_SECRET_WARNING, tenantOf, type UnsubscribeClaim } from '@mailroom/contracts';
+import { GLOBAL_SUPPRESSIONS, NewsletterRecords, tenantSuppressions, type SuppressionScope } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ForbiddenError, ValidationFailedError } from '../http/api-errors';
 import { SuppressionAccess } from '../suppressions/suppression-access';
@@ -16,6 +17,7 @@ export class UnsubscribeService implements OnModuleInit {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly suppressions: SuppressionAccess,
+    private readonly records: NewsletterRecords,
   ) {}
 
   onModuleInit(): void {
@@ -31,16 +33,28 @@ export class UnsubscribeService implements OnModuleInit {
     throw new ForbiddenError('This unsubscribe link is not valid: it was not issued by us, or it was altered');
   }
 
-  /** Suppresses the link's address at once (reason `unsubscribed`, source the newsletter); repeating it changes nothing. */
+  /**
+   * Suppresses the link's address at once (reason `unsubscribed`, source the newsletter) on the
+   * suppression list of the newsletter's tenant: the reader leaves that sender's mail. When the
+   * newsletter's record is gone, on the global list (not sending is the safe side). Repeating it
+   * changes nothing.
+   */
   async unsubscribe(token: string): Promise<UnsubscribeClaim> {
     const claim = this.claimOf(token);
-    const { created } = await this.suppressions.add({
-      email: claim.email,
-      reason: 'unsubscribed',
-      at: new Date().toISOString(),
-      source: claim.newsletterId,
-    });
-    this.logger.log({ newsletterId: claim.newsletterId, alreadySuppressed: !created }, 'Unsubscribed through a newsletter link');
+    const scope = await this.listOf(claim.newsletterId);
+    const { created } = await this.suppressions.add(
+      { email: claim.email, reason: 'unsubscribed', at: new Date().toISOString(), source: claim.newsletterId },
+      scope,
+    );
+    this.logger.log(
+      { newsletterId: claim.newsletterId, list: scope.kind === 'global' ? 'global' : `tenant:${scope.tenant}`, alreadySuppressed: !created },
+      'Unsubscribed through a newsletter link',
+    );
     return claim;
+  }
+
+  private async listOf(newsletterId: string): Promise<SuppressionScope> {
+    const record = await this.records.get(newsletterId).catch(() => null);
+    return record ? tenantSuppressions(tenantOf(record)) : GLOBAL_SUPPRESSIONS;
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  tenantOf,
   Events,
   addressHash,
   type BatchCompletedEvent,
@@ -19,6 +20,7 @@ import {
   PermanentError,
   RetryableError,
   SuppressionList,
+  GLOBAL_SUPPRESSIONS,
   backoffDelayMs,
 } from '@mailroom/jetstream';
 import { SENDER_CONFIG, type SenderConfig } from '../config/sender.config';
@@ -138,8 +140,8 @@ export class BatchSender {
           return;
         }
         const context: AttemptContext = { previous, maxAttempts: this.config.maxAttempts, maxDeferralMs: this.config.maxDeferralMs, round };
-        // A test send ignores the suppression list: the editor may well be on it.
-        if (!content.test && this.suppressions.has(recipient.email)) {
+        // The global suppression list and the newsletter's tenant's (test sends included).
+        if (this.suppressions.has(recipient.email, tenantOf(content))) {
           const entry = suppressedEntry(recipient.email, context);
           settled.push(entry);
           writes.push(...this.record(batch, entry));
@@ -157,7 +159,8 @@ export class BatchSender {
         if (hardBounce) {
           // A 5xx to RCPT TO: later newsletters (and later batches of this one) skip the address.
           writes.push(
-            this.suppressions.add({ email: recipient.email, reason: 'bounced', at: entry.at, source: newsletterId, detail: hardBounce }),
+            // On the global list: an address that does not exist does not exist for any tenant.
+            this.suppressions.add({ email: recipient.email, reason: 'bounced', at: entry.at, source: newsletterId, detail: hardBounce }, GLOBAL_SUPPRESSIONS),
           );
         }
       } catch (error) {

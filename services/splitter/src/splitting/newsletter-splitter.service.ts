@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  tenantOf,
   ContentObjects,
   Events,
   RecipientBatcher,
@@ -66,8 +67,9 @@ export class NewsletterSplitter {
     }
     const lines = source.recipients;
 
-    // A test send goes to its few addresses whatever the suppression list says.
-    const batcher = new RecipientBatcher(request.batchSize, request.test ? () => false : (email) => this.suppressions.has(email));
+    // The global suppression list and the newsletter's tenant's, test sends included.
+    const tenant = tenantOf(request);
+    const batcher = new RecipientBatcher(request.batchSize, (email) => this.suppressions.has(email, tenant));
     const window = new PublishWindow(this.config.publishWindow);
     const publishBatch = (batch: { index: number; recipients: BatchReadyEvent['recipients'] }) =>
       window.push(() =>

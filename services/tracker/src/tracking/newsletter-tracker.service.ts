@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   Events,
   isFinal,
+  tenantOf,
   toNewsletterView,
   type BatchCompletedEvent,
   type DeadLetterEvent,
@@ -103,7 +104,7 @@ export class NewsletterTracker {
 
   async status(id: string): Promise<NewsletterStatusReply> {
     const record = await this.records.get(id);
-    return record ? { found: true, newsletter: toNewsletterView(record) } : { found: false };
+    return record ? { found: true, newsletter: toNewsletterView(record), tenant: tenantOf(record) } : { found: false };
   }
 
   private roundOf(letter: DeadLetterEvent): string | undefined {
