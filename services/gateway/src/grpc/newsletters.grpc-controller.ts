@@ -87,7 +87,7 @@ export class NewslettersGrpcController {
   }
 
   @Rpc('WatchNewsletter')
-  watchNewsletter(request: WatchNewsletterRequest__Output): Observable<Complete<Newsletter>> {
+  watchNewsletter(request: WatchNewsletterRequest__Output, metadata: Metadata): Observable<Complete<Newsletter>> {
     const id = assertNewsletterId(request.id);
     return this.watches
       .track(() =>
@@ -99,6 +99,7 @@ export class NewslettersGrpcController {
           sleep: realSleep,
           shutdown: this.watches.shutdownSignal,
         }),
+        callerOf(metadata),
       )
       .pipe(map(toNewsletterMessage));
   }
