@@ -17,6 +17,8 @@ import { SenderMetrics } from './sender.metrics';
  */
 export const PROVIDER_WAIT_MS = 5_000;
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export type RecipientAttempt =
   /** `provider`: whose answer `outcome` is; absent when the email could not be rendered. */
   | { readonly outcome: DeliveryOutcome; readonly provider?: string }
@@ -38,7 +40,7 @@ export class RecipientSender {
     private readonly caps: NewsletterCaps,
     private readonly metrics: SenderMetrics,
   ) {
-    this.emails = new PersonalisedEmails(config.unsubscribe);
+    this.emails = new PersonalisedEmails(config.unsubscribe, undefined, config.rendering);
   }
 
   /** Renders each recipient's email; holds the compiled templates of the newsletters in progress. */
@@ -52,6 +54,10 @@ export class RecipientSender {
     signal: AbortSignal,
     onAccepted?: ChannelSendOptions['onAccepted'],
   ): Promise<RecipientAttempt> {
+    // A render may hold the event loop for up to the template's time budget (renderLimitMs): let
+    // health probes, NATS and other batches' SMTP traffic through between recipients, so a
+    // pathological template costs one render's latency, never a batch's.
+    await yieldToEventLoop();
     const personalised = this.emails.build(newsletterId, content, recipient);
     if (!personalised.ok) return { outcome: { kind: 'permanent', reason: personalised.reason, hardBounce: false } };
     const waitLimitMs = (ratePerSecond: number) => tokenWaitLimitMs(this.config.ackWaitMs, ratePerSecond);
