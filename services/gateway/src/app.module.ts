@@ -5,6 +5,7 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { ApiErrorFilter } from './http/api-error.filter';
+import { AuthFailureThrottle } from './http/auth-failure-throttle';
 import { createValidationPipe } from './http/validation.pipe';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
@@ -58,6 +59,7 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: RATE_LIMIT_CLOCK, useValue: systemClock },
         ApiKeyAuthenticator,
+        { provide: AuthFailureThrottle, useFactory: () => new AuthFailureThrottle(config.edge.authFailuresPerMinute) },
         RequestRateLimiter,
         ApiKeyGuard,
         GrpcAuthGuard,

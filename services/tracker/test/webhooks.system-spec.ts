@@ -5,6 +5,9 @@ import { Kvm } from '@nats-io/kv';
 import { topology, type NewsletterView } from '@mailroom/contracts';
 import { MailroomStack, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import { verifyWebhook } from '../src/webhooks/webhook-signature';
+import { postJson } from '../src/webhooks/post-json';
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 
 jest.setTimeout(120_000);
 
@@ -94,5 +97,34 @@ describe('webhooks (real processes, a real HTTP receiver)', () => {
     expect(record.state).toBe('delivered');
     expect(record.attempts.map((a) => a.status)).toEqual([500, 204]);
     expect(record.target).not.toContain('token=');
+  });
+});
+
+/** A webhook receiver on this machine that answers a byte every 200 ms and never finishes. */
+describe('postJson against a real receiver that trickles its answer', () => {
+  let server: Server;
+  const timers: NodeJS.Timeout[] = [];
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      timers.push(setInterval(() => res.write('.'), 200));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    for (const timer of timers) clearInterval(timer);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('is cut off at its total deadline although it is never idle', async () => {
+    const { port } = server.address() as AddressInfo;
+    const lookup = dnsLookup as unknown as LookupFunction;
+    await expect(postJson(new URL(`http://127.0.0.1:${port}/hook`), '{}', { headers: {}, timeoutMs: 1_000, lookup })).rejects.toMatchObject({
+      name: 'TimeoutError',
+      message: 'no complete answer within 1000 ms',
+    });
   });
 });

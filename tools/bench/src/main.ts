@@ -9,6 +9,7 @@ import { runBaseline as runBaselineProcess } from './baseline-run';
 import { runBaseline as baselineSender } from './baseline-sender';
 import { runClusterBench } from './cluster-bench';
 import { runImportBench } from './import-bench';
+import { runEdgeBench } from './edge-bench';
 import { runNodeSink } from './node-sink';
 import { runPipeline, type RunResult } from './pipeline-run';
 import { renderReport, type Scenario } from './report';
@@ -18,7 +19,8 @@ import { renderReport, type Scenario } from './report';
  * its own process) against the baseline (one process, pooled nodemailer, 10 connections) in the
  * same run, and beside it Mailroom's mailer library sending directly (the pipeline's ceiling). Sub-commands `sink` and `baseline` are the child processes it starts; `import` measures
  * a subscriber-list import instead (see import-bench.ts). `--cluster` measures a 3-node R3 cluster
- * beside a single R1 server instead of the baseline (see cluster-bench.ts).
+ * beside a single R1 server instead of the baseline (see cluster-bench.ts). `edge` measures the gateway's peak RSS under
+ * unauthenticated compressed bodies and the sender's health latency under a pathological template (see edge-bench.ts).
  */
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -46,6 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const command = positionals[0] ?? 'pipeline';
   if (command === 'sink') return runNodeSink(Number(values.port));
   if (command === 'baseline') return baselineSender(values.kind === 'mailer' ? 'mailer' : 'nodemailer', values.url!, Number(values.count));
+  if (command === 'edge') return runEdgeBench({ runs: Number(values.runs) });
   if (command === 'import') {
     return runImportBench({
       rows: Number(values.rows),

@@ -1,6 +1,6 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { EXAMPLE_MERGE_SCOPE } from './merge-scope';
-import { checkMergeTemplate, type TemplateField } from './merge-template';
+import { checkMergeTemplate, type TemplateError, type TemplateField } from './merge-template';
 
 /**
  * class-validator rule: the value is a merge template that compiles and renders (see
@@ -9,7 +9,14 @@ import { checkMergeTemplate, type TemplateField } from './merge-template';
  * (line 2, column 3)`. Values that are not strings are left to the other rules.
  */
 export function IsMergeTemplate(kind: TemplateField, options?: ValidationOptions): PropertyDecorator {
-  const problem = (value: unknown) => (typeof value === 'string' ? checkMergeTemplate(kind, value, EXAMPLE_MERGE_SCOPE) : null);
+  // class-validator asks `validate`, then (when it fails) `message` for the same value: the template
+  // is compiled and rendered once, under the one budget, not twice (a costly template doubled the CPU of a refusal).
+  let last: { readonly value: string; readonly error: TemplateError | null } | undefined;
+  const problem = (value: unknown): TemplateError | null => {
+    if (typeof value !== 'string') return null;
+    if (last?.value !== value) last = { value, error: checkMergeTemplate(kind, value, EXAMPLE_MERGE_SCOPE) };
+    return last.error;
+  };
   return (target, propertyName) => {
     registerDecorator({
       name: 'isMergeTemplate',

@@ -2,6 +2,7 @@ import { IsString } from 'class-validator';
 import { validateSync } from 'class-validator';
 import { IsMergeTemplate } from './is-merge-template.decorator';
 import { mergeScope } from './merge-scope';
+import * as templates from './merge-template';
 import { checkMergeTemplate, compileMergeTemplate, MERGE_TEMPLATE_LIMITS, TemplateError, type TemplateField } from './merge-template';
 
 const eve = mergeScope({ email: 'eve@example.org', name: '<b>Eve</b>', vars: { city: 'Oslo & Bergen' } }, 'https://m.example/unsubscribe/t0k');
@@ -98,5 +99,40 @@ describe('IsMergeTemplate', () => {
   it('leaves a value that is not a string to the other rules', () => {
     const [error] = errorsOf(42);
     expect(Object.keys(error?.constraints ?? {})).toEqual(['isString']);
+  });
+});
+
+describe('merge template budget (every recipient, not just the sample)', () => {
+  it('stops a loop repeating a large string before it builds a huge email', () => {
+    const template = compileMergeTemplate('text', `{% for i in (1..200) %}{{ big }}{% endfor %}`);
+    expect(() => template.render({ email: 'a@example.org', big: 'x'.repeat(1024 * 1024) })).toThrow(/more than \d+ characters/);
+  });
+
+  it('stops a loop of many cheap iterations', () => {
+    const template = compileMergeTemplate('text', '{% for i in (1..1000) %}{% for j in (1..1000) %}.{% endfor %}{% endfor %}');
+    expect(() => template.render({ email: 'a@example.org' })).toThrow(/more than 200000 pieces of output|limit/);
+  });
+
+  it('fails for every recipient the sample check does not catch', () => {
+    const template = compileMergeTemplate('text', '{% if email != "reader@example.org" %}{% for i in (1..4000) %}{% for j in (1..4000) %}{% endfor %}{% endfor %}{% endif %}ok');
+    expect(template.render({ email: 'reader@example.org' })).toBe('ok');
+    const started = Date.now();
+    expect(() => template.render({ email: 'ann@example.org' })).toThrow();
+    // The time budget is what bounds it (renderLimitMs); generous slack for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('IsMergeTemplate renders a refused template once', () => {
+  it('compiles and renders once for validate and message together', () => {
+    class Probe {
+      @IsMergeTemplate('text')
+      text = '{% for i in (1..1000) %}{% for j in (1..1000) %}.{% endfor %}{% endfor %}';
+    }
+    const spy = jest.spyOn(templates, 'checkMergeTemplate');
+    const errors = validateSync(new Probe());
+    expect(errors[0]?.constraints?.['isMergeTemplate']).toContain('text is not a valid template');
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
   });
 });

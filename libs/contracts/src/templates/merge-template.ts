@@ -1,4 +1,4 @@
-import { Liquid, LiquidError, type Template, type TagToken } from 'liquidjs';
+import { Context, Liquid, LiquidError, toValueSync, type Emitter, type Template, type TagToken } from 'liquidjs';
 import { compileSimpleTemplate } from './simple-template';
 
 /** The newsletter fields that are templates; `html` escapes merged values, the others do not. */
@@ -12,8 +12,22 @@ export type TemplateField = 'subject' | 'html' | 'text';
 export const MERGE_TEMPLATE_LIMITS = {
   /** Characters parsed per template (the gateway's body limit is far below this). */
   parseLimit: 32 * 1024 * 1024,
-  /** Milliseconds one render may take. A real newsletter renders in microseconds. */
-  renderLimitMs: 100,
+  /**
+   * Milliseconds one render may take. A real newsletter renders in microseconds. This is also the
+   * longest the sender's event loop is held by one recipient (it yields between recipients).
+   */
+  renderLimitMs: 50,
+  /**
+   * Writes to the output per render: every piece of text or output a loop iteration emits is one.
+   * Bounds loop iterations however cheap each one is (a newsletter writes hundreds).
+   */
+  maxWrites: 200_000,
+  /**
+   * Characters one field may render to. Checked as the output grows, so a loop repeating a large
+   * string stops here instead of building hundreds of megabytes (the sender then also checks the
+   * whole email against MAX_RENDERED_EMAIL_BYTES).
+   */
+  maxOutputChars: 8 * 1024 * 1024,
   /** Liquid's allocation budget per render (characters of strings, elements of arrays). */
   memoryLimit: 16 * 1024 * 1024,
   /**
@@ -114,11 +128,30 @@ export function liquidTemplate(field: TemplateField, source: string): MergeTempl
   return liquidRender(field, liquid, liquid.parse(source));
 }
 
+/** Liquid's output, counted as it is written: too many writes (loop iterations) or characters stop the render. */
+class BudgetedEmitter implements Emitter {
+  buffer = '';
+  private writes = 0;
+
+  write(html: unknown): void {
+    if (++this.writes > MERGE_TEMPLATE_LIMITS.maxWrites) {
+      throw new Error(`renders more than ${MERGE_TEMPLATE_LIMITS.maxWrites} pieces of output (a loop too long for one email)`);
+    }
+    this.buffer += typeof html === 'string' ? html : html === undefined || html === null ? '' : JSON.stringify(html);
+    if (this.buffer.length > MERGE_TEMPLATE_LIMITS.maxOutputChars) {
+      throw new Error(`renders more than ${MERGE_TEMPLATE_LIMITS.maxOutputChars} characters`);
+    }
+  }
+}
+
 function liquidRender(field: TemplateField, liquid: Liquid, templates: Template[]): MergeTemplate {
   return {
     render(scope: MergeScope): string {
       try {
-        return String(liquid.renderSync(templates, scope));
+        const context = new Context(scope, liquid.options, { sync: true }, { liquid });
+        const emitter = new BudgetedEmitter();
+        toValueSync(liquid.renderer.renderTemplates(templates, context, emitter));
+        return emitter.buffer;
       } catch (error) {
         throw toTemplateError(field, error);
       }

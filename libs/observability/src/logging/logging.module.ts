@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import { redactUrl } from './redact-url';
 
 interface LoggingOptions {
   readonly service: string;
@@ -9,7 +10,7 @@ interface LoggingOptions {
 
 /**
  * JSON logs (pino) with the service name on every line. Authorization headers and cookies are
- * redacted. Probes and scrapes do not go through the request logger at all: its middleware runs
+ * redacted, and so are query strings' values (`?api_key=…` is logged as `?api_key=[redacted]`). Probes and scrapes do not go through the request logger at all: its middleware runs
  * each request inside an AsyncLocalStorage, and the first such run turns on Node's promise hooks
  * for the life of the process, a cost on every promise of the hot path (the sender and tracker
  * serve nothing else over HTTP, so they never pay it).
@@ -42,7 +43,7 @@ export class LoggingModule {
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                url: req.url,
+                url: redactUrl(req.url),
               }),
             },
           },

@@ -20,7 +20,8 @@ describe('gateway configuration', () => {
       grpcPort: 50051,
       rateLimit: { perMinute: 600, burst: 60 },
       webhooks: { allowPrivate: false },
-      watch: { pollIntervalMs: 500, maxStreams: 1000 },
+      watch: { pollIntervalMs: 500, maxStreams: 1000, maxPerKey: 50, maxAgeMs: 3_600_000 },
+      edge: expect.objectContaining({ headersTimeoutMs: 10_000, jsonMaxDepth: 32 }),
     });
     expect(config.webhooks.allowedHosts.size).toBe(0);
   });

@@ -19,7 +19,19 @@ export interface GatewayConfig extends CommonConfig {
   readonly maxInlineRecipients: number;
   /** Largest subscriber import body (MAX_IMPORT_BYTES). */
   readonly maxImportBytes: number;
-  readonly watch: { readonly pollIntervalMs: number; readonly maxStreams: number };
+  readonly watch: { readonly pollIntervalMs: number; readonly maxStreams: number; readonly maxPerKey: number; readonly maxAgeMs: number };
+  /** The HTTP edge: timeouts, body limits beyond MAX_BODY_BYTES, the failed-authentication throttle, import throughput. */
+  readonly edge: {
+    readonly headersTimeoutMs: number;
+    readonly bodyTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly maxBodiesInFlight: number;
+    readonly maxInflateRatio: number;
+    readonly jsonMaxDepth: number;
+    readonly authFailuresPerMinute: number;
+    readonly importMinBytesPerSecond: number;
+    readonly importThroughputWindowMs: number;
+  };
   /** Checks unsubscribe links; `developmentSecret`: UNSUBSCRIBE_SECRET unset outside production. */
   readonly unsubscribe: { readonly tokens: UnsubscribeTokens; readonly developmentSecret: boolean };
 }
@@ -64,7 +76,18 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxInlineRecipients: e.MAX_INLINE_RECIPIENTS,
     maxImportBytes: e.MAX_IMPORT_BYTES,
-    watch: { pollIntervalMs: e.WATCH_POLL_INTERVAL_MS, maxStreams: e.GRPC_MAX_WATCHES },
+    watch: { pollIntervalMs: e.WATCH_POLL_INTERVAL_MS, maxStreams: e.GRPC_MAX_WATCHES, maxPerKey: e.WATCH_MAX_PER_KEY, maxAgeMs: e.WATCH_MAX_AGE_MS },
+    edge: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      maxBodiesInFlight: e.MAX_BODIES_IN_FLIGHT,
+      maxInflateRatio: e.MAX_INFLATE_RATIO,
+      jsonMaxDepth: e.JSON_MAX_DEPTH,
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+      importMinBytesPerSecond: e.IMPORT_MIN_BYTES_PER_SECOND,
+      importThroughputWindowMs: e.IMPORT_THROUGHPUT_WINDOW_MS,
+    },
     unsubscribe: { tokens: unsubscribe.tokens, developmentSecret: unsubscribe.development },
   };
 }

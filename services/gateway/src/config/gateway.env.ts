@@ -68,7 +68,7 @@ export class GatewayEnv extends CommonEnv {
   @IsString()
   WEBHOOK_ALLOWED_HOSTS = '';
 
-  /** Largest request body accepted, in bytes (also the largest gRPC message). */
+  /** Largest request body accepted, in bytes, on the wire and again once decompressed (also the largest gRPC message). */
   @toInt()
   @IsInt(int)
   @Min(1024)
@@ -99,6 +99,18 @@ export class GatewayEnv extends CommonEnv {
   @Min(1)
   GRPC_MAX_WATCHES = 1000;
 
+  /** Progress streams (gRPC and HTTP together) one API key may hold open on one gateway; beyond it 429 / `RESOURCE_EXHAUSTED`. */
+  @toInt()
+  @IsInt(int)
+  @Min(1)
+  WATCH_MAX_PER_KEY = 50;
+
+  /** A progress stream ends after this long even if its newsletter has not settled (the client reconnects), in ms. */
+  @toInt()
+  @IsInt(int)
+  @Min(1000)
+  WATCH_MAX_AGE_MS = 3_600_000;
+
   /**
    * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256: 32+ random characters, the
    * same on every gateway and sender. A secret: never logged. Empty: the public development secret
@@ -107,4 +119,59 @@ export class GatewayEnv extends CommonEnv {
    */
   @IsString()
   UNSUBSCRIBE_SECRET = '';
+
+  /** Time for a request's headers to arrive, in ms; a client trickling them is cut off (slowloris). */
+  @toInt()
+  @IsInt(int)
+  @Min(100)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** Time for a whole JSON (or form) request body to arrive once its headers have, in ms; 408 after it. Imports are bounded by IMPORT_MIN_BYTES_PER_SECOND instead. */
+  @toInt()
+  @IsInt(int)
+  @Min(100)
+  HTTP_BODY_TIMEOUT_MS = 30_000;
+
+  /** A connection with nothing sent either way for this long is closed, in ms (server-sent event streams are bounded by SSE_MAX_AGE_MS instead). */
+  @toInt()
+  @IsInt(int)
+  @Min(100)
+  HTTP_IDLE_TIMEOUT_MS = 30_000;
+
+  /** Request bodies (JSON) read at once by one gateway; beyond it 503 with Retry-After. Bounds the memory bodies can take. */
+  @toInt()
+  @IsInt(int)
+  @Min(1)
+  MAX_BODIES_IN_FLIGHT = 16;
+
+  /** Most a compressed (gzip, deflate, br) request body may grow when decompressed, as a multiple of its size on the wire; 413 beyond it. */
+  @toInt()
+  @IsInt(int)
+  @Min(1)
+  MAX_INFLATE_RATIO = 32;
+
+  /** Deepest nesting of objects and arrays in a JSON body; 400 beyond it. */
+  @toInt()
+  @IsInt(int)
+  @Min(2)
+  @Max(1000)
+  JSON_MAX_DEPTH = 32;
+
+  /** Failed authentications (401) per client address per minute; beyond it 429 with Retry-After before the key is looked at. 0 turns the throttle off. */
+  @toInt()
+  @IsInt(int)
+  @Min(0)
+  AUTH_FAILURES_PER_MINUTE = 20;
+
+  /** Slowest a subscriber import may arrive, in bytes per second, averaged over IMPORT_THROUGHPUT_WINDOW_MS; a slower one is cut off (408) and its list unlocked. 0 turns it off. */
+  @toInt()
+  @IsInt(int)
+  @Min(0)
+  IMPORT_MIN_BYTES_PER_SECOND = 10_240;
+
+  /** Window over which IMPORT_MIN_BYTES_PER_SECOND is measured, in ms. */
+  @toInt()
+  @IsInt(int)
+  @Min(500)
+  IMPORT_THROUGHPUT_WINDOW_MS = 15_000;
 }

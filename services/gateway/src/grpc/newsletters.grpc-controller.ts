@@ -106,6 +106,7 @@ export class NewslettersGrpcController {
           sleep: realSleep,
           shutdown: this.watches.shutdownSignal,
         }),
+        caller.keyName,
       )
       .pipe(map(toNewsletterMessage));
   }

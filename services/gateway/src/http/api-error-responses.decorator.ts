@@ -9,9 +9,9 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'No such newsletter, or (`listId`) no such subscriber list; another tenant\'s is answered the same (`not_found`).',
   409: 'Conflicts with the current state (`conflict`), e.g. an Idempotency-Key reused with another request.',
   415: 'Body that is not JSON (`unsupported_media_type`).',
-  413: 'Body larger than `MAX_BODY_BYTES` (`payload_too_large`); the message states the limit.',
+  413: 'Body larger than `MAX_BODY_BYTES` once decompressed, or compressed more than `MAX_INFLATE_RATIO` times (`payload_too_large`); the message states the limit.',
   422: 'Understood, but cannot be done (`unprocessable`).',
-  429: 'This API key is over its rate limit (`rate_limited`); the `Retry-After` header says when to retry, in seconds.',
+  429: 'This API key is over its rate limit, or this client address failed authentication too often (`rate_limited`); the `Retry-After` header says when to retry, in seconds.',
   503: 'NATS or the tracker is unavailable (`service_unavailable`); nothing was queued. Retry.',
 };
 

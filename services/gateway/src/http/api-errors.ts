@@ -107,3 +107,10 @@ export class UnsupportedMediaTypeError extends ApiError {
   readonly status = 415;
   readonly code = 'unsupported_media_type';
 }
+
+/** The request (its headers or body) did not arrive in time, or an import arrived too slowly. */
+export class RequestTimeoutError extends ApiError {
+  override readonly name = 'RequestTimeoutError';
+  readonly status = 408;
+  readonly code = 'request_timeout';
+}

@@ -6,7 +6,7 @@ export class ErrorBodyDto implements ErrorBody {
   @ApiProperty({
     description:
       'Stable machine-readable code: validation_failed, malformed_json, unauthorized, forbidden, not_found, conflict, ' +
-      'payload_too_large, unsupported_media_type, unprocessable, rate_limited, service_unavailable, not_implemented, internal',
+      'request_timeout, payload_too_large, unsupported_media_type, unprocessable, rate_limited, service_unavailable, not_implemented, internal',
     example: 'validation_failed',
   })
   readonly error!: string;

@@ -10,6 +10,7 @@ import { ImportLock } from './import-lock';
 import { ImportReport, type Rejection } from './import-report';
 import type { Subscriber } from './subscriber-checks';
 import { subscriberChunks } from './subscriber-chunks';
+import { withMinThroughput } from './min-throughput';
 
 export interface ImportRequest {
   /** The request body as it arrives. */
@@ -66,7 +67,11 @@ export class ListImportService {
     let stored = false;
     try {
       const seen = await this.addressesOf(record);
-      await this.parts.putChunks(object, subscriberChunks(request.body, { format, seen, report, maxBytes }));
+      const body = withMinThroughput(request.body, {
+        bytesPerSecond: this.config.edge.importMinBytesPerSecond,
+        windowMs: this.config.edge.importThroughputWindowMs,
+      });
+      await this.parts.putChunks(object, subscriberChunks(body, { format, seen, report, maxBytes }));
       stored = true;
       if (report.accepted === 0) {
         await this.parts.delete(object);

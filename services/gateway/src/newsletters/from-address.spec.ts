@@ -25,3 +25,21 @@ describe('parseFromAddress', () => {
     expect(parseFromAddress(raw).ok).toBe(false);
   });
 });
+
+describe('address-like display names, as a mail client shows them', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  it.each([
+    [`"=?utf-8?B?${b64('ceo@bank.example')}?=" <news@acme.example>`],
+    ['"=?utf-8?Q?ceo=40bank.example?=" <news@acme.example>'],
+    ['"=?iso-8859-1?q?ceo=40bank.example?=" <news@acme.example>'],
+    ['"ceo＠bank.example" <news@acme.example>'],
+    ['"ceo﹫bank.example" <news@acme.example>'],
+    [`"=?utf-8?B?${b64('ceo＠bank.example')}?=" <news@acme.example>`],
+  ])('refuses %s', (raw) => {
+    expect(parseFromAddress(raw)).toEqual({ ok: false, reason: 'must not have an address-like display name' });
+  });
+
+  it('accepts an encoded name that is not an address', () => {
+    expect(parseFromAddress(`"=?utf-8?B?${b64('Acme Nöws')}?=" <news@acme.example>`).ok).toBe(true);
+  });
+});

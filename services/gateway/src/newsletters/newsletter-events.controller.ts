@@ -1,9 +1,9 @@
-import { Controller, Inject, Param, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
+import { Controller, Inject, Param, Req, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { map, type Observable } from 'rxjs';
 import { isFinal } from '@mailroom/contracts';
 import { realSleep, systemClock } from '@mailroom/rate-limit';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { AuthCaller, RequiresScope, type Caller } from '../auth/caller';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ApiErrorResponses } from '../http/api-error-responses.decorator';
@@ -18,7 +18,8 @@ const OUTAGE_GRACE_MS = 10_000;
 /**
  * `GET /v1/newsletters/:id/events`: progress as server-sent events until the newsletter settles.
  * One `progress` event with the state now, one on every change, and a last `settled` event; then
- * the stream ends. (curl -N -H "Authorization: Bearer …" …/events)
+ * the stream ends. It also ends after WATCH_MAX_AGE_MS (reconnect to go on watching); a key may
+ * hold WATCH_MAX_PER_KEY streams (gRPC watches included) on one gateway. (curl -N -H "Authorization: Bearer …" …/events)
  */
 @ApiTags('newsletters')
 @ApiBearerAuth()
@@ -41,9 +42,15 @@ export class NewsletterEventsController {
   })
   @ApiErrorResponses(400, 401, 403, 404, 429, 503)
   @RequiresScope('read')
-  async events(@Param('id', NewsletterIdPipe) id: string, @AuthCaller() caller: Caller): Promise<Observable<MessageEvent>> {
+  async events(
+    @Param('id', NewsletterIdPipe) id: string,
+    @AuthCaller() caller: Caller,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<Observable<MessageEvent>> {
     // Unknown ids (and other tenants' newsletters) get a plain 404 before the stream starts.
     await this.newsletters.get(id, caller);
+    // Quiet between changes by design: the stream is bounded by WATCH_MAX_AGE_MS, not HTTP_IDLE_TIMEOUT_MS.
+    request.socket.setTimeout(0);
     return this.watches
       .track(() =>
         watchNewsletter(id, {
@@ -54,6 +61,7 @@ export class NewsletterEventsController {
           sleep: realSleep,
           shutdown: this.watches.shutdownSignal,
         }),
+        caller.keyName,
       )
       .pipe(map((view) => ({ type: isFinal(view.status) ? 'settled' : 'progress', data: view })));
   }

@@ -9,6 +9,7 @@ import { defaultBurst, type ProviderConfig, type ProviderDefaults } from './prov
 import { SenderEnv } from './sender.env';
 import { checkBucket, parseSmtpProviders } from './smtp-providers.parser';
 import { parseUnsubscribeConfig, type UnsubscribeConfig } from './unsubscribe.config';
+import type { RenderingBounds } from '../sending/render-breaker';
 
 export { SenderEnv } from './sender.env';
 export type { ProviderConfig } from './provider.config';
@@ -35,6 +36,8 @@ export interface SenderConfig extends CommonConfig {
   readonly ackWaitMs: number;
   /** Unsubscribe links and the List-Unsubscribe header of every email. */
   readonly unsubscribe: UnsubscribeConfig;
+  /** Per-recipient rendering bounds beyond the template limits: MAX_RENDERED_EMAIL_BYTES, RENDER_FAILURES_TO_STOP. */
+  readonly rendering: RenderingBounds;
   /** Things to log at boot (an ignored variable, a capped concurrency). Never secrets. */
   readonly notices: readonly string[];
 }
@@ -102,6 +105,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     },
     ackWaitMs: e.ACK_WAIT_MS,
     unsubscribe,
+    rendering: { maxEmailBytes: e.MAX_RENDERED_EMAIL_BYTES, failuresToStop: e.RENDER_FAILURES_TO_STOP },
     notices,
   };
 }

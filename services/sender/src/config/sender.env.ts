@@ -141,4 +141,16 @@ export class SenderEnv extends CommonEnv {
   /** A mailbox for a `mailto:` in List-Unsubscribe besides the HTTPS link; empty: none. */
   @IsString()
   UNSUBSCRIBE_MAILTO = '';
+
+  /** Largest email (subject, HTML and text together, as rendered for one recipient), in bytes; a larger one fails that recipient before SMTP. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1024)
+  MAX_RENDERED_EMAIL_BYTES = 5 * 1024 * 1024;
+
+  /** Render failures in a row (template limits, MAX_RENDERED_EMAIL_BYTES) after which this sender stops rendering a newsletter: its remaining recipients fail at once with the reason. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  RENDER_FAILURES_TO_STOP = 10;
 }

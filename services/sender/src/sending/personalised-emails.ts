@@ -2,8 +2,12 @@ import { mergeScope, TemplateError, type NewsletterContent, type Recipient } fro
 import type { OutgoingEmail } from '@mailroom/mailer';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
 import { listUnsubscribeHeaders, messageIdFor } from './compliance-headers';
+import { RenderBreaker, renderedBytes, type RenderingBounds } from './render-breaker';
 import { TemplateCache } from './template-cache';
 import { unsubscribeTargets } from './unsubscribe-targets';
+
+/** Used where no configuration is given (tests): the sender's defaults. */
+export const DEFAULT_RENDERING_BOUNDS: RenderingBounds = { maxEmailBytes: 5 * 1024 * 1024, failuresToStop: 10 };
 
 export type PersonalisedEmail =
   | { readonly ok: true; readonly email: OutgoingEmail }
@@ -16,12 +20,19 @@ export type PersonalisedEmail =
  * Post, a stable Message-ID and the newsletter id (for matching bounces).
  */
 export class PersonalisedEmails {
+  private readonly breaker: RenderBreaker;
+
   constructor(
     private readonly unsubscribe: UnsubscribeConfig,
     private readonly templates = new TemplateCache(),
-  ) {}
+    private readonly bounds: RenderingBounds = DEFAULT_RENDERING_BOUNDS,
+  ) {
+    this.breaker = new RenderBreaker(bounds.failuresToStop);
+  }
 
   build(newsletterId: string, content: NewsletterContent, recipient: Recipient): PersonalisedEmail {
+    const stopped = this.breaker.stoppedReason(newsletterId);
+    if (stopped) return { ok: false, reason: stopped };
     const templates = this.templates.get(content);
     if (templates instanceof TemplateError) return { ok: false, reason: `the newsletter's template does not compile: ${templates.message}` };
     const unsubscribe = unsubscribeTargets(this.unsubscribe, { newsletterId, email: recipient.email });
@@ -29,9 +40,18 @@ export class PersonalisedEmails {
     try {
       rendered = templates.render(mergeScope(recipient, unsubscribe.url));
     } catch (error) {
-      if (error instanceof TemplateError) return { ok: false, reason: `the template could not be rendered for this recipient: ${error.message}` };
-      throw error;
+      if (!(error instanceof TemplateError)) throw error;
+      const reason = `the template could not be rendered for this recipient: ${error.message}`;
+      this.breaker.failed(newsletterId, reason);
+      return { ok: false, reason };
     }
+    const bytes = renderedBytes(rendered);
+    if (bytes > this.bounds.maxEmailBytes) {
+      const reason = `the email rendered for this recipient is ${bytes} bytes, above the limit of ${this.bounds.maxEmailBytes} (MAX_RENDERED_EMAIL_BYTES)`;
+      this.breaker.failed(newsletterId, reason);
+      return { ok: false, reason };
+    }
+    this.breaker.succeeded(newsletterId);
     return {
       ok: true,
       email: {

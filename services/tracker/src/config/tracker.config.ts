@@ -43,11 +43,17 @@ export class TrackerEnv extends CommonEnv {
   @MinLength(16, { message: 'must be at least 16 characters' })
   WEBHOOK_SECRET?: string = undefined;
 
-  /** How long one webhook POST may take. */
+  /** How long one webhook POST may take in all (connect, send, the whole answer): a total deadline, not an idle timeout, so a receiver trickling its answer cannot hold a slot. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
   @Min(100)
   WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Webhook POSTs in flight at once to one destination (scheme, host and port); more events for it wait (retried shortly) without taking the slots other destinations need. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  WEBHOOK_MAX_PER_DESTINATION = 2;
 
   /** How long a failing webhook is retried (with backoff) before it is abandoned. */
   @toInt()
@@ -97,6 +103,7 @@ export interface TrackerConfig extends CommonConfig {
   readonly webhooks: {
     readonly secret: string | undefined;
     readonly timeoutMs: number;
+    readonly maxPerDestination: number;
     readonly retryForMs: number;
     readonly allowPrivate: boolean;
     readonly allowedHosts: ReadonlySet<string>;
@@ -128,6 +135,7 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
     webhooks: {
       secret: e.WEBHOOK_SECRET,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxPerDestination: e.WEBHOOK_MAX_PER_DESTINATION,
       retryForMs: e.WEBHOOK_RETRY_FOR_MS,
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
       allowedHosts: parseAllowedHosts(e.WEBHOOK_ALLOWED_HOSTS),

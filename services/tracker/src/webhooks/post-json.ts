@@ -4,6 +4,7 @@ import type { LookupFunction } from 'node:net';
 
 export interface PostOptions {
   readonly headers: Readonly<Record<string, string>>;
+  /** The whole exchange: connect, send, and the answer read to its end (not an idle timeout). */
   readonly timeoutMs: number;
   /** Resolves the host for the connection itself (a guarded lookup refuses internal addresses). */
   readonly lookup: LookupFunction;
@@ -11,11 +12,21 @@ export interface PostOptions {
 
 /**
  * POSTs a JSON body and resolves with the status code. No redirects are followed (a redirect could
- * lead inside the network); the response body is read and dropped.
+ * lead inside the network); the response body is read and dropped. The whole exchange has one
+ * deadline, `timeoutMs`: a receiver that sends a byte every few seconds is cut off at it.
  */
 export function postJson(url: URL, body: string, options: PostOptions): Promise<number> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    const timedOut = () => Object.assign(new Error(`no complete answer within ${options.timeoutMs} ms`), { name: 'TimeoutError' });
+    const deadline = setTimeout(() => req.destroy(timedOut()), options.timeoutMs);
+    deadline.unref();
+    const settle = <T>(fn: (value: T) => void) => (value: T) => {
+      clearTimeout(deadline);
+      fn(value);
+    };
+    resolve = settle(resolve);
+    reject = settle(reject);
     const req = send(
       url,
       {
@@ -30,7 +41,7 @@ export function postJson(url: URL, body: string, options: PostOptions): Promise<
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { name: 'TimeoutError' })));
+    req.on('timeout', () => req.destroy(timedOut()));
     req.on('error', reject);
     req.end(body);
   });

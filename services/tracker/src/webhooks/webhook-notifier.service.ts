@@ -31,6 +31,8 @@ export class WebhookNotifier {
   private readonly logger = new Logger(WebhookNotifier.name);
   private readonly outcomes: Counter<'result'>;
   private readonly lookup: LookupFunction;
+  /** POSTs in flight per destination (origin): a slow receiver holds its own share, not every slot. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     @Inject(TRACKER_CONFIG) private readonly config: TrackerConfig,
@@ -82,6 +84,23 @@ export class WebhookNotifier {
       return;
     }
 
+    const destination = new URL(url).origin;
+    const busy = this.inFlight.get(destination) ?? 0;
+    if (busy >= this.config.webhooks.maxPerDestination) {
+      // Not an attempt: the event goes back (retried with backoff) and the slot serves another destination.
+      throw new RetryableError(`${busy} webhooks to this destination are in flight (WEBHOOK_MAX_PER_DESTINATION)`);
+    }
+    this.inFlight.set(destination, busy + 1);
+    try {
+      await this.post(event, initial, url, this.config.webhooks.secret);
+    } finally {
+      const left = (this.inFlight.get(destination) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(destination, left);
+      else this.inFlight.delete(destination);
+    }
+  }
+
+  private async post(event: WebhookEvent, initial: WebhookDelivery, url: string, secret: string): Promise<void> {
     const body = JSON.stringify({ id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data });
     const started = Date.now();
     let status: number | undefined;
@@ -96,7 +115,7 @@ export class WebhookNotifier {
           'content-type': 'application/json',
           'user-agent': 'Mailroom-Webhooks/1',
           'mailroom-event-id': event.id,
-          [SIGNATURE_HEADER]: signWebhook(this.config.webhooks.secret, body, Math.floor(Date.now() / 1000)),
+          [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(Date.now() / 1000)),
         },
       });
     } catch (cause) {

@@ -1,0 +1,34 @@
+import { UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
+import type { UnsubscribeConfig } from '../config/unsubscribe.config';
+import { PersonalisedEmails } from './personalised-emails';
+import { RenderBreaker } from './render-breaker';
+
+describe('RenderBreaker', () => {
+  it('stops a newsletter after N failures in a row, with the last reason', () => {
+    const breaker = new RenderBreaker(3);
+    breaker.failed('n1', 'a');
+    breaker.failed('n1', 'b');
+    breaker.succeeded('n1');
+    breaker.failed('n1', 'c');
+    breaker.failed('n1', 'd');
+    expect(breaker.stoppedReason('n1')).toBeUndefined();
+    breaker.failed('n1', 'e');
+    expect(breaker.stoppedReason('n1')).toBe('the newsletter was stopped after its template failed for 3 recipients in a row (last: e)');
+    expect(breaker.stoppedReason('n2')).toBeUndefined();
+  });
+});
+
+describe('PersonalisedEmails under the rendering bounds', () => {
+  const unsubscribe: UnsubscribeConfig = { baseUrl: 'https://mail.acme.example', tokens: new UnsubscribeTokens('a-test-secret-that-is-long-enough-000'), developmentSecret: false };
+  const NEWSLETTER = '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00';
+
+  it('fails a recipient whose email renders past MAX_RENDERED_EMAIL_BYTES, then stops the newsletter', () => {
+    const emails = new PersonalisedEmails(unsubscribe, undefined, { maxEmailBytes: 10_000, failuresToStop: 2 });
+    const content: NewsletterContent = { subject: 'Hi', from: 'news@acme.example', text: '{% for i in (1..100) %}{{ pad }}{% endfor %}' };
+    const recipient = { email: 'a@example.org', vars: { pad: 'x'.repeat(1000) } };
+    const first = emails.build(NEWSLETTER, content, recipient);
+    expect(first).toEqual({ ok: false, reason: expect.stringContaining('above the limit of 10000 (MAX_RENDERED_EMAIL_BYTES)') });
+    emails.build(NEWSLETTER, content, recipient);
+    expect(emails.build(NEWSLETTER, content, { email: 'b@example.org' })).toEqual({ ok: false, reason: expect.stringContaining('stopped after its template failed for 2 recipients') });
+  });
+});
