@@ -23,6 +23,10 @@ export interface ImportResult {
   readonly accepted: number;
   readonly rejected: number;
   readonly duplicates: number;
+  /** Lines that were neither the header nor blank: always accepted + rejected + duplicates. */
+  readonly dataLines: number;
+  /** Blank lines (nothing but blanks, or commas in CSV): skipped, counted. */
+  readonly blankLines: number;
   /** The first rejected rows (line numbers as an editor shows them, the header being line 1). */
   readonly rejections: readonly Rejection[];
   readonly rejectionsTruncated: boolean;
@@ -46,7 +50,8 @@ export class ListImportService {
   ) {}
 
   async import(listId: string, request: ImportRequest, caller: string): Promise<ImportResult> {
-    const format = importFormatOf(request.contentType, request.contentEncoding);
+    const encoding = importFormatOf(request.contentType, request.contentEncoding);
+    const format = encoding.format;
     const maxBytes = this.config.maxImportBytes;
     if (request.contentLength !== undefined && request.contentLength > maxBytes) {
       throw new PayloadTooLargeError(`The import is larger than the limit of ${maxBytes} bytes (MAX_IMPORT_BYTES); split it into several imports`);
@@ -65,7 +70,7 @@ export class ListImportService {
     let stored = false;
     try {
       const seen = await this.addressesOf(record);
-      await this.parts.putChunks(object, subscriberChunks(request.body, { format, seen, report, maxBytes }));
+      await this.parts.putChunks(object, subscriberChunks(request.body, { encoding, seen, report, maxBytes }));
       stored = true;
       if (report.accepted === 0) {
         await this.parts.delete(object);
@@ -86,6 +91,10 @@ export class ListImportService {
       if (!committed) {
         throw new ConflictError('This import stalled for so long that another import to the list took over; nothing was added. Try again.');
       }
+      if (!report.balanced) {
+        // Cannot happen by construction; said loudly if it ever does.
+        this.logger.error({ listId, importId, lines: report.lines, dataLines: report.dataLines, accepted: report.accepted, rejected: report.rejected, duplicates: report.duplicates }, 'Import counts do not add up to its lines');
+      }
       const ms = Date.now() - started;
       const rows = report.accepted + report.rejected + report.duplicates;
       this.logger.log(
@@ -97,6 +106,8 @@ export class ListImportService {
         accepted: report.accepted,
         rejected: report.rejected,
         duplicates: report.duplicates,
+        dataLines: report.dataLines,
+        blankLines: report.blankLines,
         rejections: report.rejections,
         rejectionsTruncated: report.truncated,
         subscribers: committed.subscribers,

@@ -30,6 +30,15 @@ export class SubscriberSink {
     this.report.reject(line, reason);
   }
 
+  header(): void {
+    this.report.headerLines += 1;
+  }
+
+  /** A blank line after the header: not a data line, counted all the same. */
+  blank(): void {
+    this.report.blankLines += 1;
+  }
+
   get bufferedChars(): number {
     return this.buffer.length;
   }
