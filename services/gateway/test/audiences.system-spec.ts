@@ -104,4 +104,33 @@ describe('audiences: imports account for every line (real processes)', () => {
     const parsed = await smtp.parsed();
     expect(parsed.map((m) => m.subject)).toContain('Hi José');
   });
+
+  it('holds an opt-out in any case, de-duplicates a mailbox however written, and sends to the address as written', async () => {
+    const suppressed = await stack.request('POST', '/v1/suppressions', { body: { email: 'Reader2998@example.org', reason: 'complained' } });
+    expect(suppressed.status).toBe(201);
+    const again = await stack.request<{ reason: string }>('POST', '/v1/suppressions', { body: { email: 'reader2998@EXAMPLE.org', reason: 'manual' } });
+    expect(again.status).toBe(200);
+    expect(again.body.reason).toBe('complained');
+
+    const id = await newList('cases');
+    const res = await upload(id, 'email,name\nREADER6@EXAMPLE.ORG,Six\nreader6@example.org,Six again\nreader2998@example.org,Opted out\nkeep@example.org,Keep\n');
+    expect(res.body).toMatchObject({ accepted: 3, duplicates: 1, rejected: 0, dataLines: 4 });
+
+    const before = smtp.messages.length;
+    const sent = await stack.request<{ id: string }>('POST', '/v1/newsletters', { body: { subject: 'Cases', text: 'Hello', listId: id } });
+    expect(sent.status).toBe(202);
+    const done = await stack.waitForNewsletter<{ status: string; sent: number; suppressed: number }>(sent.body.id, (v) => v.status === 'completed');
+    expect(done).toMatchObject({ sent: 2, suppressed: 1 });
+    // The sink lower-cases envelope addresses: the To header shows the address as sent.
+    const parsed = (await smtp.parsed()).slice(before);
+    const to = parsed.flatMap((m) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address)));
+    expect(to.sort()).toEqual(['READER6@example.org', 'keep@example.org']);
+
+    // Inline recipients too: another spelling of the suppressed mailbox is not mailed.
+    const inline = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
+      body: { subject: 'Inline', text: 'Hello', recipients: [{ email: 'READER2998@example.org' }, { email: 'Keep@example.org' }, { email: 'keep@EXAMPLE.org' }] },
+    });
+    const inlineDone = await stack.waitForNewsletter<{ status: string; sent: number; suppressed: number; duplicates: number }>(inline.body.id, (v) => v.status === 'completed');
+    expect(inlineDone).toMatchObject({ sent: 1, suppressed: 1, duplicates: 1 });
+  });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { addressHash, type SuppressionEntry } from '@mailroom/contracts';
+import { suppressionKey, type SuppressionEntry } from '@mailroom/contracts';
 import { JetStreamConnection } from '../connection/jetstream-connection';
 import type { Stores } from '../provisioning/provision-topology';
 import { LiveKeySet } from '../storage/live-key-set';
@@ -9,8 +9,8 @@ import { retryWrite } from './retry-write';
 import { STORES_TOKEN } from './stores.token';
 
 /*
- * The suppression list: KV bucket `<ns>-suppressions`, key = address hash (`addressHash` of the
- * normalised address), value = JSON SuppressionEntry; never expires (an unsubscribe is forever).
+ * The suppression list: KV bucket `<ns>-suppressions`, key = `suppressionKey` of the normalised
+ * address (the hash of its mailbox key: the local part compared without regard to case), value = JSON SuppressionEntry; never expires (an unsubscribe is forever).
  * Two views of it: SuppressionList holds every key in memory to check each recipient of a batch
  * (splitter, sender); SuppressionRecords reads and writes one address, or one page, at a time
  * (gateway, tracker). Addresses must be normalised (`normalizeAddress`), as the splitter emits them.
@@ -42,7 +42,7 @@ export class SuppressionList implements OnModuleInit, OnApplicationShutdown {
   /** `email` must be normalised (as the splitter emits it). */
   has(email: string): boolean {
     if (!this.keys) throw new Error('SuppressionList used before it loaded');
-    return this.keys.has(addressHash(email));
+    return this.keys.has(suppressionKey(email));
   }
 
   get size(): number {
@@ -53,7 +53,7 @@ export class SuppressionList implements OnModuleInit, OnApplicationShutdown {
   async add(entry: SuppressionEntry): Promise<void> {
     await retryWrite(async () => {
       try {
-        await this.stores.suppressions.create(addressHash(entry.email), JSON.stringify(entry));
+        await this.stores.suppressions.create(suppressionKey(entry.email), JSON.stringify(entry));
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error;
       }
@@ -78,7 +78,7 @@ export class SuppressionRecords {
    */
   async add(entry: SuppressionEntry): Promise<{ readonly created: boolean; readonly entry: SuppressionEntry } | null> {
     try {
-      await this.stores.suppressions.create(addressHash(entry.email), JSON.stringify(entry));
+      await this.stores.suppressions.create(suppressionKey(entry.email), JSON.stringify(entry));
       return { created: true, entry };
     } catch (error) {
       if (!isWrongLastSequence(error)) throw error;
@@ -88,13 +88,13 @@ export class SuppressionRecords {
   }
 
   async get(email: string): Promise<SuppressionEntry | null> {
-    const stored = await this.stores.suppressions.get(addressHash(email));
+    const stored = await this.stores.suppressions.get(suppressionKey(email));
     return stored && stored.operation === 'PUT' ? stored.json<SuppressionEntry>() : null;
   }
 
   /** The address's last change, or null when it was never on the list (or the change is forgotten). */
   async lastChange(email: string): Promise<SuppressionChange | null> {
-    const stored = await this.stores.suppressions.get(addressHash(email));
+    const stored = await this.stores.suppressions.get(suppressionKey(email));
     if (!stored) return null;
     return stored.operation === 'PUT' ? { kind: 'suppressed', entry: stored.json<SuppressionEntry>() } : { kind: 'lifted', at: stored.created };
   }
@@ -104,7 +104,7 @@ export class SuppressionRecords {
    * between our read and our delete (a suppression made meanwhile is not removed unseen).
    */
   async remove(email: string): Promise<'removed' | 'absent' | 'changed'> {
-    const key = addressHash(email);
+    const key = suppressionKey(email);
     const stored = await this.stores.suppressions.get(key);
     if (!stored || stored.operation !== 'PUT') return 'absent';
     try {
@@ -114,6 +114,48 @@ export class SuppressionRecords {
       throw error;
     }
     return 'removed';
+  }
+
+  /**
+   * Migrates keys stored before mailbox keys (`addressHash` of the address as written, local part
+   * in its case) to `suppressionKey`: each entry whose key is not its address's suppression key
+   * is written under the right key (an entry already there keeps its first reason) and removed
+   * from the old one (unless it changed meanwhile). Idempotent and safe to run from several
+   * processes at once; reads the bucket once through (its stream, a page at a time).
+   */
+  async upgradeKeys(pageSize = 1000): Promise<{ readonly scanned: number; readonly upgraded: number }> {
+    const bucket = this.nats.topology.buckets.suppressions;
+    const prefix = `$KV.${bucket}.`;
+    let scanned = 0;
+    let upgraded = 0;
+    let after = 0;
+    for (;;) {
+      const { state } = await this.nats.jsm.streams.info(kvStreamName(bucket));
+      if (state.messages === 0 || after >= state.last_seq) break;
+      const page = await pageStream(this.nats.js, kvPageRequest(bucket, '>', after, pageSize), (message) => {
+        const entry = kvPageValue<SuppressionEntry>(message);
+        return entry ? { key: message.subject.slice(prefix.length), seq: message.seq, entry } : undefined;
+      });
+      for (const { key, seq, entry } of page.items) {
+        scanned += 1;
+        const wanted = suppressionKey(entry.email);
+        if (key === wanted) continue;
+        try {
+          await this.stores.suppressions.create(wanted, JSON.stringify(entry));
+        } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
+        }
+        try {
+          await this.stores.suppressions.delete(key, { previousSeq: seq });
+        } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
+        }
+        upgraded += 1;
+      }
+      if (page.next === null) break;
+      after = page.next;
+    }
+    return { scanned, upgraded };
   }
 
   /** One page in the order entries were last written; `after` is the previous page's `next`. */

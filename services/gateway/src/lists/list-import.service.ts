@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AddressKeySet, MAX_LIST_PARTS } from '@mailroom/contracts';
+import { AddressKeySet, MAX_LIST_PARTS, mailboxKey } from '@mailroom/contracts';
 import { ListPartsStore, ListRecords, listPartObject, partsOf, type ListImportEntry, type ListRecord } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ApiError, ConflictError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError } from '../http/api-errors';
@@ -131,7 +131,7 @@ export class ListImportService {
     for (const part of partsOf(record)) {
       const lines = await this.parts.readLines<Subscriber>(part);
       if (!lines) throw new Error(`Part ${part} of list ${record.id} is missing`);
-      for await (const subscriber of lines) seen.add(subscriber.email);
+      for await (const subscriber of lines) seen.add(mailboxKey(subscriber.email));
     }
     return seen;
   }
