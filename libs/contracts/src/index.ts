@@ -34,6 +34,7 @@ export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsle
 export { NewsletterView, type NewsletterStatusQuery, type NewsletterStatusReply } from './newsletters/newsletter-view';
 export { normalizeAddress } from './addresses/normalize-address';
 export { AddressKeySet } from './addresses/address-key-set';
+export { mailboxKey, suppressionKey } from './addresses/mailbox-key';
 export { IsMailboxAddress } from './addresses/is-mailbox-address.decorator';
 export {
   newNewsletterRecord,

@@ -29,6 +29,7 @@ import { WebhookUrlPolicy } from './webhooks/webhook-url.policy';
 import { ListsController } from './lists/lists.controller';
 import { LIST_PROVIDERS } from './lists/lists.providers';
 import { SuppressionAccess } from './suppressions/suppression-access';
+import { SuppressionKeyUpgrade } from './suppressions/suppression-key-upgrade';
 import { SuppressionsController } from './suppressions/suppressions.controller';
 import { SuppressionsService } from './suppressions/suppressions.service';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
@@ -74,6 +75,7 @@ export class AppModule {
         IdempotencyClaims,
         ...LIST_PROVIDERS,
         SuppressionAccess,
+        SuppressionKeyUpgrade,
         SuppressionsService,
         UnsubscribeService,
         TenantMetrics,

@@ -116,8 +116,9 @@ describe('campaign control (real processes)', () => {
     expect(deliveredTo(recipients)).toBe(0);
   });
 
-  it('refuses a sendAt in the past or too far ahead', async () => {
-    for (const sendAt of [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() + 400 * 86_400_000).toISOString(), 'tomorrow']) {
+  it('refuses a sendAt in the past, too far ahead, or without a time zone', async () => {
+    const zoneless = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '');
+    for (const sendAt of [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() + 400 * 86_400_000).toISOString(), 'tomorrow', zoneless]) {
       const res = await stack.request<{ field: string }>('POST', '/v1/newsletters', {
         body: { subject: 'x', text: 'x', recipients: ['a@example.org'], sendAt },
       });

@@ -11,8 +11,8 @@ const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /**
  * Trims an address, lower-cases (and IDNA-encodes) its domain, and says why it cannot be sent to
- * when it cannot. The local part keeps its case: RFC 5321 lets a server treat it case-sensitively.
- * The result is also the de-duplication key.
+ * when it cannot. The local part keeps its case (the address is sent as written); comparisons —
+ * de-duplication, suppression, erasure — use `mailboxKey` of the result, which ignores it.
  */
 export function normalizeAddress(raw: unknown): AddressCheck {
   if (typeof raw !== 'string') return { ok: false, reason: 'not a string' };

@@ -64,7 +64,7 @@ export function failureKey(newsletterId: string, email: string): string {
 export const SUPPRESSION_REASONS = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
-/** An address never to send to again (KV bucket `suppressions`, key = address hash). */
+/** An address never to send to again (KV bucket `suppressions`, key = `suppressionKey`: the mailbox, in any case). */
 export interface SuppressionEntry {
   readonly email: string;
   readonly reason: SuppressionReason;

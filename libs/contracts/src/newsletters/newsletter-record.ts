@@ -88,7 +88,10 @@ export function newNewsletterRecord(
 export function toNewsletterView(record: NewsletterRecord, now: number = Date.now()): NewsletterView {
   const total = record.total ?? record.submitted;
   const pending = Math.max(0, total - record.sent - record.failed - record.suppressed - (record.cancelled ?? 0));
-  const rate = isFinal(record.status) ? 0 : currentRate(record.progress, now);
+  // Nothing moves while settled, paused or waiting for its sendAt: no rate, no ETA (a recent rate
+  // would otherwise promise an end that is not coming).
+  const still = isFinal(record.status) || record.status === 'paused' || record.status === 'scheduled';
+  const rate = still ? 0 : currentRate(record.progress, now);
   return {
     id: record.id,
     status: record.status,

@@ -89,7 +89,7 @@ export class NewsletterView {
   @ApiProperty({ description: 'Recipients settled per second over the last minute.', example: 120.5 })
   readonly ratePerSecond!: number;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Estimated seconds left at the current rate; null when settled or not moving.' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Estimated seconds left at the current rate; null when settled, paused, scheduled or not moving.' })
   readonly etaSeconds!: number | null;
 
   @ApiPropertyOptional({ description: 'Why the newsletter failed as a whole, when it did.' })

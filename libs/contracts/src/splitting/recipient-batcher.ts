@@ -1,4 +1,5 @@
 import { AddressKeySet } from '../addresses/address-key-set';
+import { mailboxKey } from '../addresses/mailbox-key';
 import { normalizeAddress } from '../addresses/normalize-address';
 import type { InvalidRecipient } from '../events/newsletter-split.event';
 import type { Recipient } from '../events/recipient';
@@ -58,7 +59,8 @@ export class RecipientBatcher {
       onInvalid?.(invalid);
       return undefined;
     }
-    if (!this.seen.add(checked.email)) {
+    // One mailbox once, however its address is written (the first spelling is the one sent to).
+    if (!this.seen.add(mailboxKey(checked.email))) {
       this.duplicateCount += 1;
       return undefined;
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { addressHash, type SuppressionEntry } from '@mailroom/contracts';
+import { suppressionKey as mailboxSuppressionHash, type SuppressionEntry } from '@mailroom/contracts';
 import { JetStreamConnection } from '../connection/jetstream-connection';
 import type { Stores } from '../provisioning/provision-topology';
 import { LiveKeySet } from '../storage/live-key-set';
@@ -12,7 +12,8 @@ import { STORES_TOKEN } from './stores.token';
  * The suppression lists: KV bucket `<ns>-suppressions`, value = JSON SuppressionEntry; never
  * expires (an unsubscribe is forever). One global list (every tenant's sends skip its addresses)
  * and one list per tenant (only that tenant's sends skip them), in the same bucket, told apart by
- * the key (`suppressionKey`, the one key function):
+ * the key (`suppressionKey`, the one key function; its address part is the hash of the mailbox key,
+ * local part without case, from @mailroom/contracts; `upgradeKeys` moves keys written before that):
  *   global:  <address key>                  (the keys stored before tenants: they stay global)
  *   tenant:  t.<tenant>.<address key>
  * A recipient of a newsletter is suppressed when it is on the global list or its tenant's.
@@ -35,12 +36,18 @@ export function tenantSuppressions(tenant: string): SuppressionScope {
  * in keys). Kept apart from the scope prefix so a change of canonicalisation touches only this.
  */
 function suppressionAddressKey(email: string): string {
-  return addressHash(email);
+  return mailboxSuppressionHash(email);
 }
 
 /** The scope part of a key: nothing for the global list (so the keys stored before tenants are it), `t.<tenant>.` for a tenant's. */
 function suppressionScopePrefix(scope: SuppressionScope): string {
   return scope.kind === 'global' ? '' : `t.${scope.tenant}.`;
+}
+
+/** The list a stored key belongs to (its `t.<tenant>.` prefix, or none: global). */
+function scopeOfKey(key: string): SuppressionScope {
+  const last = key.lastIndexOf('.');
+  return key.startsWith('t.') && last > 2 ? tenantSuppressions(key.slice(2, last)) : GLOBAL_SUPPRESSIONS;
 }
 
 /** THE key of an address on a list; every read and write of the bucket goes through it. */
@@ -176,6 +183,47 @@ export class SuppressionRecords {
     return 'removed';
   }
 
+  /**
+   * Migrates keys stored before mailbox keys (`addressHash` of the address as written, local part
+   * in its case) to `suppressionKey`: each entry whose key is not its address's suppression key
+   * is written under the right key (an entry already there keeps its first reason) and removed
+   * from the old one (unless it changed meanwhile). Idempotent and safe to run from several
+   * processes at once; reads the bucket once through (its stream, a page at a time).
+   */
+  async upgradeKeys(pageSize = 1000): Promise<{ readonly scanned: number; readonly upgraded: number }> {
+    const bucket = this.nats.topology.buckets.suppressions;
+    const prefix = `$KV.${bucket}.`;
+    let scanned = 0;
+    let upgraded = 0;
+    let after = 0;
+    for (;;) {
+      const { state } = await this.nats.jsm.streams.info(kvStreamName(bucket));
+      if (state.messages === 0 || after >= state.last_seq) break;
+      const page = await pageStream(this.nats.js, kvPageRequest(bucket, '>', after, pageSize), (message) => {
+        const entry = kvPageValue<SuppressionEntry>(message);
+        return entry ? { key: message.subject.slice(prefix.length), seq: message.seq, entry } : undefined;
+      });
+      for (const { key, seq, entry } of page.items) {
+        scanned += 1;
+        const wanted = suppressionKey(entry.email, scopeOfKey(key));
+        if (key === wanted) continue;
+        try {
+          await this.stores.suppressions.create(wanted, JSON.stringify(entry));
+        } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
+        }
+        try {
+          await this.stores.suppressions.delete(key, { previousSeq: seq });
+        } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
+        }
+        upgraded += 1;
+      }
+      if (page.next === null) break;
+      after = page.next;
+    }
+    return { scanned, upgraded };
+  }
   /** One page of one list in the order entries were last written; `after` is the previous page's `next`. */
   async page(scope: SuppressionScope, after: number, limit: number): Promise<Page<SuppressionEntry>> {
     const bucket = this.nats.topology.buckets.suppressions;

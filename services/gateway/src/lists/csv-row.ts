@@ -4,9 +4,9 @@ import type { SubscriberColumns } from './subscriber-columns';
 /**
  * One CSV record as a subscriber. Fields are trimmed; empty custom fields are left out. Missing
  * trailing fields count as empty; extra fields are refused unless they are empty (a trailing
- * comma). Null for a record whose fields are all empty (spreadsheets export such rows).
+ * comma). A line of empty fields never gets here: the parser counts it as blank.
  */
-export function subscriberFromFields(columns: SubscriberColumns, fields: readonly string[]): RowResult | null {
+export function subscriberFromFields(columns: SubscriberColumns, fields: readonly string[]): RowResult {
   if (fields.length > columns.count) {
     for (let i = columns.count; i < fields.length; i += 1) {
       if (fields[i]!.trim() !== '') return reject(`has ${fields.length} fields, but the header has ${columns.count}`);
@@ -22,6 +22,5 @@ export function subscriberFromFields(columns: SubscriberColumns, fields: readonl
     // Column names were checked at the header (no __proto__ and the like): plain assignment is safe.
     vars[column.name] = value;
   }
-  if (email === '' && !name && vars === undefined && fields.every((f) => f.trim() === '')) return null;
   return checkSubscriber(email, name, vars);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AddressKeySet, MAX_LIST_PARTS, tenantOf } from '@mailroom/contracts';
+import { AddressKeySet, MAX_LIST_PARTS, mailboxKey, tenantOf } from '@mailroom/contracts';
 import { ListPartsStore, ListRecords, listPartObject, partsOf, type ListImportEntry, type ListRecord } from '@mailroom/jetstream';
 import type { Caller } from '../auth/caller';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
@@ -25,6 +25,10 @@ export interface ImportResult {
   readonly accepted: number;
   readonly rejected: number;
   readonly duplicates: number;
+  /** Lines that were neither the header nor blank: always accepted + rejected + duplicates. */
+  readonly dataLines: number;
+  /** Blank lines (nothing but blanks, or commas in CSV): skipped, counted. */
+  readonly blankLines: number;
   /** The first rejected rows (line numbers as an editor shows them, the header being line 1). */
   readonly rejections: readonly Rejection[];
   readonly rejectionsTruncated: boolean;
@@ -48,7 +52,8 @@ export class ListImportService {
   ) {}
 
   async import(listId: string, request: ImportRequest, caller: Caller): Promise<ImportResult> {
-    const format = importFormatOf(request.contentType, request.contentEncoding);
+    const encoding = importFormatOf(request.contentType, request.contentEncoding);
+    const format = encoding.format;
     const maxBytes = this.config.maxImportBytes;
     if (request.contentLength !== undefined && request.contentLength > maxBytes) {
       throw new PayloadTooLargeError(`The import is larger than the limit of ${maxBytes} bytes (MAX_IMPORT_BYTES); split it into several imports`);
@@ -71,7 +76,7 @@ export class ListImportService {
         bytesPerSecond: this.config.edge.importMinBytesPerSecond,
         windowMs: this.config.edge.importThroughputWindowMs,
       });
-      await this.parts.putChunks(object, subscriberChunks(body, { format, seen, report, maxBytes }));
+      await this.parts.putChunks(object, subscriberChunks(body, { encoding, seen, report, maxBytes }));
       stored = true;
       if (report.accepted === 0) {
         await this.parts.delete(object);
@@ -92,6 +97,10 @@ export class ListImportService {
       if (!committed) {
         throw new ConflictError('This import stalled for so long that another import to the list took over; nothing was added. Try again.');
       }
+      if (!report.balanced) {
+        // Cannot happen by construction; said loudly if it ever does.
+        this.logger.error({ listId, importId, lines: report.lines, dataLines: report.dataLines, accepted: report.accepted, rejected: report.rejected, duplicates: report.duplicates }, 'Import counts do not add up to its lines');
+      }
       const ms = Date.now() - started;
       const rows = report.accepted + report.rejected + report.duplicates;
       this.logger.log(
@@ -103,6 +112,8 @@ export class ListImportService {
         accepted: report.accepted,
         rejected: report.rejected,
         duplicates: report.duplicates,
+        dataLines: report.dataLines,
+        blankLines: report.blankLines,
         rejections: report.rejections,
         rejectionsTruncated: report.truncated,
         subscribers: committed.subscribers,
@@ -126,7 +137,7 @@ export class ListImportService {
     for (const part of partsOf(record)) {
       const lines = await this.parts.readLines<Subscriber>(part);
       if (!lines) throw new Error(`Part ${part} of list ${record.id} is missing`);
-      for await (const subscriber of lines) seen.add(subscriber.email);
+      for await (const subscriber of lines) seen.add(mailboxKey(subscriber.email));
     }
     return seen;
   }

@@ -72,6 +72,15 @@ export class ImportResultDto implements ImportResult {
   @ApiProperty({ example: 5 })
   readonly duplicates!: number;
 
+  @ApiProperty({
+    description: 'Lines of the body that were neither the CSV header nor blank. Always `accepted + rejected + duplicates`: every line is accounted for.',
+    example: 100_000,
+  })
+  readonly dataLines!: number;
+
+  @ApiProperty({ description: 'Blank lines (nothing but blanks, or commas in a CSV): skipped and counted here.', example: 0 })
+  readonly blankLines!: number;
+
   @ApiProperty({ type: [RejectionDto], description: 'The first 1000 rejected rows, in order.' })
   readonly rejections!: RejectionDto[];
 

@@ -1,15 +1,13 @@
 import { ValidationFailedError } from '../http/api-errors';
-import { CsvRecordReader, type CsvRecord } from './csv-records';
+import { csvFields } from './csv-records';
 import { subscriberFromFields } from './csv-row';
 import type { LineSink } from './line-splitter';
 import { subscriberFromJson } from './ndjson-row';
 import { columnsFromHeader, type SubscriberColumns } from './subscriber-columns';
 import type { SubscriberSink } from './subscriber-sink';
 
-/** Longest line (and CSV record) an import reads; a row is far shorter (address, name, vars). */
+/** Longest line an import reads; a row is far shorter (address, name, vars). */
 export const MAX_LINE_CHARS = 64 * 1024;
-/** Physical lines one CSV record may span (line breaks inside quoted fields). */
-export const MAX_RECORD_LINES = 50;
 
 const tooLong = `line longer than ${MAX_LINE_CHARS} characters`;
 
@@ -18,51 +16,47 @@ export interface RowParser extends LineSink {
   end(): void;
 }
 
-/** CSV: the first non-blank record is the header, every later one a subscriber. */
+/**
+ * CSV: the first non-blank line is the header, every later non-blank line one subscriber (a
+ * record is one line: see `csvFields`). Blank lines (nothing but blanks and commas, as
+ * spreadsheets export) are counted as blank, so every line is accounted for.
+ */
 export class CsvRowParser implements RowParser {
   private columns: SubscriberColumns | null = null;
-  private readonly records: CsvRecordReader;
 
-  constructor(private readonly sink: SubscriberSink) {
-    this.records = new CsvRecordReader((record) => this.onRecord(record), {
-      maxRecordLines: MAX_RECORD_LINES,
-      maxRecordChars: MAX_LINE_CHARS,
-    });
-  }
+  constructor(private readonly sink: SubscriberSink) {}
 
   line(text: string, lineNumber: number): void {
-    this.records.line(text, lineNumber);
+    if (isBlank(text)) return this.sink.blank();
+    const fields = csvFields(text);
+    if (!this.columns) {
+      if (!Array.isArray(fields)) throw new ValidationFailedError(`CSV header row (line ${lineNumber}): ${fields.error}`, 'body');
+      this.columns = columnsFromHeader(fields);
+      this.sink.header();
+      return;
+    }
+    if (!Array.isArray(fields)) return this.sink.reject(lineNumber, fields.error);
+    this.sink.offer(subscriberFromFields(this.columns, fields), lineNumber);
   }
 
   overflow(lineNumber: number): void {
-    this.records.overflow(lineNumber, tooLong);
+    if (!this.columns) throw new ValidationFailedError(`CSV header row (line ${lineNumber}): ${tooLong}`, 'body');
+    this.sink.reject(lineNumber, tooLong);
   }
 
   end(): void {
-    this.records.end();
     if (!this.columns) throw new ValidationFailedError('The CSV is empty: it needs a header row naming its columns, with an "email" column', 'body');
-  }
-
-  private onRecord(record: CsvRecord): void {
-    if (!this.columns) {
-      if (record.error !== undefined) throw new ValidationFailedError(`CSV header row (line ${record.line}): ${record.error}`, 'body');
-      this.columns = columnsFromHeader(record.fields);
-      return;
-    }
-    if (record.error !== undefined) return this.sink.reject(record.line, record.error);
-    const result = subscriberFromFields(this.columns, record.fields);
-    if (result) this.sink.offer(result, record.line);
   }
 }
 
-/** NDJSON: one JSON object per line; blank lines are skipped. */
+/** NDJSON: one JSON object per line; blank lines are counted as blank. */
 export class NdjsonRowParser implements RowParser {
   private rows = 0;
 
   constructor(private readonly sink: SubscriberSink) {}
 
   line(text: string, lineNumber: number): void {
-    if (text.trim() === '') return;
+    if (text.trim() === '') return this.sink.blank();
     this.rows += 1;
     this.sink.offer(subscriberFromJson(text), lineNumber);
   }
@@ -75,4 +69,13 @@ export class NdjsonRowParser implements RowParser {
   end(): void {
     if (this.rows === 0) throw new ValidationFailedError('The body is empty: send one JSON object per line', 'body');
   }
+}
+
+/** Nothing but blanks and commas. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 44 && c !== 9) return false;
+  }
+  return true;
 }

@@ -1,20 +1,22 @@
 import { AddressKeySet } from '@mailroom/contracts';
 import { ImportReport } from './import-report';
 import type { ImportFormat } from './import-format';
+
+const latin1 = (text: string) => Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
 import { subscriberChunks } from './subscriber-chunks';
 
 /** The body cut into pieces of `size` bytes (splitting lines and multi-byte characters). */
-async function* pieces(text: string, size: number): AsyncGenerator<Uint8Array> {
-  const bytes = Buffer.from(text, 'utf8');
+async function* pieces(text: string | Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   // Each piece a turn of the event loop later, as from a socket.
   for (let i = 0; i < bytes.length; i += size) yield await Promise.resolve(bytes.subarray(i, i + size));
 }
 
-async function run(text: string, format: ImportFormat, options: { size?: number; seen?: AddressKeySet; maxBytes?: number } = {}) {
+async function run(text: string | Uint8Array, format: ImportFormat, options: { size?: number; seen?: AddressKeySet; maxBytes?: number; charset?: string } = {}) {
   const report = new ImportReport(5);
   const out: string[] = [];
   const chunks = subscriberChunks(pieces(text, options.size ?? 7), {
-    format,
+    encoding: { format, charset: options.charset ?? 'utf-8' },
     seen: options.seen ?? new AddressKeySet(),
     report,
     maxBytes: options.maxBytes ?? 1_000_000,
@@ -31,28 +33,51 @@ describe('subscriberChunks (an import body in, NDJSON of the accepted subscriber
       'ann@example.org,Ann,Zürich', // 2
       'broken-address,Nobody,Rome', // 3 rejected
       '', // 4 blank
-      'ANN@example.org,Ann again,Oslo', // 5 a different address (local parts keep their case)
+      'ANN@example.org,Ann again,Oslo', // 5 duplicate: the same mailbox as line 2 (local parts compared without case)
       'ann@EXAMPLE.org,Ann,Oslo', // 6 duplicate of line 2
       '"Smith, Jo <x>"@example.org,,', // 7 rejected
-      'jo@example.org,"Smith, Jo","Multi', // 8 record over two lines
-      'line city"', // 9
+      'jo@example.org,"Smith, Jo","Multi', // 8 rejected: a quote not closed on its line
+      'line city"', // 9 rejected: reading resynchronises here
       'zoë@example.org,Zoë,', // 10 rejected: not ASCII in the local part
-      'last@example.org,Last,Lyon', // 11, no final newline
+      ' , ,', // 11 blank (a spreadsheet's empty row)
+      'last@example.org,Last,Lyon', // 12, no final newline
     ].join('\r\n');
     const { report, rows } = await run(csv, 'csv');
     expect(rows).toEqual([
       { email: 'ann@example.org', name: 'Ann', vars: { city: 'Zürich' } },
-      { email: 'ANN@example.org', name: 'Ann again', vars: { city: 'Oslo' } },
-      { email: 'jo@example.org', name: 'Smith, Jo', vars: { city: 'Multi\nline city' } },
       { email: 'last@example.org', name: 'Last', vars: { city: 'Lyon' } },
     ]);
-    expect(report).toMatchObject({ accepted: 4, duplicates: 1, rejected: 3, truncated: false });
+    expect(report).toMatchObject({ accepted: 2, duplicates: 2, rejected: 5, blankLines: 2, lines: 12, dataLines: 9, truncated: false });
+    expect(report.balanced).toBe(true);
     expect(report.rejections).toEqual([
       { line: 3, reason: 'invalid email: missing "@"' },
       { line: 7, reason: 'invalid quoting: text after a closing quote' },
+      { line: 8, reason: 'invalid quoting: a quoted field is not closed on its line (line breaks inside fields are not supported)' },
+      { line: 9, reason: 'invalid email: must be a bare address (no spaces, display name or list)' },
       { line: 10, reason: 'invalid email: invalid local part' },
     ]);
     expect(report.bytes).toBe(Buffer.byteLength(csv));
+  });
+
+  it('costs an unclosed quote its own line only (the issue\'s six-line file)', async () => {
+    const csv = ['email,name,city', 'ann@example.org,Ann,Oslo', '"broken@example.org,Broken,Oslo', 'bo@example.org,Bo,Rome', 'cy@example.org,"Cy",Lyon', 'di@example.org,Di,Nice', 'ed@example.org,Ed,Metz'].join('\n');
+    for (const size of [3, 7, 1024]) {
+      const { report, rows } = await run(csv, 'csv', { size });
+      expect(rows.map((r) => (r as { email: string }).email)).toEqual(['ann@example.org', 'bo@example.org', 'cy@example.org', 'di@example.org', 'ed@example.org']);
+      expect(report).toMatchObject({ accepted: 5, rejected: 1, duplicates: 0, dataLines: 6 });
+      expect(report.rejections).toEqual([{ line: 3, reason: expect.stringContaining('invalid quoting') }]);
+    }
+  });
+
+  it('refuses a body that is not UTF-8 as a whole, naming the first bad line (400)', async () => {
+    const body = latin1('email,name\nann@example.org,Ann\njose@example.org,Jos\xe9\n');
+    await expect(run(body, 'csv')).rejects.toMatchObject({ status: 400, field: 'body', message: expect.stringMatching(/^Line 3 is not valid UTF-8; nothing was imported/) });
+  });
+
+  it('decodes a declared charset (windows-1252)', async () => {
+    const body = latin1('email,name\njose@example.org,Jos\xe9\n');
+    const { rows } = await run(body, 'csv', { charset: 'windows-1252', size: 5 });
+    expect(rows).toEqual([{ email: 'jose@example.org', name: 'José' }]);
   });
 
   it('counts addresses already in the list (earlier imports) as duplicates', async () => {
@@ -94,7 +119,7 @@ describe('subscriberChunks (an import body in, NDJSON of the accepted subscriber
   it.each([
     ['a CSV without an email column', 'name,city\nAnn,Oslo\n', 'csv', 'CSV header row: needs an "email" column'],
     ['an empty CSV', '\n\n', 'csv', 'The CSV is empty'],
-    ['a CSV whose header has broken quoting', '"email,name\n', 'csv', 'CSV header row (line 1): invalid quoting'],
+    ['a CSV whose header has broken quoting', '\n"email,name\n', 'csv', 'CSV header row (line 2): invalid quoting'],
     ['an empty NDJSON body', '', 'ndjson', 'The body is empty'],
   ])('refuses %s as a whole (400)', async (_name, body, format, message) => {
     await expect(run(body, format as ImportFormat)).rejects.toMatchObject({ status: 400, message: expect.stringContaining(message) });

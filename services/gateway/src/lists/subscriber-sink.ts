@@ -1,10 +1,10 @@
-import type { AddressKeySet } from '@mailroom/contracts';
+import { mailboxKey, type AddressKeySet } from '@mailroom/contracts';
 import type { ImportReport } from './import-report';
 import type { RowResult } from './subscriber-checks';
 
 /**
- * Where checked rows go: rejected ones into the report, repeats of an address already in the
- * list (this import or an earlier one) counted as duplicates, the rest appended as NDJSON to a
+ * Where checked rows go: rejected ones into the report, repeats of a mailbox already in the
+ * list (`mailboxKey`: `READER6@EXAMPLE.ORG` repeats `reader6@example.org`) (this import or an earlier one) counted as duplicates, the rest appended as NDJSON to a
  * buffer the caller drains.
  */
 export class SubscriberSink {
@@ -18,7 +18,7 @@ export class SubscriberSink {
   offer(result: RowResult, line: number): void {
     if (!result.ok) {
       this.report.reject(line, result.reason);
-    } else if (!this.seen.add(result.subscriber.email)) {
+    } else if (!this.seen.add(mailboxKey(result.subscriber.email))) {
       this.report.duplicates += 1;
     } else {
       this.report.accepted += 1;
@@ -28,6 +28,15 @@ export class SubscriberSink {
 
   reject(line: number, reason: string): void {
     this.report.reject(line, reason);
+  }
+
+  header(): void {
+    this.report.headerLines += 1;
+  }
+
+  /** A blank line after the header: not a data line, counted all the same. */
+  blank(): void {
+    this.report.blankLines += 1;
   }
 
   get bufferedChars(): number {

@@ -161,7 +161,7 @@ export class CreateNewsletterDto {
 
   @ApiPropertyOptional({
     description:
-      'Start at this time instead of now (ISO 8601, in the future, within a year): the newsletter waits as `scheduled`, ' +
+      'Start at this time instead of now (ISO 8601 with `Z` or an offset, in the future, within a year): the newsletter waits as `scheduled`, ' +
       'survives restarts, and can be cancelled before it starts.',
     example: futureSendAt(new Date()),
     format: 'date-time',

@@ -24,6 +24,7 @@ import { TenantMetrics } from '../tenants/tenant-metrics';
 import type { SkippedRecipientDto, TestAcceptedDto } from './newsletter-responses';
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { parseFromAddress } from './from-address';
+import { checkSendAt } from './send-at';
 
 export interface NewsletterRequest {
   readonly subject: string;
@@ -44,7 +45,6 @@ export interface NewsletterRequest {
 }
 
 /** How far ahead a newsletter may be scheduled. */
-const MAX_SCHEDULE_AHEAD_MS = 365 * 86_400_000;
 
 const DEFAULT_BATCH_SIZE = 100;
 
@@ -214,15 +214,4 @@ export class NewslettersService {
       this.schedules.remove(id),
     ]);
   }
-}
-
-/** A sendAt in the future (a few seconds of clock skew allowed) and within a year; normalised to ISO. */
-function checkSendAt(raw: string): string {
-  const at = Date.parse(raw);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(at)) {
-    throw new ValidationFailedError('sendAt must be an ISO 8601 date and time, e.g. 2026-12-01T09:00:00Z', 'sendAt');
-  }
-  if (at < Date.now() - 5_000) throw new ValidationFailedError('sendAt must be in the future', 'sendAt');
-  if (at > Date.now() + MAX_SCHEDULE_AHEAD_MS) throw new ValidationFailedError('sendAt must be within a year', 'sendAt');
-  return new Date(at).toISOString();
 }
