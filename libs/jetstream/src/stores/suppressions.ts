@@ -100,7 +100,9 @@ export class SuppressionList implements OnModuleInit, OnApplicationShutdown {
   on(email: string, tenant: string): SuppressionScope | null {
     const keys = this.keys;
     if (!keys) throw new Error('SuppressionList used before it loaded');
-    return suppressionScopesFor(tenant).find((scope) => keys.has(suppressionKey(email, scope))) ?? null;
+    // Called per recipient by the splitter and the sender: hash the address once, not once per list.
+    const address = suppressionAddressKey(email);
+    return suppressionScopesFor(tenant).find((scope) => keys.has(suppressionScopePrefix(scope) + address)) ?? null;
   }
 
   get size(): number {
