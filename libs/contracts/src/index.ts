@@ -77,4 +77,14 @@ export {
   DEVELOPMENT_SECRET_WARNING,
 } from './unsubscribe/unsubscribe-secret';
 export { UNSUBSCRIBE_ROUTE, unsubscribeUrl } from './unsubscribe/unsubscribe-link';
+export {
+  FeedbackTokens,
+  type FeedbackClaim,
+  bounceAddress,
+  feedbackTokenOf,
+  ADDRESS_HASH_PREFIX_LENGTH,
+  BOUNCE_SECRET_MIN_LENGTH,
+  FEEDBACK_TOKEN_LENGTH,
+} from './feedback/feedback-tokens';
+export { resolveBounceSecret, DEVELOPMENT_BOUNCE_SECRET } from './feedback/bounce-secret';
 export { DEFAULT_TENANT, TENANT_NAME, MAX_TENANT_NAME_LENGTH, isTenantName, tenantOf } from './tenants/tenant';
