@@ -106,11 +106,13 @@ async function startProcess(namespace: string, label: string, options: ProcessOp
 }
 
 let published = 0;
-async function publish(app: INestApplication, t: Topology, count = 1): Promise<string[]> {
+/** `holdMs`: how long each handler of these messages runs, set before the message can arrive. */
+async function publish(app: INestApplication, t: Topology, count = 1, holdMs?: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
     published += 1;
     const newsletterId = `00000000-0000-4000-8000-${String(published).padStart(12, '0')}`;
+    if (holdMs !== undefined) holds.set(newsletterId, holdMs);
     const event: NewsletterRequestedEvent = {
       newsletterId,
       occurredAt: new Date().toISOString(),
@@ -183,9 +185,9 @@ describe('JetStreamServer pacing and shutdown (real NATS)', () => {
     const s = scenario();
     try {
       const app = await s.start('slow', { concurrency: 2, ackWaitMs });
-      const [id] = await publish(app, s.t);
-      holds.set(id!, 3 * ackWaitMs);
-      // The hold is set before the message arrives: the first delivery already carries it.
+      // The hold is set before the message is published: the first delivery already carries it
+      // (set after the publish, a fast delivery would wait on the gate instead, for ever).
+      const [id] = await publish(app, s.t, 1, 3 * ackWaitMs);
       await waitFor(() => finishedOf([id!]).length, (n) => n === 1, { timeoutMs: 6 * ackWaitMs, description: 'the long handler to finish' });
 
       const info = await waitFor(() => consumerInfo(app, s.t), (i) => i.num_ack_pending === 0, { timeoutMs: 10_000, description: 'the ack' });

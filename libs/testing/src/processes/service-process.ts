@@ -30,6 +30,8 @@ export interface Exit {
 export class ServiceProcess {
   readonly output: string[] = [];
   private readonly exited: Promise<Exit>;
+  /** Exit and end of its output: 'exit' may come before the last of stderr has been read. */
+  private readonly closed: Promise<void>;
 
   private constructor(
     readonly name: ServiceName,
@@ -38,11 +40,27 @@ export class ServiceProcess {
     private readonly child: ChildProcess,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
   }
 
   static async start(name: ServiceName, options: StartOptions): Promise<ServiceProcess> {
     const main = join(repoRoot(), 'dist', 'services', name, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
+    // A port from freePort() was free a moment ago; another process (a client socket's ephemeral
+    // port, say) may take it before the service binds it. Ports we picked are picked again then;
+    // ports the caller set are the caller's to keep, so that failure is reported at once.
+    const portsArePicked = !options.env['HTTP_PORT'] && !(name === 'gateway' && options.env['GRPC_PORT']);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await ServiceProcess.startOnce(name, main, options);
+      } catch (error) {
+        const portTaken = (error as Error).message.includes('EADDRINUSE');
+        if (!portTaken || !portsArePicked || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(name: ServiceName, main: string, options: StartOptions): Promise<ServiceProcess> {
     const port = options.env['HTTP_PORT'] ? Number(options.env['HTTP_PORT']) : await freePort();
     // The gateway also listens for gRPC: a free port too, or two gateways on one machine collide on 50051.
     const grpc = name === 'gateway' && !options.env['GRPC_PORT'] ? { GRPC_PORT: String(await freePort()) } : {};
@@ -88,8 +106,9 @@ export class ServiceProcess {
       .then((status) => {
         if (status === 'exited') throw new Error(`${this.label} exited before it was ready`);
       })
-      .catch((error: Error) => {
+      .catch(async (error: Error) => {
         this.child.kill('SIGKILL');
+        await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
         throw new Error(`${error.message}\n--- ${this.label} output ---\n${this.output.slice(-40).join('\n')}`);
       });
   }
