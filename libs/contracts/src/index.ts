@@ -18,6 +18,7 @@ export {
 } from './event-catalog';
 export { EventFlow, EVENT_PARTICIPANTS, type EventParticipant, type EventRoute } from './event-flow';
 export type { Recipient } from './events/recipient';
+export { RECIPIENT_NAME_MAX_LENGTH } from './events/recipient';
 export { RECIPIENT_VARS_LIMITS, IsRecipientVars, checkRecipientVars, checkVarName } from './events/recipient-vars';
 export { NewsletterRequestedEvent, MAX_LIST_PARTS } from './events/newsletter-requested.event';
 export { BatchReadyEvent } from './events/batch-ready.event';
@@ -88,3 +89,4 @@ export {
 } from './feedback/feedback-tokens';
 export { resolveBounceSecret, DEVELOPMENT_BOUNCE_SECRET } from './feedback/bounce-secret';
 export { DEFAULT_TENANT, TENANT_NAME, MAX_TENANT_NAME_LENGTH, isTenantName, tenantOf } from './tenants/tenant';
+export { csvFields, type CsvFields } from './lists/csv-fields';

@@ -36,10 +36,18 @@ describe('mailroom CLI', () => {
     });
     stack = await MailroomStack.start({ smtpUrl: smtp.url });
     dir = mkdtempSync(join(tmpdir(), 'mailroom-cli-'));
-    writeFileSync(join(dir, 'issue.html'), '<h1>Issue 12</h1><p>Hello {{name}}</p>');
-    writeFileSync(join(dir, 'list.csv'), ['email,name', ...Array.from({ length: 29 }, (_, i) => `cli${i}@example.org,Reader ${i}`), 'gone@example.org,Gone'].join('\n'));
+    writeFileSync(join(dir, 'issue.html'), '<h1>Issue 12</h1><p>Hello {{name}} from {{ city }}</p>');
+    writeFileSync(
+      join(dir, 'list.csv'),
+      ['email,name,city', ...Array.from({ length: 29 }, (_, i) => `cli${i}@example.org,Reader ${i},City ${i}`), 'gone@example.org,Gone,Nowhere'].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'rows.csv'),
+      ['email,name,city', 'row1@example.org,Row 1,Oslo', '"broken@example.org,Broken,Oslo', 'nobody-at-example.org,Nobody,Lyon', 'row5@example.org,Row 5,Bergen'].join('\n'),
+    );
+    writeFileSync(join(dir, 'latin1.csv'), Buffer.from('email,name\njose@example.org,Jos\xe9\n', 'latin1'));
     writeFileSync(join(dir, 'clean.txt'), 'clean1@example.org\nclean2@example.org\n\n');
-    writeFileSync(join(dir, 'invalid.txt'), 'not-an-address\n');
+    writeFileSync(join(dir, 'gone.txt'), 'gone@example.org\n');
   });
 
   afterAll(async () => {
@@ -48,15 +56,35 @@ describe('mailroom CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends a CSV list, shows progress, prints the summary and exits 2 when some recipients failed', async () => {
+  it('sends a CSV list with its custom columns as merge fields, shows progress and exits 2 when some recipients failed', async () => {
     const run = await cli(['send', '--subject', 'Issue 12', '--html', join(dir, 'issue.html'), '--recipients', join(dir, 'list.csv')]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/Newsletter [0-9a-f-]{36} queued for 30 recipient\(s\)/);
     expect(run.stdout).toMatch(/completed_with_failures: 29 sent, 1 failed, 0 suppressed of 30/);
     expect(smtp.deliveriesTo.get('cli0@example.org')).toBe(1);
-    const mail = (await smtp.parsed()).find((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '').includes('cli0@example.org'));
+    const mail = (await smtp.parsed()).find((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '').includes('cli7@example.org'));
     expect(mail?.subject).toBe('Issue 12');
+    expect(mail?.html).toContain('Hello Reader 7 from City 7');
+  });
+
+  it('reports bad rows with their line and sends the rest; --strict refuses the file and sends nothing (exit 65)', async () => {
+    const skipped = await cli(['send', '--subject', 'Rows', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'rows.csv'), '--json']);
+    expect(skipped.stderr).toBe(['2 row(s) skipped:', '  line 3: invalid quoting: a quoted field is not closed on its line (line breaks inside fields are not supported)', '  line 4: "nobody-at-example.org" is not a valid address: missing "@"', ''].join('\n'));
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ status: 'completed', total: 2, sent: 2 });
+    expect(smtp.deliveriesTo.get('row1@example.org')).toBe(1);
+    expect(smtp.deliveriesTo.get('row5@example.org')).toBe(1);
+
+    const before = smtp.messages.length;
+    const strict = await cli(['send', '--subject', 'Rows', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'rows.csv'), '--strict']);
+    expect(strict.code).toBe(65);
+    expect(strict.stderr).toMatch(/^2 row\(s\) refused \(--strict: nothing sent\):\n {2}line 3: /);
+    expect(strict.stdout).toBe('');
+    const latin1 = await cli(['send', '--subject', 'Rows', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'latin1.csv')]);
+    expect(latin1.code).toBe(65);
+    expect(latin1.stderr).toMatch(/latin1\.csv is not UTF-8 text/);
+    expect(smtp.messages.length).toBe(before);
   });
 
   it('exits 0 for a newsletter that completed, and watch --json prints the final state', async () => {
@@ -69,17 +97,77 @@ describe('mailroom CLI', () => {
     expect(JSON.parse(watched.stdout)).toMatchObject({ id, status: 'completed', sent: 2, failed: 0 });
   });
 
-  it('exits 1 when the newsletter failed, and when the gateway refuses the request', async () => {
-    const failed = await cli(['send', '--subject', 'Nobody', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'invalid.txt'), '--json']);
+  it('pauses, resumes and cancels; a cancelled newsletter exits 3, a refused command 4', async () => {
+    const sent = await cli(['send', '--subject', 'Slow', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'list.csv'), '--rate', '2', '--no-watch']);
+    expect(sent.code).toBe(0);
+    const id = sent.stdout.trim();
+    const paused = await cli(['pause', id]);
+    expect(paused).toMatchObject({ code: 0, stdout: `${id}: paused\n` });
+    const resumed = await cli(['resume', id, '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ id });
+    const cancelled = await cli(['cancel', id]);
+    expect(cancelled.code).toBe(0);
+    const watched = await cli(['watch', id, '--json']);
+    expect(watched.code).toBe(3);
+    expect(JSON.parse(watched.stdout)).toMatchObject({ id, status: 'cancelled' });
+    const again = await cli(['resume', id]);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(/^Error 409: /);
+  });
+
+  it('schedules a send for later (printing the id, exit 0) that can be cancelled before it starts', async () => {
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await cli(['schedule', at, '--subject', 'Later', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'clean.txt')]);
+    expect(scheduled.code).toBe(0);
+    const [id, line] = scheduled.stdout.trim().split('\n');
+    expect(line).toBe(`scheduled for ${at} (2 recipient(s))`);
+    const noZone = await cli(['schedule', at.slice(0, 19), '--subject', 'Later', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'clean.txt')]);
+    expect(noZone.code).toBe(4);
+    expect(noZone.stderr).toMatch(/^Error 400: .*\(field sendAt\)/);
+    expect((await cli(['cancel', id!])).stdout).toBe(`${id}: cancelled\n`);
+    expect((await cli(['watch', id!, '--json'])).code).toBe(3);
+  });
+
+  it('makes a list, imports a file into it (exit 2 with the refused rows) and sends to it with --list; test sends go out at once', async () => {
+    const created = await cli(['lists', 'create', 'CLI readers']);
+    expect(created.code).toBe(0);
+    const listId = (JSON.parse(created.stdout) as { id: string }).id;
+    const imported = await cli(['import', listId, join(dir, 'rows.csv')]);
+    expect(imported.code).toBe(2);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ accepted: 2, rejected: 2, dataLines: 4 });
+    const shown = await cli(['lists', 'show', listId]);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: listId, name: 'CLI readers' });
+
+    const sent = await cli(['send', '--list', listId, '--subject', 'To the list', '--html', join(dir, 'issue.html'), '--json']);
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ status: 'completed', sent: 2 });
+    const mail = (await smtp.parsed()).find((m) => m.subject === 'To the list' && (m.to && !Array.isArray(m.to) ? m.to.text : '').includes('row5@example.org'));
+    expect(mail?.html).toContain('Hello Row 5 from Bergen');
+
+    const test = await cli(['test', '--subject', 'Proof', '--text', join(dir, 'issue.html'), '--to', 'proof@example.org']);
+    expect(test.code).toBe(0);
+    const proof = (await smtp.parsed()).find((m) => m.subject === 'Proof');
+    expect(proof?.headers.get('x-mailroom-test')).toBe('true');
+  });
+
+  it('exits 1 when the newsletter failed, 4 when the gateway refuses the request, 64 for a wrong command line', async () => {
+    const failed = await cli(['send', '--subject', 'Nobody', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'gone.txt'), '--json']);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout)).toMatchObject({ status: 'failed', failed: 1 });
 
     const refused = await cli(['send', '--subject', 'Bad\r\nBcc: x@y.org', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'clean.txt')]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/Error 400: .*subject/);
 
     const unauthorised = await cli(['watch', '00000000-0000-4000-8000-000000000000'], { MAILROOM_API_KEY: 'wrong-key-0123456789abcdef' });
-    expect(unauthorised.code).toBe(1);
+    expect(unauthorised.code).toBe(4);
     expect(unauthorised.stderr).toMatch(/Error 401/);
+
+    const unreachable = await cli(['watch', '00000000-0000-4000-8000-000000000000'], { MAILROOM_URL: 'http://127.0.0.1:9' });
+    expect(unreachable.code).toBe(5);
+    const usage = await cli(['send', '--subject', 'x']);
+    expect(usage.code).toBe(64);
+    expect(usage.stderr).toMatch(/^--html or --text/);
   });
 });

@@ -1,5 +1,5 @@
+import { csvFields } from '@mailroom/contracts';
 import { ValidationFailedError } from '../http/api-errors';
-import { csvFields } from './csv-records';
 import { subscriberFromFields } from './csv-row';
 import type { LineSink } from './line-splitter';
 import { subscriberFromJson } from './ndjson-row';

@@ -1,4 +1,4 @@
-import { csvFields } from './csv-records';
+import { csvFields } from './csv-fields';
 
 const unclosed = { error: 'invalid quoting: a quoted field is not closed on its line (line breaks inside fields are not supported)' };
 

@@ -1,3 +1,6 @@
+// The CSV dialect of subscriber files, shared by the gateway's list import and the CLI so that a
+// file reads the same through either.
+
 /** The fields of one CSV line, or why the line cannot be read. */
 export type CsvFields = string[] | { readonly error: string };
 
