@@ -97,7 +97,7 @@ export class GatewayClient {
         },
         body: stream ?? (json !== undefined ? JSON.stringify(json) : undefined),
         ...(stream ? { duplex: 'half' } : {}),
-      } as RequestInit);
+      });
     } catch (error) {
       throw new GatewayError(0, `Cannot reach the gateway at ${this.baseUrl}: ${(error as Error).message}`);
     }

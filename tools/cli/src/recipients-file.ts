@@ -46,7 +46,7 @@ export function readRecipients(path: string): RecipientsFile {
   const lines = readTextFile(path).split(/\r?\n/);
   const header = csvFields(lines[0] ?? '');
   const isCsv = !('error' in header) && header.some((column) => column.trim().toLowerCase() === 'email');
-  return isCsv ? readCsv(lines, header as string[]) : readPlainList(lines);
+  return isCsv ? readCsv(lines, header) : readPlainList(lines);
 }
 
 function readPlainList(lines: readonly string[]): RecipientsFile {
