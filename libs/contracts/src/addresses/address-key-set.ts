@@ -1,24 +1,24 @@
 /**
- * A set of normalised addresses that keeps a 64-bit hash of each instead of the string: about
- * 16 bytes per address (open addressing at most half full) where a `Set<string>` of a million
+ * A set of normalised addresses that keeps a 64-bit hash of each instead of the string: 11 to 21
+ * bytes per address (open addressing, 3/8 to 3/4 full) where a `Set<string>` of a million
  * addresses costs about 145 MB of heap. Used wherever a whole list must be de-duplicated in
  * memory (the splitter per newsletter, the gateway per list import).
+ *
+ * The table is cut into 256 shards by the hash's top byte, each growing on its own: growing one
+ * table the size of the whole set held the old and the new table at once (a 10M-row import peaked
+ * at 400 MB of tables alone); a shard's growth holds 1/256 of that.
  *
  * The hash is not cryptographic. Two different addresses colliding would drop the second as a
  * "duplicate"; for n addresses the chance is about n² / 2⁶⁵ (3 in 100 million for a million).
  * Whoever could craft collisions can only drop addresses from a list they upload themselves.
  */
 export class AddressKeySet {
-  /** Pairs of 32-bit halves; (0, 0) marks an empty slot. */
-  private slots: Int32Array;
-  private mask: number;
+  private readonly shards: Shard[];
   private count = 0;
 
   constructor(expected = 1024) {
-    let capacity = 16;
-    while (capacity < expected * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity * 2);
-    this.mask = capacity - 1;
+    const perShard = Math.ceil(expected / SHARDS);
+    this.shards = Array.from({ length: SHARDS }, () => new Shard(perShard));
   }
 
   get size(): number {
@@ -28,15 +28,43 @@ export class AddressKeySet {
   /** Adds the address; false when it was already there. */
   add(address: string): boolean {
     const [high, low] = hash64(address);
+    const added = this.shards[high >>> 24]!.add(high, low);
+    if (added) this.count += 1;
+    return added;
+  }
+
+  has(address: string): boolean {
+    const [high, low] = hash64(address);
+    return this.shards[high >>> 24]!.has(high, low);
+  }
+}
+
+const SHARDS = 256;
+/** Grow a shard before it is more than 3/4 full: linear probing stays short (about 2.5 probes for a hit). */
+const MAX_LOAD = 0.75;
+
+/** One open-addressing table of 64-bit hashes: pairs of 32-bit halves, (0, 0) an empty slot. */
+class Shard {
+  private slots: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(expected: number) {
+    let capacity = 16;
+    while (capacity * MAX_LOAD < expected) capacity *= 2;
+    this.slots = new Int32Array(capacity * 2);
+    this.mask = capacity - 1;
+  }
+
+  add(high: number, low: number): boolean {
     if (this.find(high, low) >= 0) return false;
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
     this.insert(high, low);
     this.count += 1;
     return true;
   }
 
-  has(address: string): boolean {
-    const [high, low] = hash64(address);
+  has(high: number, low: number): boolean {
     return this.find(high, low) >= 0;
   }
 
