@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: the whole system on this machine. Four services from the build, a NATS server
+// `npm start`: the whole system on this machine. Five services from the build, a NATS server
 // with JetStream if none answers (when nats-server is installed), and, when SMTP_URL is not set,
 // a development mail catcher (MailDev) with a web page showing everything that was sent.
-// Ports: DEV_HTTP_PORT (gateway, default 3000; splitter, sender and tracker take the next three),
-// GRPC_PORT (gateway's gRPC, default 50051), MAILDEV_SMTP_PORT (1025) and MAILDEV_WEB_PORT (1080):
+// Ports: DEV_HTTP_PORT (gateway, default 3000; splitter, sender, tracker and feedback take the next
+// four), GRPC_PORT (gateway's gRPC, default 50051), FEEDBACK_SMTP_PORT (bounces in, 2525), MAILDEV_SMTP_PORT (1025) and MAILDEV_WEB_PORT (1080):
 // set them to run a second copy beside another one.
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -148,11 +148,14 @@ async function main() {
     log(`API_KEYS not set: using a development key for this run: ${key}`);
   }
   const base = portFrom('DEV_HTTP_PORT', 3000);
-  const ports = { gateway: base, splitter: base + 1, sender: base + 2, tracker: base + 3 };
+  const ports = { gateway: base, splitter: base + 1, sender: base + 2, tracker: base + 3, feedback: base + 4 };
   const grpcPort = portFrom('GRPC_PORT', 50051);
+  const feedbackSmtpPort = portFrom('FEEDBACK_SMTP_PORT', 2525);
+  env.FEEDBACK_SMTP_PORT = String(feedbackSmtpPort);
   await ensurePortsFree([
     ...Object.values(ports).map((port) => ['DEV_HTTP_PORT', port]),
     ['GRPC_PORT', grpcPort],
+    ['FEEDBACK_SMTP_PORT', feedbackSmtpPort],
     ...(env.SMTP_URL || env.SMTP_PROVIDERS
       ? []
       : [
@@ -177,6 +180,7 @@ async function main() {
   log(`  API          http://localhost:${ports.gateway}/v1/newsletters  (gRPC on port ${grpcPort})`);
   if (env.MAILDEV_WEB_URL) log(`  Mail catcher ${env.MAILDEV_WEB_URL}  (every email sent shows up here)`);
   log(`  Metrics      http://localhost:${ports.tracker}/metrics (tracker; each service serves its own)`);
+  log(`  Bounces in   smtp://localhost:${feedbackSmtpPort} (feedback: DSNs and complaints for @${env.BOUNCE_DOMAIN || 'bounces.localhost'})`);
   log('Ctrl-C stops everything.');
 }
 

@@ -1,6 +1,7 @@
 import { BatchCompletedEvent } from './events/batch-completed.event';
 import { BatchReadyEvent } from './events/batch-ready.event';
 import { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
+import { FeedbackReceivedEvent } from './events/feedback-received.event';
 import { NewsletterCompletedEvent } from './events/newsletter-completed.event';
 import { NewsletterCancelledEvent, NewsletterResumeRequestedEvent } from './events/newsletter-control.event';
 import { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
@@ -33,6 +34,8 @@ export const Events = {
   NewsletterProgressed: 'newsletter.progressed',
   NewsletterCancelled: 'newsletter.cancelled',
   NewsletterCompleted: 'newsletter.completed',
+  /** A recipient bounced after acceptance, or complained (from the feedback service). */
+  FeedbackReceived: 'feedback.received',
   /** A message of one of our streams that could not be processed (keyed by the stream's role). */
   DeadLettered: 'dead-letter',
   /** JetStream's own advisory: a work-queue message reached its consumer's max deliveries. */
@@ -117,6 +120,7 @@ export const EventCatalog = {
   [Events.NewsletterProgressed]: namespaced(Events.NewsletterProgressed, 'events', NewsletterProgressedEvent),
   [Events.NewsletterCancelled]: namespaced(Events.NewsletterCancelled, 'events', NewsletterCancelledEvent),
   [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),
+  [Events.FeedbackReceived]: namespaced(Events.FeedbackReceived, 'events', FeedbackReceivedEvent),
   [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
   [Events.MaxDeliveriesReached]: maxDeliveries,
 } as const satisfies Readonly<Record<EventName, EventSpec>>;

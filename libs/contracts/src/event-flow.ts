@@ -1,7 +1,7 @@
 import { Events, type EventName } from './event-catalog';
 
-/** Who takes part in the flow of events: the four services, and the NATS server (its advisories). */
-export const EVENT_PARTICIPANTS = ['gateway', 'splitter', 'sender', 'tracker', 'nats-server'] as const;
+/** Who takes part in the flow of events: the five services, and the NATS server (its advisories). */
+export const EVENT_PARTICIPANTS = ['gateway', 'splitter', 'sender', 'tracker', 'feedback', 'nats-server'] as const;
 export type EventParticipant = (typeof EVENT_PARTICIPANTS)[number];
 
 export interface EventRoute {
@@ -48,8 +48,13 @@ export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
   [Events.NewsletterProgressed]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
   [Events.NewsletterCancelled]: { publishers: ['gateway'], consumers: ['tracker'] },
   [Events.NewsletterCompleted]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
+  [Events.FeedbackReceived]: {
+    publishers: ['feedback'],
+    consumers: ['feedback'],
+    note: 'a bounce or complaint traced to its recipient; the feedback service suppresses the address',
+  },
   [Events.DeadLettered]: {
-    publishers: ['splitter', 'sender', 'tracker'],
+    publishers: ['splitter', 'sender', 'tracker', 'feedback'],
     consumers: ['tracker'],
     note: 'published by the JetStream transport of any consuming service; the gateway lists and re-drives them',
   },

@@ -30,6 +30,15 @@ export {
 } from './events/newsletter-split.event';
 export { BatchCompletedEvent } from './events/batch-completed.event';
 export { NewsletterCompletedEvent } from './events/newsletter-completed.event';
+export {
+  FeedbackReceivedEvent,
+  FEEDBACK_KINDS,
+  FEEDBACK_SOURCES,
+  BOUNCE_TYPES,
+  type FeedbackKind,
+  type FeedbackSource,
+  type BounceType,
+} from './events/feedback-received.event';
 export { NEWSLETTER_STATUSES, FINAL_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
 export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
 export { NewsletterView, type NewsletterStatusQuery, type NewsletterStatusReply } from './newsletters/newsletter-view';

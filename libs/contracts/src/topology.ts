@@ -28,6 +28,8 @@ export interface Topology {
     readonly deadLetters: string;
     readonly advisories: string;
     readonly webhooks: string;
+    /** The feedback service: bounces and complaints become suppressions. */
+    readonly feedback: string;
   };
   readonly buckets: {
     /** Per-newsletter state, written by the gateway (creation) and the tracker (CAS updates). */
@@ -91,6 +93,7 @@ export function topology(namespace: string): Topology {
       deadLetters: name('tracker-dead-letters'),
       advisories: name('tracker-advisories'),
       webhooks: name('tracker-webhooks'),
+      feedback: name('feedback'),
     },
     buckets: {
       newsletters: name('newsletters'),

@@ -3,7 +3,7 @@ import { JetStreamModule, NatsHealthIndicator, type JetStreamModuleOptions } fro
 import { ObservabilityModule } from '@mailroom/observability';
 import type { CommonConfig } from '@mailroom/config';
 
-export type ServiceName = 'gateway' | 'splitter' | 'sender' | 'tracker';
+export type ServiceName = 'gateway' | 'splitter' | 'sender' | 'tracker' | 'feedback';
 
 /**
  * What every service has, from its common config alone: one NATS connection with the namespace's

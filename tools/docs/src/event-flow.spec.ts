@@ -9,7 +9,7 @@ import { fromRoot, shown, sourceFiles } from './repository';
  * (`publish(Events.X, …)`) lists it as a publisher. (Publishing done for a service inside a
  * library, such as the transport's dead letters, is not visible here and stays declared by hand.)
  */
-const SERVICES = ['gateway', 'splitter', 'sender', 'tracker'] as const;
+const SERVICES = ['gateway', 'splitter', 'sender', 'tracker', 'feedback'] as const;
 const EVENT_OF = new Map<string, EventName>(Object.entries(Events));
 
 function eventsNamed(service: string, pattern: RegExp): Map<EventName, string[]> {

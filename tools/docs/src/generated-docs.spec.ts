@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { GatewayEnv } from '../../../services/gateway/src/config/gateway.env';
 import { SenderEnv } from '../../../services/sender/src/config/sender.env';
 import { SplitterEnv } from '../../../services/splitter/src/config/splitter.config';
+import { FeedbackEnv } from '../../../services/feedback/src/config/feedback.config';
 import { TrackerEnv } from '../../../services/tracker/src/config/tracker.config';
 import { commonVariablesTable, serviceVariablesTable } from './config-tables';
 import { readDeclaredClasses } from './env-doc-comments';
@@ -18,12 +19,13 @@ import { firstSentence, serviceTable } from './service-table';
  * catalog. Each test fails when the checked-in table differs from what the generator makes now;
  * `UPDATE_DOCS=1 npx jest tools/docs` rewrites them instead.
  */
-const SERVICES = ['gateway', 'splitter', 'sender', 'tracker'] as const;
+const SERVICES = ['gateway', 'splitter', 'sender', 'tracker', 'feedback'] as const;
 const SCHEMAS: readonly EnvSchemaSource[] = [
   { service: 'gateway', schema: GatewayEnv },
   { service: 'splitter', schema: SplitterEnv },
   { service: 'sender', schema: SenderEnv },
   { service: 'tracker', schema: TrackerEnv },
+  { service: 'feedback', schema: FeedbackEnv },
 ];
 
 function envVariables() {
@@ -36,7 +38,7 @@ const readme = (service: string) => fromRoot('services', service, 'README.md');
 const serviceMetrics = (service: string) => readMetricDeclarations(sourceFiles(fromRoot('services', service, 'src')));
 
 /** Libraries that declare metrics, and which services serve them. */
-const LIBRARY_METRICS: Readonly<Record<string, string>> = { jetstream: 'splitter, sender, tracker (their JetStream consumers)' };
+const LIBRARY_METRICS: Readonly<Record<string, string>> = { jetstream: 'splitter, sender, tracker, feedback (their JetStream consumers)' };
 
 function allMetrics(): string {
   const from = new Map<string, string>();

@@ -187,6 +187,8 @@ function envFor(name: ServiceName, namespace: string, options: StackOptions): Re
     splitter: {},
     sender: { SMTP_URL: options.smtpUrl },
     tracker: {},
+    // Not started by the stack (tests about feedback start it with `ServiceProcess.start`).
+    feedback: {},
   };
   return { ...base, ...perService[name], ...options.env, ...options.serviceEnv?.[name] };
 }

@@ -5,7 +5,7 @@ import { freePort } from '../free-port';
 import { waitFor } from '../wait-for';
 import { repoRoot } from './repo-root';
 
-export type ServiceName = 'gateway' | 'splitter' | 'sender' | 'tracker';
+export type ServiceName = 'gateway' | 'splitter' | 'sender' | 'tracker' | 'feedback';
 
 export interface StartOptions {
   readonly env: Readonly<Record<string, string>>;

@@ -1,0 +1,87 @@
+import { CommonEnv, ConfigValidationError, commonConfig, loadEnv, toInt, type CommonConfig } from '@mailroom/config';
+import { productionRequirement, resolveBounceSecret, type FeedbackTokens } from '@mailroom/contracts';
+import type { RetryPolicy } from '@mailroom/jetstream';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+
+const int = { message: 'must be a whole number' };
+
+/** A suppression that failed (NATS away for a moment) is tried again: 1 s doubling to 30 s, 10 times. */
+export const SUPPRESS_RETRY: RetryPolicy = { maxDeliver: 10, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+
+/** Environment of the feedback service. */
+export class FeedbackEnv extends CommonEnv {
+  override HTTP_PORT = 3004;
+
+  /** Port of the inbound SMTP server that receives bounces (DSNs) and complaints (ARF) for BOUNCE_DOMAIN. */
+  @toInt() @IsInt(int) @Min(1) @Max(65_535)
+  FEEDBACK_SMTP_PORT = 2525;
+
+  /**
+   * The domain of the bounce addresses (the senders' BOUNCE_DOMAIN; its MX points here). Mail for
+   * any other domain is refused at RCPT: never a relay. Default outside production: `bounces.localhost`.
+   */
+  @IsString()
+  BOUNCE_DOMAIN = '';
+
+  /** Checks the signed bounce addresses and Message-IDs: the same value as the senders'. Required in production. */
+  @IsString()
+  BOUNCE_SECRET = '';
+
+  /** Largest report accepted (a DSN or ARF usually encloses the original message). */
+  @toInt() @IsInt(int) @Min(1_024) @Max(50 * 1024 * 1024)
+  FEEDBACK_MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
+
+  /** Reports accepted per minute from one client address (burst: a tenth of it); more hear 421 and retry later. */
+  @toInt() @IsInt(int) @Min(1) @Max(1_000_000)
+  FEEDBACK_MESSAGES_PER_MINUTE_PER_IP = 600;
+
+  /** SMTP connections served at once; more are told to come back later (421). */
+  @toInt() @IsInt(int) @Min(1) @Max(10_000)
+  FEEDBACK_MAX_CONNECTIONS = 100;
+}
+
+export interface FeedbackConfig extends CommonConfig {
+  readonly smtpPort: number;
+  readonly bounceDomain: string;
+  /** Checks tokens; holds no readable secret. */
+  readonly tokens: FeedbackTokens;
+  readonly developmentSecret: boolean;
+  readonly maxMessageBytes: number;
+  readonly maxConnections: number;
+  readonly messagesPerMinutePerIp: number;
+  readonly retry: { readonly feedback: RetryPolicy };
+}
+
+export const FEEDBACK_CONFIG = Symbol('FeedbackConfig');
+
+/** Where bounces go when BOUNCE_DOMAIN is not set outside production (nothing routes mail to it). */
+export const DEVELOPMENT_BOUNCE_DOMAIN = 'bounces.localhost';
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
+
+export function loadFeedbackConfig(env: Record<string, string | undefined> = process.env): FeedbackConfig {
+  const problems: string[] = [];
+  const e = loadEnv(FeedbackEnv, env);
+  const requiredWhen = productionRequirement(env['NODE_ENV']);
+  let bounceDomain = e.BOUNCE_DOMAIN.trim().toLowerCase();
+  if (bounceDomain === '') {
+    if (requiredWhen !== null) problems.push(`BOUNCE_DOMAIN: is required ${requiredWhen}: the domain of the bounce addresses, e.g. bounces.acme.example`);
+    else bounceDomain = DEVELOPMENT_BOUNCE_DOMAIN;
+  } else if (!DOMAIN.test(bounceDomain)) {
+    problems.push('BOUNCE_DOMAIN: must be a domain name, e.g. bounces.acme.example');
+  }
+  const secret = resolveBounceSecret(e.BOUNCE_SECRET, { requiredWhen });
+  if (!secret.ok) problems.push(`BOUNCE_SECRET: ${secret.problem}`);
+  if (problems.length > 0 || !secret.ok) throw new ConfigValidationError(problems);
+  return {
+    ...commonConfig(e),
+    smtpPort: e.FEEDBACK_SMTP_PORT,
+    bounceDomain,
+    tokens: secret.tokens,
+    developmentSecret: secret.development,
+    maxMessageBytes: e.FEEDBACK_MAX_MESSAGE_BYTES,
+    maxConnections: e.FEEDBACK_MAX_CONNECTIONS,
+    messagesPerMinutePerIp: e.FEEDBACK_MESSAGES_PER_MINUTE_PER_IP,
+    retry: { feedback: SUPPRESS_RETRY },
+  };
+}

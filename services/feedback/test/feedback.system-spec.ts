@@ -1,0 +1,92 @@
+import { addressHash, bounceAddress, DEVELOPMENT_BOUNCE_SECRET, FeedbackTokens, type SuppressionEntry } from '@mailroom/contracts';
+import { freePort, MailroomStack, sendRawMail, ServiceProcess, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
+import { arfSample, dsnSample } from '../src/reports/report-samples';
+
+jest.setTimeout(180_000);
+
+/**
+ * Bounces and complaints that come back after the provider accepted a newsletter: mailed to the
+ * feedback service's SMTP port as a receiving mail server would, with real gateway, splitter,
+ * sender and tracker processes around it. The bounce addresses are signed as the senders sign them
+ * (BOUNCE_SECRET unset: the development secret on both sides).
+ */
+describe('feedback service (real processes, real SMTP)', () => {
+  const bounceDomain = 'bounces.test';
+  const tokens = new FeedbackTokens(DEVELOPMENT_BOUNCE_SECRET);
+  const recipients = Array.from({ length: 6 }, (_, i) => `fb${i}@example.org`);
+  let smtp: SmtpSink;
+  let stack: MailroomStack;
+  let feedback: ServiceProcess;
+  let feedbackSmtpPort: number;
+  let newsletterId: string;
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    stack = await MailroomStack.start({ smtpUrl: smtp.url });
+    feedbackSmtpPort = await freePort();
+    feedback = await ServiceProcess.start('feedback', {
+      env: { NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: stack.namespace, BOUNCE_DOMAIN: bounceDomain, FEEDBACK_SMTP_PORT: String(feedbackSmtpPort) },
+    });
+    const sent = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
+      body: { subject: 'November news', text: 'Hello', batchSize: 10, recipients: recipients.map((email) => ({ email })) },
+    });
+    expect(sent.status).toBe(202);
+    newsletterId = sent.body.id;
+    await stack.waitForNewsletter<{ status: string; sent: number }>(newsletterId, (v) => v.status === 'completed');
+  });
+
+  afterAll(async () => {
+    await feedback?.stop();
+    await stack?.stop();
+    await smtp?.close();
+  });
+
+  /** The token the sender puts in recipient i's bounce address and Message-ID (all six are in batch 0). */
+  const tokenOf = (i: number) => tokens.sign({ newsletterId, batchIndex: 0, addressHashPrefix: addressHash(recipients[i]!).slice(0, 8) })!;
+  const mail = (to: string, message: string) => sendRawMail({ port: feedbackSmtpPort, from: '', to: [to], message });
+  const suppression = async (email: string, scope: 'global' | 'tenant') => {
+    const page = await stack.request<{ items: SuppressionEntry[] }>('GET', `/v1/suppressions?scope=${scope}&limit=1000`);
+    return page.body.items.find((entry) => entry.email === email);
+  };
+
+  it('refuses mail for another domain at RCPT (never a relay), and a bounce address that was altered', async () => {
+    const relay = await mail('someone@example.org', dsnSample({ recipient: recipients[0]! }));
+    expect(relay.rcpt[0]).toMatchObject({ code: 550, text: expect.stringContaining('5.7.1') });
+    expect(relay.data).toBeUndefined();
+
+    const token = tokenOf(0);
+    const altered = `${token.slice(0, 10)}${token[10] === 'a' ? 'b' : 'a'}${token.slice(11)}`;
+    const tampered = await mail(bounceAddress(altered, bounceDomain), dsnSample({ recipient: recipients[0]! }));
+    expect(tampered.rcpt[0]).toMatchObject({ code: 550, text: expect.stringContaining('5.1.1') });
+    expect(await suppression(recipients[0]!, 'global')).toBeUndefined();
+  });
+
+  it('a DSN for recipient 3 at its bounce address and an ARF complaint for recipient 5 suppress exactly those two', async () => {
+    const bounce = await mail(bounceAddress(tokenOf(3), bounceDomain), dsnSample({ recipient: recipients[3]! }));
+    expect(bounce.data?.code).toBe(250);
+    const complaint = await mail(`fbl@${bounceDomain}`, arfSample({ recipient: recipients[5]!, messageId: `<${tokenOf(5)}@example.org>` }));
+    expect(complaint.data?.code).toBe(250);
+
+    const bounced = await waitFor(() => suppression(recipients[3]!, 'global'), (entry) => entry !== undefined, { timeoutMs: 10_000, description: 'the bounce suppression' });
+    expect(bounced).toMatchObject({ email: recipients[3], reason: 'bounced', source: newsletterId, detail: expect.stringContaining('5.1.1') });
+    // The complaint is about the tenant's newsletter: its list, not the global one.
+    const complained = await waitFor(() => suppression(recipients[5]!, 'tenant'), (entry) => entry !== undefined, { timeoutMs: 10_000, description: 'the complaint suppression' });
+    expect(complained).toMatchObject({ email: recipients[5], reason: 'complained', source: newsletterId });
+
+    const metrics = await (await fetch(`${feedback.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/mailroom_feedback_reports_total\{source="smtp",result="bounce_hard"\} 1\b/);
+    expect(metrics).toMatch(/mailroom_feedback_reports_total\{source="smtp",result="complaint"\} 1\b/);
+  });
+
+  it('the next newsletter to the same six skips the bounced and the complaining address', async () => {
+    const next = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
+      body: { subject: 'December news', text: 'Hello again', batchSize: 10, recipients: recipients.map((email) => ({ email })) },
+    });
+    expect(next.status).toBe(202);
+    const view = await stack.waitForNewsletter<{ status: string; sent: number; suppressed: number }>(next.body.id, (v) => v.status === 'completed');
+    expect({ sent: view.sent, suppressed: view.suppressed }).toEqual({ sent: 4, suppressed: 2 });
+    const december = smtp.messages.filter((m) => m.raw.toString('utf8').includes('Subject: December news')).flatMap((m) => m.to).sort();
+    expect(december).toEqual([recipients[0], recipients[1], recipients[2], recipients[4]]);
+  });
+});
+
