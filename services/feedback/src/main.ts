@@ -1,13 +1,16 @@
 import 'reflect-metadata';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Events, eventFilter } from '@mailroom/contracts';
 import { bootService } from '@mailroom/service';
 import { AppModule } from './app.module';
 import { loadFeedbackConfig } from './config/feedback.config';
 
-void bootService({
+void bootService<ReturnType<typeof loadFeedbackConfig>, NestExpressApplication>({
   service: 'feedback',
   loadConfig: () => loadFeedbackConfig(),
   module: (config) => AppModule.register(config),
+  // Webhook bodies are kept as bytes: SendGrid's signature is over the exact body.
+  appOptions: { bodyParser: false },
   consumers: (config, names) => [
     {
       stream: 'events',
@@ -20,7 +23,8 @@ void bootService({
       events: [Events.FeedbackReceived],
     },
   ],
-  configure: (_app, config, logger) => {
+  configure: (app, config, logger) => {
+    app.useBodyParser('raw', { type: () => true, limit: config.webhooks.maxBytes });
     if (config.developmentSecret) {
       logger.warn(
         'BOUNCE_SECRET is not set: bounce addresses are checked with the public development secret, so anyone can forge a bounce. ' +

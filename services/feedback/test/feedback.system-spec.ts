@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { addressHash, bounceAddress, DEVELOPMENT_BOUNCE_SECRET, FeedbackTokens, type SuppressionEntry } from '@mailroom/contracts';
 import { freePort, MailroomStack, sendRawMail, ServiceProcess, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import { arfSample, dsnSample } from '../src/reports/report-samples';
@@ -14,6 +15,7 @@ describe('feedback service (real processes, real SMTP)', () => {
   const bounceDomain = 'bounces.test';
   const tokens = new FeedbackTokens(DEVELOPMENT_BOUNCE_SECRET);
   const recipients = Array.from({ length: 6 }, (_, i) => `fb${i}@example.org`);
+  const mailgunKey = 'mailgun-test-signing-key-0123456789';
   let smtp: SmtpSink;
   let stack: MailroomStack;
   let feedback: ServiceProcess;
@@ -25,7 +27,13 @@ describe('feedback service (real processes, real SMTP)', () => {
     stack = await MailroomStack.start({ smtpUrl: smtp.url });
     feedbackSmtpPort = await freePort();
     feedback = await ServiceProcess.start('feedback', {
-      env: { NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: stack.namespace, BOUNCE_DOMAIN: bounceDomain, FEEDBACK_SMTP_PORT: String(feedbackSmtpPort) },
+      env: {
+        NATS_URL: TEST_NATS_URL,
+        MAILROOM_NAMESPACE: stack.namespace,
+        BOUNCE_DOMAIN: bounceDomain,
+        FEEDBACK_SMTP_PORT: String(feedbackSmtpPort),
+        MAILGUN_WEBHOOK_SIGNING_KEY: mailgunKey,
+      },
     });
     const sent = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
       body: { subject: 'November news', text: 'Hello', batchSize: 10, recipients: recipients.map((email) => ({ email })) },
@@ -78,15 +86,39 @@ describe('feedback service (real processes, real SMTP)', () => {
     expect(metrics).toMatch(/mailroom_feedback_reports_total\{source="smtp",result="complaint"\} 1\b/);
   });
 
-  it('the next newsletter to the same six skips the bounced and the complaining address', async () => {
+  it("a Mailgun webhook for recipient 1 (signed, the original Message-ID echoed) suppresses it; the same event with a bad signature is refused with 401", async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const event = {
+      event: 'failed',
+      id: 'mailgun-event-1',
+      severity: 'permanent',
+      recipient: recipients[1],
+      'delivery-status': { code: 550, message: '5.1.1 No such user', 'enhanced-code': '5.1.1' },
+      message: { headers: { 'message-id': `${tokenOf(1)}@example.org` } },
+    };
+    const post = (signature: string) =>
+      fetch(`${feedback.baseUrl}/webhooks/mailgun`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ signature: { timestamp, token: 'abc123', signature }, 'event-data': event }),
+      });
+    const forged = await post(createHmac('sha256', 'not-the-signing-key-0123456789').update(`${timestamp}abc123`).digest('hex'));
+    expect(forged.status).toBe(401);
+    const signed = await post(createHmac('sha256', mailgunKey).update(`${timestamp}abc123`).digest('hex'));
+    expect({ status: signed.status, body: await signed.json() }).toEqual({ status: 200, body: { received: 1, recorded: 1 } });
+    const entry = await waitFor(() => suppression(recipients[1]!, 'global'), (e) => e !== undefined, { timeoutMs: 10_000, description: 'the webhook suppression' });
+    expect(entry).toMatchObject({ reason: 'bounced', source: newsletterId });
+  });
+
+  it('the next newsletter to the same six skips the bounced and the complaining addresses', async () => {
     const next = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
       body: { subject: 'December news', text: 'Hello again', batchSize: 10, recipients: recipients.map((email) => ({ email })) },
     });
     expect(next.status).toBe(202);
     const view = await stack.waitForNewsletter<{ status: string; sent: number; suppressed: number }>(next.body.id, (v) => v.status === 'completed');
-    expect({ sent: view.sent, suppressed: view.suppressed }).toEqual({ sent: 4, suppressed: 2 });
+    expect({ sent: view.sent, suppressed: view.suppressed }).toEqual({ sent: 3, suppressed: 3 });
     const december = smtp.messages.filter((m) => m.raw.toString('utf8').includes('Subject: December news')).flatMap((m) => m.to).sort();
-    expect(december).toEqual([recipients[0], recipients[1], recipients[2], recipients[4]]);
+    expect(december).toEqual([recipients[0], recipients[2], recipients[4]]);
   });
 });
 

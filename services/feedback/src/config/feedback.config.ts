@@ -1,7 +1,9 @@
 import { CommonEnv, ConfigValidationError, commonConfig, loadEnv, toInt, type CommonConfig } from '@mailroom/config';
 import { productionRequirement, resolveBounceSecret, type FeedbackTokens } from '@mailroom/contracts';
 import type { RetryPolicy } from '@mailroom/jetstream';
+import type { KeyObject } from 'node:crypto';
 import { IsInt, IsString, Max, Min } from 'class-validator';
+import { sendgridKey } from '../webhooks/sendgrid';
 
 const int = { message: 'must be a whole number' };
 
@@ -38,6 +40,35 @@ export class FeedbackEnv extends CommonEnv {
   /** SMTP connections served at once; more are told to come back later (421). */
   @toInt() @IsInt(int) @Min(1) @Max(10_000)
   FEEDBACK_MAX_CONNECTIONS = 100;
+
+  /** Mailgun's webhook signing key: turns on `POST /webhooks/mailgun` (HMAC-checked). */
+  @IsString()
+  MAILGUN_WEBHOOK_SIGNING_KEY = '';
+
+  /** SendGrid's Event Webhook verification key (base64, as SendGrid shows it): turns on `POST /webhooks/sendgrid` (ECDSA-checked). */
+  @IsString()
+  SENDGRID_WEBHOOK_PUBLIC_KEY = '';
+
+  /** `user:password` of the basic auth in Postmark's webhook URL: turns on `POST /webhooks/postmark`. */
+  @IsString()
+  POSTMARK_WEBHOOK_CREDENTIALS = '';
+
+  /** A signed webhook whose timestamp is further than this from now is refused (a replay). */
+  @toInt() @IsInt(int) @Min(10) @Max(86_400)
+  FEEDBACK_WEBHOOK_MAX_AGE_SECONDS = 300;
+
+  /** Largest webhook body accepted (413 above). */
+  @toInt() @IsInt(int) @Min(1_024) @Max(20 * 1024 * 1024)
+  FEEDBACK_WEBHOOK_MAX_BYTES = 1024 * 1024;
+}
+
+/** The provider webhooks that are on, with what checks them; none is on unless its secret is set. */
+export interface WebhookConfig {
+  readonly mailgunSigningKey?: string;
+  readonly sendgridKey?: KeyObject;
+  readonly postmarkCredentials?: string;
+  readonly maxAgeSeconds: number;
+  readonly maxBytes: number;
 }
 
 export interface FeedbackConfig extends CommonConfig {
@@ -49,6 +80,7 @@ export interface FeedbackConfig extends CommonConfig {
   readonly maxMessageBytes: number;
   readonly maxConnections: number;
   readonly messagesPerMinutePerIp: number;
+  readonly webhooks: WebhookConfig;
   readonly retry: { readonly feedback: RetryPolicy };
 }
 
@@ -72,6 +104,7 @@ export function loadFeedbackConfig(env: Record<string, string | undefined> = pro
   }
   const secret = resolveBounceSecret(e.BOUNCE_SECRET, { requiredWhen });
   if (!secret.ok) problems.push(`BOUNCE_SECRET: ${secret.problem}`);
+  const webhooks = webhookConfig(e, problems);
   if (problems.length > 0 || !secret.ok) throw new ConfigValidationError(problems);
   return {
     ...commonConfig(e),
@@ -82,6 +115,31 @@ export function loadFeedbackConfig(env: Record<string, string | undefined> = pro
     maxMessageBytes: e.FEEDBACK_MAX_MESSAGE_BYTES,
     maxConnections: e.FEEDBACK_MAX_CONNECTIONS,
     messagesPerMinutePerIp: e.FEEDBACK_MESSAGES_PER_MINUTE_PER_IP,
+    webhooks,
     retry: { feedback: SUPPRESS_RETRY },
+  };
+}
+
+/** Problems never quote the values: they are secrets (the SendGrid key is public, but kept alike). */
+function webhookConfig(e: FeedbackEnv, problems: string[]): WebhookConfig {
+  let sendgrid: KeyObject | undefined;
+  if (e.SENDGRID_WEBHOOK_PUBLIC_KEY !== '') {
+    try {
+      sendgrid = sendgridKey(e.SENDGRID_WEBHOOK_PUBLIC_KEY.trim());
+      if (sendgrid.asymmetricKeyType !== 'ec') throw new Error('not an EC key');
+    } catch {
+      problems.push('SENDGRID_WEBHOOK_PUBLIC_KEY: must be the base64 verification key SendGrid shows for the webhook (an ECDSA public key)');
+    }
+  }
+  if (e.POSTMARK_WEBHOOK_CREDENTIALS !== '' && !/^[^:]+:.{8,}$/.test(e.POSTMARK_WEBHOOK_CREDENTIALS)) {
+    problems.push('POSTMARK_WEBHOOK_CREDENTIALS: must be user:password (a password of 8+ characters)');
+  }
+  if (e.MAILGUN_WEBHOOK_SIGNING_KEY !== '' && e.MAILGUN_WEBHOOK_SIGNING_KEY.length < 16) problems.push('MAILGUN_WEBHOOK_SIGNING_KEY: must be at least 16 characters');
+  return {
+    ...(e.MAILGUN_WEBHOOK_SIGNING_KEY !== '' ? { mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY } : {}),
+    ...(sendgrid ? { sendgridKey: sendgrid } : {}),
+    ...(e.POSTMARK_WEBHOOK_CREDENTIALS !== '' ? { postmarkCredentials: e.POSTMARK_WEBHOOK_CREDENTIALS } : {}),
+    maxAgeSeconds: e.FEEDBACK_WEBHOOK_MAX_AGE_SECONDS,
+    maxBytes: e.FEEDBACK_WEBHOOK_MAX_BYTES,
   };
 }

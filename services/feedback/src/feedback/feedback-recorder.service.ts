@@ -4,7 +4,8 @@ import { Events, type FeedbackSource } from '@mailroom/contracts';
 import { EventPublisher } from '@mailroom/jetstream';
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 import { FEEDBACK_CONFIG, type FeedbackConfig } from '../config/feedback.config';
-import { attributeReport, type Attribution } from '../reports/attribute-report';
+import { attributeProviderEvent, attributeReport, type Attribution, type Unattributed } from '../reports/attribute-report';
+import type { ProviderEvent } from '../webhooks/provider-event';
 import { readReport, type Report } from '../reports/read-report';
 
 /**
@@ -48,6 +49,57 @@ export class FeedbackRecorder implements OnModuleInit {
     this.reports.inc({ source, result: resultOf(attribution) });
     return attribution;
   }
+
+  /**
+   * The verified events of one provider webhook request, each traced like a report (a token of
+   * ours in the event, the event's address with the signed hash) and published with msgID
+   * `feedback:<provider>:<event id>`: a webhook retried by the provider counts once. Resolves once
+   * every event is stored; throws otherwise (the provider retries the request).
+   */
+  async recordProviderEvents(events: readonly ProviderEvent[]): Promise<Attribution[]> {
+    const results: Attribution[] = [];
+    for (const event of events) {
+      const attribution = this.attributeProviderEvent(event);
+      if (attribution.ok) {
+        const { feedback } = attribution;
+        const reportId = eventKey(event);
+        await this.publisher.publish(
+          Events.FeedbackReceived,
+          { ...feedback, reportId, source: event.source, occurredAt: new Date().toISOString() },
+          { msgId: `feedback:${reportId}` },
+        );
+        this.logger.log({ newsletterId: feedback.newsletterId, batchIndex: feedback.batchIndex, kind: feedback.kind, bounceType: feedback.bounceType, source: event.source }, 'Feedback recorded');
+      }
+      this.reports.inc({ source: event.source, result: resultOf(attribution) });
+      results.push(attribution);
+    }
+    return results;
+  }
+
+  private attributeProviderEvent(event: ProviderEvent): Attribution {
+    if (event.kind === 'other') return { ok: false, reason: 'not_a_failure' satisfies Unattributed };
+    const traced = attributeProviderEvent(event.searchText, event.email, this.config.tokens);
+    if (!traced.ok) return traced;
+    const { newsletterId, batchIndex } = traced.claim;
+    return {
+      ok: true,
+      feedback: {
+        kind: event.kind,
+        ...(event.kind === 'bounce' ? { bounceType: event.bounceType ?? 'soft' } : {}),
+        newsletterId,
+        batchIndex,
+        email: traced.email,
+        ...(event.status ? { status: event.status.slice(0, 16) } : {}),
+        ...(event.detail ? { detail: event.detail } : {}),
+      },
+    };
+  }
+}
+
+/** A provider's event id as a msgID part (ours are [A-Za-z0-9_:.-]); hashed when it has other characters. */
+function eventKey(event: ProviderEvent): string {
+  const id = /^[A-Za-z0-9_.-]{1,80}$/.test(event.eventId) ? event.eventId : createHash('sha256').update(event.eventId).digest('base64url').slice(0, 32);
+  return `${event.source}:${id}`;
 }
 
 function resultOf(attribution: Attribution): string {

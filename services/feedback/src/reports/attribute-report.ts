@@ -28,6 +28,8 @@ export type Unattributed =
 export type Attribution = { readonly ok: true; readonly feedback: AttributedFeedback } | { readonly ok: false; readonly reason: Unattributed };
 
 const MESSAGE_ID_TOKEN = /<\s*(b1[a-z2-7]{58})@/gi;
+/** A token anywhere in a provider's JSON (Message-IDs there come with or without angle brackets). */
+const ANY_TOKEN = /\b(b1[a-z2-7]{58})@/gi;
 
 /**
  * Who a report is about. The signed token (the bounce address it was mailed to, else the
@@ -75,10 +77,27 @@ export function bounceTypeOf(status: DeliveryStatus): BounceType | null {
 }
 
 function verifiedClaim(report: Extract<Report, { tokenSources: readonly string[] }>, envelopeRecipients: readonly string[], tokens: FeedbackTokens): FeedbackClaim | { readonly reason: Unattributed } {
-  const candidates = [
-    ...envelopeRecipients.map(feedbackTokenOf).filter((t): t is string => t !== null),
-    ...report.tokenSources.flatMap((text) => [...text.matchAll(MESSAGE_ID_TOKEN)].map((m) => m[1]!.toLowerCase())),
-  ];
+  return firstVerifiedClaim(
+    [
+      ...envelopeRecipients.map(feedbackTokenOf).filter((t): t is string => t !== null),
+      ...report.tokenSources.flatMap((text) => [...text.matchAll(MESSAGE_ID_TOKEN)].map((m) => m[1]!.toLowerCase())),
+    ],
+    tokens,
+  );
+}
+
+/**
+ * The claim of a provider's webhook event: a token of ours in its JSON (the original Message-ID
+ * it echoes), and the event's address must have the signed address hash.
+ */
+export function attributeProviderEvent(searchText: string, email: string, tokens: FeedbackTokens): { readonly ok: true; readonly claim: FeedbackClaim; readonly email: string } | { readonly ok: false; readonly reason: Unattributed } {
+  const claim = firstVerifiedClaim([...searchText.matchAll(ANY_TOKEN)].map((m) => m[1]!.toLowerCase()), tokens);
+  if ('reason' in claim) return { ok: false, reason: claim.reason };
+  if (!hashMatches(email, claim.addressHashPrefix)) return { ok: false, reason: 'no_matching_recipient' };
+  return { ok: true, claim, email: normalised(email) };
+}
+
+function firstVerifiedClaim(candidates: readonly string[], tokens: FeedbackTokens): FeedbackClaim | { readonly reason: Unattributed } {
   let forged = false;
   for (const token of candidates) {
     const check = tokens.verify(token);
