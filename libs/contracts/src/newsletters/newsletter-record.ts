@@ -42,6 +42,11 @@ export interface NewsletterRecord {
   /** Re-send rounds (retry-failed `r<n>`, re-drive `redrive-<id>`), each counted like the first pass. */
   readonly rounds: Readonly<Record<string, RoundState>>;
   readonly error?: string;
+  /**
+   * When a cancel was asked for (status `cancelling`, then `cancelled`): the deadline for its
+   * in-flight batches to report counts from here.
+   */
+  readonly cancelRequestedAt?: string;
 }
 
 export interface RoundState {
@@ -90,7 +95,7 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
   const pending = Math.max(0, total - record.sent - record.failed - record.suppressed - (record.cancelled ?? 0));
   // Nothing moves while settled, paused or waiting for its sendAt: no rate, no ETA (a recent rate
   // would otherwise promise an end that is not coming).
-  const still = isFinal(record.status) || record.status === 'paused' || record.status === 'scheduled';
+  const still = isFinal(record.status) || record.status === 'paused' || record.status === 'scheduled' || record.status === 'cancelling';
   const rate = still ? 0 : currentRate(record.progress, now);
   return {
     id: record.id,

@@ -15,7 +15,7 @@ import { casUpdate, type RecordChange } from '../storage/cas-update';
 import { LiveKvMap, type LiveView } from '../storage/live-kv-map';
 import { STORES_TOKEN } from '../stores/stores.token';
 import { KeyedMutex } from './keyed-mutex';
-import { foldBatchCompleted, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
+import { foldBatchCompleted, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
 import { RefusedTransitionError, canTransition, isAllowedMove } from './newsletter-status-machine';
 
 export type NewsletterChange = RecordChange<NewsletterRecord>;
@@ -81,14 +81,17 @@ export class NewsletterRecords {
     return this.change(id, (r) => (canTransition('resume', r.status) ? { ...r, status: runningStatus(r), updatedAt: now() } : null));
   }
 
-  /** Final at once: everyone not settled yet counts as cancelled (a batch in flight moves its own out again). */
+  /**
+   * `cancelling` (a scheduled one: `cancelled` at once); it settles as `cancelled` once its
+   * in-flight batches are accounted for (see foldCancel).
+   */
   cancel(id: string, at: string): Promise<NewsletterChange> {
-    return this.change(id, (r) => {
-      if (!canTransition('cancel', r.status)) return null;
-      const total = r.total ?? r.submitted;
-      const pending = Math.max(0, total - r.sent - r.failed - r.suppressed - r.cancelled);
-      return { ...r, status: 'cancelled', cancelled: r.cancelled + pending, completedAt: at, updatedAt: at };
-    });
+    return this.change(id, (r) => (canTransition('cancel', r.status) ? foldCancel(r, at) : null));
+  }
+
+  /** A `cancelling` newsletter whose deadline passed: `cancelled` with the counts as they stand. */
+  settleCancelAtDeadline(id: string, at: string): Promise<NewsletterChange> {
+    return this.change(id, (r) => foldCancelDeadline(r, at));
   }
 
   /** Opens the next retry-failed round (`r1`, `r2` …) on a settled newsletter. */

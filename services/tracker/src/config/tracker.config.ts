@@ -89,6 +89,17 @@ export class TrackerEnv extends CommonEnv {
   @Min(100)
   WATCHDOG_INTERVAL_MS = 30_000;
 
+  /**
+   * A cancelled newsletter settles as `cancelled` once every batch is accounted for; if a batch
+   * never reports (its sender died and the message was lost), the leader settles it anyway this
+   * long after the cancel, with the counts as they stand (a batch reporting later still corrects
+   * the record, not the announcement).
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1_000)
+  CANCEL_DEADLINE_MS = 600_000;
+
   /** How often the leading tracker renews its lease. The lease lasts twice this, so a crashed leader is replaced within about 2.5 times this. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
@@ -109,6 +120,8 @@ export interface TrackerConfig extends CommonConfig {
     readonly allowedHosts: ReadonlySet<string>;
   };
   readonly watchdog: { readonly stallMs: number; readonly intervalMs: number };
+  /** How long a `cancelling` newsletter waits for its in-flight batches before it settles anyway. */
+  readonly cancelDeadlineMs: number;
   readonly leaderRenewMs: number;
   /** How each consumer of this process retries a failed message (every service's config has this shape). */
   readonly retry: {
@@ -141,6 +154,7 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
       allowedHosts: parseAllowedHosts(e.WEBHOOK_ALLOWED_HOSTS),
     },
     watchdog: { stallMs: e.WATCHDOG_STALL_MS, intervalMs: e.WATCHDOG_INTERVAL_MS },
+    cancelDeadlineMs: e.CANCEL_DEADLINE_MS,
     leaderRenewMs: e.TRACKER_LEADER_RENEW_MS,
     retry: { tracker: TRACKING_RETRY, webhooks: WEBHOOK_RETRY, deadLetters: DEAD_LETTER_RETRY, advisories: DEAD_LETTER_RETRY },
   };

@@ -54,6 +54,11 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
     return ids;
   }
 
+  /** Ids of the newsletters in `status` now. */
+  withStatus(status: NewsletterStatus): string[] {
+    return [...this.summaries].filter(([, summary]) => summary.status === status).map(([id]) => id);
+  }
+
   private async open(): Promise<void> {
     if (this.live || this.opening) return this.opening;
     this.opening = this.records

@@ -53,9 +53,21 @@ export class NewsletterTracker {
     await this.apply(event.newsletterId, this.records.failSplit(event));
   }
 
-  /** The gateway made the record final; the tracker announces it (webhooks, dashboards). */
+  /**
+   * The gateway asked for a cancel: the record is `cancelling` (settled by the batches still to
+   * report, or the deadline), or `cancelled` already (a scheduled one), then announced here.
+   */
   async cancelled(event: NewsletterCancelledEvent): Promise<void> {
     await this.apply(event.newsletterId, this.records.current(event.newsletterId));
+  }
+
+  /** A cancelling newsletter's deadline passed (the leader looks): settled with the counts as they stand. */
+  async cancelDeadlinePassed(id: string): Promise<void> {
+    const result = await this.apply(id, this.records.settleCancelAtDeadline(id, new Date().toISOString()));
+    if (result.kind === 'updated') {
+      const { batches } = result.previous;
+      this.logger.warn({ newsletterId: id, batches }, 'Cancel deadline passed with batches unaccounted for; newsletter settled as cancelled');
+    }
   }
 
   async roundStarted(event: NewsletterRoundStartedEvent): Promise<void> {
