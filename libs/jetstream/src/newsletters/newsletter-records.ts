@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   BatchBitset,
+  isFinal,
   newNewsletterRecord,
   nextRetryRound,
   openRound,
@@ -54,6 +55,25 @@ export class NewsletterRecords {
   /** Removes a record (a newsletter that could not be queued after all). */
   async remove(id: string): Promise<void> {
     await this.stores.newsletters.delete(id);
+  }
+
+  /**
+   * Removes a record that settled (`completedAt`) at or before `cutoffMs` (the retention
+   * cleaner). Compare-and-set on the revision read: a record that changed meanwhile (reopened by
+   * a retry) is kept. True when removed.
+   */
+  async removeSettledBefore(id: string, cutoffMs: number): Promise<boolean> {
+    return this.mutex.run(id, async () => {
+      const entry = await this.stores.newsletters.get(id);
+      if (!entry || entry.operation !== 'PUT') return false;
+      if (!settledBefore(entry.json<NewsletterRecord>(), cutoffMs)) return false;
+      try {
+        await this.stores.newsletters.delete(id, { previousSeq: entry.revision });
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /**
@@ -182,6 +202,11 @@ export class NewsletterRecords {
 }
 
 const now = () => new Date().toISOString();
+
+/** Settled (a final status) at or before `cutoffMs`: past its retention when the cutoff is now − retention. */
+export function settledBefore(record: NewsletterRecord, cutoffMs: number): boolean {
+  return isFinal(record.status) && record.completedAt !== null && Date.parse(record.completedAt) <= cutoffMs;
+}
 
 /** What a resumed newsletter is doing again. */
 function runningStatus(record: NewsletterRecord): NewsletterStatus {

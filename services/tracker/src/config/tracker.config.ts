@@ -100,6 +100,22 @@ export class TrackerEnv extends CommonEnv {
   @Min(1_000)
   CANCEL_DEADLINE_MS = 600_000;
 
+  /**
+   * A newsletter's record and stored content are kept this long after it settled (completed,
+   * failed or cancelled), then the leading tracker removes them (GET answers 404). A scheduled or
+   * running newsletter is never removed, however far ahead its sendAt. Default 30 days.
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1_000)
+  NEWSLETTER_RETENTION_MS = 30 * 86_400_000;
+
+  /** How often the leading tracker looks for settled newsletters past NEWSLETTER_RETENTION_MS. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(100)
+  RETENTION_SWEEP_MS = 3_600_000;
+
   /** How often the leading tracker renews its lease. The lease lasts twice this, so a crashed leader is replaced within about 2.5 times this. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
@@ -122,6 +138,8 @@ export interface TrackerConfig extends CommonConfig {
   readonly watchdog: { readonly stallMs: number; readonly intervalMs: number };
   /** How long a `cancelling` newsletter waits for its in-flight batches before it settles anyway. */
   readonly cancelDeadlineMs: number;
+  /** Settled newsletters are removed this long after they settled; looked for every `sweepMs`. */
+  readonly retention: { readonly afterSettledMs: number; readonly sweepMs: number };
   readonly leaderRenewMs: number;
   /** How each consumer of this process retries a failed message (every service's config has this shape). */
   readonly retry: {
@@ -155,6 +173,7 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
     },
     watchdog: { stallMs: e.WATCHDOG_STALL_MS, intervalMs: e.WATCHDOG_INTERVAL_MS },
     cancelDeadlineMs: e.CANCEL_DEADLINE_MS,
+    retention: { afterSettledMs: e.NEWSLETTER_RETENTION_MS, sweepMs: e.RETENTION_SWEEP_MS },
     leaderRenewMs: e.TRACKER_LEADER_RENEW_MS,
     retry: { tracker: TRACKING_RETRY, webhooks: WEBHOOK_RETRY, deadLetters: DEAD_LETTER_RETRY, advisories: DEAD_LETTER_RETRY },
   };

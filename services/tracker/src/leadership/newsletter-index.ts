@@ -1,11 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { NEWSLETTER_STATUSES, type NewsletterRecord, type NewsletterStatus } from '@mailroom/contracts';
+import { NEWSLETTER_STATUSES, isFinal, type NewsletterRecord, type NewsletterStatus } from '@mailroom/contracts';
 import { NewsletterRecords, type LiveView } from '@mailroom/jetstream';
 import { TrackerLeadership } from './tracker-leadership.service';
 
 interface Summary {
   readonly status: NewsletterStatus;
   readonly updatedAtMs: number;
+  /** When it settled (epoch ms); null while under way. */
+  readonly completedAtMs: number | null;
 }
 
 /**
@@ -50,6 +52,15 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
     const ids: string[] = [];
     for (const [id, summary] of this.summaries) {
       if (summary.status === 'sending' && summary.updatedAtMs <= before) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Ids of the settled newsletters that settled at or before `cutoff` (epoch ms). */
+  settledBefore(cutoff: number): string[] {
+    const ids: string[] = [];
+    for (const [id, summary] of this.summaries) {
+      if (isFinal(summary.status) && summary.completedAtMs !== null && summary.completedAtMs <= cutoff) ids.push(id);
     }
     return ids;
   }
@@ -104,5 +115,5 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
 }
 
 function summarize(record: NewsletterRecord): Summary {
-  return { status: record.status, updatedAtMs: Date.parse(record.updatedAt) };
+  return { status: record.status, updatedAtMs: Date.parse(record.updatedAt), completedAtMs: record.completedAt ? Date.parse(record.completedAt) : null };
 }
