@@ -144,7 +144,8 @@ export class NewsletterRecords {
     let counted = true;
     const result = await this.change(id, (record) => {
       const bits = redrive.deadRound ? (record.rounds[redrive.deadRound]?.counted ?? '') : record.countedBatches;
-      counted = BatchBitset.decode(bits).has(redrive.batchIndex);
+      // A cancelling newsletter is reopened only once it has settled (as cancelled).
+      counted = record.status !== 'cancelling' && BatchBitset.decode(bits).has(redrive.batchIndex);
       return counted ? openRound(record, redrive.round, new Date(), { requireSettled: false, batches: 1 }) : null;
     });
     if (result.kind === 'missing') return 'missing';
