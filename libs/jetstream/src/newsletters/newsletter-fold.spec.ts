@@ -1,5 +1,5 @@
 import { newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
-import { foldBatchCompleted, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
 
 const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
 const at = '2026-11-28T10:00:00.000Z';
@@ -113,6 +113,59 @@ describe('newsletter fold', () => {
     );
     expect(toNewsletterView(done)).toMatchObject({
       status: 'completed_with_failures', sent: 13, failed: 7, batches: { total: 2, completed: 2, deadLettered: 1 },
+    });
+  });
+
+  describe('progress of batches in flight', () => {
+    const progressed = (batchIndex: number, sent: number, extra: { failed?: number; suppressed?: number; occurredAt?: string } = {}) => ({
+      newsletterId: id,
+      occurredAt: extra.occurredAt ?? at,
+      batchIndex,
+      sent,
+      failed: extra.failed ?? 0,
+      suppressed: extra.suppressed ?? 0,
+    });
+    const sending = apply(queued, (r) => foldSplit(r, split()));
+
+    it('shows what a batch has settled so far, then its result replaces it (never counted twice)', () => {
+      const partly = apply(
+        sending,
+        (r) => foldBatchProgressed(r, progressed(0, 30)),
+        (r) => foldBatchProgressed(r, progressed(1, 12, { failed: 1 })),
+      );
+      expect(partly.sent).toBe(0);
+      expect(toNewsletterView(partly)).toMatchObject({ status: 'sending', sent: 42, failed: 1, pending: 207 });
+      const later = foldBatchProgressed(partly, progressed(0, 70))!;
+      expect(toNewsletterView(later).sent).toBe(82);
+      const counted = foldBatchCompleted(later, result(0, 100))!;
+      expect(counted.inFlight).toEqual({ '1': { sent: 12, failed: 1, suppressed: 0 } });
+      expect(toNewsletterView(counted)).toMatchObject({ sent: 112, failed: 1 });
+      const done = apply(counted, (r) => foldBatchCompleted(r, result(1, 99, 1)), (r) => foldBatchCompleted(r, result(2, 50)));
+      expect(toNewsletterView(done)).toMatchObject({ status: 'completed_with_failures', sent: 249, failed: 1, pending: 0 });
+    });
+
+    it('ignores a repeated, older or late report', () => {
+      const once = foldBatchProgressed(sending, progressed(0, 30))!;
+      expect(foldBatchProgressed(once, progressed(0, 30))).toBeNull();
+      expect(foldBatchProgressed(once, progressed(0, 20))).toBeNull();
+      const counted = foldBatchCompleted(once, result(0, 100))!;
+      // Overtaken by the result it belongs to: nothing to show any more.
+      expect(foldBatchProgressed(counted, progressed(0, 90))).toBeNull();
+      expect(toNewsletterView(counted).sent).toBe(100);
+    });
+
+    it('moves the rate as recipients settle, not a batch at a time', () => {
+      const first = foldBatchProgressed(sending, progressed(0, 10, { occurredAt: '2026-11-28T10:00:01.000Z' }))!;
+      const second = foldBatchProgressed(first, progressed(0, 30, { occurredAt: '2026-11-28T10:00:02.000Z' }))!;
+      // The latest sample counts the recipients settled in flight, before any batch is counted.
+      expect(second.progress[second.progress.length - 1]).toEqual([Date.parse('2026-11-28T10:00:02.000Z'), 30]);
+      expect(second.sent).toBe(0);
+    });
+
+    it('counts a batch that never reported as cancelled when a cancel settles at its deadline', () => {
+      const partly = foldBatchProgressed(foldBatchCompleted(sending, result(0, 100))!, progressed(1, 40))!;
+      const settled = foldCancelDeadline(foldCancel(partly, at)!, at)!;
+      expect(toNewsletterView(settled)).toMatchObject({ status: 'cancelled', sent: 100, cancelled: 150 });
     });
   });
 

@@ -1,8 +1,10 @@
 import {
   BatchBitset,
   addSample,
+  inFlightCounts,
   isFinal,
   type BatchCompletedEvent,
+  type BatchProgressedEvent,
   type NewsletterRecord,
   type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
@@ -67,8 +69,10 @@ export function foldBatchCompleted(record: NewsletterRecord, event: BatchCounts,
   // of that count. While cancelling, a batch dropped by a sender counts its recipients cancelled.
   const settledHere = event.sent + event.failed + event.suppressed;
   const cancelled = record.status === 'cancelled' ? Math.max(0, record.cancelled - settledHere) : record.cancelled + (event.cancelled ?? 0);
+  const { [String(event.batchIndex)]: _partial, ...inFlight } = record.inFlight ?? {};
   return settle({
     ...record,
+    inFlight,
     // Results can overtake the split event; the record is "sending" from the first result on.
     status: record.status === 'queued' || record.status === 'splitting' || record.status === 'scheduled' ? 'sending' : record.status,
     cancelled,
@@ -80,6 +84,30 @@ export function foldBatchCompleted(record: NewsletterRecord, event: BatchCounts,
     deadLetteredBatches: record.deadLetteredBatches + (deadLettered ? 1 : 0),
     updatedAt: event.occurredAt,
   });
+}
+
+/**
+ * How far a first-pass batch in a sender's hands has got (cumulative). Kept until its result is
+ * counted; a repeated, older or late one (the batch is counted already) changes nothing.
+ */
+export function foldBatchProgressed(record: NewsletterRecord, event: BatchProgressedEvent): NewsletterRecord | null {
+  if (isFinal(record.status) || BatchBitset.decode(record.countedBatches).has(event.batchIndex)) return null;
+  const key = String(event.batchIndex);
+  const before = record.inFlight?.[key];
+  const partial = {
+    sent: Math.max(before?.sent ?? 0, event.sent),
+    failed: Math.max(before?.failed ?? 0, event.failed),
+    suppressed: Math.max(before?.suppressed ?? 0, event.suppressed),
+  };
+  if (before && partial.sent === before.sent && partial.failed === before.failed && partial.suppressed === before.suppressed) return null;
+  const changed: NewsletterRecord = { ...record, inFlight: { ...record.inFlight, [key]: partial }, updatedAt: event.occurredAt };
+  return { ...changed, progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settledCount(changed)) };
+}
+
+/** Recipients settled: counted batches, and what the batches in flight have settled so far. */
+function settledCount(record: NewsletterRecord): number {
+  const partial = inFlightCounts(record);
+  return record.sent + record.failed + record.suppressed + partial.sent + partial.failed + partial.suppressed;
 }
 
 /**
@@ -140,16 +168,16 @@ export function foldCancelDeadline(record: NewsletterRecord, at: string): Newsle
 function settleCancelled(record: NewsletterRecord, at: string): NewsletterRecord {
   const total = record.total ?? record.submitted;
   const cancelled = Math.max(0, total - record.sent - record.failed - record.suppressed);
-  return { ...record, status: 'cancelled', cancelled, completedAt: at };
+  // Partial counts of batches that never reported are not final: they count as cancelled.
+  return { ...record, status: 'cancelled', cancelled, completedAt: at, inFlight: {} };
 }
 
 /** Once every batch (and every round's batches) is counted, the newsletter takes its final status. */
 function settle(changed: NewsletterRecord): NewsletterRecord {
-  const settled = changed.sent + changed.failed + changed.suppressed;
   const record: NewsletterRecord = {
     ...changed,
     startedAt: changed.startedAt ?? changed.updatedAt,
-    progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settled),
+    progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settledCount(changed)),
   };
   // Cancelled is final the moment it is set (by the gateway); late results only adjust counts.
   if (record.status === 'cancelled') return record;

@@ -5,6 +5,7 @@ import {
   newNewsletterRecord,
   nextRetryRound,
   openRound,
+  type BatchProgressedEvent,
   type NewsletterRecord,
   type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
@@ -16,7 +17,7 @@ import { casUpdate, type RecordChange } from '../storage/cas-update';
 import { LiveKvMap, type LiveView } from '../storage/live-kv-map';
 import { STORES_TOKEN } from '../stores/stores.token';
 import { KeyedMutex } from './keyed-mutex';
-import { foldBatchCompleted, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
 import { RefusedTransitionError, canTransition, isAllowedMove } from './newsletter-status-machine';
 
 export type NewsletterChange = RecordChange<NewsletterRecord>;
@@ -178,6 +179,11 @@ export class NewsletterRecords {
   /** One batch's outcome, once (a redelivered result finds it counted); `deadLettered` for a dead batch. */
   countBatch(id: string, counts: BatchCounts, deadLettered = false): Promise<NewsletterChange> {
     return this.change(id, (r) => foldBatchCompleted(r, counts, deadLettered));
+  }
+
+  /** How far a batch in a sender's hands has got (shown until its result is counted). */
+  countBatchProgress(event: BatchProgressedEvent): Promise<NewsletterChange> {
+    return this.change(event.newsletterId, (r) => foldBatchProgressed(r, event));
   }
 
   /** A round's batches are published: its size is known. */

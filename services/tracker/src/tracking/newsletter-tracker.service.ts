@@ -5,6 +5,7 @@ import {
   tenantOf,
   toNewsletterView,
   type BatchCompletedEvent,
+  type BatchProgressedEvent,
   type DeadLetterEvent,
   type FinalStatus,
   type NewsletterCancelledEvent,
@@ -83,6 +84,11 @@ export class NewsletterTracker {
     const permanent = event.failures.filter((f) => f.permanent).length;
     if (permanent > 0) this.metrics.emailsFailed.inc({ reason: 'permanent' }, permanent);
     if (event.failed - permanent > 0) this.metrics.emailsFailed.inc({ reason: 'retries_exhausted' }, event.failed - permanent);
+  }
+
+  /** How far a batch in a sender's hands has got: shown at once, replaced by its result. */
+  async batchProgressed(event: BatchProgressedEvent): Promise<void> {
+    await this.apply(event.newsletterId, this.records.countBatchProgress(event));
   }
 
   /** A message that could not be processed: what it meant for its newsletter still counts. */
