@@ -1,4 +1,5 @@
 import { BatchCompletedEvent } from './events/batch-completed.event';
+import { BatchProgressedEvent } from './events/batch-progressed.event';
 import { BatchReadyEvent } from './events/batch-ready.event';
 import { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
 import { FeedbackReceivedEvent } from './events/feedback-received.event';
@@ -31,6 +32,8 @@ export const Events = {
   NewsletterSplitFailed: 'newsletter.split-failed',
   NewsletterRoundStarted: 'newsletter.round-started',
   BatchCompleted: 'batch.completed',
+  /** A batch in a sender's hands: how many of its recipients are settled so far. */
+  BatchProgressed: 'batch.progressed',
   NewsletterProgressed: 'newsletter.progressed',
   NewsletterCancelled: 'newsletter.cancelled',
   NewsletterCompleted: 'newsletter.completed',
@@ -117,6 +120,7 @@ export const EventCatalog = {
   [Events.NewsletterSplitFailed]: namespaced(Events.NewsletterSplitFailed, 'events', NewsletterSplitFailedEvent),
   [Events.NewsletterRoundStarted]: namespaced(Events.NewsletterRoundStarted, 'events', NewsletterRoundStartedEvent),
   [Events.BatchCompleted]: namespaced(Events.BatchCompleted, 'events', BatchCompletedEvent),
+  [Events.BatchProgressed]: namespaced(Events.BatchProgressed, 'events', BatchProgressedEvent),
   [Events.NewsletterProgressed]: namespaced(Events.NewsletterProgressed, 'events', NewsletterProgressedEvent),
   [Events.NewsletterCancelled]: namespaced(Events.NewsletterCancelled, 'events', NewsletterCancelledEvent),
   [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),

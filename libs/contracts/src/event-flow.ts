@@ -45,6 +45,7 @@ export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
   [Events.NewsletterSplitFailed]: { publishers: ['splitter'], consumers: ['tracker'] },
   [Events.NewsletterRoundStarted]: { publishers: ['splitter'], consumers: ['tracker'] },
   [Events.BatchCompleted]: { publishers: ['sender'], consumers: ['tracker'] },
+  [Events.BatchProgressed]: { publishers: ['sender'], consumers: ['tracker'], note: 'every BATCH_PROGRESS_INTERVAL_MS while a batch is sent' },
   [Events.NewsletterProgressed]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
   [Events.NewsletterCancelled]: { publishers: ['gateway'], consumers: ['tracker'] },
   [Events.NewsletterCompleted]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },

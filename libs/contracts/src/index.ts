@@ -29,6 +29,7 @@ export {
   InvalidRecipient,
 } from './events/newsletter-split.event';
 export { BatchCompletedEvent } from './events/batch-completed.event';
+export { BatchProgressedEvent } from './events/batch-progressed.event';
 export { NewsletterCompletedEvent } from './events/newsletter-completed.event';
 export {
   FeedbackReceivedEvent,
@@ -51,6 +52,8 @@ export {
   toNewsletterView,
   openRound,
   nextRetryRound,
+  inFlightCounts,
+  type BatchPartial,
   type NewsletterRecord,
   type RoundState,
 } from './newsletters/newsletter-record';

@@ -9,7 +9,7 @@ export type { NatsClientOptions } from './connection/jetstream-connection';
 export { NatsHealthIndicator } from './health/nats.health-indicator';
 export { StreamStats, type StreamStatsOf, type ConsumerStats, type StreamRoleName } from './health/stream-stats';
 // Provisioning is for the library's own tests (lint keeps it out of services).
-export { provisionTopology, type ProvisioningOptions, type Stores } from './provisioning/provision-topology';
+export { provisionTopology, type ProvisioningMove, type ProvisioningOptions, type Stores } from './provisioning/provision-topology';
 export type { ProvisioningMismatch } from './provisioning/ensure-stream';
 export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
 export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
@@ -26,6 +26,7 @@ export type { RecordChange } from './storage/cas-update';
 // Repositories: newsletters (records and their status machine, pause/cancel controls, schedules)
 export {
   NewsletterRecords,
+  settledBefore,
   type NewsletterChange,
   type OpenedRound,
   type RedriveReopening,

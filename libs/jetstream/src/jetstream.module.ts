@@ -93,12 +93,15 @@ export class JetStreamModule {
           inject: [JetStreamConnection],
           useFactory: async (c: JetStreamConnection): Promise<Stores> => {
             const logger = new Logger('Provisioning');
-            const { stores, mismatches } = await provisionTopology(c.js, c.jsm, c.topology, {
+            const { stores, mismatches, moved } = await provisionTopology(c.js, c.jsm, c.topology, {
               replicas: options.config.streamReplicas,
               budgetMs: options.config.bootTimeoutMs,
               onRetry: (error, attempt) => logger.warn(`JetStream not ready (${(error as Error).message}); retry ${attempt}`),
             });
             for (const mismatch of mismatches) logger.warn(describeMismatch(mismatch));
+            for (const move of moved) {
+              logger.log(`Stream ${move.stream}: ${move.setting} ${move.from} changed to ${move.to} (entries are now removed by the tracker's retention cleaner)`);
+            }
             return stores;
           },
         },

@@ -1,5 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { StorageType, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { Objm } from '@nats-io/obj';
 import { topology } from '@mailroom/contracts';
 import { provisionTopology, type ProvisioningMismatch } from '@mailroom/jetstream';
 import { TEST_NATS_URL, deleteNamespace, uniqueNamespace } from '@mailroom/testing';
@@ -57,5 +59,49 @@ describe('provisionTopology (real NATS)', () => {
     await provisionTopology(jetstream(nc), jsm, t, { replicas: 1, budgetMs: 30_000 });
     const after = await jsm.streams.info(t.streams.events);
     expect(after.config.subjects.sort()).toEqual([kept!, ...dropped].sort());
+  });
+});
+
+describe('provisionTopology upgrading buckets created with a max_age (real NATS)', () => {
+  const namespace = uniqueNamespace('upgr');
+  const t = topology(namespace);
+  const THIRTY_DAYS_MS = 30 * 86_400_000;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+
+  beforeAll(async () => {
+    nc = await connect({ servers: TEST_NATS_URL });
+    jsm = await jetstreamManager(nc);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await deleteNamespace(namespace);
+  });
+
+  it('moves the newsletters bucket and the content store to no max_age, keeping what they hold', async () => {
+    // The old way: both created with the 30-day retention as their bucket-wide max_age.
+    const js = jetstream(nc);
+    const oldKv = await new Kvm(js).create(t.buckets.newsletters, { history: 1, storage: StorageType.File, ttl: THIRTY_DAYS_MS, replicas: 1 });
+    await oldKv.put('scheduled-40-days', JSON.stringify({ status: 'scheduled' }));
+    const oldStore = await new Objm(js).create(t.objectStores.content, { storage: StorageType.File, ttl: THIRTY_DAYS_MS * 1_000_000, replicas: 1 });
+    await oldStore.putBlob({ name: 'newsletters/x/content.json' }, new TextEncoder().encode('{"subject":"Later"}'));
+    const kvStream = (await oldKv.status()).streamInfo.config.name;
+    const objStream = (await oldStore.status()).streamInfo.config.name;
+    expect((await jsm.streams.info(kvStream)).config.max_age).toBe(THIRTY_DAYS_MS * 1_000_000);
+    expect((await jsm.streams.info(objStream)).config.max_age).toBe(THIRTY_DAYS_MS * 1_000_000);
+
+    const { moved, mismatches, stores } = await provisionTopology(js, jsm, t, { replicas: 1, budgetMs: 30_000 });
+    expect(moved.map((m) => m.stream).sort()).toEqual([kvStream, objStream].sort());
+    expect(mismatches.filter((m) => m.stream === kvStream || m.stream === objStream)).toEqual([]);
+    expect((await jsm.streams.info(kvStream)).config.max_age).toBe(0);
+    expect((await jsm.streams.info(objStream)).config.max_age).toBe(0);
+    expect((await stores.newsletters.get('scheduled-40-days'))?.json()).toEqual({ status: 'scheduled' });
+    expect(new TextDecoder().decode((await stores.content.getBlob('newsletters/x/content.json')))).toBe('{"subject":"Later"}');
+    // Other buckets keep their retention as a max_age.
+    expect((await jsm.streams.info(`KV_${t.buckets.ledger}`)).config.max_age).toBe(THIRTY_DAYS_MS * 1_000_000);
+
+    // A second run (another service booting) has nothing left to move.
+    expect((await provisionTopology(js, jsm, t, { replicas: 1, budgetMs: 30_000 })).moved).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import { NewsletterTracker } from './tracking/newsletter-tracker.service';
 import { TrackerMetrics } from './tracking/tracker.metrics';
 import { TrackingHandler } from './tracking/tracking.handler';
 import { WebhookHandler } from './webhooks/webhook.handler';
+import { RetentionCleaner } from './retention/retention-cleaner.service';
+import { CancelDeadline } from './watchdog/cancel-deadline.service';
 import { LostBatchRebuilder } from './watchdog/lost-batch-rebuilder';
 import { NewsletterWatchdog } from './watchdog/newsletter-watchdog.service';
 import { WatchdogMetrics } from './watchdog/watchdog.metrics';
@@ -28,6 +30,8 @@ export class AppModule {
         JetStreamStatsCollector,
         NewsletterStatusCollector,
         NewsletterWatchdog,
+        CancelDeadline,
+        RetentionCleaner,
         LostBatchRebuilder,
         WatchdogMetrics,
         NewsletterTracker,

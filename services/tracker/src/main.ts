@@ -22,6 +22,7 @@ void bootService({
         Events.NewsletterRoundStarted,
         Events.NewsletterCancelled,
         Events.BatchCompleted,
+        Events.BatchProgressed,
       ],
     },
     {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { NewsletterEvent } from './event-base';
 
 /** The splitter started reading the list. */
@@ -43,6 +43,14 @@ export class NewsletterSplitEvent extends NewsletterEvent {
   @ValidateNested({ each: true })
   @Type(() => InvalidRecipient)
   invalidSample!: InvalidRecipient[];
+
+  /**
+   * The newsletter was cancelled before or while its list was read: `batches` are the ones
+   * published before it stopped (maybe none), the counts cover only what was read.
+   */
+  @IsOptional()
+  @IsBoolean()
+  stopped?: boolean;
 }
 
 /** The newsletter could not be split at all (its stored list or body is unreadable). */

@@ -42,6 +42,38 @@ export interface NewsletterRecord {
   /** Re-send rounds (retry-failed `r<n>`, re-drive `redrive-<id>`), each counted like the first pass. */
   readonly rounds: Readonly<Record<string, RoundState>>;
   readonly error?: string;
+  /**
+   * When a cancel was asked for (status `cancelling`, then `cancelled`): the deadline for its
+   * in-flight batches to report counts from here.
+   */
+  readonly cancelRequestedAt?: string;
+  /**
+   * First-pass batches in a sender's hands (key: batch index): their recipients settled so far,
+   * from `batch.progressed`. Not in `sent`/`failed`/`suppressed` (those count finished batches
+   * once); the view adds them, so progress moves while a batch is sent. A batch's entry goes when
+   * its result is counted.
+   */
+  readonly inFlight?: Readonly<Record<string, BatchPartial>>;
+}
+
+/** Recipients of one batch settled so far. */
+export interface BatchPartial {
+  readonly sent: number;
+  readonly failed: number;
+  readonly suppressed: number;
+}
+
+/** The recipients of in-flight batches settled so far, added up. */
+export function inFlightCounts(record: Pick<NewsletterRecord, 'inFlight'>): BatchPartial {
+  let sent = 0;
+  let failed = 0;
+  let suppressed = 0;
+  for (const partial of Object.values(record.inFlight ?? {})) {
+    sent += partial.sent;
+    failed += partial.failed;
+    suppressed += partial.suppressed;
+  }
+  return { sent, failed, suppressed };
 }
 
 export interface RoundState {
@@ -87,18 +119,23 @@ export function newNewsletterRecord(
 
 export function toNewsletterView(record: NewsletterRecord, now: number = Date.now()): NewsletterView {
   const total = record.total ?? record.submitted;
-  const pending = Math.max(0, total - record.sent - record.failed - record.suppressed - (record.cancelled ?? 0));
+  // Batches still being sent show what they have settled so far (a settled newsletter has none).
+  const partial = isFinal(record.status) ? { sent: 0, failed: 0, suppressed: 0 } : inFlightCounts(record);
+  const sent = record.sent + partial.sent;
+  const failed = record.failed + partial.failed;
+  const suppressed = record.suppressed + partial.suppressed;
+  const pending = Math.max(0, total - sent - failed - suppressed - (record.cancelled ?? 0));
   // Nothing moves while settled, paused or waiting for its sendAt: no rate, no ETA (a recent rate
   // would otherwise promise an end that is not coming).
-  const still = isFinal(record.status) || record.status === 'paused' || record.status === 'scheduled';
+  const still = isFinal(record.status) || record.status === 'paused' || record.status === 'scheduled' || record.status === 'cancelling';
   const rate = still ? 0 : currentRate(record.progress, now);
   return {
     id: record.id,
     status: record.status,
     total,
-    sent: record.sent,
-    failed: record.failed,
-    suppressed: record.suppressed,
+    sent,
+    failed,
+    suppressed,
     cancelled: record.cancelled ?? 0,
     pending,
     duplicates: record.duplicates,

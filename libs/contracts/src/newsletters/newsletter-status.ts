@@ -4,6 +4,9 @@ export const NEWSLETTER_STATUSES = [
   'splitting',
   'sending',
   'paused',
+  // Cancel asked for: nothing new starts; batches already in a sender's hands finish or are
+  // dropped, then it settles as `cancelled` with its final counts (or at the deadline).
+  'cancelling',
   'completed',
   'completed_with_failures',
   'failed',

@@ -1,5 +1,5 @@
 import { newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
-import { foldBatchCompleted, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
 
 const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
 const at = '2026-11-28T10:00:00.000Z';
@@ -113,6 +113,152 @@ describe('newsletter fold', () => {
     );
     expect(toNewsletterView(done)).toMatchObject({
       status: 'completed_with_failures', sent: 13, failed: 7, batches: { total: 2, completed: 2, deadLettered: 1 },
+    });
+  });
+
+  describe('progress of batches in flight', () => {
+    const progressed = (batchIndex: number, sent: number, extra: { failed?: number; suppressed?: number; occurredAt?: string } = {}) => ({
+      newsletterId: id,
+      occurredAt: extra.occurredAt ?? at,
+      batchIndex,
+      sent,
+      failed: extra.failed ?? 0,
+      suppressed: extra.suppressed ?? 0,
+    });
+    const sending = apply(queued, (r) => foldSplit(r, split()));
+
+    it('shows what a batch has settled so far, then its result replaces it (never counted twice)', () => {
+      const partly = apply(
+        sending,
+        (r) => foldBatchProgressed(r, progressed(0, 30)),
+        (r) => foldBatchProgressed(r, progressed(1, 12, { failed: 1 })),
+      );
+      expect(partly.sent).toBe(0);
+      expect(toNewsletterView(partly)).toMatchObject({ status: 'sending', sent: 42, failed: 1, pending: 207 });
+      const later = foldBatchProgressed(partly, progressed(0, 70))!;
+      expect(toNewsletterView(later).sent).toBe(82);
+      const counted = foldBatchCompleted(later, result(0, 100))!;
+      expect(counted.inFlight).toEqual({ '1': { sent: 12, failed: 1, suppressed: 0 } });
+      expect(toNewsletterView(counted)).toMatchObject({ sent: 112, failed: 1 });
+      const done = apply(counted, (r) => foldBatchCompleted(r, result(1, 99, 1)), (r) => foldBatchCompleted(r, result(2, 50)));
+      expect(toNewsletterView(done)).toMatchObject({ status: 'completed_with_failures', sent: 249, failed: 1, pending: 0 });
+    });
+
+    it('ignores a repeated, older or late report', () => {
+      const once = foldBatchProgressed(sending, progressed(0, 30))!;
+      expect(foldBatchProgressed(once, progressed(0, 30))).toBeNull();
+      expect(foldBatchProgressed(once, progressed(0, 20))).toBeNull();
+      const counted = foldBatchCompleted(once, result(0, 100))!;
+      // Overtaken by the result it belongs to: nothing to show any more.
+      expect(foldBatchProgressed(counted, progressed(0, 90))).toBeNull();
+      expect(toNewsletterView(counted).sent).toBe(100);
+    });
+
+    it('moves the rate as recipients settle, not a batch at a time', () => {
+      const first = foldBatchProgressed(sending, progressed(0, 10, { occurredAt: '2026-11-28T10:00:01.000Z' }))!;
+      const second = foldBatchProgressed(first, progressed(0, 30, { occurredAt: '2026-11-28T10:00:02.000Z' }))!;
+      // The latest sample counts the recipients settled in flight, before any batch is counted.
+      expect(second.progress[second.progress.length - 1]).toEqual([Date.parse('2026-11-28T10:00:02.000Z'), 30]);
+      expect(second.sent).toBe(0);
+    });
+
+    it('counts a batch that never reported as cancelled when a cancel settles at its deadline', () => {
+      const partly = foldBatchProgressed(foldBatchCompleted(sending, result(0, 100))!, progressed(1, 40))!;
+      const settled = foldCancelDeadline(foldCancel(partly, at)!, at)!;
+      expect(toNewsletterView(settled)).toMatchObject({ status: 'cancelled', sent: 100, cancelled: 150 });
+    });
+  });
+
+  describe('cancel', () => {
+    const later = '2026-11-28T10:05:00.000Z';
+    const sending = apply(queued, (r) => foldSplit(r, split()), (r) => foldBatchCompleted(r, result(0, 100)));
+
+    it('is cancelling (not final) while batches are in flight, and settles with the final counts when all are accounted for', () => {
+      const cancelling = foldCancel(sending, later)!;
+      expect(cancelling).toMatchObject({ status: 'cancelling', cancelRequestedAt: later, completedAt: null, sent: 100, cancelled: 0 });
+      expect(toNewsletterView(cancelling)).toMatchObject({ status: 'cancelling', sent: 100, pending: 150, etaSeconds: null });
+      // Batch 1 was in a sender's hands: 40 went out before it stopped, 60 dropped.
+      const one = foldBatchCompleted(cancelling, result(1, 40, 0, { cancelled: 60 }))!;
+      expect(one).toMatchObject({ status: 'cancelling', sent: 140, cancelled: 60 });
+      // Batch 2 was still queued: dropped whole by the sender that took it.
+      const settled = foldBatchCompleted(one, result(2, 0, 0, { cancelled: 50, occurredAt: '2026-11-28T10:05:02.000Z' }))!;
+      expect(settled).toMatchObject({ status: 'cancelled', sent: 140, failed: 0, cancelled: 110, completedAt: '2026-11-28T10:05:02.000Z' });
+      expect(settled.sent + settled.failed + settled.suppressed + settled.cancelled).toBe(250);
+    });
+
+    it('is idempotent: a second cancel, or one of a settled newsletter, changes nothing', () => {
+      const cancelling = foldCancel(sending, later)!;
+      expect(foldCancel(cancelling, later)).toBeNull();
+      const done = apply(sending, (r) => foldBatchCompleted(r, result(1, 100)), (r) => foldBatchCompleted(r, result(2, 50)));
+      expect(done.status).toBe('completed');
+      expect(foldCancel(done, later)).toBeNull();
+    });
+
+    it('cancels a scheduled newsletter at once, everyone cancelled', () => {
+      const scheduled = newNewsletterRecord(id, 20, new Date(at), { sendAt: later, test: false });
+      expect(foldCancel(scheduled, later)).toMatchObject({ status: 'cancelled', cancelled: 20, completedAt: later });
+    });
+
+    it('waits for the split of a queued or splitting newsletter, then for the batches it published', () => {
+      const cancelling = foldCancel(queued, later)!;
+      expect(cancelling.status).toBe('cancelling');
+      // The split stopped after publishing one batch of 100: the rest of the 255 submitted are cancelled.
+      const stopped = foldSplit(cancelling, split({ total: 130, batches: 1, stopped: true }))!;
+      expect(stopped).toMatchObject({ status: 'cancelling', total: 255, batches: { total: 1, completed: 0 } });
+      const settled = foldBatchCompleted(stopped, result(0, 100))!;
+      expect(settled).toMatchObject({ status: 'cancelled', sent: 100, cancelled: 155 });
+      // Cancelled before the split started: no batches at all, settled as soon as that is known.
+      expect(foldSplit(foldCancel(queued, later)!, split({ total: 0, batches: 0, duplicates: 0, stopped: true }))).toMatchObject({
+        status: 'cancelled',
+        sent: 0,
+        cancelled: 255,
+      });
+    });
+
+    it('settles a paused newsletter once its parked batches are dropped', () => {
+      const paused: NewsletterRecord = { ...sending, status: 'paused' };
+      const cancelling = foldCancel(paused, later)!;
+      expect(cancelling.status).toBe('cancelling');
+      const settled = apply(
+        cancelling,
+        (r) => foldBatchCompleted(r, result(1, 0, 0, { cancelled: 100 })),
+        (r) => foldBatchCompleted(r, result(2, 0, 0, { cancelled: 50 })),
+      );
+      expect(settled).toMatchObject({ status: 'cancelled', sent: 100, cancelled: 150 });
+    });
+
+    it('settles at the deadline with the counts as they stand; a late batch then corrects the counts', () => {
+      const cancelling = foldCancel(sending, later)!;
+      expect(foldCancelDeadline(sending, later)).toBeNull();
+      const deadline = '2026-11-28T10:15:00.000Z';
+      const settled = foldCancelDeadline(cancelling, deadline)!;
+      expect(settled).toMatchObject({ status: 'cancelled', sent: 100, cancelled: 150, completedAt: deadline });
+      expect(foldCancelDeadline(settled, deadline)).toBeNull();
+      const late = foldBatchCompleted(settled, result(1, 30, 0, { cancelled: 70 }))!;
+      expect(late).toMatchObject({ status: 'cancelled', sent: 130, cancelled: 120 });
+    });
+
+    it('settles a cancelling newsletter whose split failed', () => {
+      const cancelling = foldCancel(queued, later)!;
+      expect(foldSplitFailed(cancelling, { newsletterId: id, occurredAt: later, reason: 'list missing' })).toMatchObject({
+        status: 'cancelled',
+        cancelled: 255,
+        error: 'list missing',
+      });
+    });
+
+    it('waits for an open re-send round before it settles', () => {
+      const failedOnce = apply(
+        queued,
+        (r) => foldSplit(r, split({ total: 20, batches: 1 })),
+        (r) => foldBatchCompleted(r, result(0, 10, 10)),
+      );
+      const inRound = { ...openRound(failedOnce, 'r1', new Date(at))!, status: 'sending' as const };
+      const withSize = foldRoundStarted(inRound, { newsletterId: id, occurredAt: at, round: 'r1', batches: 1, recipients: 10 })!;
+      const cancelling = foldCancel(withSize, later)!;
+      expect(cancelling.status).toBe('cancelling');
+      const settled = foldBatchCompleted(cancelling, result(0, 4, 0, { round: 'r1' }))!;
+      expect(settled).toMatchObject({ status: 'cancelled', sent: 14, failed: 6, cancelled: 0 });
     });
   });
 

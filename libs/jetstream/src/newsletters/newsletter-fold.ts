@@ -1,8 +1,10 @@
 import {
   BatchBitset,
   addSample,
+  inFlightCounts,
   isFinal,
   type BatchCompletedEvent,
+  type BatchProgressedEvent,
   type NewsletterRecord,
   type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
@@ -27,9 +29,12 @@ export function foldSplit(record: NewsletterRecord, event: NewsletterSplitEvent)
   if (record.batches.total !== null || isFinal(record.status)) return null;
   return settle({
     ...record,
-    // Paused while its list was being split: it stays paused (resume makes it `sending`).
-    status: record.status === 'paused' ? 'paused' : 'sending',
-    total: event.total,
+    // Paused while its list was being split: it stays paused (resume makes it `sending`); a
+    // cancelling one stays cancelling until its batches are accounted for.
+    status: record.status === 'paused' || record.status === 'cancelling' ? record.status : 'sending',
+    // A split stopped by a cancel read only part of the list: the rest counts as cancelled,
+    // out of the recipients as submitted.
+    total: event.stopped ? Math.max(event.total, record.submitted) : event.total,
     duplicates: event.duplicates,
     failed: record.failed + event.invalid,
     suppressed: record.suppressed + event.suppressed,
@@ -40,6 +45,8 @@ export function foldSplit(record: NewsletterRecord, event: NewsletterSplitEvent)
 
 export function foldSplitFailed(record: NewsletterRecord, event: NewsletterSplitFailedEvent): NewsletterRecord | null {
   if (isFinal(record.status)) return null;
+  // Nothing of it will be sent: a cancel asked for settles now.
+  if (record.status === 'cancelling') return settleCancelled({ ...record, error: event.reason, updatedAt: event.occurredAt }, event.occurredAt);
   return {
     ...record,
     status: 'failed',
@@ -57,12 +64,15 @@ export function foldBatchCompleted(record: NewsletterRecord, event: BatchCounts,
   const counted = BatchBitset.decode(record.countedBatches);
   if (counted.has(event.batchIndex)) return null;
   counted.add(event.batchIndex);
-  // Recipients of a cancelled newsletter were all counted as cancelled when it was cancelled;
-  // a batch that was in flight then moves the ones it settled out of that count.
+  // A newsletter settled as cancelled (by its deadline, or a record from before `cancelling`)
+  // counted everyone left as cancelled; a batch that reports late moves the ones it settled out
+  // of that count. While cancelling, a batch dropped by a sender counts its recipients cancelled.
   const settledHere = event.sent + event.failed + event.suppressed;
   const cancelled = record.status === 'cancelled' ? Math.max(0, record.cancelled - settledHere) : record.cancelled + (event.cancelled ?? 0);
+  const { [String(event.batchIndex)]: _partial, ...inFlight } = record.inFlight ?? {};
   return settle({
     ...record,
+    inFlight,
     // Results can overtake the split event; the record is "sending" from the first result on.
     status: record.status === 'queued' || record.status === 'splitting' || record.status === 'scheduled' ? 'sending' : record.status,
     cancelled,
@@ -74,6 +84,30 @@ export function foldBatchCompleted(record: NewsletterRecord, event: BatchCounts,
     deadLetteredBatches: record.deadLetteredBatches + (deadLettered ? 1 : 0),
     updatedAt: event.occurredAt,
   });
+}
+
+/**
+ * How far a first-pass batch in a sender's hands has got (cumulative). Kept until its result is
+ * counted; a repeated, older or late one (the batch is counted already) changes nothing.
+ */
+export function foldBatchProgressed(record: NewsletterRecord, event: BatchProgressedEvent): NewsletterRecord | null {
+  if (isFinal(record.status) || BatchBitset.decode(record.countedBatches).has(event.batchIndex)) return null;
+  const key = String(event.batchIndex);
+  const before = record.inFlight?.[key];
+  const partial = {
+    sent: Math.max(before?.sent ?? 0, event.sent),
+    failed: Math.max(before?.failed ?? 0, event.failed),
+    suppressed: Math.max(before?.suppressed ?? 0, event.suppressed),
+  };
+  if (before && partial.sent === before.sent && partial.failed === before.failed && partial.suppressed === before.suppressed) return null;
+  const changed: NewsletterRecord = { ...record, inFlight: { ...record.inFlight, [key]: partial }, updatedAt: event.occurredAt };
+  return { ...changed, progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settledCount(changed)) };
+}
+
+/** Recipients settled: counted batches, and what the batches in flight have settled so far. */
+function settledCount(record: NewsletterRecord): number {
+  const partial = inFlightCounts(record);
+  return record.sent + record.failed + record.suppressed + partial.sent + partial.failed + partial.suppressed;
 }
 
 /**
@@ -111,13 +145,39 @@ function emptyRound(at: string): RoundState {
   return { batches: null, completed: 0, counted: '', requestedAt: at };
 }
 
+/**
+ * A cancel: `scheduled` (nothing can be in flight) is `cancelled` at once, everyone cancelled;
+ * any other status under way becomes `cancelling` and settles as `cancelled` once every batch
+ * published is accounted for (sent, or dropped by a sender), or at the deadline
+ * (`foldCancelDeadline`). Null when it is settled or cancelling already.
+ */
+export function foldCancel(record: NewsletterRecord, at: string): NewsletterRecord | null {
+  if (isFinal(record.status) || record.status === 'cancelling') return null;
+  const asked: NewsletterRecord = { ...record, cancelRequestedAt: at, updatedAt: at };
+  if (record.status === 'scheduled') return settleCancelled(asked, at);
+  return settle({ ...asked, status: 'cancelling' });
+}
+
+/** The cancel deadline passed with batches still unaccounted for: settles as it stands. */
+export function foldCancelDeadline(record: NewsletterRecord, at: string): NewsletterRecord | null {
+  if (record.status !== 'cancelling') return null;
+  return settleCancelled({ ...record, updatedAt: at }, at);
+}
+
+/** Final: everyone not sent to, failed or suppressed counts as cancelled. */
+function settleCancelled(record: NewsletterRecord, at: string): NewsletterRecord {
+  const total = record.total ?? record.submitted;
+  const cancelled = Math.max(0, total - record.sent - record.failed - record.suppressed);
+  // Partial counts of batches that never reported are not final: they count as cancelled.
+  return { ...record, status: 'cancelled', cancelled, completedAt: at, inFlight: {} };
+}
+
 /** Once every batch (and every round's batches) is counted, the newsletter takes its final status. */
 function settle(changed: NewsletterRecord): NewsletterRecord {
-  const settled = changed.sent + changed.failed + changed.suppressed;
   const record: NewsletterRecord = {
     ...changed,
     startedAt: changed.startedAt ?? changed.updatedAt,
-    progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settled),
+    progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settledCount(changed)),
   };
   // Cancelled is final the moment it is set (by the gateway); late results only adjust counts.
   if (record.status === 'cancelled') return record;
@@ -128,6 +188,8 @@ function settle(changed: NewsletterRecord): NewsletterRecord {
   if (!mainDone || !roundsDone) {
     return isFinal(record.status) ? { ...record, status: 'sending', completedAt: null } : record;
   }
+  // Every batch is accounted for: the cancel is complete, with the counts as they are now.
+  if (record.status === 'cancelling') return settleCancelled(record, record.updatedAt);
   if (isFinal(record.status) && record.completedAt) return record;
   return { ...record, status: finalStatus(record), completedAt: record.updatedAt };
 }

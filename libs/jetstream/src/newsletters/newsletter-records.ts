@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   BatchBitset,
+  isFinal,
   newNewsletterRecord,
   nextRetryRound,
   openRound,
+  type BatchProgressedEvent,
   type NewsletterRecord,
   type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
@@ -15,7 +17,7 @@ import { casUpdate, type RecordChange } from '../storage/cas-update';
 import { LiveKvMap, type LiveView } from '../storage/live-kv-map';
 import { STORES_TOKEN } from '../stores/stores.token';
 import { KeyedMutex } from './keyed-mutex';
-import { foldBatchCompleted, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
 import { RefusedTransitionError, canTransition, isAllowedMove } from './newsletter-status-machine';
 
 export type NewsletterChange = RecordChange<NewsletterRecord>;
@@ -57,6 +59,25 @@ export class NewsletterRecords {
   }
 
   /**
+   * Removes a record that settled (`completedAt`) at or before `cutoffMs` (the retention
+   * cleaner). Compare-and-set on the revision read: a record that changed meanwhile (reopened by
+   * a retry) is kept. True when removed.
+   */
+  async removeSettledBefore(id: string, cutoffMs: number): Promise<boolean> {
+    return this.mutex.run(id, async () => {
+      const entry = await this.stores.newsletters.get(id);
+      if (!entry || entry.operation !== 'PUT') return false;
+      if (!settledBefore(entry.json<NewsletterRecord>(), cutoffMs)) return false;
+      try {
+        await this.stores.newsletters.delete(id, { previousSeq: entry.revision });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /**
    * Every record, summarised by `summarize` and followed live (a KV watch: one message per change,
    * no scan per read). `onChange` hears of every record once loaded, then of every change
    * (undefined: removed). Close it to stop following.
@@ -81,14 +102,17 @@ export class NewsletterRecords {
     return this.change(id, (r) => (canTransition('resume', r.status) ? { ...r, status: runningStatus(r), updatedAt: now() } : null));
   }
 
-  /** Final at once: everyone not settled yet counts as cancelled (a batch in flight moves its own out again). */
+  /**
+   * `cancelling` (a scheduled one: `cancelled` at once); it settles as `cancelled` once its
+   * in-flight batches are accounted for (see foldCancel).
+   */
   cancel(id: string, at: string): Promise<NewsletterChange> {
-    return this.change(id, (r) => {
-      if (!canTransition('cancel', r.status)) return null;
-      const total = r.total ?? r.submitted;
-      const pending = Math.max(0, total - r.sent - r.failed - r.suppressed - r.cancelled);
-      return { ...r, status: 'cancelled', cancelled: r.cancelled + pending, completedAt: at, updatedAt: at };
-    });
+    return this.change(id, (r) => (canTransition('cancel', r.status) ? foldCancel(r, at) : null));
+  }
+
+  /** A `cancelling` newsletter whose deadline passed: `cancelled` with the counts as they stand. */
+  settleCancelAtDeadline(id: string, at: string): Promise<NewsletterChange> {
+    return this.change(id, (r) => foldCancelDeadline(r, at));
   }
 
   /** Opens the next retry-failed round (`r1`, `r2` …) on a settled newsletter. */
@@ -121,7 +145,8 @@ export class NewsletterRecords {
     let counted = true;
     const result = await this.change(id, (record) => {
       const bits = redrive.deadRound ? (record.rounds[redrive.deadRound]?.counted ?? '') : record.countedBatches;
-      counted = BatchBitset.decode(bits).has(redrive.batchIndex);
+      // A cancelling newsletter is reopened only once it has settled (as cancelled).
+      counted = record.status !== 'cancelling' && BatchBitset.decode(bits).has(redrive.batchIndex);
       return counted ? openRound(record, redrive.round, new Date(), { requireSettled: false, batches: 1 }) : null;
     });
     if (result.kind === 'missing') return 'missing';
@@ -156,6 +181,11 @@ export class NewsletterRecords {
     return this.change(id, (r) => foldBatchCompleted(r, counts, deadLettered));
   }
 
+  /** How far a batch in a sender's hands has got (shown until its result is counted). */
+  countBatchProgress(event: BatchProgressedEvent): Promise<NewsletterChange> {
+    return this.change(event.newsletterId, (r) => foldBatchProgressed(r, event));
+  }
+
   /** A round's batches are published: its size is known. */
   countRoundStarted(event: NewsletterRoundStartedEvent): Promise<NewsletterChange> {
     return this.change(event.newsletterId, (r) => foldRoundStarted(r, event));
@@ -179,6 +209,11 @@ export class NewsletterRecords {
 }
 
 const now = () => new Date().toISOString();
+
+/** Settled (a final status) at or before `cutoffMs`: past its retention when the cutoff is now − retention. */
+export function settledBefore(record: NewsletterRecord, cutoffMs: number): boolean {
+  return isFinal(record.status) && record.completedAt !== null && Date.parse(record.completedAt) <= cutoffMs;
+}
 
 /** What a resumed newsletter is doing again. */
 function runningStatus(record: NewsletterRecord): NewsletterStatus {

@@ -16,7 +16,10 @@ describe('newsletter status machine', () => {
     ['sending', 'completed', 'every batch counted, nobody failed'],
     ['sending', 'completed_with_failures', 'every batch counted, some failed'],
     ['sending', 'failed', 'every batch counted, nobody reached'],
-    ['sending', 'cancelled', 'cancelled while sending'],
+    ['sending', 'cancelling', 'cancelled while sending: batches in flight still report'],
+    ['paused', 'cancelling', 'cancelled while paused: its parked batches are dropped, counted'],
+    ['splitting', 'cancelling', 'cancelled while its list is split'],
+    ['cancelling', 'cancelled', 'every batch accounted for, or the cancel deadline passed'],
     ['paused', 'queued', 'resumed before its split started'],
     ['paused', 'splitting', 'resumed while its list was being split'],
     ['paused', 'sending', 'resumed while sending'],
@@ -52,6 +55,13 @@ describe('newsletter status machine', () => {
     // Only a failed newsletter is queued again (its dead request re-driven): a cancelled one stays cancelled.
     ['cancelled', 'queued'],
     ['completed', 'queued'],
+    // A cancel is not taken back, and a cancelling newsletter settles only as cancelled.
+    ['cancelling', 'sending'],
+    ['cancelling', 'paused'],
+    ['cancelling', 'completed'],
+    ['cancelling', 'failed'],
+    ['cancelled', 'cancelling'],
+    ['completed', 'cancelling'],
   ])('refuses %s → %s', (from, to) => {
     expect(isAllowedMove(from, to)).toBe(false);
   });
@@ -68,6 +78,11 @@ describe('newsletter status machine', () => {
     ['resume', 'sending', false],
     ['cancel', 'paused', true],
     ['cancel', 'completed', false],
+    ['cancel', 'cancelling', false],
+    ['settleCancel', 'cancelling', true],
+    ['settleCancel', 'sending', false],
+    ['pause', 'cancelling', false],
+    ['reopenForRedrive', 'cancelling', false],
     ['queue', 'scheduled', true],
     ['queue', 'queued', false],
     ['openRetryRound', 'completed_with_failures', true],

@@ -35,11 +35,20 @@ export const NEWSLETTER_TRANSITIONS = {
   failSplit: { from: UNDER_WAY, to: ['failed'], by: 'tracker: the list is missing, or the request was dead-lettered' },
   pause: { from: ['queued', 'splitting', 'sending'], to: ['paused'], by: 'gateway: pause' },
   resume: { from: ['paused'], to: ['queued', 'splitting', 'sending'], by: 'gateway: resume (back to what it was doing)' },
-  cancel: { from: UNDER_WAY, to: ['cancelled'], by: 'gateway: cancel' },
+  cancel: {
+    from: UNDER_WAY,
+    to: ['cancelling', 'cancelled'],
+    by: 'gateway: cancel (cancelled at once while still scheduled: nothing can be in flight; else cancelling)',
+  },
+  settleCancel: {
+    from: ['cancelling'],
+    to: ['cancelled'],
+    by: 'tracker: every batch is accounted for (sent, or dropped by a sender), or the cancel deadline passed',
+  },
   openRetryRound: { from: FINAL_STATUSES, to: ['sending'], by: 'gateway: retry-failed on a settled newsletter' },
   closeUnstartedRound: { from: ['sending'], to: FINAL_STATUSES, by: 'gateway: the retry request could not be published' },
   reopenForRedrive: {
-    from: NEWSLETTER_STATUSES,
+    from: NEWSLETTER_STATUSES.filter((status) => status !== 'cancelling'),
     to: ['sending'],
     by: 'gateway: a counted dead batch is re-driven as a round of its own; tracker: a result or size of a round not yet settled',
   },

@@ -52,10 +52,20 @@ export interface Stores {
   readonly listParts: ObjectStore;
 }
 
+/** A setting of an existing stream that provisioning changed (an upgrade). */
+export interface ProvisioningMove {
+  readonly stream: string;
+  readonly setting: 'max_age';
+  readonly from: number;
+  readonly to: number;
+}
+
 interface Provisioned {
   readonly stores: Stores;
   /** Existing streams whose settings differ from what this process would create (left unchanged). */
   readonly mismatches: readonly ProvisioningMismatch[];
+  /** Existing streams whose settings were changed (buckets created with a max_age by an older version). */
+  readonly moved: readonly ProvisioningMove[];
 }
 
 /** An Idempotency-Key is honoured this long. */
@@ -77,6 +87,7 @@ export async function provisionTopology(
   const retry = <T>(operation: () => Promise<T>) => retryTransient(operation, ensure);
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
   const mismatches: ProvisioningMismatch[] = [];
+  const moved: ProvisioningMove[] = [];
 
   // JetStream answers account info only once the meta group has a leader: wait for that first.
   await retry(() => jsm.getAccountInfo());
@@ -130,15 +141,29 @@ export async function provisionTopology(
   // all of theirs at once is what made boots time out.
   for (const stream of streams) mismatches.push(...(await ensureStream(jsm, stream, ensure)));
 
+  /**
+   * `keepUntilCleaned`: the bucket has no max_age (its entries live until the tracker's retention
+   * cleaner removes them, counting from when the newsletter settled); one created with a max_age
+   * by an older version is moved to none (a stream config update, which 2.9 allows).
+   */
+  const settle = async (existing: StreamConfig, ttlMs: number, keepUntilCleaned: boolean): Promise<void> => {
+    let config = existing;
+    if (keepUntilCleaned && config.max_age !== 0) {
+      const previous = config.max_age;
+      config = (await retry(() => jsm.streams.update(existing.name, { ...existing, max_age: 0 }))).config;
+      moved.push({ stream: config.name, setting: 'max_age', from: previous, to: 0 });
+    }
+    mismatches.push(...compareSettings(config.name, config, { num_replicas: options.replicas, max_age: nanos(ttlMs) }));
+  };
   const kvm = new Kvm(js);
-  const bucket = async (name: string, ttlMs: number): Promise<KV> => {
+  const bucket = async (name: string, ttlMs: number, keepUntilCleaned = false): Promise<KV> => {
     const kv = await retry(() => kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: options.replicas }));
     const { streamInfo } = await retry(() => kv.status());
-    mismatches.push(...compareSettings(streamInfo.config.name, streamInfo.config, { num_replicas: options.replicas, max_age: nanos(ttlMs) }));
+    await settle(streamInfo.config, ttlMs, keepUntilCleaned);
     return kv;
   };
   const objm = new Objm(js);
-  const objectStore = async (name: string, ttlMs: number): Promise<ObjectStore> => {
+  const objectStore = async (name: string, ttlMs: number, keepUntilCleaned = false): Promise<ObjectStore> => {
     // Objm.create swallows a failed lookup; status() fails until the store really exists.
     const store = await retry(async () => {
       const os = await objm.create(name, { storage: StorageType.File, ttl: nanos(ttlMs), replicas: options.replicas });
@@ -146,11 +171,13 @@ export async function provisionTopology(
       return os;
     });
     const { streamInfo } = await retry(() => store.status());
-    mismatches.push(...compareSettings(streamInfo.config.name, streamInfo.config, { num_replicas: options.replicas, max_age: nanos(ttlMs) }));
+    await settle(streamInfo.config, ttlMs, keepUntilCleaned);
     return store;
   };
 
-  const newsletters = await bucket(t.buckets.newsletters, retentionMs);
+  // A newsletter record and its content live until the newsletter has settled and then
+  // RETENTION (the tracker's cleaner): a schedule a year ahead must still find them.
+  const newsletters = await bucket(t.buckets.newsletters, 0, true);
   const ledger = await bucket(t.buckets.ledger, retentionMs);
   const failures = await bucket(t.buckets.failures, retentionMs);
   // Suppressions never expire: an unsubscribe is forever.
@@ -165,10 +192,11 @@ export async function provisionTopology(
   const schedules = await bucket(t.buckets.schedules, 0);
   // Subscriber lists outlive any newsletter: neither their records nor their parts expire.
   const lists = await bucket(t.buckets.lists, 0);
-  const content = await objectStore(t.objectStores.content, retentionMs);
+  const content = await objectStore(t.objectStores.content, 0, true);
   const listParts = await objectStore(t.objectStores.listParts, 0);
   return {
     stores: { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, controls, schedules, content, lists, listParts },
     mismatches,
+    moved,
   };
 }

@@ -1,4 +1,5 @@
 import type { ObjectStore } from '@nats-io/obj';
+import { ContentObjects } from '@mailroom/contracts';
 import { readObjectChunks, type PacedObjectReads } from './object-chunks';
 
 /** JSON documents and NDJSON lists in the JetStream Object Store. */
@@ -104,6 +105,12 @@ export class ContentStore {
 
   async delete(name: string): Promise<void> {
     await this.store.delete(name);
+  }
+
+  /** Removes everything stored for a newsletter (its content, inline recipients, kept request); missing ones are skipped. */
+  async removeNewsletter(newsletterId: string): Promise<void> {
+    const names = [ContentObjects.content(newsletterId), ContentObjects.recipients(newsletterId), ContentObjects.request(newsletterId)];
+    for (const name of names) await this.store.delete(name);
   }
 }
 

@@ -9,8 +9,9 @@ const decoder = new TextDecoder();
 /**
  * Batches of paused newsletters, set aside in the `parked` stream (`<ns>-parked`, one subject per
  * newsletter, value = the JSON batch as it was queued) and put back on the batch queue on resume.
- * A sender parks; the splitter (on resume) and the parking sender itself (when the resume
- * overtook it) put back; the gateway discards them on cancel; the watchdog counts them.
+ * A sender parks; the splitter (on resume), the gateway (on cancel: the senders then drop them,
+ * counted) and the parking sender itself (when the resume or cancel overtook it) put back; the
+ * watchdog counts them.
  */
 @Injectable()
 export class ParkedBatches {
@@ -28,8 +29,9 @@ export class ParkedBatches {
     const ack = await this.nats.js.publish(eventSubject(t, Events.BatchParked, batch.newsletterId), JSON.stringify(batch), {
       msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:park:${generation}`,
     });
-    // The resume may have scanned the parked stream between our check and our publish.
-    if (this.controls.stateOf(batch.newsletterId) === 'active') {
+    // The resume (or a cancel, whose dropped batches the senders count) may have scanned the
+    // parked stream between our check and our publish.
+    if (this.controls.stateOf(batch.newsletterId) !== 'paused') {
       await this.putBack(batch, `${generation}-late`);
       await this.nats.jsm.streams.deleteMessage(t.streams.parked, ack.seq, false).catch(() => false);
     }

@@ -46,7 +46,8 @@ export class NewsletterControlController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Cancel for good',
-    description: 'Also before a scheduled start. Recipients not yet sent to count as `cancelled`. Idempotent.',
+    description:
+      'Also before a scheduled start (then `cancelled` at once). Otherwise `cancelling` until the batches being sent have reported, then `cancelled` with the final counts (recipients not sent to count as `cancelled`). Idempotent.',
   })
   @ApiAcceptedResponse({ type: ControlResultDto })
   @ApiErrorResponses(400, 401, 403, 404, 409, 429, 503)

@@ -8,7 +8,7 @@ import {
   type NewsletterStatus,
   tenantOf,
 } from '@mailroom/contracts';
-import { EventPublisher, NewsletterControls, NewsletterRecords, ParkedBatches, QueuedBatches, Schedules } from '@mailroom/jetstream';
+import { EventPublisher, NewsletterControls, NewsletterRecords, ParkedBatches, Schedules } from '@mailroom/jetstream';
 import type { Caller } from '../auth/caller';
 import { ConflictError, NotFoundError } from '../http/api-errors';
 
@@ -30,7 +30,6 @@ export class NewsletterControlService {
     private readonly records: NewsletterRecords,
     private readonly schedules: Schedules,
     private readonly controls: NewsletterControls,
-    private readonly queued: QueuedBatches,
     private readonly parked: ParkedBatches,
     private readonly publisher: EventPublisher,
   ) {}
@@ -38,7 +37,9 @@ export class NewsletterControlService {
   async pause(id: string, caller: Caller): Promise<ControlResult> {
     const record = await this.record(id, caller);
     if (record.status === 'paused') return { id, status: 'paused' };
-    if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already ${record.status === 'cancelled' ? 'been cancelled' : 'settled'}`);
+    if (isFinal(record.status) || record.status === 'cancelling') {
+      throw new ConflictError(`Newsletter ${id} has already ${record.status === 'cancelled' || record.status === 'cancelling' ? 'been cancelled' : 'settled'}`);
+    }
     if (record.status === 'scheduled') throw new ConflictError(`Newsletter ${id} has not started (scheduled for ${record.sendAt}); cancel it instead`);
     await this.controls.set(id, 'paused');
     const result = await this.records.pause(id);
@@ -57,20 +58,27 @@ export class NewsletterControlService {
     return { id, status: result.kind === 'updated' ? result.value.status : (await this.record(id, caller)).status };
   }
 
+  /**
+   * `cancelling` at once (a scheduled newsletter: `cancelled`): no sender starts anything new for
+   * it. Each batch still queued is dropped by the sender that takes it (reported with its
+   * recipients cancelled, without a send), parked batches are put back on the queue to be dropped
+   * alike, and a batch in a sender's hands reports what it sent; the tracker settles the
+   * newsletter as `cancelled` when every batch is accounted for (or at its cancel deadline).
+   */
   async cancel(id: string, caller: Caller): Promise<ControlResult> {
     const record = await this.record(id, caller);
-    if (record.status === 'cancelled') return { id, status: 'cancelled' };
+    if (record.status === 'cancelled' || record.status === 'cancelling') return { id, status: record.status };
     if (isFinal(record.status)) throw new ConflictError(`Newsletter ${id} has already settled (${record.status})`);
-    await this.controls.set(id, 'cancelled');
+    const generation = await this.controls.set(id, 'cancelled');
     const now = new Date().toISOString();
-    await this.records.cancel(id, now);
-    // What was waiting will never be sent: drop it (a batch already taken by a sender is
-    // counted as cancelled by that sender).
-    await Promise.all([this.schedules.remove(id), this.queued.discard(id), this.parked.discard(id)]);
+    const result = await this.records.cancel(id, now);
+    // Parked batches go back on the queue, where the senders count them as dropped; a schedule
+    // will never fire.
+    await Promise.all([this.schedules.remove(id), this.parked.resume(id, generation)]);
     const event: NewsletterCancelledEvent = { newsletterId: id, occurredAt: now };
     await this.publisher.publish(Events.NewsletterCancelled, event, { msgId: `${id}:cancelled` });
     this.logger.log({ newsletterId: id }, 'Newsletter cancelled');
-    return { id, status: 'cancelled' };
+    return { id, status: result.kind === 'updated' ? result.value.status : (await this.record(id, caller)).status };
   }
 
   /** The record; 404 when it does not exist or belongs to another tenant (the same answer). */

@@ -34,6 +34,8 @@ export interface SenderConfig extends CommonConfig {
    */
   readonly retry: { readonly sender: RetryPolicy };
   readonly ackWaitMs: number;
+  /** BATCH_PROGRESS_INTERVAL_MS: how often a batch being sent reports its progress (0: never). */
+  readonly progressIntervalMs: number;
   /** Unsubscribe links and the List-Unsubscribe header of every email. */
   readonly unsubscribe: UnsubscribeConfig;
   /** Per-recipient rendering bounds beyond the template limits: MAX_RENDERED_EMAIL_BYTES, RENDER_FAILURES_TO_STOP. */
@@ -104,6 +106,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
       },
     },
     ackWaitMs: e.ACK_WAIT_MS,
+    progressIntervalMs: e.BATCH_PROGRESS_INTERVAL_MS,
     unsubscribe,
     rendering: { maxEmailBytes: e.MAX_RENDERED_EMAIL_BYTES, failuresToStop: e.RENDER_FAILURES_TO_STOP },
     notices,

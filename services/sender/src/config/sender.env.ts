@@ -118,6 +118,14 @@ export class SenderEnv extends CommonEnv {
   @toInt() @IsInt(int) @Min(0)
   RETRY_MAX_DELAY_MS = 600_000;
 
+  /**
+   * While a batch is sent, how often its recipients settled so far are reported (`batch.progressed`),
+   * so the newsletter's progress moves within this instead of a batch at a time. 0: only when the
+   * batch is done.
+   */
+  @toInt() @IsInt(int) @Min(0)
+  BATCH_PROGRESS_INTERVAL_MS = 1_000;
+
   /** The batch consumer's ack wait. The transport calls working() every third of it while a batch runs. */
   @toInt() @IsInt(int) @Min(1_000)
   ACK_WAIT_MS = 60_000;

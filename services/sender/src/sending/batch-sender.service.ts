@@ -131,6 +131,7 @@ export class BatchSender {
     // Set once an attempt found every breaker open: the rest of this delivery is not tried (each
     // would wait for a provider in vain) but deferred, and the batch handed back.
     let outage: { retryInMs: number } | undefined;
+    const progress = this.reportProgress(batch, settled);
 
     await runLimited(batch.recipients, parallel, async (recipient) => {
       try {
@@ -168,6 +169,7 @@ export class BatchSender {
         throw error;
       }
     }).finally(() => {
+      clearInterval(progress);
       this.shutdown.signal.removeEventListener('abort', onShutdown);
       return Promise.allSettled(writes);
     });
@@ -183,6 +185,34 @@ export class BatchSender {
     }
     await this.publishCompleted(batch, settled);
     this.metrics.batches.inc({ result: 'completed' });
+  }
+
+  /**
+   * Every BATCH_PROGRESS_INTERVAL_MS while a first-pass batch is sent: its recipients settled so
+   * far (`batch.progressed`, cumulative), when they changed. Best effort: a lost one is made good
+   * by the next, or by the batch's result.
+   */
+  private reportProgress(batch: BatchReadyEvent, settled: readonly LedgerEntry[]): NodeJS.Timeout | undefined {
+    if (batch.round !== undefined || this.config.progressIntervalMs === 0) return undefined;
+    let reported = -1;
+    const timer = setInterval(() => {
+      const counts = { sent: 0, failed: 0, suppressed: 0 };
+      for (const entry of settled) {
+        if (entry.state === 'accepted') counts.sent += 1;
+        else if (entry.state === 'failed') counts.failed += 1;
+        else if (entry.state === 'suppressed') counts.suppressed += 1;
+      }
+      const total = counts.sent + counts.failed + counts.suppressed;
+      if (total === reported) return;
+      reported = total;
+      const event = { newsletterId: batch.newsletterId, occurredAt: new Date().toISOString(), batchIndex: batch.batchIndex, ...counts };
+      const msgId = `${batch.newsletterId}:first:b${batch.batchIndex}:progress:${total}`;
+      this.publisher.publish(Events.BatchProgressed, event, { msgId }).catch((error: unknown) => {
+        this.logger.debug({ newsletterId: batch.newsletterId, batchIndex: batch.batchIndex, error: (error as Error).message }, 'Batch progress not reported');
+      });
+    }, this.config.progressIntervalMs);
+    timer.unref();
+    return timer;
   }
 
   /**

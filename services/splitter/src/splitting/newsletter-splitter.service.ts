@@ -44,8 +44,12 @@ export class NewsletterSplitter {
     const id = request.newsletterId;
     const now = () => new Date().toISOString();
     const cancelled = () => this.controls.stateOf(id) === 'cancelled';
-    // Cancelled before it started (a scheduled newsletter cancelled as it fired): nothing to split.
-    if (cancelled()) return;
+    // Cancelled before it started: nothing to split; the tracker hears there are no batches to
+    // wait for, so the cancel settles at once.
+    if (cancelled()) {
+      await this.publishStopped(id, { total: 0, batches: 0, duplicates: 0, invalid: 0, suppressed: 0, invalidSample: [] });
+      return;
+    }
     await this.publisher.publish(
       Events.NewsletterSplitStarted,
       { newsletterId: id, occurredAt: now() },
@@ -71,8 +75,10 @@ export class NewsletterSplitter {
     const tenant = tenantOf(request);
     const batcher = new RecipientBatcher(request.batchSize, (email) => this.suppressions.has(email, tenant));
     const window = new PublishWindow(this.config.publishWindow);
-    const publishBatch = (batch: { index: number; recipients: BatchReadyEvent['recipients'] }) =>
-      window.push(() =>
+    let published = 0;
+    const publishBatch = (batch: { index: number; recipients: BatchReadyEvent['recipients'] }) => {
+      published += 1;
+      return window.push(() =>
         this.publisher.publish(
           Events.BatchReady,
           {
@@ -85,6 +91,7 @@ export class NewsletterSplitter {
           { msgId: `${id}:b${batch.index}`, key: id },
         ),
       );
+    };
     // Invalid addresses are final failures, listed with the newsletter's other failures.
     const invalidWrites: Promise<void>[] = [];
     const recordInvalid = (invalid: InvalidRecipient) =>
@@ -111,7 +118,9 @@ export class NewsletterSplitter {
     await window.drain();
     await Promise.all(invalidWrites);
     if (cancelled()) {
-      this.logger.log({ newsletterId: id }, 'Newsletter cancelled while splitting; split stopped');
+      // The batches published so far (indexes 0 … published-1) are what the cancel waits for.
+      await this.publishStopped(id, { ...batcher.totals, batches: published });
+      this.logger.log({ newsletterId: id, batches: published }, 'Newsletter cancelled while splitting; split stopped');
       return;
     }
 
@@ -129,5 +138,11 @@ export class NewsletterSplitter {
       },
       'Newsletter split',
     );
+  }
+
+  /** A split stopped by a cancel: what was published before it stopped (see NewsletterSplitEvent.stopped). */
+  private async publishStopped(id: string, totals: Omit<NewsletterSplitEvent, 'newsletterId' | 'occurredAt' | 'stopped'>): Promise<void> {
+    const split: NewsletterSplitEvent = { newsletterId: id, occurredAt: new Date().toISOString(), ...totals, stopped: true };
+    await this.publisher.publish(Events.NewsletterSplit, split, { msgId: `${id}:split` });
   }
 }

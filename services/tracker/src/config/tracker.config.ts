@@ -89,6 +89,33 @@ export class TrackerEnv extends CommonEnv {
   @Min(100)
   WATCHDOG_INTERVAL_MS = 30_000;
 
+  /**
+   * A cancelled newsletter settles as `cancelled` once every batch is accounted for; if a batch
+   * never reports (its sender died and the message was lost), the leader settles it anyway this
+   * long after the cancel, with the counts as they stand (a batch reporting later still corrects
+   * the record, not the announcement).
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1_000)
+  CANCEL_DEADLINE_MS = 600_000;
+
+  /**
+   * A newsletter's record and stored content are kept this long after it settled (completed,
+   * failed or cancelled), then the leading tracker removes them (GET answers 404). A scheduled or
+   * running newsletter is never removed, however far ahead its sendAt. Default 30 days.
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1_000)
+  NEWSLETTER_RETENTION_MS = 30 * 86_400_000;
+
+  /** How often the leading tracker looks for settled newsletters past NEWSLETTER_RETENTION_MS. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(100)
+  RETENTION_SWEEP_MS = 3_600_000;
+
   /** How often the leading tracker renews its lease. The lease lasts twice this, so a crashed leader is replaced within about 2.5 times this. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
@@ -109,6 +136,10 @@ export interface TrackerConfig extends CommonConfig {
     readonly allowedHosts: ReadonlySet<string>;
   };
   readonly watchdog: { readonly stallMs: number; readonly intervalMs: number };
+  /** How long a `cancelling` newsletter waits for its in-flight batches before it settles anyway. */
+  readonly cancelDeadlineMs: number;
+  /** Settled newsletters are removed this long after they settled; looked for every `sweepMs`. */
+  readonly retention: { readonly afterSettledMs: number; readonly sweepMs: number };
   readonly leaderRenewMs: number;
   /** How each consumer of this process retries a failed message (every service's config has this shape). */
   readonly retry: {
@@ -141,6 +172,8 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
       allowedHosts: parseAllowedHosts(e.WEBHOOK_ALLOWED_HOSTS),
     },
     watchdog: { stallMs: e.WATCHDOG_STALL_MS, intervalMs: e.WATCHDOG_INTERVAL_MS },
+    cancelDeadlineMs: e.CANCEL_DEADLINE_MS,
+    retention: { afterSettledMs: e.NEWSLETTER_RETENTION_MS, sweepMs: e.RETENTION_SWEEP_MS },
     leaderRenewMs: e.TRACKER_LEADER_RENEW_MS,
     retry: { tracker: TRACKING_RETRY, webhooks: WEBHOOK_RETRY, deadLetters: DEAD_LETTER_RETRY, advisories: DEAD_LETTER_RETRY },
   };

@@ -1,11 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { NEWSLETTER_STATUSES, type NewsletterRecord, type NewsletterStatus } from '@mailroom/contracts';
+import { NEWSLETTER_STATUSES, isFinal, type NewsletterRecord, type NewsletterStatus } from '@mailroom/contracts';
 import { NewsletterRecords, type LiveView } from '@mailroom/jetstream';
 import { TrackerLeadership } from './tracker-leadership.service';
 
 interface Summary {
   readonly status: NewsletterStatus;
   readonly updatedAtMs: number;
+  /** When it settled (epoch ms); null while under way. */
+  readonly completedAtMs: number | null;
 }
 
 /**
@@ -54,6 +56,20 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
     return ids;
   }
 
+  /** Ids of the settled newsletters that settled at or before `cutoff` (epoch ms). */
+  settledBefore(cutoff: number): string[] {
+    const ids: string[] = [];
+    for (const [id, summary] of this.summaries) {
+      if (isFinal(summary.status) && summary.completedAtMs !== null && summary.completedAtMs <= cutoff) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Ids of the newsletters in `status` now. */
+  withStatus(status: NewsletterStatus): string[] {
+    return [...this.summaries].filter(([, summary]) => summary.status === status).map(([id]) => id);
+  }
+
   private async open(): Promise<void> {
     if (this.live || this.opening) return this.opening;
     this.opening = this.records
@@ -99,5 +115,5 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
 }
 
 function summarize(record: NewsletterRecord): Summary {
-  return { status: record.status, updatedAtMs: Date.parse(record.updatedAt) };
+  return { status: record.status, updatedAtMs: Date.parse(record.updatedAt), completedAtMs: record.completedAt ? Date.parse(record.completedAt) : null };
 }

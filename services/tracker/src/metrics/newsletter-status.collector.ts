@@ -19,7 +19,7 @@ export class NewsletterStatusCollector implements OnModuleInit {
   onModuleInit(): void {
     this.gauge = this.metrics.gauge({
       name: 'mailroom_newsletters',
-      help: 'Newsletters by status (scheduled, queued, splitting, sending, paused, completed, completed_with_failures, failed, cancelled); leading tracker only',
+      help: 'Newsletters by status (scheduled, queued, splitting, sending, paused, cancelling, completed, completed_with_failures, failed, cancelled); leading tracker only',
       labelNames: ['status'],
       collect: () => this.refresh(),
     });

@@ -5,6 +5,7 @@ import {
   tenantOf,
   toNewsletterView,
   type BatchCompletedEvent,
+  type BatchProgressedEvent,
   type DeadLetterEvent,
   type FinalStatus,
   type NewsletterCancelledEvent,
@@ -53,9 +54,21 @@ export class NewsletterTracker {
     await this.apply(event.newsletterId, this.records.failSplit(event));
   }
 
-  /** The gateway made the record final; the tracker announces it (webhooks, dashboards). */
+  /**
+   * The gateway asked for a cancel: the record is `cancelling` (settled by the batches still to
+   * report, or the deadline), or `cancelled` already (a scheduled one), then announced here.
+   */
   async cancelled(event: NewsletterCancelledEvent): Promise<void> {
     await this.apply(event.newsletterId, this.records.current(event.newsletterId));
+  }
+
+  /** A cancelling newsletter's deadline passed (the leader looks): settled with the counts as they stand. */
+  async cancelDeadlinePassed(id: string): Promise<void> {
+    const result = await this.apply(id, this.records.settleCancelAtDeadline(id, new Date().toISOString()));
+    if (result.kind === 'updated') {
+      const { batches } = result.previous;
+      this.logger.warn({ newsletterId: id, batches }, 'Cancel deadline passed with batches unaccounted for; newsletter settled as cancelled');
+    }
   }
 
   async roundStarted(event: NewsletterRoundStartedEvent): Promise<void> {
@@ -71,6 +84,11 @@ export class NewsletterTracker {
     const permanent = event.failures.filter((f) => f.permanent).length;
     if (permanent > 0) this.metrics.emailsFailed.inc({ reason: 'permanent' }, permanent);
     if (event.failed - permanent > 0) this.metrics.emailsFailed.inc({ reason: 'retries_exhausted' }, event.failed - permanent);
+  }
+
+  /** How far a batch in a sender's hands has got: shown at once, replaced by its result. */
+  async batchProgressed(event: BatchProgressedEvent): Promise<void> {
+    await this.apply(event.newsletterId, this.records.countBatchProgress(event));
   }
 
   /** A message that could not be processed: what it meant for its newsletter still counts. */

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import {
   BatchCompletedEvent,
+  BatchProgressedEvent,
   DeadLetterEvent,
   Events,
   MaxDeliveriesAdvisory,
@@ -52,6 +53,11 @@ export class TrackingHandler {
   @HandlesEvent(Events.BatchCompleted)
   onBatchCompleted(@Payload() event: BatchCompletedEvent): Promise<void> {
     return this.tracker.batchCompleted(event);
+  }
+
+  @HandlesEvent(Events.BatchProgressed)
+  onBatchProgressed(@Payload() event: BatchProgressedEvent): Promise<void> {
+    return this.tracker.batchProgressed(event);
   }
 
   @HandlesEvent(Events.DeadLettered)

@@ -29,6 +29,11 @@ export const NewsletterStatus = {
    * Settled: stopped for good by CancelNewsletter (`cancelled` counts who was not sent to).
    */
   NEWSLETTER_STATUS_CANCELLED: 'NEWSLETTER_STATUS_CANCELLED',
+  /**
+   * CancelNewsletter was called: batches already being sent finish (or are dropped); then it
+   * settles as CANCELLED with its final counts.
+   */
+  NEWSLETTER_STATUS_CANCELLING: 'NEWSLETTER_STATUS_CANCELLING',
 } as const;
 
 export type NewsletterStatus =
@@ -70,5 +75,11 @@ export type NewsletterStatus =
    */
   | 'NEWSLETTER_STATUS_CANCELLED'
   | 9
+  /**
+   * CancelNewsletter was called: batches already being sent finish (or are dropped); then it
+   * settles as CANCELLED with its final counts.
+   */
+  | 'NEWSLETTER_STATUS_CANCELLING'
+  | 10
 
 export type NewsletterStatus__Output = typeof NewsletterStatus[keyof typeof NewsletterStatus]
