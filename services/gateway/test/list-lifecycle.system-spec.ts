@@ -1,5 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
+import { Objm } from '@nats-io/obj';
+import { randomUUID } from 'node:crypto';
 import { topology } from '@mailroom/contracts';
 import { MailroomStack, SmtpSink, TEST_NATS_URL, freePort, waitFor } from '@mailroom/testing';
 import { storedListParts } from './support/list-parts';
@@ -278,5 +280,32 @@ describe('list lifecycle: index, rename, delete, subscribers, export and erasure
     const twice = await call<{ removedFrom: unknown[]; suppression: { replacedReason: string } }>('DELETE', `/v1/subscribers/${enc('erase.me@example.org')}`);
     expect(twice.status).toBe(200);
     expect(twice.body).toMatchObject({ removedFrom: [], suppression: { replacedReason: 'erased' } });
+  });
+
+  it('reads a list stored before sends and mailbox keys (two spellings of one mailbox) and erases every spelling', async () => {
+    // As an older gateway stored it: a v1 record without `sends`, parts de-duplicated by the address as written.
+    const id = randomUUID();
+    const t = new Date().toISOString();
+    const importEntry = (n: number, accepted: number) => ({ id: `i${n}`, object: `lists/${id}/i${n}.ndjson`, format: 'csv', accepted, rejected: 0, duplicates: 0, bytes: 10, importedAt: t });
+    const lists = await new Kvm(nc).open(topology(stack.namespace).buckets.lists);
+    const parts = await new Objm(nc).open(topology(stack.namespace).objectStores.listParts);
+    const ndjson = (rows: object[]) => new TextEncoder().encode(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await parts.putBlob({ name: `lists/${id}/i1.ndjson` }, ndjson([{ email: 'READER6@example.org' }, { email: 'keep@example.org', name: 'Keep' }, { email: 'reader6@example.org', name: 'Six' }]));
+    await parts.putBlob({ name: `lists/${id}/i2.ndjson` }, ndjson([{ email: 'Reader6@example.org', vars: { city: 'Oslo' } }]));
+    await lists.create(id, JSON.stringify({ v: 1, id, name: 'legacy', subscribers: 4, imports: [importEntry(1, 3), importEntry(2, 1)], importing: null, createdAt: t, updatedAt: t, tenant: 'alpha' }));
+
+    expect((await call<Page<ListView>>('GET', '/v1/lists?limit=1000')).body.items.map((l) => l.id)).toContain(id);
+    const exported = await call<{ lists: Array<{ listId: string; subscriber: Subscriber }> }>('GET', `/v1/subscribers/${enc('reader6@example.org')}`);
+    expect(exported.body.lists.filter((l) => l.listId === id).map((l) => l.subscriber.email)).toEqual(['READER6@example.org', 'reader6@example.org', 'Reader6@example.org']);
+
+    const erased = await call<{ removedFrom: Array<{ listId: string; subscribers: number }> }>('DELETE', `/v1/subscribers/${enc('reader6@example.org')}`);
+    expect(erased.status).toBe(200);
+    expect(erased.body.removedFrom).toEqual([{ listId: id, listName: 'legacy', subscribers: 1 }]);
+    const left = await call<Page<Subscriber>>('GET', `/v1/lists/${id}/subscribers`);
+    expect(left.body).toEqual({ items: [{ email: 'keep@example.org', name: 'Keep', vars: {} }], next: null });
+    expect((await partsOfList(id)).sort()).toEqual([expect.stringMatching(new RegExp(`^lists/${id}/i1\\.[0-9a-f-]+\\.ndjson$`))]);
+    const deleted = await call<{ parts: number }>('DELETE', `/v1/lists/${id}`);
+    expect(deleted.body).toMatchObject({ id, subscribers: 1, parts: 1 });
+    expect(await partsOfList(id)).toEqual([]);
   });
 });

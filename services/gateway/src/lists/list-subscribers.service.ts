@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { addressHash, mailboxKey } from '@mailroom/contracts';
+import { MAX_LIST_PARTS, addressHash, mailboxKey } from '@mailroom/contracts';
 import { ListPartsStore, ListRecords, rewrittenPartObject, type ListRecord } from '@mailroom/jetstream';
 import type { Caller } from '../auth/caller';
 import { ApiError, ConflictError, NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../http/api-errors';
@@ -124,11 +124,35 @@ export class ListSubscribersService {
     return { removed: toSubscriberView(removed.subscriber), subscribers: removed.subscribers };
   }
 
-  /** Removes a subscriber found in the list (`found`) once its newsletters were checked (`usage`); erasure uses it for every list. */
+  /**
+   * Removes a subscriber found in the list (`found`) once its newsletters were checked (`usage`),
+   * and any other spelling of its mailbox in later parts (lists imported before mailbox keys may
+   * hold two); erasure uses it for every list.
+   */
   async removeFrom(listId: string, found: FoundSubscriber, usage: ListUsageCheck): Promise<{ readonly subscriber: Subscriber; readonly subscribers: number }> {
     let subscribers = 0;
     const { before } = await this.rewrite(listId, found.importId, found.subscriber.email, usage, () => null, (record) => (subscribers = record.subscribers));
+    // Each pass removes the mailbox from one part (every spelling in it); a part holds it at most once per import.
+    for (let pass = 0; pass < MAX_LIST_PARTS; pass += 1) {
+      const record = await this.records.get(listId);
+      const again = record ? await this.find(record, found.subscriber.email) : null;
+      if (!again) break;
+      await this.rewrite(listId, again.importId, again.subscriber.email, usage, () => null, (r) => (subscribers = r.subscribers));
+    }
     return { subscriber: before, subscribers };
+  }
+
+  /** Every subscriber of the list with the address's mailbox (one, unless the list was imported before mailbox keys). */
+  async findAll(record: ListRecord, email: string): Promise<Subscriber[]> {
+    const key = mailboxKey(email);
+    return this.unavailableOnFailure(async () => {
+      const all: Subscriber[] = [];
+      for (const entry of record.imports) {
+        if (!entry.object) continue;
+        for await (const subscriber of await this.linesOf(record, entry.object)) if (mailboxKey(subscriber.email) === key) all.push(subscriber);
+      }
+      return all;
+    });
   }
 
   /** Where the address (by mailbox key, any case) is in the list; null when it is not. Reads the parts in order. */
@@ -166,25 +190,30 @@ export class ListSubscribersService {
       if (!entry?.object) throw notInList(listId);
       const object = rewrittenPartObject(listId, importId, changeId);
       let before: Subscriber | undefined;
-      let kept = 0;
       let after: Subscriber | null = null;
+      let kept = 0;
+      let removed = 0;
       const source = await this.linesOf(record, entry.object);
       async function* edited(): AsyncGenerator<Subscriber> {
         for await (const subscriber of source) {
-          if (before === undefined && mailboxKey(subscriber.email) === key) {
+          const matches = mailboxKey(subscriber.email) === key;
+          if (matches && before === undefined) {
             before = subscriber;
             after = edit(subscriber);
-            if (after === null) continue;
-            kept += 1;
-            yield after;
-          } else {
-            kept += 1;
-            yield subscriber;
           }
+          // A removal drops every spelling of the mailbox in the part (lists imported before
+          // mailbox keys may hold two); a change applies to the first.
+          const next = !matches ? subscriber : after === null ? null : before === subscriber ? after : subscriber;
+          if (next === null) {
+            removed += 1;
+            continue;
+          }
+          kept += 1;
+          yield next;
         }
       }
-      await this.parts.putLines(object, edited());
       written = object;
+      await this.parts.putLines(object, edited());
       if (before === undefined) throw notInList(listId);
       const empty = kept === 0;
       if (empty) {
@@ -192,12 +221,13 @@ export class ListSubscribersService {
         written = null;
       }
       lock.stop();
-      const result = await this.records.commitRewrite(listId, { changeId, importId, object: empty ? null : object, removed: after === null ? 1 : 0 }, usage.checked);
+      const result = await this.records.commitRewrite(listId, { changeId, importId, object: empty ? null : object, removed }, usage.checked);
       if (!result.ok) {
         if (result.reason === 'sent-meanwhile') {
           const fresh = await this.records.get(listId);
           const again = fresh ? await this.usage.check(fresh) : undefined;
-          throw inUse(listId, again?.unsettled.length ? again.unsettled : ['just submitted'], 'change its subscribers');
+          if (again?.unsettled.length) throw inUse(listId, again.unsettled, 'change its subscribers');
+          throw new ConflictError(`A newsletter to list ${listId} was submitted meanwhile; try again once it has settled. Nothing was changed.`);
         }
         if (result.reason === 'missing' || result.reason === 'deleted') throw new NotFoundError(`No list with id ${listId}`);
         throw new ConflictError('This change stalled for so long that an import to the list took over; nothing was changed. Try again.');

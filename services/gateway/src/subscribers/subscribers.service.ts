@@ -5,11 +5,12 @@ import type { Caller } from '../auth/caller';
 import { ApiError, ConflictError, ServiceUnavailableError } from '../http/api-errors';
 import { ListSubscribersService, addressRef, toSubscriberView, type FoundSubscriber, type SubscriberView } from '../lists/list-subscribers.service';
 import { ListUsage, type ListUsageCheck } from '../lists/list-usage';
+import type { Subscriber } from '../lists/subscriber-checks';
 
 /** Export of one address (GDPR Art. 15) for the caller's tenant. */
 export interface SubscriberExport {
   readonly email: string;
-  /** The tenant's lists that hold the address, each with what it stores about it. */
+  /** The tenant's lists that hold the address, each with what it stores about it (a list imported before mailbox keys may show two spellings). */
   readonly lists: ReadonlyArray<{ readonly listId: string; readonly listName: string; readonly subscriber: SubscriberView }>;
   readonly suppression: {
     /** The tenant's suppression entry of the address (null: none). */
@@ -50,14 +51,16 @@ export class SubscribersService {
   ) {}
 
   async export(email: string, caller: Caller): Promise<SubscriberExport> {
-    const found = await this.findEverywhere(email, caller);
+    const lists = await this.unavailableOnFailure(() => this.records.allOf(caller.tenant));
+    const found: Array<{ record: ListRecord; subscriber: Subscriber }> = [];
+    for (const record of lists) for (const subscriber of await this.subscribers.findAll(record, email)) found.push({ record, subscriber });
     const [tenant, global] = await this.unavailableOnFailure(() =>
       Promise.all([this.suppressions.get(email, tenantSuppressions(caller.tenant)), this.suppressions.get(email, GLOBAL_SUPPRESSIONS)]),
     );
     this.logger.log({ caller: caller.keyName, tenant: caller.tenant, address: addressRef(email), lists: found.length }, 'Subscriber exported');
     return {
       email,
-      lists: found.map(({ record, found: f }) => ({ listId: record.id, listName: record.name, subscriber: toSubscriberView(f.subscriber) })),
+      lists: found.map(({ record, subscriber }) => ({ listId: record.id, listName: record.name, subscriber: toSubscriberView(subscriber) })),
       suppression: { tenant, global: global ? { reason: global.reason, at: global.at } : null },
     };
   }
