@@ -133,11 +133,14 @@ export class ListSubscribersService {
     let subscribers = 0;
     const { before } = await this.rewrite(listId, found.importId, found.subscriber.email, usage, () => null, (record) => (subscribers = record.subscribers));
     // Each pass removes the mailbox from one part (every spelling in it); a part holds it at most once per import.
+    let last = found.importId;
     for (let pass = 0; pass < MAX_LIST_PARTS; pass += 1) {
       const record = await this.records.get(listId);
-      const again = record ? await this.find(record, found.subscriber.email) : null;
+      // Every spelling in a part goes with one rewrite: only the parts after it can hold another.
+      const again = record ? await this.find(record, found.subscriber.email, last) : null;
       if (!again) break;
       await this.rewrite(listId, again.importId, again.subscriber.email, usage, () => null, (r) => (subscribers = r.subscribers));
+      last = again.importId;
     }
     return { subscriber: before, subscribers };
   }
@@ -155,11 +158,12 @@ export class ListSubscribersService {
     });
   }
 
-  /** Where the address (by mailbox key, any case) is in the list; null when it is not. Reads the parts in order. */
-  async find(record: ListRecord, email: string): Promise<FoundSubscriber | null> {
+  /** Where the address (by mailbox key, any case) is in the list (in the parts after import `afterImportId`); null when it is not. Reads the parts in order. */
+  async find(record: ListRecord, email: string, afterImportId?: string): Promise<FoundSubscriber | null> {
     const key = mailboxKey(email);
+    const from = afterImportId === undefined ? 0 : record.imports.findIndex((entry) => entry.id === afterImportId) + 1;
     return this.unavailableOnFailure(async () => {
-      for (const entry of record.imports) {
+      for (const entry of record.imports.slice(from)) {
         if (!entry.object) continue;
         for await (const subscriber of await this.linesOf(record, entry.object)) {
           if (mailboxKey(subscriber.email) === key) return { importId: entry.id, object: entry.object, subscriber };
