@@ -27,6 +27,7 @@ import { NewslettersService } from './newsletters/newsletters.service';
 import { RATE_LIMIT_CLOCK, RequestRateLimiter } from './rate-limit/request-rate-limiter';
 import { WebhookUrlPolicy } from './webhooks/webhook-url.policy';
 import { LIST_CONTROLLERS, LIST_PROVIDERS } from './lists/lists.providers';
+import { ListsGrpcController } from './grpc/lists.grpc-controller';
 import { SuppressionAccess } from './suppressions/suppression-access';
 import { SuppressionKeyUpgrade } from './suppressions/suppression-key-upgrade';
 import { SuppressionsController } from './suppressions/suppressions.controller';
@@ -51,6 +52,7 @@ export class AppModule {
         SuppressionsController,
         UnsubscribeController,
         NewslettersGrpcController,
+        ListsGrpcController,
         GrpcHealthController,
       ],
       providers: [
