@@ -64,8 +64,19 @@ export { IdempotencyKeys, type IdempotencyClaim } from './stores/idempotency-key
 export { ContentStore } from './storage/content-store';
 export { ListPartsStore } from './storage/list-parts-store';
 export { openRecipientSource, type RecipientSource } from './stores/recipient-source';
-export { ListRecords } from './lists/list-records';
-export { listPartObject, partsOf, type ListRecord, type ListImportEntry, type ListImportFormat } from './lists/list-record';
+export { ListRecords, type GuardedChange } from './lists/list-records';
+export {
+  listPartObject,
+  rewrittenPartObject,
+  partsOf,
+  sendsOf,
+  type ListRecord,
+  type ListImportEntry,
+  type ListImportFormat,
+  type ListSend,
+  type PartRewrite,
+  type Refusal,
+} from './lists/list-record';
 // … streams (queued and parked batches, dead letters)
 export { QueuedBatches, type QueuedBatch, type NewsletterQueue } from './stores/queued-batches';
 export { ParkedBatches } from './stores/parked-batches';

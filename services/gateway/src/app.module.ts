@@ -26,8 +26,8 @@ import { NewslettersController } from './newsletters/newsletters.controller';
 import { NewslettersService } from './newsletters/newsletters.service';
 import { RATE_LIMIT_CLOCK, RequestRateLimiter } from './rate-limit/request-rate-limiter';
 import { WebhookUrlPolicy } from './webhooks/webhook-url.policy';
-import { ListsController } from './lists/lists.controller';
-import { LIST_PROVIDERS } from './lists/lists.providers';
+import { LIST_CONTROLLERS, LIST_PROVIDERS } from './lists/lists.providers';
+import { ListsGrpcController } from './grpc/lists.grpc-controller';
 import { SuppressionAccess } from './suppressions/suppression-access';
 import { SuppressionKeyUpgrade } from './suppressions/suppression-key-upgrade';
 import { SuppressionsController } from './suppressions/suppressions.controller';
@@ -43,7 +43,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         NewslettersController,
-        ListsController,
+        ...LIST_CONTROLLERS,
         NewsletterEventsController,
         NewsletterControlController,
         FailuresController,
@@ -52,6 +52,7 @@ export class AppModule {
         SuppressionsController,
         UnsubscribeController,
         NewslettersGrpcController,
+        ListsGrpcController,
         GrpcHealthController,
       ],
       providers: [

@@ -25,6 +25,7 @@ const NOT_PROVOKED: ReadonlyArray<readonly [RegExp, string]> = [
   [/^503 (?!get \/v1\/newsletters\/\{id\}(\/events)?$)/, 'needs NATS itself away (the status routes are provoked with the tracker stopped)'],
   [/^409 post \/v1\/lists\/\{id\}\/subscribers$/, 'needs two imports racing (lists.system-spec.ts)'],
   [/^409 (post|delete) \/v1\/suppressions/, 'a compare-and-set race lost to another writer'],
+  [/^409 (patch|delete) \/v1\/(lists\/\{id\}|subscribers)/, 'needs a newsletter to the list that has not settled (list-lifecycle.system-spec.ts)'],
   [/^(409|422) post \/v1\/dead-letters\/\{id\}\/redrive$/, 'needs a dead letter of a given kind (dead-letters are tested in the tracker)'],
 ];
 
@@ -39,7 +40,7 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
   let stack: MailroomStack;
   let operations: Operation[];
   /** Resources the examples refer to: a list with subscribers, a settled newsletter, an unsubscribe token. */
-  const ctx = { listId: '', newsletterId: '', token: '' };
+  const ctx = { listId: '', editListId: '', newsletterId: '', token: '' };
 
   const call = async (
     gateway: ServiceProcess,
@@ -63,7 +64,10 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
 
   /** Path parameters that name something that exists. */
   const paramsFor = (path: string): Record<string, string> => {
+    // A subscriber's routes: a list no example sends a newsletter to (a change waits for such a newsletter to settle).
+    if (path.startsWith('/v1/lists/') && path.endsWith('/{email}')) return { id: ctx.editListId, email: 'carol@example.org' };
     if (path.startsWith('/v1/lists/')) return { id: ctx.listId };
+    if (path.startsWith('/v1/subscribers/')) return { email: 'carol@example.org' };
     if (path.startsWith('/v1/dead-letters/')) return { id: '999999' };
     if (path.startsWith('/v1/suppressions/')) return { email: 'ann@example.org' };
     if (path.startsWith('/unsubscribe/')) return { token: ctx.token };
@@ -72,9 +76,12 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
   const unknownParams = (path: string): Record<string, string> => {
     if (path.startsWith('/v1/dead-letters/')) return { id: '999999' };
     if (path.startsWith('/v1/suppressions/')) return { email: 'nobody-here@example.org' };
+    // A list's subscriber: the list exists, the address is not in it.
+    if (path.endsWith('/{email}')) return { id: ctx.editListId, email: 'nobody-here@example.org' };
     return { id: randomUUID() };
   };
-  const invalidParams = (path: string): Record<string, string> => (path.startsWith('/v1/suppressions/') ? { email: 'not-an-address' } : { id: 'not-an-id' });
+  const invalidParams = (path: string): Record<string, string> =>
+    path.startsWith('/v1/suppressions/') || path.startsWith('/v1/subscribers/') ? { email: 'not-an-address' } : { id: 'not-an-id', email: 'carol@example.org' };
 
   /** The first example of the operation's first media type, if it takes a body. */
   const firstExample = (operation: Operation): { mediaType: string; value: unknown } | undefined => {
@@ -96,6 +103,8 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
           // This test makes many requests in a row; the 429 is provoked on a second gateway below.
           RATE_LIMIT_PER_MINUTE: '60000',
           RATE_LIMIT_BURST: '10000',
+          // Every operation's 401 is provoked from one address: more than the default 20 a minute.
+          AUTH_FAILURES_PER_MINUTE: '1000',
           API_KEYS: `test@send+read+admin:${TEST_API_KEY},reader@read:${READ_ONLY_KEY},writer@send:${SEND_ONLY_KEY}`,
         },
       },
@@ -108,6 +117,8 @@ describe('OpenAPI examples (/docs-json) against a running gateway', () => {
     const list = await stack.request<{ id: string }>('POST', '/v1/lists', { body: { name: 'Readers' } });
     ctx.listId = list.body.id;
     await stack.request('POST', `/v1/lists/${ctx.listId}/subscribers`, { rawBody: 'email\ncarol@example.org\n', headers: { 'content-type': 'text/csv' } });
+    ctx.editListId = (await stack.request<{ id: string }>('POST', '/v1/lists', { body: { name: 'Edited' } })).body.id;
+    await stack.request('POST', `/v1/lists/${ctx.editListId}/subscribers`, { rawBody: 'email,city\ncarol@example.org,Oslo\n', headers: { 'content-type': 'text/csv' } });
     const sent = await stack.request<{ id: string }>('POST', '/v1/newsletters', { body: { subject: 'Hi', text: 'Hello', recipients: ['dave@example.org'] } });
     ctx.newsletterId = sent.body.id;
     await stack.waitForNewsletter<NewsletterView>(ctx.newsletterId, (v) => v.status === 'completed');

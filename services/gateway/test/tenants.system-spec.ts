@@ -119,6 +119,16 @@ describe('tenants: isolation, scopes and suppression lists (real processes)', ()
       beta: 404,
       readOnly: 403,
     },
+    { op: 'get /v1/lists', path: '/v1/lists', beta: 200, readOnly: 200 },
+    { op: 'patch /v1/lists/{id}', path: `/v1/lists/${listId}`, body: { name: 'Taken over' }, beta: 404, readOnly: 403 },
+    { op: 'delete /v1/lists/{id}', path: `/v1/lists/${listId}`, beta: 404, readOnly: 403 },
+    { op: 'get /v1/lists/{id}/subscribers', path: `/v1/lists/${listId}/subscribers`, beta: 404, readOnly: 200 },
+    { op: 'get /v1/lists/{id}/subscribers/{email}', path: `/v1/lists/${listId}/subscribers/reader%40example.org`, beta: 404, readOnly: 200 },
+    { op: 'patch /v1/lists/{id}/subscribers/{email}', path: `/v1/lists/${listId}/subscribers/reader%40example.org`, body: { name: 'Mallory' }, beta: 404, readOnly: 403 },
+    { op: 'delete /v1/lists/{id}/subscribers/{email}', path: `/v1/lists/${listId}/subscribers/reader%40example.org`, beta: 404, readOnly: 403 },
+    // Beta's own export and erasure: beta's lists and suppressions only (alpha's subscriber stays, checked below).
+    { op: 'get /v1/subscribers/{email}', path: '/v1/subscribers/reader%40example.org', beta: 200, readOnly: 200 },
+    { op: 'delete /v1/subscribers/{email}', path: '/v1/subscribers/reader%40example.org', beta: 200, readOnly: 403 },
     { op: 'get /v1/suppressions', path: '/v1/suppressions', beta: 200, readOnly: 200 },
     { op: 'post /v1/suppressions', path: '/v1/suppressions', body: { email: 'beta-own@example.org' }, beta: 201, readOnly: 403 },
     { op: 'delete /v1/suppressions/{email}', path: '/v1/suppressions/alpha-only%40example.org', beta: 404, readOnly: 403 },
@@ -152,12 +162,15 @@ describe('tenants: isolation, scopes and suppression lists (real processes)', ()
     // Nothing of alpha's moved.
     expect(await viewAs(A, scheduledId)).toMatchObject({ status: 'scheduled' });
     expect(await viewAs(A, failedId)).toMatchObject({ status: 'failed', rounds: [] });
-    expect((await stack.request<{ subscribers: number }>('GET', `/v1/lists/${listId}`, { apiKey: A })).body.subscribers).toBe(1);
+    expect((await stack.request<{ subscribers: number; name: string }>('GET', `/v1/lists/${listId}`, { apiKey: A })).body).toMatchObject({ subscribers: 1, name: 'Alpha readers' });
+    const reader = await stack.request('GET', `/v1/lists/${listId}/subscribers/reader%40example.org`, { apiKey: A });
+    expect(reader.body).toEqual({ email: 'reader@example.org', name: null, vars: {} });
     const alphaList = await stack.request<Page<{ email: string }>>('GET', '/v1/suppressions', { apiKey: A });
     expect(alphaList.body.items.map((i) => i.email)).toEqual(['alpha-only@example.org']);
     // Beta's own lists show only its own entries; beta sees none of alpha's dead letters, admin sees them.
     const betaList = await stack.request<Page<{ email: string }>>('GET', '/v1/suppressions', { apiKey: B });
-    expect(betaList.body.items.map((i) => i.email)).toEqual(['beta-own@example.org']);
+    // (beta's erasure above left an erased entry: no address)
+    expect(betaList.body.items.filter((i) => i.email !== '').map((i) => i.email)).toEqual(['beta-own@example.org']);
     const betaDead = await stack.request<Page<DeadLetterItem>>('GET', '/v1/dead-letters?limit=1000', { apiKey: B });
     expect(betaDead.body.items).toEqual([]);
     const alphaDead = await stack.request<Page<DeadLetterItem>>('GET', '/v1/dead-letters?limit=1000', { apiKey: A });

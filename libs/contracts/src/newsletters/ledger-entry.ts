@@ -66,7 +66,13 @@ export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 /** An address never to send to again (KV bucket `suppressions`, key = `suppressionKey`: the mailbox, in any case). */
 export interface SuppressionEntry {
+  /** The address as suppressed; empty on an erased entry (`erased`), which keeps no readable address. */
   readonly email: string;
+  /**
+   * Left by an erasure (GDPR Art. 17, DELETE /v1/subscribers/{email}): the address is gone from
+   * the entry and lives on only as its key (a hash of the mailbox), so it is never mailed again.
+   */
+  readonly erased?: true;
   readonly reason: SuppressionReason;
   readonly at: string;
   /** What caused it: the newsletter of a bounce or an unsubscribe, or the API caller. */

@@ -147,6 +147,19 @@ export class SuppressionRecords {
     return existing ? { created: false, entry: existing } : null;
   }
 
+  /**
+   * Erasure (GDPR Art. 17): the address's entry on the list becomes `entry`, an erased one (no
+   * readable address, `erased: true`), whatever was there; the entry it replaced is returned (with
+   * history 1, the old value is gone from the bucket once replaced).
+   */
+  async erase(email: string, scope: SuppressionScope, entry: SuppressionEntry): Promise<SuppressionEntry | null> {
+    if (entry.email !== '' || !entry.erased) throw new Error('An erased suppression entry holds no address');
+    const key = suppressionKey(email, scope);
+    const before = await this.stores.suppressions.get(key);
+    await this.stores.suppressions.put(key, JSON.stringify(entry));
+    return before && before.operation === 'PUT' ? before.json<SuppressionEntry>() : null;
+  }
+
   async get(email: string, scope: SuppressionScope): Promise<SuppressionEntry | null> {
     const stored = await this.stores.suppressions.get(suppressionKey(email, scope));
     return stored && stored.operation === 'PUT' ? stored.json<SuppressionEntry>() : null;
@@ -207,6 +220,8 @@ export class SuppressionRecords {
       });
       for (const { key, seq, entry } of page.items) {
         scanned += 1;
+        // An erased entry has no address to derive a key from; it was written under its mailbox key.
+        if (entry.erased) continue;
         const wanted = suppressionKey(entry.email, scopeOfKey(key));
         if (key === wanted) continue;
         try {

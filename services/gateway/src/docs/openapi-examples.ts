@@ -77,6 +77,15 @@ export function requestExamples(now: Date): Readonly<Record<OperationKey, Readon
         },
       },
     },
+    'patch /v1/lists/{id}': {
+      'application/json': { rename: { summary: 'A new name', value: { name: 'Monthly readers (Nordics)' } } },
+    },
+    'patch /v1/lists/{id}/subscribers/{email}': {
+      'application/json': {
+        fields: { summary: 'Set one merge field, remove another', value: { vars: { city: 'Bergen', plan: null } } },
+        name: { summary: 'A new name (null removes it)', value: { name: 'Carol B.' } },
+      },
+    },
     'post /v1/suppressions': {
       'application/json': { manual: { summary: 'Suppress an address by hand', value: { email: 'ann@example.org', reason: 'manual' } } },
     },
@@ -90,6 +99,15 @@ export function requestExamples(now: Date): Readonly<Record<OperationKey, Readon
 
 /** What the resource of a path is called in its errors. */
 function resourceOf(path: string): { notFound: string; badParam: ErrorBody } {
+  if (path.startsWith('/v1/lists/') && path.endsWith('/{email}')) {
+    return { notFound: `This address is not a subscriber of list ${LIST_ID}`, badParam: { error: 'validation_failed', message: 'id must be a list id (a UUID)', field: 'id' } };
+  }
+  if (path.startsWith('/v1/subscribers/')) {
+    return {
+      notFound: 'This address is held nowhere',
+      badParam: { error: 'validation_failed', message: 'email must be a valid email address (missing "@")', field: 'email' },
+    };
+  }
   if (path.startsWith('/v1/lists/')) {
     return { notFound: `No list with id ${LIST_ID}`, badParam: { error: 'validation_failed', message: 'id must be a list id (a UUID)', field: 'id' } };
   }
@@ -129,6 +147,12 @@ function conflict(operation: OperationKey, path: string): ErrorBody {
   }
   if (operation === 'post /v1/newsletters/test') {
     return { error: 'conflict', message: 'recipients: every recipient is suppressed, nothing was sent (editor@example.org on the tenant list)', field: 'recipients' };
+  }
+  if (path.startsWith('/v1/subscribers/') || (path.startsWith('/v1/lists/') && operation !== 'post /v1/lists/{id}/subscribers')) {
+    return {
+      error: 'conflict',
+      message: `List ${LIST_ID} is read by newsletter ${NEWSLETTER_ID}, which has not settled; delete it once it has settled, or cancel it. Nothing was changed.`,
+    };
   }
   if (path.startsWith('/v1/lists/')) {
     return { error: 'conflict', message: 'Another import to this list is running; imports to one list run one at a time. Try again when it has finished.' };

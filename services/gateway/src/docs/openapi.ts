@@ -16,7 +16,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Newsletters and bulk email. Authenticate with `Authorization: Bearer <API key>`. Every 4xx/5xx answer is ' +
         '`{ "error", "message", "field"? }`. Requests per API key are rate limited (429 with `Retry-After`). ' +
-        'The same operations are served over gRPC (`mailroom.v1.Newsletters`, see libs/contracts/proto).',
+        'The same operations are served over gRPC (`mailroom.v1.Newsletters` and `mailroom.v1.Lists`, see libs/contracts/proto).',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' })

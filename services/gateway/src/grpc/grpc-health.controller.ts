@@ -13,7 +13,7 @@ import { GrpcServingState, type ServingStatus } from './grpc-serving-state';
 const Rpc = grpcRpcOf<HealthDefinition>('Health');
 
 /** "" is the server as a whole; the rest are the services this server offers. */
-export const HEALTH_SERVICES: readonly string[] = ['', 'mailroom.v1.Newsletters'];
+export const HEALTH_SERVICES: readonly string[] = ['', 'mailroom.v1.Newsletters', 'mailroom.v1.Lists'];
 const WATCH_INTERVAL_MS = 1_000;
 
 /**

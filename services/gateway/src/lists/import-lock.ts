@@ -24,11 +24,14 @@ export class ImportLock {
   }
 
   /** The lock and the list as it is once locked (its parts cannot change until released); 409 while another import runs. */
-  static async acquire(records: ListRecords, listId: string, importId: string): Promise<{ lock: ImportLock; record: ListRecord }> {
+  static async acquire(
+    records: ListRecords,
+    listId: string,
+    importId: string,
+    busy = 'Another import to this list is running; imports to one list run one at a time. Try again when it has finished.',
+  ): Promise<{ lock: ImportLock; record: ListRecord }> {
     const record = await records.claimImport(listId, importId, IMPORT_STALE_AFTER_MS);
-    if (!record) {
-      throw new ConflictError('Another import to this list is running; imports to one list run one at a time. Try again when it has finished.');
-    }
+    if (!record) throw new ConflictError(busy);
     return { lock: new ImportLock(records, listId, importId), record };
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
@@ -7,9 +7,10 @@ import { CreateListDto } from './create-list.dto';
 import { ListImportService, type ImportResult } from './list-import.service';
 import { ApiListErrorResponses } from './list-error-responses';
 import { ListIdPipe } from './list-id.pipe';
+import { CursorPageQueryDto, DeletedListDto, ListPageDto, RenameListDto } from './list-lifecycle.dto';
 import { ImportResultDto, ListViewDto } from './list-responses';
 import type { ListView } from './list-view';
-import { ListsService } from './lists.service';
+import { ListsService, type DeletedList, type ListPage } from './lists.service';
 
 @ApiTags('lists')
 @ApiBearerAuth()
@@ -29,6 +30,44 @@ export class ListsController {
   @RequiresScope('send')
   create(@Body() dto: CreateListDto, @AuthCaller() caller: Caller): Promise<ListView> {
     return this.lists.create(dto.name, caller);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: "The caller's lists, a page at a time",
+    description: "The caller's tenant's lists, oldest first (ties by id): `?limit=100`, then `&cursor=<next>`. Lists created meanwhile appear on later pages; none is repeated or skipped.",
+  })
+  @ApiOkResponse({ type: ListPageDto })
+  @ApiListErrorResponses(400, 401, 403, 429, 503)
+  @RequiresScope('read')
+  index(@Query() query: CursorPageQueryDto, @AuthCaller() caller: Caller): Promise<ListPage> {
+    return this.lists.page(caller, query.limit ?? 100, query.cursor);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename a list', description: 'Only the name changes; newsletters already sent to the list are not affected.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ListViewDto })
+  @ApiListErrorResponses(400, 401, 403, 404, 429, 503)
+  @RequiresScope('send')
+  rename(@Param('id', ListIdPipe) id: string, @Body() dto: RenameListDto, @AuthCaller() caller: Caller): Promise<ListView> {
+    return this.lists.rename(id, dto.name, caller);
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete a list and its stored subscribers',
+    description:
+      'The list and every stored part of it are removed; the answer says what was removed. Refused (409, naming them) while a newsletter ' +
+      'to the list has not settled (scheduled, queued, sending or paused: it reads the list), or while an import to it runs; nothing is ' +
+      'changed then: wait for it, or cancel it. Suppressions are not touched.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: DeletedListDto })
+  @ApiListErrorResponses(400, 401, 403, 404, 409, 429, 503)
+  @RequiresScope('send')
+  delete(@Param('id', ListIdPipe) id: string, @AuthCaller() caller: Caller): Promise<DeletedList> {
+    return this.lists.delete(id, caller);
   }
 
   @Get(':id')

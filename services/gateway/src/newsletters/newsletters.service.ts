@@ -122,11 +122,12 @@ export class NewslettersService {
     const webhookUrl = request.webhookUrl === undefined ? undefined : await this.webhookUrls.assertSafe(request.webhookUrl);
     const sendAt = request.sendAt === undefined ? undefined : checkSendAt(request.sendAt);
 
+    const id = randomUUID();
     // Before any idempotency claim: an unknown (404) or empty (409) list must leave nothing behind.
-    const list: ListSnapshot | undefined = request.listId === undefined ? undefined : await this.lists.snapshot(request.listId.toLowerCase(), caller);
+    // The list remembers the newsletter, so it is not deleted or changed under it before it settles.
+    const list: ListSnapshot | undefined = request.listId === undefined ? undefined : await this.lists.snapshot(request.listId.toLowerCase(), caller, id);
     const submitted = list ? list.subscribers : recipients.length;
 
-    const id = randomUUID();
     let claim: Claim | undefined;
     if (idempotencyKey !== undefined) {
       claim = await this.idempotency.claim(caller.keyName, idempotencyKey, request, id);

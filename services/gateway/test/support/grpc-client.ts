@@ -21,7 +21,12 @@ const definition = loadSync(['mailroom/v1/newsletters.proto', 'grpc/health/v1/he
   oneofs: true,
 });
 const loaded = loadPackageDefinition(definition) as unknown as {
-  mailroom: { v1: { Newsletters: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client } };
+  mailroom: {
+    v1: {
+      Newsletters: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
+      Lists: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
+    };
+  };
   grpc: { health: { v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client } } };
 };
 
@@ -41,10 +46,12 @@ export function bearer(key: string | null, extra: Record<string, string> = {}): 
 
 export class GrpcTestClient {
   private readonly newsletters: Client;
+  private readonly lists: Client;
   private readonly health: Client;
 
   constructor(readonly address: string) {
     this.newsletters = new loaded.mailroom.v1.Newsletters(address, credentials.createInsecure());
+    this.lists = new loaded.mailroom.v1.Lists(address, credentials.createInsecure());
     this.health = new loaded.grpc.health.v1.Health(address, credentials.createInsecure());
   }
 
@@ -57,6 +64,21 @@ export class GrpcTestClient {
   async failure(method: string, request: object, metadata: Metadata): Promise<CallFailure> {
     try {
       const response = await this.call(method, request, metadata);
+      throw new Error(`${method} succeeded: ${JSON.stringify(response)}`);
+    } catch (error) {
+      return toFailure(error);
+    }
+  }
+
+  /** A unary call of mailroom.v1.Lists (`method` as in the .proto, e.g. `ListLists`). */
+  callLists<T = Record<string, unknown>>(method: string, request: object, metadata: Metadata): Promise<T> {
+    return unary<T>(this.lists, method, request, metadata);
+  }
+
+  /** A call of mailroom.v1.Lists expected to fail: resolves with its status. */
+  async listsFailure(method: string, request: object, metadata: Metadata): Promise<CallFailure> {
+    try {
+      const response = await this.callLists(method, request, metadata);
       throw new Error(`${method} succeeded: ${JSON.stringify(response)}`);
     } catch (error) {
       return toFailure(error);
@@ -107,6 +129,7 @@ export class GrpcTestClient {
 
   close(): void {
     this.newsletters.close();
+    this.lists.close();
     this.health.close();
   }
 }

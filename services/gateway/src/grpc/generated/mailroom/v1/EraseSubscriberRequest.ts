@@ -1,0 +1,10 @@
+// Original file: libs/contracts/proto/mailroom/v1/newsletters.proto
+
+
+export interface EraseSubscriberRequest {
+  'email'?: (string);
+}
+
+export interface EraseSubscriberRequest__Output {
+  'email'?: (string);
+}

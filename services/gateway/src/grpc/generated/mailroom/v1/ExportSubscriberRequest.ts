@@ -1,0 +1,10 @@
+// Original file: libs/contracts/proto/mailroom/v1/newsletters.proto
+
+
+export interface ExportSubscriberRequest {
+  'email'?: (string);
+}
+
+export interface ExportSubscriberRequest__Output {
+  'email'?: (string);
+}
