@@ -3,7 +3,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { OutgoingEmail } from '../outgoing-email';
 import type { EncodedBody } from './body-encoding';
 import { EncodedBodyCache } from './encoded-body-cache';
-import { asciiAddress, dateValue, headerLine, HeaderError, mailbox, rawHeaderLine, unstructuredValue } from './header-fields';
+import { asciiAddress, dateValue, envelopeAddress, headerLine, HeaderError, mailbox, rawHeaderLine, unstructuredValue } from './header-fields';
 
 /** One email as MIME, before any DKIM signature, with its SMTP envelope. */
 interface MimeMessage {
@@ -75,7 +75,7 @@ export class MimeMessageWriter {
       for (const part of parts) chunks.push(delimiter, part.headers, part.body);
       chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
     }
-    return { envelope: { from: sender.address, to: [to] }, raw: Buffer.concat(chunks) };
+    return { envelope: { from: email.envelopeFrom === undefined ? sender.address : envelopeAddress(email.envelopeFrom), to: [to] }, raw: Buffer.concat(chunks) };
   }
 
   /** The From header and envelope sender of a `from` value, parsed once. */

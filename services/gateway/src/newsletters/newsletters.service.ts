@@ -144,6 +144,8 @@ export class NewslettersService {
       ...(request.ratePerSecond !== undefined ? { ratePerSecond: request.ratePerSecond } : {}),
       ...(request.test ? { test: true } : {}),
       tenant: caller.tenant,
+      // The sender names the list in each email's List-Id.
+      ...(list ? { listId: list.listId } : {}),
     };
     const event: NewsletterRequestedEvent = {
       newsletterId: id,

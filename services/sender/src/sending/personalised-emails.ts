@@ -1,7 +1,9 @@
-import { mergeScope, TemplateError, type NewsletterContent, type Recipient } from '@mailroom/contracts';
+import { mergeScope, tenantOf, TemplateError, type NewsletterContent, type Recipient } from '@mailroom/contracts';
 import type { OutgoingEmail } from '@mailroom/mailer';
+import type { FeedbackConfig } from '../config/feedback.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
-import { listUnsubscribeHeaders, messageIdFor } from './compliance-headers';
+import { listHeaders, listUnsubscribeHeaders } from './compliance-headers';
+import { feedbackMarks } from './feedback-marks';
 import { RenderBreaker, renderedBytes, type RenderingBounds } from './render-breaker';
 import { TemplateCache } from './template-cache';
 import { unsubscribeTargets } from './unsubscribe-targets';
@@ -14,23 +16,42 @@ export type PersonalisedEmail =
   /** The templates do not compile or this recipient's render hit a limit: the same on every attempt. */
   | { readonly ok: false; readonly reason: string };
 
+/** Which newsletter and batch an email belongs to: its bounce address and Message-ID name both. */
+export interface BatchRef {
+  readonly newsletterId: string;
+  readonly batchIndex: number;
+}
+
+export interface PersonalisedEmailsConfig {
+  readonly unsubscribe: UnsubscribeConfig;
+  readonly feedback: FeedbackConfig;
+  readonly rendering?: RenderingBounds;
+}
+
 /**
  * One recipient's email: the newsletter's templates (compiled once, see TemplateCache) rendered with
  * their merge fields, and the headers every bulk email carries: List-Unsubscribe with its one-click
- * Post, a stable Message-ID and the newsletter id (for matching bounces).
+ * Post, List-Id, Feedback-ID, a stable signed Message-ID, the bounce address as envelope sender
+ * (with BOUNCE_DOMAIN) and the newsletter id.
  */
 export class PersonalisedEmails {
   private readonly breaker: RenderBreaker;
+  private readonly unsubscribe: UnsubscribeConfig;
+  private readonly feedback: FeedbackConfig;
+  private readonly bounds: RenderingBounds;
 
   constructor(
-    private readonly unsubscribe: UnsubscribeConfig,
+    config: PersonalisedEmailsConfig,
     private readonly templates = new TemplateCache(),
-    private readonly bounds: RenderingBounds = DEFAULT_RENDERING_BOUNDS,
   ) {
-    this.breaker = new RenderBreaker(bounds.failuresToStop);
+    this.unsubscribe = config.unsubscribe;
+    this.feedback = config.feedback;
+    this.bounds = config.rendering ?? DEFAULT_RENDERING_BOUNDS;
+    this.breaker = new RenderBreaker(this.bounds.failuresToStop);
   }
 
-  build(newsletterId: string, content: NewsletterContent, recipient: Recipient): PersonalisedEmail {
+  build(batch: BatchRef, content: NewsletterContent, recipient: Recipient): PersonalisedEmail {
+    const { newsletterId } = batch;
     const stopped = this.breaker.stoppedReason(newsletterId);
     if (stopped) return { ok: false, reason: stopped };
     const templates = this.templates.get(content);
@@ -52,6 +73,8 @@ export class PersonalisedEmails {
       return { ok: false, reason };
     }
     this.breaker.succeeded(newsletterId);
+    const marks = feedbackMarks(this.feedback, { ...batch, email: recipient.email }, content.from);
+    const list = listHeaders({ newsletterId, tenant: tenantOf(content), test: content.test === true, ...(content.listId !== undefined ? { listId: content.listId } : {}) }, content.from);
     return {
       ok: true,
       email: {
@@ -59,8 +82,8 @@ export class PersonalisedEmails {
         to: recipient.name !== undefined ? { email: recipient.email, name: recipient.name } : { email: recipient.email },
         ...rendered,
         headers: { 'X-Mailroom-Newsletter-Id': newsletterId, ...(content.test ? { 'X-Mailroom-Test': 'true' } : {}) },
-        rawHeaders: listUnsubscribeHeaders(unsubscribe),
-        messageId: messageIdFor(newsletterId, recipient.email, content.from),
+        rawHeaders: { ...listUnsubscribeHeaders(unsubscribe), ...list },
+        ...marks,
       },
     };
   }
