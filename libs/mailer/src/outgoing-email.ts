@@ -7,6 +7,8 @@ export interface OutgoingEmail {
    */
   readonly envelopeFrom?: string;
   readonly to: { readonly email: string; readonly name?: string };
+  /** Reply-To: one address, `addr` or `Name <addr>`, parsed like `from`. */
+  readonly replyTo?: string;
   readonly subject: string;
   readonly html?: string;
   readonly text?: string;

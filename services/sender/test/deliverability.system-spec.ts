@@ -105,4 +105,44 @@ describe('deliverability: bounce addresses, signed Message-IDs, list headers, te
     expect(bob.text).toContain('NEWS FOR you');
     expect(bob.text).not.toContain(link);
   });
+
+  it('carries the request\'s Reply-To and custom X- headers; a header off the allow-list is a 400 naming the field', async () => {
+    const { delivered } = await send(
+      { subject: 'Extras', text: 'x', recipients: ['kim@example.org'], replyTo: 'Acme Support <support@acme.example>', headers: { 'X-Campaign': 'spring-2026', 'X-Crm-Id': 'Grüße 42' } },
+      1,
+    );
+    const kim = delivered.get('kim@example.org')!.mail;
+    expect(kim.replyTo?.value).toEqual([{ address: 'support@acme.example', name: 'Acme Support' }]);
+    expect(kim.headers.get('x-campaign')).toBe('spring-2026');
+    // Not ASCII: an RFC 2047 encoded word on the wire (mailparser leaves unknown headers encoded).
+    expect(kim.headers.get('x-crm-id')).toBe('=?UTF-8?Q?Gr=C3=BC=C3=9Fe_42?=');
+
+    const beforeTest = smtp.messages.length;
+    const test = await stack.request<{ id: string }>('POST', '/v1/newsletters/test', {
+      body: { subject: 'Test extras', text: 'x', recipients: ['lou@example.org'], replyTo: 'help@acme.example', headers: { 'X-Campaign': 'test-run' } },
+    });
+    expect(test.status).toBe(202);
+    await stack.waitForNewsletter<NewsletterView>(test.body.id, (v) => v.status === 'completed');
+    await smtp.waitForMessages(beforeTest + 1, 10_000);
+    const lou = (await smtp.parsed()).find((m) => m.headers.get('x-mailroom-newsletter-id') === test.body.id)!;
+    expect([lou.replyTo?.text, lou.headers.get('x-campaign'), lou.headers.get('x-mailroom-test')]).toEqual(['help@acme.example', 'test-run', 'true']);
+    expect(header(lou, 'Feedback-ID')).toBe(`${test.body.id}:test:test:mailroom`);
+
+    const before = smtp.messages.length;
+    for (const [headers, message] of [
+      [{ Bcc: 'victim@example.org' }, /"Bcc" is not allowed/],
+      [{ 'X-Note': 'a\r\nBcc: victim@example.org' }, /X-Note must not contain line breaks/],
+      [{ 'X-Mailroom-Newsletter-Id': 'forged' }, /set by Mailroom/],
+    ] as const) {
+      const bad = await stack.request<{ error: string; field: string; message: string }>('POST', '/v1/newsletters', {
+        body: { subject: 'Bad', text: 'x', recipients: ['victim@example.org'], headers },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ error: 'validation_failed', field: 'headers', message: expect.stringMatching(message) });
+    }
+    const badReplyTo = await stack.request<{ field: string }>('POST', '/v1/newsletters', { body: { subject: 'Bad', text: 'x', recipients: ['victim@example.org'], replyTo: 'a@x.example, b@x.example' } });
+    expect([badReplyTo.status, badReplyTo.body.field]).toEqual([400, 'replyTo']);
+    expect(smtp.messages.length).toBe(before);
+    expect(smtp.deliveriesTo.has('victim@example.org')).toBe(false);
+  });
 });

@@ -159,6 +159,15 @@ describe('MimeMessageWriter', () => {
     },
   );
 
+  it('writes Reply-To like From, and refuses one without a mailbox', async () => {
+    const parsed = await simpleParser(new MimeMessageWriter().write({ ...email, replyTo: 'Support Desk <help@acme.example>' }).raw);
+    expect(parsed.replyTo?.value).toEqual([{ address: 'help@acme.example', name: 'Support Desk' }]);
+    expect(() => new MimeMessageWriter().write({ ...email, replyTo: 'Nobody' })).toThrow(/Reply-To address/);
+    // Only the first mailbox is taken, re-written: a line break cannot start a header.
+    const injected = new MimeMessageWriter().write({ ...email, replyTo: 'a@acme.example\r\nBcc: victim@example.org' }).raw.toString('latin1');
+    expect(injected.slice(0, injected.indexOf('\r\n\r\n')).split('\r\n').filter((line) => /^bcc:/i.test(line))).toEqual([]);
+  });
+
   it('refuses a From without a mailbox', () => {
     expect(() => new MimeMessageWriter().write({ ...email, from: 'Nobody' })).toThrow(/From address/);
   });

@@ -82,6 +82,22 @@ describe('PersonalisedEmails', () => {
     expect(test.ok && test.email.rawHeaders).toMatchObject({ 'List-Id': '<shop.eu.acme.example>', 'Feedback-ID': `${NEWSLETTER_ID}:Shop.EU:test:mailroom` });
   });
 
+  it('adds Reply-To and the custom headers, Mailroom\'s own kept', () => {
+    const built = emails.build(NEWSLETTER, { ...content, replyTo: 'Help <help@acme.example>', headers: { 'X-Campaign': 'spring' } }, { email: 'ann@example.org' });
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.email.replyTo).toBe('Help <help@acme.example>');
+    expect(built.email.headers).toEqual({ 'X-Campaign': 'spring', 'X-Mailroom-Newsletter-Id': NEWSLETTER_ID });
+  });
+
+  it('fails every recipient rather than send stored headers the allow-list refuses', () => {
+    for (const headers of [{ 'X-Mailroom-Newsletter-Id': 'forged' } as Record<string, string>, { 'X-Note': 'a\r\nBcc: victim@example.org' }, { Bcc: 'victim@example.org' }]) {
+      expect(emails.build(NEWSLETTER, { ...content, headers }, { email: 'ann@example.org' })).toEqual({
+        ok: false,
+        reason: expect.stringContaining("the newsletter's custom headers are refused:"),
+      });
+    }
+  });
+
   it('marks a test send', () => {
     const built = emails.build(NEWSLETTER, { ...content, test: true }, { email: 'ed@acme.example' });
     expect(built.ok && built.email.headers).toEqual({ 'X-Mailroom-Newsletter-Id': NEWSLETTER_ID, 'X-Mailroom-Test': 'true' });

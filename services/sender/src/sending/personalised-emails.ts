@@ -3,6 +3,7 @@ import type { OutgoingEmail } from '@mailroom/mailer';
 import type { FeedbackConfig } from '../config/feedback.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
 import { listHeaders, listUnsubscribeHeaders } from './compliance-headers';
+import { CustomHeadersCache } from './custom-headers-cache';
 import { feedbackMarks } from './feedback-marks';
 import { RenderBreaker, renderedBytes, type RenderingBounds } from './render-breaker';
 import { TemplateCache } from './template-cache';
@@ -39,6 +40,7 @@ export class PersonalisedEmails {
   private readonly unsubscribe: UnsubscribeConfig;
   private readonly feedback: FeedbackConfig;
   private readonly bounds: RenderingBounds;
+  private readonly customHeaders = new CustomHeadersCache();
 
   constructor(
     config: PersonalisedEmailsConfig,
@@ -56,6 +58,8 @@ export class PersonalisedEmails {
     if (stopped) return { ok: false, reason: stopped };
     const templates = this.templates.get(content);
     if (templates instanceof TemplateError) return { ok: false, reason: `the newsletter's template does not compile: ${templates.message}` };
+    const custom = this.customHeaders.get(content);
+    if (!custom.ok) return custom;
     const unsubscribe = unsubscribeTargets(this.unsubscribe, { newsletterId, email: recipient.email });
     let rendered;
     try {
@@ -80,8 +84,10 @@ export class PersonalisedEmails {
       email: {
         from: content.from,
         to: recipient.name !== undefined ? { email: recipient.email, name: recipient.name } : { email: recipient.email },
+        ...(content.replyTo !== undefined ? { replyTo: content.replyTo } : {}),
         ...rendered,
-        headers: { 'X-Mailroom-Newsletter-Id': newsletterId, ...(content.test ? { 'X-Mailroom-Test': 'true' } : {}) },
+        // Mailroom's own last: the allow-list keeps X-Mailroom- names out of the custom ones anyway.
+        headers: { ...custom.headers, 'X-Mailroom-Newsletter-Id': newsletterId, ...(content.test ? { 'X-Mailroom-Test': 'true' } : {}) },
         rawHeaders: { ...listUnsubscribeHeaders(unsubscribe), ...list },
         ...marks,
       },
