@@ -84,6 +84,7 @@ export const SECRET_PLACEHOLDERS: Readonly<Record<string, string>> = {
   API_KEYS: 'ci:placeholder-key-0123456789',
   SMTP_URL: 'smtp://smtp.example.org:587',
   UNSUBSCRIBE_SECRET: 'ci-placeholder-unsubscribe-secret-0123456789',
+  BOUNCE_SECRET: 'ci-placeholder-bounce-secret-0123456789abcdef',
   SMTP_PROVIDERS: '[{"name":"relay","url":"smtp://smtp.example.org:587","ratePerSecond":50}]',
   DKIM_KEYS: '[]',
   WEBHOOK_SECRET: 'ci-placeholder-webhook-secret-0123456789',

@@ -42,6 +42,7 @@ export {
 } from './events/feedback-received.event';
 export { NEWSLETTER_STATUSES, FINAL_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
 export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
+export { CUSTOM_HEADER_LIMITS, checkCustomHeaders, IsCustomHeaders } from './newsletters/custom-headers';
 export { NewsletterView, type NewsletterStatusQuery, type NewsletterStatusReply } from './newsletters/newsletter-view';
 export { normalizeAddress } from './addresses/normalize-address';
 export { AddressKeySet } from './addresses/address-key-set';

@@ -1,6 +1,14 @@
 export interface OutgoingEmail {
+  /** The From header; DKIM signs with the key of its domain. */
   readonly from: string;
+  /**
+   * The envelope sender (SMTP MAIL FROM, which the receiving server records as Return-Path): where
+   * bounces go. A bare address, e.g. a per-recipient bounce address (VERP). Absent: From's address.
+   */
+  readonly envelopeFrom?: string;
   readonly to: { readonly email: string; readonly name?: string };
+  /** Reply-To: one address, `addr` or `Name <addr>`, parsed like `from`. */
+  readonly replyTo?: string;
   readonly subject: string;
   readonly html?: string;
   readonly text?: string;

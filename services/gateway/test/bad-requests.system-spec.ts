@@ -105,7 +105,8 @@ describe('gateway: bad requests get their documented 4xx, create nothing, and th
       ['more recipients than MAX_INLINE_RECIPIENTS', 400, 'validation_failed', 'recipients', json({ ...valid, recipients: ['a@x.org', 'b@x.org', 'c@x.org', 'd@x.org', 'e@x.org', 'f@x.org'] }), 'at most 5 recipients per request; larger audiences go through subscriber lists'],
       // unknown fields
       ['an unknown field', 400, 'validation_failed', 'bcc', json({ ...valid, bcc: 'x@evil.org' }), 'bcc is not a known field'],
-      ['an unknown custom header field', 400, 'validation_failed', 'headers', json({ ...valid, headers: { 'X-Evil': 'a\r\nBcc: x@evil.org' } }), 'headers is not a known field'],
+      ['a custom header with a line break (injection)', 400, 'validation_failed', 'headers', json({ ...valid, headers: { 'X-Evil': 'a\r\nBcc: x@evil.org' } }), 'headers: X-Evil must not contain line breaks or control characters'],
+      ['a custom header off the allow-list', 400, 'validation_failed', 'headers', json({ ...valid, headers: { Bcc: 'x@evil.org' } }), 'headers: "Bcc" is not allowed'],
       ['an unknown field in a recipient', 400, 'validation_failed', 'recipients[0].cc', json({ ...valid, recipients: [{ email: 'a@example.org', cc: 'x@evil.org' }] }), 'recipients[0].cc is not a known field'],
       // forbidden sender
       ['a from outside ALLOWED_FROM', 403, 'forbidden', 'from', json({ ...valid, from: 'CEO <ceo@evil.example>' }), 'ceo@evil.example is not an allowed sender address'],

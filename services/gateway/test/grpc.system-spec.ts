@@ -123,6 +123,9 @@ describe('gRPC API (mailroom.v1.Newsletters and grpc.health.v1, real processes)'
     ['a batch size over 1000', { batchSize: 5000 }, 'batchSize'],
     ['a webhook to 127.0.0.1', { webhookUrl: 'http://127.0.0.1:8080/hook' }, 'webhookUrl'],
     ['a webhook to the metadata service', { webhookUrl: 'http://169.254.169.254/latest/meta-data/' }, 'webhookUrl'],
+    ['two addresses in reply_to', { replyTo: 'a@example.org, b@example.org' }, 'replyTo'],
+    ['a custom header that is not X-', { headers: { Bcc: 'x@evil.org' } }, 'headers'],
+    ['a line break in a custom header', { headers: { 'X-Note': 'a\r\nBcc: x@evil.org' } }, 'headers'],
   ])('%s → INVALID_ARGUMENT naming the field', async (_label, change, field) => {
     const failure = await client.failure('SendNewsletter', { subject: 'Hi', text: 'x', recipients: [{ email: 'a@example.org' }], ...change }, auth());
     expect(failure).toMatchObject({ code: 'INVALID_ARGUMENT', trailers: { error: 'validation_failed', field } });

@@ -19,6 +19,7 @@ const SMTP_USER = 'mailroom-relay';
 const SMTP_PASSWORD = 'SmtpPass-Kd83jf92LmQ';
 const WEBHOOK_SECRET = 'whsec-Pq73nB5vC1xZ9mL4';
 const UNSUBSCRIBE_SECRET = 'unsub-Rw82mK4nB7vC1xZ9qL3pT6yH0dF5gJ2s';
+const BOUNCE_SECRET = 'bounce-Zx41vB8nM2qW6eR0tY3uI7oP5aS9dF1g';
 const DKIM_PEM = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -36,6 +37,7 @@ const LEAK_FORMS: ReadonlyArray<readonly [string, string]> = [
   ['SMTP AUTH PLAIN', Buffer.from(`\0${SMTP_USER}\0${SMTP_PASSWORD}`).toString('base64')],
   ['webhook secret', WEBHOOK_SECRET],
   ['unsubscribe secret', UNSUBSCRIBE_SECRET],
+  ['bounce secret', BOUNCE_SECRET],
   ...DKIM_PEM.split('\n')
     .filter((line) => line.length >= 40 && !line.startsWith('-----'))
     .map((line, i): [string, string] => [`DKIM private key, line ${i + 2}`, line]),
@@ -77,6 +79,9 @@ describe('no secret in any log line of any service (real processes, debug logs)'
         sender: {
           DKIM_KEYS: JSON.stringify([{ domain: 'acme.example', selector: 'mr2026', privateKey: DKIM_PEM }]),
           PUBLIC_BASE_URL: 'https://mail.acme.example',
+          // Signs every bounce address and Message-ID.
+          BOUNCE_DOMAIN: 'bounces.acme.example',
+          BOUNCE_SECRET,
         },
       },
     });

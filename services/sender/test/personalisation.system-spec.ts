@@ -1,4 +1,4 @@
-import type { NewsletterView } from '@mailroom/contracts';
+import { DEVELOPMENT_BOUNCE_SECRET, FeedbackTokens, feedbackTokenOf, type NewsletterView } from '@mailroom/contracts';
 import { freePort, MailroomStack, SmtpSink } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
 
@@ -98,7 +98,9 @@ describe('personalisation and compliance headers (real processes)', () => {
         list: expect.stringMatching(new RegExp(`^<${PUBLIC_BASE_URL}/unsubscribe/[A-Za-z0-9_-]+>, <mailto:${MAILTO}\\?subject=unsubscribe%20[A-Za-z0-9_-]+>$`)),
       });
       expect(header(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-      expect(mail.messageId).toMatch(new RegExp(`^<${id}\\.[A-Za-z0-9_-]{22}@mailroom\\.localhost>$`));
+      // Signed (BOUNCE_SECRET unset: the development secret), naming this newsletter.
+      expect(mail.messageId).toMatch(/^<b1[a-z2-7]{58}@mailroom\.localhost>$/);
+      expect(new FeedbackTokens(DEVELOPMENT_BOUNCE_SECRET).verify(feedbackTokenOf(mail.messageId!)!)).toMatchObject({ ok: true, claim: { newsletterId: id } });
       messageIds.add(mail.messageId!);
       // No address in the link: it ends up in access logs.
       expect(list).not.toContain(address);

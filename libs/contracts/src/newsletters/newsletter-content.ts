@@ -18,6 +18,12 @@ export interface NewsletterContent {
   readonly test?: boolean;
   /** The tenant that submitted it (absent before tenants: `tenantOf`); the sender checks its suppression list and the global one. */
   readonly tenant?: string;
+  /** The subscriber list it goes to (absent for inline recipients): the sender's List-Id names it. */
+  readonly listId?: string;
+  /** One bare address for Reply-To (checked like `from` at submit time). */
+  readonly replyTo?: string;
+  /** Custom `X-` headers for every email, allow-listed at submit time (`checkCustomHeaders`); the sender checks again. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** One line of a stored recipient list or subscriber-list part (NDJSON), as submitted. */

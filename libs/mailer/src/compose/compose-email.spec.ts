@@ -54,8 +54,18 @@ describe('composeEmail: raw headers and Message-ID', () => {
   it('keeps the raw headers intact under a DKIM signature that covers them', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = new DkimSigningKey('acme.example', 'mr2026', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-    const result = verifyDkim((await composeEmail(email, [key])).raw, publicKey);
+    const listHeaders = { 'List-Id': '<default.acme.example>', 'Feedback-ID': 'nl-1:default:newsletter:mailroom' };
+    const result = verifyDkim((await composeEmail({ ...email, rawHeaders: { ...email.rawHeaders, ...listHeaders }, replyTo: 'help@acme.example' }, [key])).raw, publicKey);
     expect(result.ok).toBe(true);
-    expect(result.signedHeaders).toEqual(expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'message-id']));
+    expect(result.signedHeaders).toEqual(expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'message-id', 'list-id', 'feedback-id', 'reply-to']));
+  });
+
+  it('signs with the key of the From domain when the envelope sender is at a bounce domain (DMARC alignment by DKIM)', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const key = new DkimSigningKey('acme.example', 'mr2026', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const composed = await composeEmail({ ...email, envelopeFrom: 'b1abc@bounces.other.example' }, [key]);
+    expect(composed.envelope.from).toBe('b1abc@bounces.other.example');
+    expect(composed.raw.toString('latin1')).toMatch(/^DKIM-Signature: [^]*?d=acme\.example;/);
+    expect(verifyDkim(composed.raw, publicKey).ok).toBe(true);
   });
 });

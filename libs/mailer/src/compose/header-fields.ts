@@ -50,6 +50,19 @@ export function mailbox(address: string, name?: string): string {
   return `${displayName(name)} <${ascii}>`;
 }
 
+/**
+ * An envelope address (MAIL FROM) as it goes on the wire: bare, domain in ASCII. Anything that could
+ * end the SMTP command or add parameters to it (spaces, brackets, line breaks) is refused.
+ */
+export function envelopeAddress(address: string): string {
+  const ascii = asciiAddress(address);
+  const at = ascii.lastIndexOf('@');
+  if (at < 1 || at === ascii.length - 1 || ADDRESS_BREAKING.test(ascii)) {
+    throw new HeaderError(`The envelope sender ${JSON.stringify(address.slice(0, 80))} is not a bare address`);
+  }
+  return ascii;
+}
+
 /** The address with its domain IDNA-encoded (what goes into headers and the SMTP envelope). */
 export function asciiAddress(address: string): string {
   const at = address.lastIndexOf('@');

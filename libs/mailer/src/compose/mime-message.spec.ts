@@ -142,6 +142,32 @@ describe('MimeMessageWriter', () => {
     expect(boundaryOf(writer.write(email).raw)).not.toBe(boundaryOf(writer.write(email).raw));
   });
 
+  it('takes the envelope sender from envelopeFrom (a bounce address), leaving the From header alone', async () => {
+    const message = new MimeMessageWriter().write({ ...email, envelopeFrom: 'b1abc@bounces.acme.example' });
+    expect(message.envelope).toEqual({ from: 'b1abc@bounces.acme.example', to: ['reader@example.org'] });
+    const parsed = await simpleParser(message.raw);
+    expect(parsed.from?.value).toEqual([{ address: 'news@acme.example', name: 'Acme News' }]);
+    // Return-Path is the receiving server's to write, from MAIL FROM.
+    expect(parsed.headers.has('return-path')).toBe(false);
+    expect(new MimeMessageWriter().write({ ...email, envelopeFrom: 'b1@bücher.example' }).envelope.from).toBe('b1@xn--bcher-kva.example');
+  });
+
+  it.each(['b1@bounces.example\r\nRCPT TO:<victim@example.org>', 'a b@bounces.example', '<b1@bounces.example>', 'no-domain', 'x@'])(
+    'refuses an envelope sender that is not one bare address: %j',
+    (envelopeFrom) => {
+      expect(() => new MimeMessageWriter().write({ ...email, envelopeFrom })).toThrow(/envelope sender/);
+    },
+  );
+
+  it('writes Reply-To like From, and refuses one without a mailbox', async () => {
+    const parsed = await simpleParser(new MimeMessageWriter().write({ ...email, replyTo: 'Support Desk <help@acme.example>' }).raw);
+    expect(parsed.replyTo?.value).toEqual([{ address: 'help@acme.example', name: 'Support Desk' }]);
+    expect(() => new MimeMessageWriter().write({ ...email, replyTo: 'Nobody' })).toThrow(/Reply-To address/);
+    // Only the first mailbox is taken, re-written: a line break cannot start a header.
+    const injected = new MimeMessageWriter().write({ ...email, replyTo: 'a@acme.example\r\nBcc: victim@example.org' }).raw.toString('latin1');
+    expect(injected.slice(0, injected.indexOf('\r\n\r\n')).split('\r\n').filter((line) => /^bcc:/i.test(line))).toEqual([]);
+  });
+
   it('refuses a From without a mailbox', () => {
     expect(() => new MimeMessageWriter().write({ ...email, from: 'Nobody' })).toThrow(/From address/);
   });

@@ -3,7 +3,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { OutgoingEmail } from '../outgoing-email';
 import type { EncodedBody } from './body-encoding';
 import { EncodedBodyCache } from './encoded-body-cache';
-import { asciiAddress, dateValue, headerLine, HeaderError, mailbox, rawHeaderLine, unstructuredValue } from './header-fields';
+import { asciiAddress, dateValue, envelopeAddress, headerLine, HeaderError, mailbox, rawHeaderLine, unstructuredValue } from './header-fields';
 
 /** One email as MIME, before any DKIM signature, with its SMTP envelope. */
 interface MimeMessage {
@@ -47,6 +47,7 @@ export class MimeMessageWriter {
     const to = asciiAddress(email.to.email);
     let head =
       `From: ${sender.header}\r\n` +
+      (email.replyTo !== undefined ? `Reply-To: ${this.sender(email.replyTo, 'Reply-To').header}\r\n` : '') +
       headerLine('To', mailbox(email.to.email, email.to.name)) +
       headerLine('Subject', unstructuredValue(email.subject)) +
       headerLine('Message-ID', email.messageId ?? `<${randomUUID()}@${sender.domain}>`) +
@@ -75,15 +76,15 @@ export class MimeMessageWriter {
       for (const part of parts) chunks.push(delimiter, part.headers, part.body);
       chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
     }
-    return { envelope: { from: sender.address, to: [to] }, raw: Buffer.concat(chunks) };
+    return { envelope: { from: email.envelopeFrom === undefined ? sender.address : envelopeAddress(email.envelopeFrom), to: [to] }, raw: Buffer.concat(chunks) };
   }
 
-  /** The From header and envelope sender of a `from` value, parsed once. */
-  private sender(from: string): Sender {
+  /** The From (or Reply-To) header and envelope sender of a `from` value, parsed once. */
+  private sender(from: string, field = 'From'): Sender {
     const known = this.senders.get(from);
     if (known) return known;
     const [first] = addressparser(from, { flatten: true });
-    if (!first?.address || !first.address.includes('@')) throw new HeaderError(`The From address ${JSON.stringify(from.slice(0, 80))} has no mailbox`);
+    if (!first?.address || !first.address.includes('@')) throw new HeaderError(`The ${field} address ${JSON.stringify(from.slice(0, 80))} has no mailbox`);
     const address = asciiAddress(first.address);
     const sender: Sender = {
       header: headerLine('From', mailbox(first.address, first.name)).slice('From: '.length, -2),

@@ -3,7 +3,7 @@ import { createPrivateKey } from 'node:crypto';
 /**
  * Headers a DKIM signature covers when the message has them. `List-Unsubscribe` and
  * `List-Unsubscribe-Post` must be signed for one-click unsubscribe (RFC 8058 §4; Gmail and Yahoo
- * bulk-sender rules); nodemailer's default list lacks the `-Post` one.
+ * bulk-sender rules); nodemailer's default list lacks the `-Post` one (and `Feedback-ID`).
  */
 const DKIM_SIGNED_HEADERS: readonly string[] = [
   'From',
@@ -22,6 +22,8 @@ const DKIM_SIGNED_HEADERS: readonly string[] = [
   'List-Id',
   'List-Unsubscribe',
   'List-Unsubscribe-Post',
+  // Gmail's feedback loop only reports on a Feedback-ID the DKIM signature covers.
+  'Feedback-ID',
   'X-Mailroom-Newsletter-Id',
 ];
 

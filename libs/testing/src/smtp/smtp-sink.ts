@@ -3,7 +3,9 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedMessage {
+  /** The envelope sender (MAIL FROM, the Return-Path to be), not the From header: '' for a null sender. */
   readonly from: string;
+  /** The envelope recipients (RCPT TO), lower-cased. */
   readonly to: readonly string[];
   readonly raw: Buffer;
   readonly receivedAt: number;

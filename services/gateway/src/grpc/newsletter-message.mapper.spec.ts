@@ -96,6 +96,16 @@ describe('gRPC message mapping', () => {
     expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello', recipients: [] })).toEqual({ subject: 'Hi', text: 'Hello', recipients: [] });
   });
 
+  it('passes reply_to and headers on, leaving out an empty map', () => {
+    const base = { subject: 'Hi', text: 'Hello', recipients: [{ email: 'a@x.org' }] };
+    expect(toCreateNewsletterBody({ ...base, replyTo: 'Help <help@x.org>', headers: { 'X-Campaign': 'spring' } })).toEqual({
+      ...base,
+      replyTo: 'Help <help@x.org>',
+      headers: { 'X-Campaign': 'spring' },
+    });
+    expect(toCreateNewsletterBody({ ...base, replyTo: '', headers: {} })).toEqual(base);
+  });
+
   it('passes rate_per_second, send_at and per-recipient vars on, leaving out their zero values', () => {
     expect(
       toCreateNewsletterBody({

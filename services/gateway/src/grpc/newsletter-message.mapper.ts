@@ -72,7 +72,7 @@ export function toFailureMessage(failure: FailureView): Complete<Failure> {
  */
 export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId' | 'sendAt') => {
+  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId' | 'sendAt' | 'replyTo') => {
     if (request[key]) body[key] = request[key];
   };
   copy('subject');
@@ -82,6 +82,9 @@ export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): 
   copy('webhookUrl');
   copy('listId');
   copy('sendAt');
+  copy('replyTo');
+  // A map cannot be "not given" either: empty means no custom headers.
+  if (request.headers && Object.keys(request.headers).length > 0) body['headers'] = request.headers;
   // A repeated field cannot be "not given": with a list_id, no recipients means none were meant.
   if (!request.listId || request.recipients.length > 0) {
     body['recipients'] = request.recipients.map((r) => ({

@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsMergeTemplate, IsRecipientVars } from '@mailroom/contracts';
+import { CUSTOM_HEADER_LIMITS, IsCustomHeaders, IsMergeTemplate, IsRecipientVars } from '@mailroom/contracts';
 import { futureSendAt } from '../docs/openapi-examples';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
 import { checkedRecipientInputs, isCheckedRecipientList, recipientsPlainlyValid } from './recipient-inputs';
@@ -96,6 +96,31 @@ export class CreateNewsletterDto {
   @IsString()
   @IsFromAddress()
   from?: string;
+
+  @ApiPropertyOptional({
+    description: 'Reply-To of every email: one address, `addr` or `Name <addr>` (any domain; not checked against `ALLOWED_FROM`).',
+    example: 'Acme Support <support@acme.example>',
+    maxLength: 320,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  @IsFromAddress()
+  replyTo?: string;
+
+  @ApiPropertyOptional({
+    description:
+      `Custom headers of every email: at most ${CUSTOM_HEADER_LIMITS.maxHeaders}, names \`X-\` followed by letters, digits and hyphens ` +
+      `(at most ${CUSTOM_HEADER_LIMITS.maxNameLength} characters; not \`X-Mailroom-*\`, nor SMTP-provider instructions such as ` +
+      `\`X-SMTPAPI\`, \`X-SES-*\`, \`X-Mailgun-*\`), values one line of at most ${CUSTOM_HEADER_LIMITS.maxValueLength} characters. ` +
+      'Anything else: 400 naming the header.',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'X-Campaign': 'spring-2026' },
+  })
+  @IsOptional()
+  @IsCustomHeaders()
+  headers?: Record<string, string>;
 
   @ApiPropertyOptional({
     description:

@@ -42,6 +42,10 @@ export interface NewsletterRequest {
   readonly sendAt?: string;
   /** A test send (POST /v1/newsletters/test): no list, no suppression list, marked in the mail. */
   readonly test?: boolean;
+  /** Reply-To of every email: one address, checked like `from`. */
+  readonly replyTo?: string;
+  /** Custom X- headers of every email (the DTO checks them with `checkCustomHeaders`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** How far ahead a newsletter may be scheduled. */
@@ -119,6 +123,8 @@ export class NewslettersService {
     if (!this.config.allowedFrom.allows(from.address)) {
       throw new ForbiddenError(`from: ${from.address} is not an allowed sender address (ALLOWED_FROM)`, 'from');
     }
+    const replyTo = request.replyTo === undefined ? undefined : parseFromAddress(request.replyTo);
+    if (replyTo && !replyTo.ok) throw new ValidationFailedError(`replyTo ${replyTo.reason}`, 'replyTo');
     const webhookUrl = request.webhookUrl === undefined ? undefined : await this.webhookUrls.assertSafe(request.webhookUrl);
     const sendAt = request.sendAt === undefined ? undefined : checkSendAt(request.sendAt);
 
@@ -141,10 +147,14 @@ export class NewslettersService {
       from: from.value,
       ...(request.html !== undefined ? { html: request.html } : {}),
       ...(request.text !== undefined ? { text: request.text } : {}),
+      ...(replyTo?.ok ? { replyTo: replyTo.value } : {}),
+      ...(request.headers !== undefined && Object.keys(request.headers).length > 0 ? { headers: request.headers } : {}),
       ...(webhookUrl !== undefined ? { webhookUrl } : {}),
       ...(request.ratePerSecond !== undefined ? { ratePerSecond: request.ratePerSecond } : {}),
       ...(request.test ? { test: true } : {}),
       tenant: caller.tenant,
+      // The sender names the list in each email's List-Id.
+      ...(list ? { listId: list.listId } : {}),
     };
     const event: NewsletterRequestedEvent = {
       newsletterId: id,

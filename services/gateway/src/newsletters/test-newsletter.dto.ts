@@ -10,7 +10,7 @@ export const MAX_TEST_RECIPIENTS = 10;
  * `POST /v1/newsletters/test`: the same content as a newsletter, sent right away to a few
  * addresses, bypassing lists and the suppression list, marked as a test.
  */
-export class TestNewsletterDto extends PickType(CreateNewsletterDto, ['subject', 'html', 'text', 'from'] as const) {
+export class TestNewsletterDto extends PickType(CreateNewsletterDto, ['subject', 'html', 'text', 'from', 'replyTo', 'headers'] as const) {
   @ApiProperty({
     description: `1 to ${MAX_TEST_RECIPIENTS} recipients, each a bare address or \`{ email, name? }\`.`,
     type: 'array',

@@ -5,6 +5,7 @@ import { maskSmtpUrl, type DkimSigningKey } from '@mailroom/mailer';
 import { batchConcurrency } from './batch-concurrency';
 import { batchMaxDeliver } from './batch-max-deliver';
 import { parseDkimKeys } from './dkim-keys.parser';
+import { DEVELOPMENT_BOUNCE_SECRET_WARNING, parseFeedbackConfig, type FeedbackConfig } from './feedback.config';
 import { defaultBurst, type ProviderConfig, type ProviderDefaults } from './provider.config';
 import { SenderEnv } from './sender.env';
 import { checkBucket, parseSmtpProviders } from './smtp-providers.parser';
@@ -38,6 +39,8 @@ export interface SenderConfig extends CommonConfig {
   readonly progressIntervalMs: number;
   /** Unsubscribe links and the List-Unsubscribe header of every email. */
   readonly unsubscribe: UnsubscribeConfig;
+  /** Bounce addresses (BOUNCE_DOMAIN) and the signed tokens in them and in Message-IDs (BOUNCE_SECRET). */
+  readonly feedback: FeedbackConfig;
   /** Per-recipient rendering bounds beyond the template limits: MAX_RENDERED_EMAIL_BYTES, RENDER_FAILURES_TO_STOP. */
   readonly rendering: RenderingBounds;
   /** Things to log at boot (an ignored variable, a capped concurrency). Never secrets. */
@@ -63,15 +66,17 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     if (!(error instanceof ConfigValidationError)) throw error;
     problems.push(...error.problems);
     // Carry on with the defaults, so problems inside the JSON variables are listed too.
-    e = Object.assign(new SenderEnv(), pick(env, ['SMTP_PROVIDERS', 'SMTP_URL', 'DKIM_KEYS', 'PUBLIC_BASE_URL', 'UNSUBSCRIBE_SECRET', 'UNSUBSCRIBE_MAILTO']));
+    e = Object.assign(new SenderEnv(), pick(env, ['SMTP_PROVIDERS', 'SMTP_URL', 'DKIM_KEYS', 'PUBLIC_BASE_URL', 'UNSUBSCRIBE_SECRET', 'UNSUBSCRIBE_MAILTO', 'BOUNCE_DOMAIN', 'BOUNCE_SECRET']));
   }
   const notices: string[] = [];
   const providers = resolveProviders(e, problems, notices);
   const dkim = e.DKIM_KEYS.trim() === '' ? { ok: true as const, value: [] } : parseDkimKeys(e.DKIM_KEYS);
   if (!dkim.ok) problems.push(...dkim.problems);
   const unsubscribe = parseUnsubscribeConfig({ ...e, nodeEnv: env['NODE_ENV'] }, problems);
-  if (problems.length > 0 || !unsubscribe) throw new ConfigValidationError(problems);
+  const feedback = parseFeedbackConfig({ ...e, nodeEnv: env['NODE_ENV'] }, problems);
+  if (problems.length > 0 || !unsubscribe || !feedback) throw new ConfigValidationError(problems);
   if (unsubscribe.developmentSecret) notices.push(DEVELOPMENT_SECRET_WARNING);
+  if (feedback.developmentSecret) notices.push(DEVELOPMENT_BOUNCE_SECRET_WARNING);
 
   const concurrency = batchConcurrency({
     configured: e.SENDER_CONCURRENCY,
@@ -108,6 +113,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     ackWaitMs: e.ACK_WAIT_MS,
     progressIntervalMs: e.BATCH_PROGRESS_INTERVAL_MS,
     unsubscribe,
+    feedback,
     rendering: { maxEmailBytes: e.MAX_RENDERED_EMAIL_BYTES, failuresToStop: e.RENDER_FAILURES_TO_STOP },
     notices,
   };

@@ -150,6 +150,22 @@ export class SenderEnv extends CommonEnv {
   @IsString()
   UNSUBSCRIBE_MAILTO = '';
 
+  /**
+   * The domain of the bounce addresses (VERP): with it set, each email's envelope sender (MAIL FROM,
+   * Return-Path) is its own signed address at this domain, whose MX must be the feedback service.
+   * Empty: the envelope sender is the From address.
+   */
+  @IsString()
+  BOUNCE_DOMAIN = '';
+
+  /**
+   * Signs bounce addresses and Message-IDs (sender) and checks them (feedback): 32+ random
+   * characters, the same for both. A secret: never logged. Empty: the public development secret,
+   * refused with `NODE_ENV=production` and when BOUNCE_DOMAIN is not a reserved test domain.
+   */
+  @IsString()
+  BOUNCE_SECRET = '';
+
   /** Largest email (subject, HTML and text together, as rendered for one recipient), in bytes; a larger one fails that recipient before SMTP. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })

@@ -250,7 +250,7 @@ export class BatchSender {
     };
     let sent: RecipientAttempt;
     try {
-      sent = await this.recipients.send(batch.newsletterId, content, recipient, signal, recordAccepted);
+      sent = await this.recipients.send(batch, content, recipient, signal, recordAccepted);
     } catch (error) {
       throw handBack(error);
     }

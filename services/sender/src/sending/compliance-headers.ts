@@ -21,12 +21,41 @@ export function listUnsubscribeHeaders(targets: UnsubscribeTargets): Record<stri
 }
 
 /**
- * `<newsletterId.addressHash@from-domain>`: unique per email, and the same for one recipient of one
- * newsletter every time, so a resend (a retry after a crash) is recognisable as the same message,
- * and a bounce quoting it leads back to the ledger and suppression keys (both use addressHash).
+ * `<token@from-domain>`, the token signed (FeedbackTokens) to name newsletter, batch and recipient,
+ * so that a complaint quoting only the message (an ARF report, a forwarded email) leads back to the
+ * ledger. Without a token (a newsletter id that is not a UUID): `<newsletterId.addressHash@from-domain>`.
+ * Either way unique per email, and the same for one recipient of one newsletter every time, so a
+ * resend (a retry after a crash) is recognisable as the same message.
  */
-export function messageIdFor(newsletterId: string, email: string, from: string): string {
-  return `<${newsletterId}.${addressHash(email)}@${domainOf(from)}>`;
+export function messageIdFor(newsletterId: string, email: string, from: string, token: string | null = null): string {
+  return token !== null ? `<${token}@${domainOf(from)}>` : `<${newsletterId}.${addressHash(email)}@${domainOf(from)}>`;
+}
+
+/** List-Id and Feedback-ID; ASCII by construction, so they go out as raw headers, byte for byte. */
+export interface ListHeaders {
+  readonly 'List-Id': string;
+  readonly 'Feedback-ID': string;
+}
+
+// A List-Id label is dot-atom text (RFC 2919); list ids (UUIDs) and tenant names are, this is a guard.
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
+/** The sender field of every Feedback-ID: Gmail's Postmaster Tools group complaints by it. */
+export const FEEDBACK_ID_SENDER = 'mailroom';
+
+/**
+ * RFC 2919 List-Id and Gmail's Feedback-ID (`campaign:customer:type:sender`):
+ * - List-Id `<listId.from-domain>` for a send to a subscriber list, else `<tenant.from-domain>`
+ *   (the default tenant's name when there are no tenants): mail clients and filters group by it.
+ * - Feedback-ID `newsletterId:tenant:newsletter|test:mailroom`: Gmail reports complaint rates per
+ *   value of each field, so a bad campaign or tenant shows up on its own.
+ */
+export function listHeaders(newsletter: { readonly newsletterId: string; readonly listId?: string; readonly tenant: string; readonly test: boolean }, from: string): ListHeaders {
+  const label = newsletter.listId !== undefined && LABEL.test(newsletter.listId) ? newsletter.listId : LABEL.test(newsletter.tenant) ? newsletter.tenant : 'newsletters';
+  const field = (value: string) => value.replace(/[^A-Za-z0-9._-]/g, '-');
+  return {
+    'List-Id': `<${label.toLowerCase()}.${domainOf(from)}>`,
+    'Feedback-ID': [field(newsletter.newsletterId), field(newsletter.tenant), newsletter.test ? 'test' : 'newsletter', FEEDBACK_ID_SENDER].join(':'),
+  };
 }
 
 /** Domains by `from` value: a newsletter has one sender, and this runs for every recipient. */

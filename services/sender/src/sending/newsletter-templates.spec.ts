@@ -29,6 +29,21 @@ describe('compileNewsletter', () => {
     expect(compiled({ from: 'n@acme.example', subject: 'S', text: 'T' }).render(scope)).toEqual({ subject: 'S', text: 'T' });
   });
 
+  it('makes the text part from the HTML when there is none: once, merge tags intact, unescaped per recipient', () => {
+    const html = '<h1>Hi {{ name | default: "reader" }}</h1><p>{{ plan }} &amp; more</p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>';
+    const newsletter = compiled({ from: 'n@acme.example', subject: 'S', html });
+    const eve = newsletter.render(mergeScope({ email: 'eve@example.org', name: '<b>Eve</b>', vars: { plan: 'Pro' } }, 'https://m.example/u/1'));
+    expect(eve.text).toBe('HI <b>Eve</b>\n\nPro & more\n\nUnsubscribe [https://m.example/u/1]');
+    expect(eve.html).toContain('&lt;b&gt;Eve&lt;/b&gt;');
+    const ann = newsletter.render(mergeScope({ email: 'ann@example.org' }, 'https://m.example/u/2'));
+    expect(ann.text).toBe('HI reader\n\n & more\n\nUnsubscribe [https://m.example/u/2]');
+  });
+
+  it('sends HTML only when the derived text cannot be made', () => {
+    const scope = mergeScope({ email: 'ann@example.org' }, 'https://m.example/u');
+    expect(compiled({ from: 'n@acme.example', subject: 'S', html: '<style>{{ x }}</style><p>Hi</p>' }).render(scope)).toEqual({ subject: 'S', html: '<style></style><p>Hi</p>' });
+  });
+
   it('removes line breaks that merge data brings into the subject (header injection)', () => {
     const scope = mergeScope({ email: 'ann@example.org', name: 'Ann\r\nBcc: victim@example.org' }, 'https://m.example/u');
     const { subject } = compiled(content).render(scope);

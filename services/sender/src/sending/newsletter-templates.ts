@@ -1,4 +1,5 @@
 import { compileMergeTemplate, TemplateError, type MergeScope, type MergeTemplate, type NewsletterContent } from '@mailroom/contracts';
+import { textTemplateFromHtml } from './text-from-html';
 
 /** One recipient's subject and bodies. */
 export interface RenderedContent {
@@ -25,7 +26,11 @@ export function singleLineSubject(rendered: string): string {
   return rendered.replace(SUBJECT_BREAKS, ' ').replace(SUBJECT_CONTROLS, '').trim();
 }
 
-/** Compiles the three templates; a TemplateError (with field and position) when one does not compile. */
+/**
+ * Compiles the three templates; a TemplateError (with field and position) when one does not compile.
+ * HTML without text gets a text template made from the HTML (see textTemplateFromHtml): spam filters
+ * score HTML-only mail, and readers without HTML get something legible.
+ */
 export function compileNewsletter(content: NewsletterContent): CompiledNewsletter | TemplateError {
   let subject: MergeTemplate, html: MergeTemplate | undefined, text: MergeTemplate | undefined;
   try {
@@ -36,6 +41,7 @@ export function compileNewsletter(content: NewsletterContent): CompiledNewslette
     if (error instanceof TemplateError) return error;
     throw error;
   }
+  if (html !== undefined && text === undefined) text = derivedText(content.html!);
   return {
     render: (scope) => ({
       subject: singleLineSubject(subject.render(scope)),
@@ -43,4 +49,16 @@ export function compileNewsletter(content: NewsletterContent): CompiledNewslette
       ...(text ? { text: text.render(scope) } : {}),
     }),
   };
+}
+
+/** The text template derived from the HTML, or undefined (HTML only) when it cannot be made or does not compile. */
+function derivedText(html: string): MergeTemplate | undefined {
+  const template = textTemplateFromHtml(html);
+  if (template === null) return undefined;
+  try {
+    return compileMergeTemplate('text', template);
+  } catch (error) {
+    if (error instanceof TemplateError) return undefined;
+    throw error;
+  }
 }

@@ -1,17 +1,22 @@
-import { UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
+import { addressHash, FeedbackTokens, feedbackTokenOf, UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
+import type { FeedbackConfig } from '../config/feedback.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
 import { PersonalisedEmails } from './personalised-emails';
 import { TemplateCache } from './template-cache';
 
 const tokens = new UnsubscribeTokens('a-test-secret-that-is-long-enough-000');
-const config: UnsubscribeConfig = { baseUrl: 'https://mail.acme.example', mailto: 'unsubscribe@acme.example', tokens, developmentSecret: false };
+const unsubscribe: UnsubscribeConfig = { baseUrl: 'https://mail.acme.example', mailto: 'unsubscribe@acme.example', tokens, developmentSecret: false };
+const feedbackTokens = new FeedbackTokens('a-test-bounce-secret-that-is-long-enough');
+const feedback: FeedbackConfig = { tokens: feedbackTokens, developmentSecret: false };
+const config = { unsubscribe, feedback };
 const content: NewsletterContent = {
   from: 'Acme <news@acme.example>',
   subject: 'Hi {{ name | default: "reader" }}',
   html: '<a href="{{ unsubscribe_url }}">Unsubscribe</a>',
   text: 'Unsubscribe: {{ unsubscribe_url }}',
 };
-const NEWSLETTER = '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00';
+const NEWSLETTER_ID = '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00';
+const NEWSLETTER = { newsletterId: NEWSLETTER_ID, batchIndex: 7 };
 
 describe('PersonalisedEmails', () => {
   const emails = new PersonalisedEmails(config);
@@ -27,18 +32,75 @@ describe('PersonalisedEmails', () => {
     expect(email.html).toBe(`<a href="${url}">Unsubscribe</a>`);
     expect(email.text).toBe(`Unsubscribe: ${url}`);
     const token = url.split('/').pop()!;
-    expect(tokens.verify(token)).toEqual({ ok: true, claim: { newsletterId: NEWSLETTER, email: 'ann@example.org' } });
+    expect(tokens.verify(token)).toEqual({ ok: true, claim: { newsletterId: NEWSLETTER_ID, email: 'ann@example.org' } });
     expect(email.rawHeaders).toEqual({
       'List-Unsubscribe': `<${url}>, <mailto:unsubscribe@acme.example?subject=unsubscribe%20${token}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': '<default.acme.example>',
+      'Feedback-ID': `${NEWSLETTER_ID}:default:newsletter:mailroom`,
     });
-    expect(email.messageId).toMatch(new RegExp(`^<${NEWSLETTER}\\.[A-Za-z0-9_-]{22}@acme\\.example>$`));
-    expect(email.headers).toEqual({ 'X-Mailroom-Newsletter-Id': NEWSLETTER });
+    expect(email.headers).toEqual({ 'X-Mailroom-Newsletter-Id': NEWSLETTER_ID });
+    // Without BOUNCE_DOMAIN the envelope sender stays the From address.
+    expect(email.envelopeFrom).toBeUndefined();
+  });
+
+  it('signs newsletter, batch and recipient into the Message-ID', () => {
+    const built = emails.build(NEWSLETTER, content, { email: 'ann@example.org' });
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.email.messageId).toMatch(/^<b1[a-z2-7]{58}@acme\.example>$/);
+    expect(feedbackTokens.verify(feedbackTokenOf(built.email.messageId!)!)).toEqual({
+      ok: true,
+      claim: { newsletterId: NEWSLETTER_ID, batchIndex: 7, addressHashPrefix: addressHash('ann@example.org').slice(0, 8) },
+    });
+    // Stable: a resend of the same recipient is the same message.
+    const again = emails.build(NEWSLETTER, content, { email: 'ann@example.org' });
+    expect(again.ok && again.email.messageId).toBe(built.email.messageId);
+  });
+
+  it('with BOUNCE_DOMAIN, sends from a bounce address carrying the Message-ID token', () => {
+    const bouncing = new PersonalisedEmails({ unsubscribe, feedback: { ...feedback, bounceDomain: 'bounces.acme.example' } });
+    const built = bouncing.build(NEWSLETTER, content, { email: 'ann@example.org' });
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.email.from).toBe(content.from);
+    expect(built.email.envelopeFrom).toMatch(/^b1[a-z2-7]{58}@bounces\.acme\.example$/);
+    expect(feedbackTokenOf(built.email.envelopeFrom!)).toBe(feedbackTokenOf(built.email.messageId!));
+  });
+
+  it('keeps the older Message-ID for a newsletter id that is not a UUID, with no bounce address', () => {
+    const bouncing = new PersonalisedEmails({ unsubscribe, feedback: { ...feedback, bounceDomain: 'bounces.acme.example' } });
+    const built = bouncing.build({ newsletterId: 'legacy-1', batchIndex: 0 }, content, { email: 'ann@example.org' });
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.email.messageId).toBe(`<legacy-1.${addressHash('ann@example.org')}@acme.example>`);
+    expect(built.email.envelopeFrom).toBeUndefined();
+  });
+
+  it("names the subscriber list, else the tenant, in List-Id; the tenant and kind in Feedback-ID", () => {
+    const listId = '5d0c8f8e-1b7a-4c55-9d2e-0a1b2c3d4e5f';
+    const forList = emails.build(NEWSLETTER, { ...content, listId, tenant: 'acme' }, { email: 'ann@example.org' });
+    expect(forList.ok && forList.email.rawHeaders).toMatchObject({ 'List-Id': `<${listId}.acme.example>`, 'Feedback-ID': `${NEWSLETTER_ID}:acme:newsletter:mailroom` });
+    const test = emails.build(NEWSLETTER, { ...content, tenant: 'Shop.EU', test: true }, { email: 'ann@example.org' });
+    expect(test.ok && test.email.rawHeaders).toMatchObject({ 'List-Id': '<shop.eu.acme.example>', 'Feedback-ID': `${NEWSLETTER_ID}:Shop.EU:test:mailroom` });
+  });
+
+  it('adds Reply-To and the custom headers, Mailroom\'s own kept', () => {
+    const built = emails.build(NEWSLETTER, { ...content, replyTo: 'Help <help@acme.example>', headers: { 'X-Campaign': 'spring' } }, { email: 'ann@example.org' });
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.email.replyTo).toBe('Help <help@acme.example>');
+    expect(built.email.headers).toEqual({ 'X-Campaign': 'spring', 'X-Mailroom-Newsletter-Id': NEWSLETTER_ID });
+  });
+
+  it('fails every recipient rather than send stored headers the allow-list refuses', () => {
+    for (const headers of [{ 'X-Mailroom-Newsletter-Id': 'forged' } as Record<string, string>, { 'X-Note': 'a\r\nBcc: victim@example.org' }, { Bcc: 'victim@example.org' }]) {
+      expect(emails.build(NEWSLETTER, { ...content, headers }, { email: 'ann@example.org' })).toEqual({
+        ok: false,
+        reason: expect.stringContaining("the newsletter's custom headers are refused:"),
+      });
+    }
   });
 
   it('marks a test send', () => {
     const built = emails.build(NEWSLETTER, { ...content, test: true }, { email: 'ed@acme.example' });
-    expect(built.ok && built.email.headers).toEqual({ 'X-Mailroom-Newsletter-Id': NEWSLETTER, 'X-Mailroom-Test': 'true' });
+    expect(built.ok && built.email.headers).toEqual({ 'X-Mailroom-Newsletter-Id': NEWSLETTER_ID, 'X-Mailroom-Test': 'true' });
   });
 
   it('compiles a newsletter once, however many recipients', () => {
@@ -57,7 +119,7 @@ describe('PersonalisedEmails', () => {
   });
 
   it('leaves the mailto out when none is configured', () => {
-    const built = new PersonalisedEmails({ ...config, mailto: undefined }).build(NEWSLETTER, content, { email: 'ann@example.org' });
+    const built = new PersonalisedEmails({ unsubscribe: { ...unsubscribe, mailto: undefined }, feedback }).build(NEWSLETTER, content, { email: 'ann@example.org' });
     expect(built.ok && built.email.rawHeaders!['List-Unsubscribe']).toMatch(/^<https:[^>]+>$/);
   });
 });

@@ -1,7 +1,10 @@
-import { mergeScope, TemplateError, type NewsletterContent, type Recipient } from '@mailroom/contracts';
+import { mergeScope, tenantOf, TemplateError, type NewsletterContent, type Recipient } from '@mailroom/contracts';
 import type { OutgoingEmail } from '@mailroom/mailer';
+import type { FeedbackConfig } from '../config/feedback.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
-import { listUnsubscribeHeaders, messageIdFor } from './compliance-headers';
+import { listHeaders, listUnsubscribeHeaders } from './compliance-headers';
+import { CustomHeadersCache } from './custom-headers-cache';
+import { feedbackMarks } from './feedback-marks';
 import { RenderBreaker, renderedBytes, type RenderingBounds } from './render-breaker';
 import { TemplateCache } from './template-cache';
 import { unsubscribeTargets } from './unsubscribe-targets';
@@ -14,27 +17,49 @@ export type PersonalisedEmail =
   /** The templates do not compile or this recipient's render hit a limit: the same on every attempt. */
   | { readonly ok: false; readonly reason: string };
 
+/** Which newsletter and batch an email belongs to: its bounce address and Message-ID name both. */
+export interface BatchRef {
+  readonly newsletterId: string;
+  readonly batchIndex: number;
+}
+
+export interface PersonalisedEmailsConfig {
+  readonly unsubscribe: UnsubscribeConfig;
+  readonly feedback: FeedbackConfig;
+  readonly rendering?: RenderingBounds;
+}
+
 /**
  * One recipient's email: the newsletter's templates (compiled once, see TemplateCache) rendered with
  * their merge fields, and the headers every bulk email carries: List-Unsubscribe with its one-click
- * Post, a stable Message-ID and the newsletter id (for matching bounces).
+ * Post, List-Id, Feedback-ID, a stable signed Message-ID, the bounce address as envelope sender
+ * (with BOUNCE_DOMAIN) and the newsletter id.
  */
 export class PersonalisedEmails {
   private readonly breaker: RenderBreaker;
+  private readonly unsubscribe: UnsubscribeConfig;
+  private readonly feedback: FeedbackConfig;
+  private readonly bounds: RenderingBounds;
+  private readonly customHeaders = new CustomHeadersCache();
 
   constructor(
-    private readonly unsubscribe: UnsubscribeConfig,
+    config: PersonalisedEmailsConfig,
     private readonly templates = new TemplateCache(),
-    private readonly bounds: RenderingBounds = DEFAULT_RENDERING_BOUNDS,
   ) {
-    this.breaker = new RenderBreaker(bounds.failuresToStop);
+    this.unsubscribe = config.unsubscribe;
+    this.feedback = config.feedback;
+    this.bounds = config.rendering ?? DEFAULT_RENDERING_BOUNDS;
+    this.breaker = new RenderBreaker(this.bounds.failuresToStop);
   }
 
-  build(newsletterId: string, content: NewsletterContent, recipient: Recipient): PersonalisedEmail {
+  build(batch: BatchRef, content: NewsletterContent, recipient: Recipient): PersonalisedEmail {
+    const { newsletterId } = batch;
     const stopped = this.breaker.stoppedReason(newsletterId);
     if (stopped) return { ok: false, reason: stopped };
     const templates = this.templates.get(content);
     if (templates instanceof TemplateError) return { ok: false, reason: `the newsletter's template does not compile: ${templates.message}` };
+    const custom = this.customHeaders.get(content);
+    if (!custom.ok) return custom;
     const unsubscribe = unsubscribeTargets(this.unsubscribe, { newsletterId, email: recipient.email });
     let rendered;
     try {
@@ -52,15 +77,19 @@ export class PersonalisedEmails {
       return { ok: false, reason };
     }
     this.breaker.succeeded(newsletterId);
+    const marks = feedbackMarks(this.feedback, { ...batch, email: recipient.email }, content.from);
+    const list = listHeaders({ newsletterId, tenant: tenantOf(content), test: content.test === true, ...(content.listId !== undefined ? { listId: content.listId } : {}) }, content.from);
     return {
       ok: true,
       email: {
         from: content.from,
         to: recipient.name !== undefined ? { email: recipient.email, name: recipient.name } : { email: recipient.email },
+        ...(content.replyTo !== undefined ? { replyTo: content.replyTo } : {}),
         ...rendered,
-        headers: { 'X-Mailroom-Newsletter-Id': newsletterId, ...(content.test ? { 'X-Mailroom-Test': 'true' } : {}) },
-        rawHeaders: listUnsubscribeHeaders(unsubscribe),
-        messageId: messageIdFor(newsletterId, recipient.email, content.from),
+        // Mailroom's own last: the allow-list keeps X-Mailroom- names out of the custom ones anyway.
+        headers: { ...custom.headers, 'X-Mailroom-Newsletter-Id': newsletterId, ...(content.test ? { 'X-Mailroom-Test': 'true' } : {}) },
+        rawHeaders: { ...listUnsubscribeHeaders(unsubscribe), ...list },
+        ...marks,
       },
     };
   }

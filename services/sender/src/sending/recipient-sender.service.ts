@@ -8,7 +8,7 @@ import { sendWithFailover } from '../providers/send-with-failover';
 import { boundedWait, tokenWaitLimitMs } from '../rate-limits/bounded-wait';
 import { NewsletterCaps } from '../rate-limits/newsletter-caps';
 import { NO_PROVIDER_AVAILABLE, type NoProviderAvailable } from './ledger-outcome';
-import { PersonalisedEmails } from './personalised-emails';
+import { PersonalisedEmails, type BatchRef } from './personalised-emails';
 import { SenderMetrics } from './sender.metrics';
 
 /**
@@ -40,7 +40,7 @@ export class RecipientSender {
     private readonly caps: NewsletterCaps,
     private readonly metrics: SenderMetrics,
   ) {
-    this.emails = new PersonalisedEmails(config.unsubscribe, undefined, config.rendering);
+    this.emails = new PersonalisedEmails(config);
   }
 
   /** Renders each recipient's email; holds the compiled templates of the newsletters in progress. */
@@ -63,13 +63,14 @@ export class RecipientSender {
 
   /** `onAccepted`: see ChannelSendOptions; runs while the SMTP connection is still held. */
   async send(
-    newsletterId: string,
+    batch: BatchRef,
     content: NewsletterContent,
     recipient: Recipient,
     signal: AbortSignal,
     onAccepted?: ChannelSendOptions['onAccepted'],
   ): Promise<RecipientAttempt> {
-    const personalised = await this.inTurn(() => this.emails.build(newsletterId, content, recipient));
+    const { newsletterId } = batch;
+    const personalised = await this.inTurn(() => this.emails.build(batch, content, recipient));
     if (!personalised.ok) return { outcome: { kind: 'permanent', reason: personalised.reason, hardBounce: false } };
     const waitLimitMs = (ratePerSecond: number) => tokenWaitLimitMs(this.config.ackWaitMs, ratePerSecond);
     const cap = this.caps.limiterFor(newsletterId, content.ratePerSecond);

@@ -1,4 +1,4 @@
-import { UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
+import { FeedbackTokens, UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
 import { PersonalisedEmails } from './personalised-emails';
 import { RenderBreaker } from './render-breaker';
@@ -20,10 +20,11 @@ describe('RenderBreaker', () => {
 
 describe('PersonalisedEmails under the rendering bounds', () => {
   const unsubscribe: UnsubscribeConfig = { baseUrl: 'https://mail.acme.example', tokens: new UnsubscribeTokens('a-test-secret-that-is-long-enough-000'), developmentSecret: false };
-  const NEWSLETTER = '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00';
+  const feedback = { tokens: new FeedbackTokens('a-test-bounce-secret-that-is-long-enough'), developmentSecret: false };
+  const NEWSLETTER = { newsletterId: '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00', batchIndex: 0 };
 
   it('fails a recipient whose email renders past MAX_RENDERED_EMAIL_BYTES, then stops the newsletter', () => {
-    const emails = new PersonalisedEmails(unsubscribe, undefined, { maxEmailBytes: 10_000, failuresToStop: 2 });
+    const emails = new PersonalisedEmails({ unsubscribe, feedback, rendering: { maxEmailBytes: 10_000, failuresToStop: 2 } });
     const content: NewsletterContent = { subject: 'Hi', from: 'news@acme.example', text: '{% for i in (1..100) %}{{ pad }}{% endfor %}' };
     const recipient = { email: 'a@example.org', vars: { pad: 'x'.repeat(1000) } };
     const first = emails.build(NEWSLETTER, content, recipient);

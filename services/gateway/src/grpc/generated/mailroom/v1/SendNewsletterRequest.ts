@@ -54,6 +54,16 @@ export interface SendNewsletterRequest {
    * NOT_FOUND for an unknown list, FAILED_PRECONDITION for an empty one.
    */
   'listId'?: (string);
+  /**
+   * Reply-To of every email: one address, `addr` or `Name <addr>`. Empty: none.
+   */
+  'replyTo'?: (string);
+  /**
+   * Custom headers of every email: at most 20, names `X-` then letters, digits and hyphens (not
+   * `X-Mailroom-*` nor SMTP-provider instructions such as `X-SMTPAPI`), values one line of at
+   * most 1000 characters. INVALID_ARGUMENT naming the header otherwise.
+   */
+  'headers'?: ({[key: string]: string});
 }
 
 export interface SendNewsletterRequest__Output {
@@ -108,4 +118,14 @@ export interface SendNewsletterRequest__Output {
    * NOT_FOUND for an unknown list, FAILED_PRECONDITION for an empty one.
    */
   'listId'?: (string);
+  /**
+   * Reply-To of every email: one address, `addr` or `Name <addr>`. Empty: none.
+   */
+  'replyTo'?: (string);
+  /**
+   * Custom headers of every email: at most 20, names `X-` then letters, digits and hyphens (not
+   * `X-Mailroom-*` nor SMTP-provider instructions such as `X-SMTPAPI`), values one line of at
+   * most 1000 characters. INVALID_ARGUMENT naming the header otherwise.
+   */
+  'headers'?: ({[key: string]: string});
 }
