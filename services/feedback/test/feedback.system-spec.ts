@@ -24,7 +24,8 @@ describe('feedback service (real processes, real SMTP)', () => {
 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
-    stack = await MailroomStack.start({ smtpUrl: smtp.url });
+    // The senders sign each email's envelope sender and Message-ID for this bounce domain.
+    stack = await MailroomStack.start({ smtpUrl: smtp.url, serviceEnv: { sender: { BOUNCE_DOMAIN: bounceDomain } } });
     feedbackSmtpPort = await freePort();
     feedback = await ServiceProcess.start('feedback', {
       env: {
@@ -49,6 +50,12 @@ describe('feedback service (real processes, real SMTP)', () => {
     await smtp?.close();
   });
 
+  /** What the SMTP sink got for recipient i of the first newsletter: its envelope sender and Message-ID. */
+  const received = (i: number) => {
+    const message = smtp.messages.find((m) => m.to.includes(recipients[i]!) && m.raw.toString('utf8').includes('Subject: November news'));
+    if (!message) throw new Error(`nothing received for ${recipients[i]}`);
+    return { envelopeFrom: message.from, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(message.raw.toString('utf8'))?.[1] };
+  };
   /** The token the sender puts in recipient i's bounce address and Message-ID (all six are in batch 0). */
   const tokenOf = (i: number) => tokens.sign({ newsletterId, batchIndex: 0, addressHashPrefix: addressHash(recipients[i]!).slice(0, 8) })!;
   const mail = (to: string, message: string) => sendRawMail({ port: feedbackSmtpPort, from: '', to: [to], message });
@@ -69,10 +76,19 @@ describe('feedback service (real processes, real SMTP)', () => {
     expect(await suppression(recipients[0]!, 'global')).toBeUndefined();
   });
 
+  it('the sender mailed each recipient from its own signed bounce address at the bounce domain, with the same token in the Message-ID', () => {
+    for (const i of recipients.keys()) {
+      expect(received(i).envelopeFrom).toBe(bounceAddress(tokenOf(i), bounceDomain));
+      expect(received(i).messageId).toMatch(new RegExp(`^<${tokenOf(i)}@`));
+    }
+  });
+
   it('a DSN for recipient 3 at its bounce address and an ARF complaint for recipient 5 suppress exactly those two', async () => {
-    const bounce = await mail(bounceAddress(tokenOf(3), bounceDomain), dsnSample({ recipient: recipients[3]! }));
+    // Where a receiving server sends them: the DSN to the envelope sender, the complaint (quoting
+    // the original's Message-ID) to the feedback-loop address.
+    const bounce = await mail(received(3).envelopeFrom, dsnSample({ recipient: recipients[3]! }));
     expect(bounce.data?.code).toBe(250);
-    const complaint = await mail(`fbl@${bounceDomain}`, arfSample({ recipient: recipients[5]!, messageId: `<${tokenOf(5)}@example.org>` }));
+    const complaint = await mail(`fbl@${bounceDomain}`, arfSample({ recipient: recipients[5]!, messageId: received(5).messageId! }));
     expect(complaint.data?.code).toBe(250);
 
     const bounced = await waitFor(() => suppression(recipients[3]!, 'global'), (entry) => entry !== undefined, { timeoutMs: 10_000, description: 'the bounce suppression' });
