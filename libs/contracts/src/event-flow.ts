@@ -51,8 +51,8 @@ export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
   [Events.NewsletterCompleted]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
   [Events.FeedbackReceived]: {
     publishers: ['feedback'],
-    consumers: ['feedback'],
-    note: 'a bounce or complaint traced to its recipient; the feedback service suppresses the address',
+    consumers: ['feedback', 'tracker'],
+    note: 'a bounce or complaint traced to its recipient; the feedback service suppresses the address, the tracker counts it per newsletter',
   },
   [Events.DeadLettered]: {
     publishers: ['splitter', 'sender', 'tracker', 'feedback'],

@@ -126,6 +126,28 @@ describe('feedback service (real processes, real SMTP)', () => {
     expect(entry).toMatchObject({ reason: 'bounced', source: newsletterId });
   });
 
+  it('the newsletter counts each bouncing and complaining recipient once, however many reports come (GET and the tracker metric)', async () => {
+    // A second, different report about recipient 3 (another server's wording): the same recipient.
+    const again = await mail(received(3).envelopeFrom, dsnSample({ recipient: recipients[3]!, status: '5.1.10' }));
+    expect(again.data?.code).toBe(250);
+    // The tracker has handled all four reports (DSN, ARF, webhook, the second DSN) before we look.
+    const handled = (metrics: string) =>
+      metrics
+        .split('\n')
+        .filter((line) => line.startsWith('mailroom_messages_handled_total{') && line.includes('event="feedback.received"') && line.includes('settlement="ack"') && line.includes('consumer="tracker"'))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    await waitFor(
+      async () => handled(await (await fetch(`${stack.tracker.baseUrl}/metrics`)).text()),
+      (count) => count >= 4,
+      { timeoutMs: 15_000, description: 'the tracker to handle the four reports' },
+    );
+    const view = await stack.request<{ status: string; bounced: number; complained: number; sent: number }>('GET', `/v1/newsletters/${newsletterId}`);
+    expect(view.body).toMatchObject({ status: 'completed', sent: 6, bounced: 2, complained: 1 });
+    const metrics = await (await fetch(`${stack.tracker.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/mailroom_recipients_feedback_total\{kind="bounce_hard"\} 2\b/);
+    expect(metrics).toMatch(/mailroom_recipients_feedback_total\{kind="complaint"\} 1\b/);
+  });
+
   it('the next newsletter to the same six skips the bounced and the complaining addresses', async () => {
     const next = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
       body: { subject: 'December news', text: 'Hello again', batchSize: 10, recipients: recipients.map((email) => ({ email })) },

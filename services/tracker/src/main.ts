@@ -23,6 +23,7 @@ void bootService({
         Events.NewsletterCancelled,
         Events.BatchCompleted,
         Events.BatchProgressed,
+        Events.FeedbackReceived,
       ],
     },
     {

@@ -39,6 +39,12 @@ export interface LedgerEntry {
   /** The SMTP provider (configured name) that gave this outcome; absent when none was tried. */
   readonly provider?: string;
   readonly at: string;
+  /**
+   * When a bounce or complaint about this email was first counted (feedback service → tracker):
+   * a later report about the same recipient and kind is not counted again. Absent on entries
+   * without feedback, and on every entry written before it existed.
+   */
+  readonly feedback?: { readonly bounce?: string; readonly complaint?: string };
 }
 
 /** A recipient that finally failed (KV bucket `failures`, key `<newsletterId>.<address hash>`). */

@@ -26,6 +26,9 @@ export interface NewsletterRecord {
   readonly failed: number;
   /** Skipped because the address is on the suppression list. */
   readonly suppressed: number;
+  /** Recipients who bounced after acceptance / complained (feedback service), each counted once; absent on older records. */
+  readonly bounced?: number;
+  readonly complained?: number;
   /** Not sent because the newsletter was cancelled. */
   readonly cancelled: number;
   /** When a scheduled newsletter starts (null: at once). */
@@ -137,6 +140,8 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
     failed,
     suppressed,
     cancelled: record.cancelled ?? 0,
+    bounced: record.bounced ?? 0,
+    complained: record.complained ?? 0,
     pending,
     duplicates: record.duplicates,
     batches: {

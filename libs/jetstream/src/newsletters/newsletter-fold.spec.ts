@@ -1,5 +1,5 @@
 import { newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
-import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldFeedback, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
 
 const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
 const at = '2026-11-28T10:00:00.000Z';
@@ -33,6 +33,17 @@ function apply(record: NewsletterRecord, ...steps: Array<(r: NewsletterRecord) =
 
 describe('newsletter fold', () => {
   const queued = newNewsletterRecord(id, 255, new Date(at));
+
+  it('counts bounces and complaints after the newsletter settled, leaving its status, counts and completedAt as they were', () => {
+    const completed = apply(queued, (r) => foldSplitStarted(r, at), (r) => foldSplit(r, split({ total: 2, batches: 1, duplicates: 0 })), (r) => foldBatchCompleted(r, result(0, 2)));
+    expect(completed.status).toBe('completed');
+    const later = '2026-11-29T08:00:00.000Z';
+    const after = apply(completed, (r) => foldFeedback(r, 'bounce', later), (r) => foldFeedback(r, 'complaint', later));
+    expect(toNewsletterView(after)).toMatchObject({ status: 'completed', sent: 2, bounced: 1, complained: 1, completedAt: completed.completedAt });
+    // A record written before these counts existed reads as zero.
+    const { bounced: _b, complained: _c, ...old } = completed;
+    expect(toNewsletterView(old as NewsletterRecord)).toMatchObject({ bounced: 0, complained: 0 });
+  });
 
   it('goes queued → splitting → sending → completed', () => {
     const splitting = apply(queued, (r) => foldSplitStarted(r, at));

@@ -104,6 +104,21 @@ export function foldBatchProgressed(record: NewsletterRecord, event: BatchProgre
   return { ...changed, progress: addSample(changed.progress ?? [], Date.parse(changed.updatedAt), settledCount(changed)) };
 }
 
+/**
+ * A recipient bounced after acceptance, or complained: counted once per recipient and kind (the
+ * ledger says whether it was counted before). Also after the newsletter settled: feedback comes
+ * in for days, and the settled counts of sent / failed do not change with it.
+ */
+export function foldFeedback(record: NewsletterRecord, kind: 'bounce' | 'complaint', at: string): NewsletterRecord {
+  return kind === 'bounce'
+    ? { ...record, bounced: (record.bounced ?? 0) + 1, updatedAt: later(record.updatedAt, at) }
+    : { ...record, complained: (record.complained ?? 0) + 1, updatedAt: later(record.updatedAt, at) };
+}
+
+function later(a: string, b: string): string {
+  return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
 /** Recipients settled: counted batches, and what the batches in flight have settled so far. */
 function settledCount(record: NewsletterRecord): number {
   const partial = inFlightCounts(record);

@@ -17,7 +17,7 @@ import { casUpdate, type RecordChange } from '../storage/cas-update';
 import { LiveKvMap, type LiveView } from '../storage/live-kv-map';
 import { STORES_TOKEN } from '../stores/stores.token';
 import { KeyedMutex } from './keyed-mutex';
-import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldFeedback, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
 import { RefusedTransitionError, canTransition, isAllowedMove } from './newsletter-status-machine';
 
 export type NewsletterChange = RecordChange<NewsletterRecord>;
@@ -189,6 +189,11 @@ export class NewsletterRecords {
   /** A round's batches are published: its size is known. */
   countRoundStarted(event: NewsletterRoundStartedEvent): Promise<NewsletterChange> {
     return this.change(event.newsletterId, (r) => foldRoundStarted(r, event));
+  }
+
+  /** A bounce or complaint about one recipient, counted (the caller made sure it is the first of its kind). */
+  countFeedback(newsletterId: string, kind: 'bounce' | 'complaint', at: string): Promise<NewsletterChange> {
+    return this.change(newsletterId, (r) => foldFeedback(r, kind, at));
   }
 
   /** The record as it is, as a change that changed nothing (or `missing`). */

@@ -3,6 +3,7 @@ import { isLedgerEntryKey, ledgerBatchPrefix, ledgerKey, ledgerOpenedKey, type L
 import { STORES_TOKEN } from './stores.token';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryWrite } from './retry-write';
+import { casUpdate } from '../storage/cas-update';
 
 interface QueuedWrite {
   readonly key: string;
@@ -63,6 +64,22 @@ export class DeliveryLedger {
     if (seen?.operation === 'PUT') return this.readBatch(newsletterId, batchIndex);
     await retryWrite(() => this.stores.ledger.put(marker, ''));
     return new Map();
+  }
+
+  /**
+   * Marks that a bounce or complaint about this recipient was counted: `first` the first time,
+   * `repeat` when one of that kind was counted before, `unknown` when the ledger has no entry for
+   * the recipient (past its retention; counted, as nothing says it was before). The entry's outcome
+   * is left as it is: re-send rounds and redelivered batches read it as before.
+   */
+  async markFeedback(newsletterId: string, batchIndex: number, email: string, kind: 'bounce' | 'complaint', at: string): Promise<'first' | 'repeat' | 'unknown'> {
+    const change = await retryWrite(() =>
+      casUpdate<LedgerEntry>(this.stores.ledger, ledgerKey(newsletterId, batchIndex, email), (entry) =>
+        entry.feedback?.[kind] !== undefined ? null : { ...entry, feedback: { ...entry.feedback, [kind]: at } },
+      ),
+    );
+    if (change.kind === 'missing') return 'unknown';
+    return change.kind === 'updated' ? 'first' : 'repeat';
   }
 
   /**

@@ -50,6 +50,8 @@ export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> 
     cancelled: view.cancelled,
     sendAt: view.sendAt ?? '',
     test: view.test,
+    bounced: view.bounced,
+    complained: view.complained,
   };
 }
 

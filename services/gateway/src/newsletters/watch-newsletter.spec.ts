@@ -11,6 +11,8 @@ const view = (status: NewsletterStatus, sent: number): NewsletterView => ({
   sent,
   failed: 0,
   suppressed: 0,
+  bounced: 0,
+  complained: 0,
       cancelled: 0,
       sendAt: null,
       test: false,

@@ -6,6 +6,7 @@ import {
   toNewsletterView,
   type BatchCompletedEvent,
   type BatchProgressedEvent,
+  type FeedbackReceivedEvent,
   type DeadLetterEvent,
   type FinalStatus,
   type NewsletterCancelledEvent,
@@ -18,7 +19,7 @@ import {
   type NewsletterSplitStartedEvent,
   type NewsletterStatusReply,
 } from '@mailroom/contracts';
-import { EventPublisher, NewsletterRecords, type NewsletterChange } from '@mailroom/jetstream';
+import { DeliveryLedger, EventPublisher, NewsletterRecords, type NewsletterChange } from '@mailroom/jetstream';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { DeadBatchAccounting } from './dead-batch-accounting';
 import { TrackerMetrics } from './tracker.metrics';
@@ -37,7 +38,20 @@ export class NewsletterTracker {
     private readonly publisher: EventPublisher,
     private readonly metrics: TrackerMetrics,
     private readonly deadBatches: DeadBatchAccounting,
+    private readonly ledger: DeliveryLedger,
   ) {}
+
+  /**
+   * A bounce or complaint traced to a recipient (feedback service): counted once per recipient and
+   * kind. The ledger entry is marked first, then the record counted, so a crash in between loses
+   * that one count rather than counting a report twice.
+   */
+  async feedbackReceived(event: FeedbackReceivedEvent): Promise<void> {
+    const mark = await this.ledger.markFeedback(event.newsletterId, event.batchIndex, event.email, event.kind, event.occurredAt);
+    if (mark === 'repeat') return;
+    const result = await this.apply(event.newsletterId, this.records.countFeedback(event.newsletterId, event.kind, event.occurredAt));
+    if (result.kind !== 'missing') this.metrics.recipientsFeedback.inc({ kind: event.kind === 'complaint' ? 'complaint' : `bounce_${event.bounceType ?? 'soft'}` });
+  }
 
   async splitStarted(event: NewsletterSplitStartedEvent): Promise<void> {
     await this.apply(event.newsletterId, this.records.startSplit(event.newsletterId, event.occurredAt));

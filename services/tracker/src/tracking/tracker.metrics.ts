@@ -13,6 +13,7 @@ export class TrackerMetrics {
   readonly batchesCompleted: Counter;
   readonly newslettersFinished: Counter<'status'>;
   readonly deadLetters: Counter<'stream'>;
+  readonly recipientsFeedback: Counter<'kind'>;
 
   constructor(metrics: MetricsRegistry) {
     this.emailsSent = metrics.counter({
@@ -40,6 +41,12 @@ export class TrackerMetrics {
       name: 'mailroom_batches_completed_total',
       help: 'Batches whose final outcome was recorded',
     });
+    this.recipientsFeedback = metrics.counter({
+      name: 'mailroom_recipients_feedback_total',
+      help: 'Recipients who bounced after acceptance (bounce_hard, bounce_soft) or complained (complaint), each counted once per newsletter; divide by mailroom_emails_sent_total for the rates',
+      labelNames: ['kind'],
+    });
+    for (const kind of ['bounce_hard', 'bounce_soft', 'complaint']) this.recipientsFeedback.inc({ kind }, 0);
     this.newslettersFinished = metrics.counter({
       name: 'mailroom_newsletters_finished_total',
       help: 'Newsletters that reached a final status',

@@ -5,6 +5,7 @@ import {
   BatchProgressedEvent,
   DeadLetterEvent,
   Events,
+  FeedbackReceivedEvent,
   MaxDeliveriesAdvisory,
   NewsletterCancelledEvent,
   NewsletterRoundStartedEvent,
@@ -58,6 +59,11 @@ export class TrackingHandler {
   @HandlesEvent(Events.BatchProgressed)
   onBatchProgressed(@Payload() event: BatchProgressedEvent): Promise<void> {
     return this.tracker.batchProgressed(event);
+  }
+
+  @HandlesEvent(Events.FeedbackReceived)
+  onFeedback(@Payload() event: FeedbackReceivedEvent): Promise<void> {
+    return this.tracker.feedbackReceived(event);
   }
 
   @HandlesEvent(Events.DeadLettered)

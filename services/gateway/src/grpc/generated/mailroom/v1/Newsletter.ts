@@ -58,6 +58,15 @@ export interface Newsletter {
    * A test send (no list, no suppression list).
    */
   'test'?: (boolean);
+  /**
+   * Recipients whose email bounced after the provider accepted it (feedback service); each
+   * counted once, also counted in `sent`.
+   */
+  'bounced'?: (number);
+  /**
+   * Recipients who marked it as spam (feedback loop, provider webhook); each counted once.
+   */
+  'complained'?: (number);
   '_etaSeconds'?: "etaSeconds";
 }
 
@@ -114,5 +123,14 @@ export interface Newsletter__Output {
    * A test send (no list, no suppression list).
    */
   'test'?: (boolean);
+  /**
+   * Recipients whose email bounced after the provider accepted it (feedback service); each
+   * counted once, also counted in `sent`.
+   */
+  'bounced'?: (number);
+  /**
+   * Recipients who marked it as spam (feedback loop, provider webhook); each counted once.
+   */
+  'complained'?: (number);
   '_etaSeconds'?: "etaSeconds";
 }
