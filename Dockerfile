@@ -7,10 +7,11 @@
 #   docker build --target splitter -t mailroom/splitter:dev .
 #   docker build --target sender   -t mailroom/sender:dev   .
 #   docker build --target tracker  -t mailroom/tracker:dev  .
+#   docker build --target feedback -t mailroom/feedback:dev .
 #
-# Without --target, docker builds the last stage (tracker): always name the target.
+# Without --target, docker builds the last stage (feedback): always name the target.
 #
-# `docker compose build` does all four (see docker-compose.yml). deploy/test/image.deploy-spec.ts
+# `docker compose build` does all five (see docker-compose.yml). deploy/test/image.deploy-spec.ts
 # checks this file against the build output, the lock file and the manifests.
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
@@ -26,7 +27,7 @@ COPY package.json package-lock.json ./
 # No production dependency has an install script; --ignore-scripts keeps it that way.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# ---- build: every dependency, then the four webpack bundles ----------------------------------------
+# ---- build: every dependency, then the five webpack bundles ----------------------------------------
 FROM ${NODE_IMAGE} AS build
 ARG NPM_VERSION
 ENV NX_DAEMON=false \
@@ -38,7 +39,8 @@ RUN npm ci --no-audit --no-fund
 # .dockerignore lets in only the workspace config, libs/ and services/ (no tests, no dist).
 COPY . .
 RUN npm run build && test -f dist/services/gateway/main.js && test -f dist/services/splitter/main.js \
-    && test -f dist/services/sender/main.js && test -f dist/services/tracker/main.js
+    && test -f dist/services/sender/main.js && test -f dist/services/tracker/main.js \
+    && test -f dist/services/feedback/main.js
 
 # ---- runtime: node, production node_modules, the bundles; read-only for the non-root user ----------
 FROM ${NODE_IMAGE} AS runtime
@@ -76,3 +78,10 @@ FROM runtime AS tracker
 ENV HTTP_PORT=3003
 EXPOSE 3003
 CMD ["node", "dist/services/tracker/main.js"]
+
+# feedback: HTTP (health, metrics) on 3004 and the inbound SMTP server for BOUNCE_DOMAIN on 2525
+# (FEEDBACK_SMTP_PORT; above 1024, so uid 1000 may bind it: map port 25 to it outside the image).
+FROM runtime AS feedback
+ENV HTTP_PORT=3004
+EXPOSE 3004 2525
+CMD ["node", "dist/services/feedback/main.js"]

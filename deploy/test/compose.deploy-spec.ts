@@ -16,7 +16,9 @@ import { fromRoot, readRepoFile } from './support/paths';
 import {
   effectiveHttpPort,
   effectiveShutdownTimeoutMs,
+  imageEnvironment,
   loaderProblems,
+  servedPorts,
   SERVICE_NAMES,
   SERVICES,
   SHUTDOWN_EXIT_SLACK_MS,
@@ -57,7 +59,7 @@ describe('docker-compose.yml', () => {
     );
     expect(unknown).toEqual([]);
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['gateway', 'grafana', 'mailpit', 'nats', 'nats-exporter', 'prometheus', 'sender', 'splitter', 'tracker'].sort(),
+      ['feedback', 'gateway', 'grafana', 'mailpit', 'nats', 'nats-exporter', 'prometheus', 'sender', 'splitter', 'tracker'].sort(),
     );
   });
 
@@ -116,7 +118,7 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
-  it('gives all four services one explicit STREAM_REPLICAS, 1 for the one NATS server', () => {
+  it('gives every service one explicit STREAM_REPLICAS, 1 for the one NATS server', () => {
     const values = SERVICE_NAMES.map((name) => `${name}: ${envOf(name)['STREAM_REPLICAS']}`);
     expect(values).toEqual(SERVICE_NAMES.map((name) => `${name}: 1`));
   });
@@ -135,6 +137,14 @@ describe('docker-compose.yml', () => {
     if (smtp.hostname !== 'mailpit' || smtp.port !== '1025') problems.push(`sender: SMTP_URL ${smtp.href} is not Mailpit's SMTP port (mailpit:1025)`);
     if (!publishedPorts(service('mailpit')).includes(8025)) problems.push('mailpit: the web UI (8025) is not published');
     expect(problems).toEqual([]);
+  });
+
+  it("publishes feedback's inbound SMTP port (bounces from the host) on the port it listens on", () => {
+    const listens = servedPorts('feedback', { ...imageEnvironment('feedback'), ...envOf('feedback') })['smtp'];
+    const mapped = (service('feedback').ports ?? []).map((p) =>
+      typeof p === 'object' ? `${p.published}:${p.target}` : String(p).split(':').slice(-2).join(':'),
+    );
+    expect(mapped).toContain(`${listens}:${listens}`);
   });
 
   it('gives SIGTERM more time than the shutdown drain (stop_grace_period)', () => {

@@ -40,8 +40,9 @@ describe('a fresh clone: npm start delivers a first newsletter', () => {
     expect(existsSync(join(clone.dir, 'node_modules'))).toBe(false);
     expect(existsSync(join(clone.dir, 'dist'))).toBe(false);
 
-    const httpPort = await freePortRun(4);
-    const [grpcPort, smtpPort, webPort] = [await freePort(), await freePort(), await freePort()];
+    // gateway, splitter, sender, tracker and feedback take DEV_HTTP_PORT and the next four.
+    const httpPort = await freePortRun(5);
+    const [grpcPort, smtpPort, webPort, bouncePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const started = Date.now();
     npmStart = new NpmStart(
       clone.dir,
@@ -52,6 +53,7 @@ describe('a fresh clone: npm start delivers a first newsletter', () => {
         GRPC_PORT: String(grpcPort),
         MAILDEV_SMTP_PORT: String(smtpPort),
         MAILDEV_WEB_PORT: String(webPort),
+        FEEDBACK_SMTP_PORT: String(bouncePort),
         npm_config_prefer_offline: 'true',
         npm_config_update_notifier: 'false',
         NX_SKIP_NX_CACHE: 'true',

@@ -14,7 +14,7 @@ import { findObject, ofKind, overlayNames, type K8sObject } from './support/kust
 import { evaluate, selects, type Endpoint } from './support/network-policy';
 import { loadOverlay, type Overlay } from './support/overlay';
 import { readRepoFile } from './support/paths';
-import { effectiveHttpPort, HEALTH, SERVICE_NAMES, type ServiceName } from './support/services';
+import { effectiveHttpPort, HEALTH, SERVICE_NAMES, servedPorts, type ServiceName } from './support/services';
 import {
   containerPort,
   imageVersion,
@@ -107,7 +107,7 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
     expect(problems).toEqual([]);
   });
 
-  it('gives all four services the same STREAM_REPLICAS, no more than the NATS servers, 3 in production', () => {
+  it('gives all services the same STREAM_REPLICAS, no more than the NATS servers, 3 in production', () => {
     const values = services.map((w) => ({ service: w.name, replicas: envOf(w).values['STREAM_REPLICAS'] }));
     const distinct = [...new Set(values.map((v) => v.replicas))];
     expect({ overlay, distinct, values }).toEqual({ overlay, distinct: [distinct[0]], values });
@@ -424,6 +424,8 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
     const privateAddress = (ip: string): Endpoint => ({ kind: 'external', ip, describe: `the private address ${ip}` });
     const dns = foreign('kube-system', { 'k8s-app': 'kube-dns' });
     const port = (service: ServiceName) => effectiveHttpPort(service, resolveEnv(objects, all.find((w) => w.name === service)!.pod.containers[0]!, '').values);
+    /** Where feedback receives bounces (FEEDBACK_SMTP_PORT as its container gets it). */
+    const bouncePort = () => servedPorts('feedback', resolveEnv(objects, all.find((w) => w.name === 'feedback')!.pod.containers[0]!, '').values)['smtp']!;
 
     it('let through every path the system needs', () => {
       const needed: [Endpoint, Endpoint, number, ('TCP' | 'UDP')?][] = [
@@ -441,6 +443,9 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
         // Webhook receivers (the callers' webhookUrl, https or http).
         [pod('tracker'), internet, 443],
         [pod('tracker'), internet, 80],
+        // Bounces and complaints: the mail servers on the Internet (the MX), or a relay in the cluster.
+        [internet, pod('feedback'), bouncePort()],
+        [foreign('mail-relay'), pod('feedback'), bouncePort()],
       ];
       const blocked = needed
         .map(([from, to, p, protocol]) => ({ c: `${from.describe} -> ${to.describe}:${p}`, r: evaluate(policies(), { from, to, port: p, protocol }) }))
@@ -473,6 +478,13 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
         [pod('nats'), internet, 443],
         [foreign('keda'), pod('nats'), 4222],
         [foreign('default'), pod('nats'), 8222],
+        // feedback takes SMTP only: its HTTP port (health, metrics) is Prometheus's, and it sends nothing out.
+        [internet, pod('feedback'), port('feedback')],
+        [foreign('default'), pod('feedback'), port('feedback')],
+        [pod('gateway'), pod('feedback'), port('feedback')],
+        [pod('feedback'), internet, 25],
+        [pod('feedback'), internet, 443],
+        [pod('feedback'), pod('sender'), port('sender')],
       ];
       const open = forbidden
         .filter(([from, to, p]) => evaluate(policies(), { from, to, port: p }).allowed)

@@ -18,7 +18,7 @@ import {
 import { containerPort, preStopSeconds, resolveEnv, servicesSelecting, type Workload } from './support/workloads';
 
 /**
- * The four services' manifests against their code, per overlay: images vs Dockerfile targets,
+ * The services' manifests against their code, per overlay: images vs Dockerfile targets,
  * environment vs config schemas and loaders, probes and ports vs the health endpoints and
  * HTTP_PORT, termination grace vs the shutdown drain, Secrets vs deploy/README.md. Failure
  * messages name the overlay, the object, the container and the variable.
@@ -40,7 +40,7 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
     ({ objects, workloads: all, services, where, serviceContainer, envOf } = loadOverlay(overlay));
   });
 
-  describe('the four services', () => {
+  describe('the services', () => {
     it('each runs as a Deployment with one container named after it', () => {
       expect(services.map((w) => w.name).sort()).toEqual([...SERVICE_NAMES].sort());
       expect(services.filter((w) => w.pod.containers.length !== 1).map((w) => `${where(w)} has ${w.pod.containers.length} containers`)).toEqual([]);
@@ -154,6 +154,41 @@ describe.each(overlayNames())('overlay %s', (overlay) => {
             `${where(w)}: terminationGracePeriodSeconds ${grace} <= preStop ${preStopSeconds(c)} s + SHUTDOWN_TIMEOUT_MS ${drainMs} ms + ${SHUTDOWN_EXIT_SLACK_MS} ms exit deadline`,
           );
         }
+      }
+      expect(problems).toEqual([]);
+    });
+  });
+
+  describe('feedback (inbound SMTP for BOUNCE_DOMAIN)', () => {
+    const feedback = () => services.find((w) => w.name === 'feedback')!;
+    const smtpPort = () => servedPorts('feedback', envOf(feedback()).values)['smtp'];
+    /** Service ports that reach the SMTP listener, with their Service. */
+    const smtpDoors = () =>
+      servicesSelecting(objects, feedback().podLabels).flatMap((svc) =>
+        (svc.spec?.ports ?? [])
+          .filter((p) => containerPort(serviceContainer(feedback()), p.targetPort ?? p.port) === smtpPort())
+          .map((p) => ({ svc, port: p })),
+      );
+
+    it('Service/feedback offers SMTP on port 25, reaching FEEDBACK_SMTP_PORT', () => {
+      const doors = smtpDoors().filter((d) => d.svc.metadata.name === 'feedback');
+      expect(doors.map((d) => `${d.port.name}:${d.port.port}`)).toEqual(['smtp:25']);
+    });
+
+    it('is reachable from outside the cluster on port 25 in production, with the client address kept and no HTTP port', () => {
+      const outside = smtpDoors().filter((d) => d.svc.spec?.type === 'LoadBalancer' || d.svc.spec?.type === 'NodePort');
+      if (!overlay.startsWith('prod')) {
+        // dev: port-forward (deploy/README.md).
+        expect(outside).toEqual([]);
+        return;
+      }
+      const problems: string[] = [];
+      if (outside.length !== 1) problems.push(`${overlay}: ${outside.length} LoadBalancer/NodePort Services reach feedback's SMTP port (want 1)`);
+      for (const { svc, port } of outside) {
+        if (port.port !== 25) problems.push(`${overlay}: Service/${svc.metadata.name} offers SMTP on ${port.port}; an MX is reached on 25`);
+        if (svc.spec?.externalTrafficPolicy !== 'Local') problems.push(`${overlay}: Service/${svc.metadata.name} hides the client address (externalTrafficPolicy is not Local): the per-IP limit would see nodes`);
+        const other = (svc.spec?.ports ?? []).filter((p) => p !== port).map((p) => `${p.name}:${p.port}`);
+        if (other.length > 0) problems.push(`${overlay}: Service/${svc.metadata.name} also exposes ${other.join(', ')} outside the cluster`);
       }
       expect(problems).toEqual([]);
     });

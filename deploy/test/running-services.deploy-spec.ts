@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -31,6 +32,7 @@ describe(`the built services, started with the ${OVERLAY} overlay's environment`
   const namespace = uniqueNamespace('deploy');
   let objects: K8sObject[];
   const started: Started[] = [];
+  let feedbackSmtpPort = 0;
 
   beforeAll(async () => {
     objects = buildOverlay(OVERLAY);
@@ -40,10 +42,13 @@ describe(`the built services, started with the ${OVERLAY} overlay's environment`
       const container = workload.pod.containers.find((c) => c.name === name)!;
       const env = resolveEnv(objects, container, `${OVERLAY}: Deployment/${name}`);
       const values = Object.fromEntries(Object.entries(env.values).filter((e): e is [string, string] => e[1] !== undefined));
+      // feedback's SMTP listener on a free port too (2525 may be taken on this machine).
+      const smtp: Record<string, string> = name === 'feedback' ? { FEEDBACK_SMTP_PORT: String(await freePort()) } : {};
       const process = await ServiceProcess.start(name, {
         // The test's NATS is one server: streams cannot have the cluster's 3 replicas here.
-        env: { ...values, NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: namespace, HTTP_PORT: String(await freePort()), STREAM_REPLICAS: '1' },
+        env: { ...values, ...smtp, NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: namespace, HTTP_PORT: String(await freePort()), STREAM_REPLICAS: '1' },
       });
+      if (name === 'feedback') feedbackSmtpPort = Number(smtp['FEEDBACK_SMTP_PORT']);
       started.push({ name, workload, container, process });
     });
     const results = await Promise.allSettled(boots);
@@ -104,6 +109,19 @@ describe(`the built services, started with the ${OVERLAY} overlay's environment`
     const statuses = started.map((s) => `${s.name}:${run(s.name, s.process.port)}`);
     expect(statuses).toEqual(started.map((s) => `${s.name}:0`));
     expect(run('gateway', await freePort())).toBe(1);
+  });
+
+  it('feedback greets SMTP clients on FEEDBACK_SMTP_PORT (what the smtp container port and the Services reach)', async () => {
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port: feedbackSmtpPort });
+      socket.setTimeout(10_000, () => socket.destroy(new Error('no SMTP greeting within 10 s')));
+      socket.once('data', (chunk) => {
+        socket.end('QUIT\r\n');
+        resolve(chunk.toString());
+      });
+      socket.once('error', reject);
+    });
+    expect(greeting).toMatch(/^220 /);
   });
 
   it('create at boot the durable consumer the KEDA trigger reads', async () => {

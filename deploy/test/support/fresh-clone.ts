@@ -27,7 +27,7 @@ const portIsFree = (port: number) =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
-/** `count` consecutive ports that were free a moment ago (npm start's services take DEV_HTTP_PORT and the next three). */
+/** `count` consecutive ports that were free a moment ago (npm start's services take DEV_HTTP_PORT and the next four). */
 export async function freePortRun(count: number): Promise<number> {
   for (;;) {
     const first = await freePort();

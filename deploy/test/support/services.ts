@@ -1,9 +1,11 @@
 import { envVariableNames, requiredEnvVariableNames } from '@mailroom/config';
+import { FeedbackEnv, loadFeedbackConfig } from '../../../services/feedback/src/config/feedback.config';
 import { loadGatewayConfig } from '../../../services/gateway/src/config/gateway.config';
 import { GatewayEnv } from '../../../services/gateway/src/config/gateway.env';
 import { loadSenderConfig, SenderEnv } from '../../../services/sender/src/config/sender.config';
 import { loadSplitterConfig, SplitterEnv } from '../../../services/splitter/src/config/splitter.config';
 import { loadTrackerConfig, TrackerEnv } from '../../../services/tracker/src/config/tracker.config';
+import { effectiveEnv, parseDockerfile, type Dockerfile } from './dockerfile';
 
 export type Env = Record<string, string | undefined>;
 
@@ -18,15 +20,16 @@ export interface ServiceSpec {
   readonly bundle: string;
 }
 
-export type ServiceName = 'gateway' | 'splitter' | 'sender' | 'tracker';
+export type ServiceName = 'gateway' | 'splitter' | 'sender' | 'tracker' | 'feedback';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['gateway', 'splitter', 'sender', 'tracker'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['gateway', 'splitter', 'sender', 'tracker', 'feedback'];
 
 export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
   gateway: { name: 'gateway', schemaName: 'GatewayEnv', schema: GatewayEnv, load: loadGatewayConfig, bundle: 'dist/services/gateway/main.js' },
   splitter: { name: 'splitter', schemaName: 'SplitterEnv', schema: SplitterEnv, load: loadSplitterConfig, bundle: 'dist/services/splitter/main.js' },
   sender: { name: 'sender', schemaName: 'SenderEnv', schema: SenderEnv, load: loadSenderConfig, bundle: 'dist/services/sender/main.js' },
   tracker: { name: 'tracker', schemaName: 'TrackerEnv', schema: TrackerEnv, load: loadTrackerConfig, bundle: 'dist/services/tracker/main.js' },
+  feedback: { name: 'feedback', schemaName: 'FeedbackEnv', schema: FeedbackEnv, load: loadFeedbackConfig, bundle: 'dist/services/feedback/main.js' },
 };
 
 export const isServiceName = (value: string): value is ServiceName => (SERVICE_NAMES as readonly string[]).includes(value);
@@ -50,13 +53,20 @@ export function effectiveHttpPort(service: ServiceName, env: Env): number {
   return set !== undefined && set.trim() !== '' ? Number(set) : Number(schemaDefault(service, 'HTTP_PORT'));
 }
 
-/** Every port the service listens on, by name: `http` (HTTP_PORT), and `grpc` (GRPC_PORT) on the gateway. */
+/** A port variable as the service will use it: set, else the schema's default. */
+function effectivePort(service: ServiceName, env: Env, variable: string): number {
+  const set = env[variable];
+  return set !== undefined && set.trim() !== '' ? Number(set) : Number(schemaDefault(service, variable));
+}
+
+/**
+ * Every port the service listens on, by name: `http` (HTTP_PORT), `grpc` (GRPC_PORT) on the
+ * gateway, `smtp` (FEEDBACK_SMTP_PORT, the inbound bounces) on feedback.
+ */
 export function servedPorts(service: ServiceName, env: Env): Record<string, number> {
   const ports: Record<string, number> = { http: effectiveHttpPort(service, env) };
-  if (service === 'gateway') {
-    const set = env['GRPC_PORT'];
-    ports['grpc'] = set !== undefined && set.trim() !== '' ? Number(set) : Number(schemaDefault(service, 'GRPC_PORT'));
-  }
+  if (service === 'gateway') ports['grpc'] = effectivePort(service, env, 'GRPC_PORT');
+  if (service === 'feedback') ports['smtp'] = effectivePort(service, env, 'FEEDBACK_SMTP_PORT');
   return ports;
 }
 
@@ -88,12 +98,29 @@ export const SECRET_PLACEHOLDERS: Readonly<Record<string, string>> = {
   SMTP_PROVIDERS: '[{"name":"relay","url":"smtp://smtp.example.org:587","ratePerSecond":50}]',
   DKIM_KEYS: '[]',
   WEBHOOK_SECRET: 'ci-placeholder-webhook-secret-0123456789',
+  BOUNCE_SECRET: 'ci-placeholder-bounce-secret-0123456789abcdef',
 };
 
-/** Runs the service's loader; returns its problems (empty when the environment is accepted). */
+let dockerfile: Dockerfile | undefined;
+
+/**
+ * The variables the service's image sets (the ENV of its Dockerfile target and the stages below:
+ * NODE_ENV=production, HTTP_PORT). Compose and the manifests run that image, so their environment
+ * comes on top of these: production requirements (UNSUBSCRIBE_SECRET, PUBLIC_BASE_URL,
+ * BOUNCE_DOMAIN, BOUNCE_SECRET …) apply to them.
+ */
+export function imageEnvironment(service: ServiceName): Env {
+  dockerfile ??= parseDockerfile();
+  return effectiveEnv(dockerfile, service);
+}
+
+/**
+ * Runs the service's loader over the environment as the container sees it (the image's ENV, then
+ * `env` on top); returns its problems (empty when the environment is accepted).
+ */
 export function loaderProblems(service: ServiceName, env: Env): string[] {
   try {
-    SERVICES[service].load(env);
+    SERVICES[service].load({ ...imageEnvironment(service), ...env });
     return [];
   } catch (error) {
     const problems = (error as { problems?: readonly string[] }).problems;
