@@ -98,7 +98,6 @@ export const SECRET_PLACEHOLDERS: Readonly<Record<string, string>> = {
   SMTP_PROVIDERS: '[{"name":"relay","url":"smtp://smtp.example.org:587","ratePerSecond":50}]',
   DKIM_KEYS: '[]',
   WEBHOOK_SECRET: 'ci-placeholder-webhook-secret-0123456789',
-  BOUNCE_SECRET: 'ci-placeholder-bounce-secret-0123456789abcdef',
 };
 
 let dockerfile: Dockerfile | undefined;
