@@ -41,6 +41,14 @@ export class FeedbackEnv extends CommonEnv {
   @toInt() @IsInt(int) @Min(1) @Max(10_000)
   FEEDBACK_MAX_CONNECTIONS = 100;
 
+  /** Soft bounces (4.x.x, delayed) of one address within SOFT_BOUNCE_WINDOW_DAYS that suppress it like a hard bounce; 0: never. */
+  @toInt() @IsInt(int) @Min(0) @Max(1_000)
+  SOFT_BOUNCE_LIMIT = 3;
+
+  /** The window SOFT_BOUNCE_LIMIT counts over, in days (at most 30: soft bounces are kept that long). */
+  @toInt() @IsInt(int) @Min(1) @Max(30)
+  SOFT_BOUNCE_WINDOW_DAYS = 7;
+
   /** Mailgun's webhook signing key: turns on `POST /webhooks/mailgun` (HMAC-checked). */
   @IsString()
   MAILGUN_WEBHOOK_SIGNING_KEY = '';
@@ -81,6 +89,8 @@ export interface FeedbackConfig extends CommonConfig {
   readonly maxConnections: number;
   readonly messagesPerMinutePerIp: number;
   readonly webhooks: WebhookConfig;
+  /** Soft bounces within `windowMs` that suppress an address; 0: never. */
+  readonly softBounces: { readonly limit: number; readonly windowMs: number };
   readonly retry: { readonly feedback: RetryPolicy };
 }
 
@@ -116,6 +126,7 @@ export function loadFeedbackConfig(env: Record<string, string | undefined> = pro
     maxConnections: e.FEEDBACK_MAX_CONNECTIONS,
     messagesPerMinutePerIp: e.FEEDBACK_MESSAGES_PER_MINUTE_PER_IP,
     webhooks,
+    softBounces: { limit: e.SOFT_BOUNCE_LIMIT, windowMs: e.SOFT_BOUNCE_WINDOW_DAYS * 86_400_000 },
     retry: { feedback: SUPPRESS_RETRY },
   };
 }
