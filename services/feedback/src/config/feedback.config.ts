@@ -61,6 +61,14 @@ export class FeedbackEnv extends CommonEnv {
   @IsString()
   POSTMARK_WEBHOOK_CREDENTIALS = '';
 
+  /** Comma-separated ARNs of the SNS topics SES publishes bounces and complaints to: turns on `POST /webhooks/ses` (SNS-signature-checked). */
+  @IsString()
+  SES_SNS_TOPIC_ARNS = '';
+
+  /** Extra hosts (host:port) trusted for SNS signing certificates and subscription URLs besides AWS's `sns.<region>.amazonaws.com` (plain http only for loopback: tests). */
+  @IsString()
+  SNS_TRUSTED_HOSTS = '';
+
   /** A signed webhook whose timestamp is further than this from now is refused (a replay). */
   @toInt() @IsInt(int) @Min(10) @Max(86_400)
   FEEDBACK_WEBHOOK_MAX_AGE_SECONDS = 300;
@@ -75,6 +83,8 @@ export interface WebhookConfig {
   readonly mailgunSigningKey?: string;
   readonly sendgridKey?: KeyObject;
   readonly postmarkCredentials?: string;
+  /** SES through SNS: the topics taken and the extra trusted hosts. */
+  readonly ses?: { readonly topicArns: readonly string[]; readonly trustedHosts: readonly string[] };
   readonly maxAgeSeconds: number;
   readonly maxBytes: number;
 }
@@ -145,12 +155,21 @@ function webhookConfig(e: FeedbackEnv, problems: string[]): WebhookConfig {
   if (e.POSTMARK_WEBHOOK_CREDENTIALS !== '' && !/^[^:]+:.{8,}$/.test(e.POSTMARK_WEBHOOK_CREDENTIALS)) {
     problems.push('POSTMARK_WEBHOOK_CREDENTIALS: must be user:password (a password of 8+ characters)');
   }
+  const topicArns = listOf(e.SES_SNS_TOPIC_ARNS);
+  if (topicArns.some((arn) => !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(arn))) {
+    problems.push('SES_SNS_TOPIC_ARNS: must be SNS topic ARNs, e.g. arn:aws:sns:eu-west-1:123456789012:ses-feedback');
+  }
   if (e.MAILGUN_WEBHOOK_SIGNING_KEY !== '' && e.MAILGUN_WEBHOOK_SIGNING_KEY.length < 16) problems.push('MAILGUN_WEBHOOK_SIGNING_KEY: must be at least 16 characters');
   return {
     ...(e.MAILGUN_WEBHOOK_SIGNING_KEY !== '' ? { mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY } : {}),
     ...(sendgrid ? { sendgridKey: sendgrid } : {}),
     ...(e.POSTMARK_WEBHOOK_CREDENTIALS !== '' ? { postmarkCredentials: e.POSTMARK_WEBHOOK_CREDENTIALS } : {}),
+    ...(topicArns.length > 0 ? { ses: { topicArns, trustedHosts: listOf(e.SNS_TRUSTED_HOSTS) } } : {}),
     maxAgeSeconds: e.FEEDBACK_WEBHOOK_MAX_AGE_SECONDS,
     maxBytes: e.FEEDBACK_WEBHOOK_MAX_BYTES,
   };
+}
+
+function listOf(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
