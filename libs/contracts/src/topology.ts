@@ -40,6 +40,8 @@ export interface Topology {
     readonly failures: string;
     /** Addresses never to send to again (hard bounces, unsubscribes, complaints), by address hash. */
     readonly suppressions: string;
+    /** Soft bounces per address (hash), counted by the feedback service; forgotten 30 days after the last. */
+    readonly softBounces: string;
     /** Idempotency-Key → newsletter id, so a repeated request creates nothing. */
     readonly idempotency: string;
     /** Who is sending a batch right now: a redelivered batch is not sent by two senders at once. */
@@ -100,6 +102,7 @@ export function topology(namespace: string): Topology {
       ledger: name('ledger'),
       failures: name('failures'),
       suppressions: name('suppressions'),
+      softBounces: name('soft-bounces'),
       idempotency: name('idempotency'),
       batchLeases: name('batch-leases'),
       rateLimits: name('rate-limits'),

@@ -44,6 +44,7 @@ export { NewsletterControls } from './stores/newsletter-controls';
 export { Schedules } from './stores/schedules';
 // … deliveries (ledger, failures, suppressions, rate limits, leases, webhooks)
 export { DeliveryLedger } from './stores/delivery-ledger';
+export { SoftBounceRecords } from './stores/soft-bounce-records';
 export { FailureRecords } from './stores/failure-records';
 export {
   SuppressionList,

@@ -27,6 +27,7 @@ import { RateLimitBuckets } from './stores/rate-limit-buckets';
 import { Schedules } from './stores/schedules';
 import { STORES_TOKEN } from './stores/stores.token';
 import { SuppressionRecords } from './stores/suppressions';
+import { SoftBounceRecords } from './stores/soft-bounce-records';
 import { WebhookDeliveries } from './stores/webhook-deliveries';
 
 export interface JetStreamModuleOptions {
@@ -51,6 +52,7 @@ const REPOSITORIES = [
   DeliveryLedger,
   FailureRecords,
   SuppressionRecords,
+  SoftBounceRecords,
   IdempotencyKeys,
   BatchLeases,
   Leadership,

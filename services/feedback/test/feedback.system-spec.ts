@@ -34,6 +34,7 @@ describe('feedback service (real processes, real SMTP)', () => {
         BOUNCE_DOMAIN: bounceDomain,
         FEEDBACK_SMTP_PORT: String(feedbackSmtpPort),
         MAILGUN_WEBHOOK_SIGNING_KEY: mailgunKey,
+        SOFT_BOUNCE_LIMIT: '3',
       },
     });
     const sent = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
@@ -148,15 +149,37 @@ describe('feedback service (real processes, real SMTP)', () => {
     expect(metrics).toMatch(/mailroom_recipients_feedback_total\{kind="complaint"\} 1\b/);
   });
 
+  it('soft bounces suppress an address at the third within the window, each report counted once', async () => {
+    const soft = (status: string) => mail(received(2).envelopeFrom, dsnSample({ recipient: recipients[2]!, status, action: 'delayed' }));
+    const handled = async () =>
+      (await (await fetch(`${feedback.baseUrl}/metrics`)).text())
+        .split('\n')
+        .filter((line) => line.startsWith('mailroom_messages_handled_total{') && line.includes('event="feedback.received"') && line.includes('consumer="feedback"'))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    const before = await handled();
+    expect((await soft('4.2.2')).data?.code).toBe(250);
+    expect((await soft('4.2.2')).data?.code).toBe(250); // the same report again: stored once (msgID)
+    expect((await soft('4.4.1')).data?.code).toBe(250);
+    // Two distinct soft bounces handled: still mailable.
+    await waitFor(handled, (n) => n >= before + 2, { timeoutMs: 10_000, description: 'the two soft bounces handled' });
+    expect(await suppression(recipients[2]!, 'global')).toBeUndefined();
+
+    expect((await soft('4.7.1')).data?.code).toBe(250);
+    const entry = await waitFor(() => suppression(recipients[2]!, 'global'), (e) => e !== undefined, { timeoutMs: 10_000, description: 'the third soft bounce to suppress' });
+    expect(entry).toMatchObject({ reason: 'bounced', detail: expect.stringContaining('3 soft bounces in 7 days') });
+    // Soft bounces are not hard ones: the newsletter's bounced count is unchanged.
+    expect((await stack.request<{ bounced: number }>('GET', `/v1/newsletters/${newsletterId}`)).body.bounced).toBe(2);
+  });
+
   it('the next newsletter to the same six skips the bounced and the complaining addresses', async () => {
     const next = await stack.request<{ id: string }>('POST', '/v1/newsletters', {
       body: { subject: 'December news', text: 'Hello again', batchSize: 10, recipients: recipients.map((email) => ({ email })) },
     });
     expect(next.status).toBe(202);
     const view = await stack.waitForNewsletter<{ status: string; sent: number; suppressed: number }>(next.body.id, (v) => v.status === 'completed');
-    expect({ sent: view.sent, suppressed: view.suppressed }).toEqual({ sent: 3, suppressed: 3 });
+    expect({ sent: view.sent, suppressed: view.suppressed }).toEqual({ sent: 2, suppressed: 4 });
     const december = smtp.messages.filter((m) => m.raw.toString('utf8').includes('Subject: December news')).flatMap((m) => m.to).sort();
-    expect(december).toEqual([recipients[0], recipients[2], recipients[4]]);
+    expect(december).toEqual([recipients[0], recipients[4]]);
   });
 });
 

@@ -211,6 +211,22 @@ describe('list lifecycle: index, rename, delete, subscribers, export and erasure
     expect(toDeleted.status).toBe(404);
   });
 
+  it("an export lists the address's recent delivery outcomes, of the caller's tenant's newsletters only", async () => {
+    const reader = 'Outcome.Reader@example.org';
+    const ours = await call<{ id: string }>('POST', '/v1/newsletters', A, { subject: 'Ours', text: 'Hi', recipients: [{ email: reader }] });
+    const theirs = await call<{ id: string }>('POST', '/v1/newsletters', B, { subject: 'Theirs', text: 'Hi', recipients: [{ email: reader }] });
+    expect([ours.status, theirs.status]).toEqual([202, 202]);
+    await stack.waitForNewsletterAs(A, ours.body.id, (v) => v.status === 'completed');
+    await stack.waitForNewsletterAs(B, theirs.body.id, (v) => v.status === 'completed');
+
+    // The ledger keeps the address as it was sent: found under that spelling (any case of the domain).
+    const exported = await call<{ deliveries: Array<Record<string, unknown>> }>('GET', `/v1/subscribers/${enc('Outcome.Reader@EXAMPLE.org')}`, A_READ);
+    expect(exported.status).toBe(200);
+    expect(exported.body.deliveries).toEqual([{ newsletterId: ours.body.id, state: 'accepted', at: expect.any(String), attempts: 1 }]);
+    const forBeta = await call<{ deliveries: Array<{ newsletterId: string }> }>('GET', `/v1/subscribers/${enc(reader)}`, B);
+    expect(forBeta.body.deliveries.map((d) => d.newsletterId)).toEqual([theirs.body.id]);
+  });
+
   it("exports an address (Art. 15) and erases it (Art. 17) from every list of the tenant, keeping only a hashed suppression", async () => {
     const first = await newList('erase 1');
     const second = await newList('erase 2');

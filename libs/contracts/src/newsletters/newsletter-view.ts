@@ -59,7 +59,7 @@ export class NewsletterView {
   @ApiProperty({ description: 'Not sent: the newsletter was cancelled.', example: 0 })
   readonly cancelled!: number;
 
-  @ApiProperty({ description: 'Recipients whose email bounced after the provider accepted it (a DSN or a provider webhook, via the feedback service); each counted once. Also counted in `sent`.', example: 0 })
+  @ApiProperty({ description: 'Recipients whose email bounced for good after the provider accepted it (a hard bounce: a DSN or a provider webhook, via the feedback service); each counted once. Also counted in `sent`.', example: 0 })
   readonly bounced!: number;
 
   @ApiProperty({ description: 'Recipients who marked it as spam (a feedback-loop report or a provider webhook); each counted once. Also counted in `sent`.', example: 0 })

@@ -39,6 +39,8 @@ export interface Stores {
   readonly ledger: KV;
   readonly failures: KV;
   readonly suppressions: KV;
+  /** Soft bounces per address (see SoftBounceRecords). */
+  readonly softBounces: KV;
   readonly idempotency: KV;
   readonly batchLeases: KV;
   readonly rateLimits: KV;
@@ -182,6 +184,8 @@ export async function provisionTopology(
   const failures = await bucket(t.buckets.failures, retentionMs);
   // Suppressions never expire: an unsubscribe is forever.
   const suppressions = await bucket(t.buckets.suppressions, 0);
+  // An address's soft bounces are forgotten 30 days after the last one: the longest window counted over.
+  const softBounces = await bucket(t.buckets.softBounces, 30 * DAY_MS);
   const idempotency = await bucket(t.buckets.idempotency, IDEMPOTENCY_TTL_MS);
   const batchLeases = await bucket(t.buckets.batchLeases, DAY_MS);
   // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
@@ -195,7 +199,7 @@ export async function provisionTopology(
   const content = await objectStore(t.objectStores.content, 0, true);
   const listParts = await objectStore(t.objectStores.listParts, 0);
   return {
-    stores: { newsletters, ledger, failures, suppressions, idempotency, batchLeases, rateLimits, webhooks, controls, schedules, content, lists, listParts },
+    stores: { newsletters, ledger, failures, suppressions, softBounces, idempotency, batchLeases, rateLimits, webhooks, controls, schedules, content, lists, listParts },
     mismatches,
     moved,
   };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isLedgerEntryKey, ledgerBatchPrefix, ledgerKey, ledgerOpenedKey, type LedgerEntry } from '@mailroom/contracts';
+import { addressHash, isLedgerEntryKey, ledgerBatchPrefix, ledgerKey, ledgerOpenedKey, type LedgerEntry } from '@mailroom/contracts';
 import { STORES_TOKEN } from './stores.token';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryWrite } from './retry-write';
@@ -35,6 +35,23 @@ export class DeliveryLedger {
       else entries.delete(hash);
     }
     return entries;
+  }
+
+  /**
+   * Every outcome recorded for one address, in any newsletter, as long as the ledger keeps them
+   * (its retention, 30 days by default): for a data-subject export. One scan of the whole bucket
+   * filtered by the address hash (`*.*.<hash>`): fine for a request now and then, never for a hot path.
+   */
+  async outcomesOf(email: string): Promise<Array<{ readonly newsletterId: string; readonly batchIndex: number; readonly entry: LedgerEntry }>> {
+    const hash = addressHash(email);
+    const found: Array<{ newsletterId: string; batchIndex: number; entry: LedgerEntry }> = [];
+    const iterator = await this.stores.ledger.history({ key: `*.*.${hash}` });
+    for await (const kv of iterator) {
+      if (kv.operation !== 'PUT') continue;
+      const [newsletterId, batch] = kv.key.split('.');
+      found.push({ newsletterId: newsletterId!, batchIndex: Number(batch), entry: kv.json<LedgerEntry>() });
+    }
+    return found;
   }
 
   /**

@@ -41,6 +41,14 @@ export class FeedbackEnv extends CommonEnv {
   @toInt() @IsInt(int) @Min(1) @Max(10_000)
   FEEDBACK_MAX_CONNECTIONS = 100;
 
+  /** Soft bounces (4.x.x, delayed) of one address within SOFT_BOUNCE_WINDOW_DAYS that suppress it like a hard bounce; 0: never. */
+  @toInt() @IsInt(int) @Min(0) @Max(1_000)
+  SOFT_BOUNCE_LIMIT = 3;
+
+  /** The window SOFT_BOUNCE_LIMIT counts over, in days (at most 30: soft bounces are kept that long). */
+  @toInt() @IsInt(int) @Min(1) @Max(30)
+  SOFT_BOUNCE_WINDOW_DAYS = 7;
+
   /** Mailgun's webhook signing key: turns on `POST /webhooks/mailgun` (HMAC-checked). */
   @IsString()
   MAILGUN_WEBHOOK_SIGNING_KEY = '';
@@ -52,6 +60,14 @@ export class FeedbackEnv extends CommonEnv {
   /** `user:password` of the basic auth in Postmark's webhook URL: turns on `POST /webhooks/postmark`. */
   @IsString()
   POSTMARK_WEBHOOK_CREDENTIALS = '';
+
+  /** Comma-separated ARNs of the SNS topics SES publishes bounces and complaints to: turns on `POST /webhooks/ses` (SNS-signature-checked). */
+  @IsString()
+  SES_SNS_TOPIC_ARNS = '';
+
+  /** Extra hosts (host:port) trusted for SNS signing certificates and subscription URLs besides AWS's `sns.<region>.amazonaws.com` (plain http only for loopback: tests). */
+  @IsString()
+  SNS_TRUSTED_HOSTS = '';
 
   /** A signed webhook whose timestamp is further than this from now is refused (a replay). */
   @toInt() @IsInt(int) @Min(10) @Max(86_400)
@@ -67,6 +83,8 @@ export interface WebhookConfig {
   readonly mailgunSigningKey?: string;
   readonly sendgridKey?: KeyObject;
   readonly postmarkCredentials?: string;
+  /** SES through SNS: the topics taken and the extra trusted hosts. */
+  readonly ses?: { readonly topicArns: readonly string[]; readonly trustedHosts: readonly string[] };
   readonly maxAgeSeconds: number;
   readonly maxBytes: number;
 }
@@ -81,6 +99,8 @@ export interface FeedbackConfig extends CommonConfig {
   readonly maxConnections: number;
   readonly messagesPerMinutePerIp: number;
   readonly webhooks: WebhookConfig;
+  /** Soft bounces within `windowMs` that suppress an address; 0: never. */
+  readonly softBounces: { readonly limit: number; readonly windowMs: number };
   readonly retry: { readonly feedback: RetryPolicy };
 }
 
@@ -116,6 +136,7 @@ export function loadFeedbackConfig(env: Record<string, string | undefined> = pro
     maxConnections: e.FEEDBACK_MAX_CONNECTIONS,
     messagesPerMinutePerIp: e.FEEDBACK_MESSAGES_PER_MINUTE_PER_IP,
     webhooks,
+    softBounces: { limit: e.SOFT_BOUNCE_LIMIT, windowMs: e.SOFT_BOUNCE_WINDOW_DAYS * 86_400_000 },
     retry: { feedback: SUPPRESS_RETRY },
   };
 }
@@ -134,12 +155,21 @@ function webhookConfig(e: FeedbackEnv, problems: string[]): WebhookConfig {
   if (e.POSTMARK_WEBHOOK_CREDENTIALS !== '' && !/^[^:]+:.{8,}$/.test(e.POSTMARK_WEBHOOK_CREDENTIALS)) {
     problems.push('POSTMARK_WEBHOOK_CREDENTIALS: must be user:password (a password of 8+ characters)');
   }
+  const topicArns = listOf(e.SES_SNS_TOPIC_ARNS);
+  if (topicArns.some((arn) => !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(arn))) {
+    problems.push('SES_SNS_TOPIC_ARNS: must be SNS topic ARNs, e.g. arn:aws:sns:eu-west-1:123456789012:ses-feedback');
+  }
   if (e.MAILGUN_WEBHOOK_SIGNING_KEY !== '' && e.MAILGUN_WEBHOOK_SIGNING_KEY.length < 16) problems.push('MAILGUN_WEBHOOK_SIGNING_KEY: must be at least 16 characters');
   return {
     ...(e.MAILGUN_WEBHOOK_SIGNING_KEY !== '' ? { mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY } : {}),
     ...(sendgrid ? { sendgridKey: sendgrid } : {}),
     ...(e.POSTMARK_WEBHOOK_CREDENTIALS !== '' ? { postmarkCredentials: e.POSTMARK_WEBHOOK_CREDENTIALS } : {}),
+    ...(topicArns.length > 0 ? { ses: { topicArns, trustedHosts: listOf(e.SNS_TRUSTED_HOSTS) } } : {}),
     maxAgeSeconds: e.FEEDBACK_WEBHOOK_MAX_AGE_SECONDS,
     maxBytes: e.FEEDBACK_WEBHOOK_MAX_BYTES,
   };
+}
+
+function listOf(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }

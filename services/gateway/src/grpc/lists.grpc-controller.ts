@@ -136,6 +136,16 @@ export class ListsGrpcController {
       ...(tenant ? { tenantSuppressionReason: tenant.reason, tenantSuppressedAt: tenant.at } : {}),
       tenantSuppressionErased: tenant?.erased === true,
       ...(exported.suppression.global ? { globalSuppressionReason: exported.suppression.global.reason } : {}),
+      deliveries: exported.deliveries.map((d) => ({
+        newsletterId: d.newsletterId,
+        state: d.state,
+        at: d.at,
+        attempts: d.attempts,
+        ...(d.code !== undefined ? { code: d.code } : {}),
+        ...(d.reason !== undefined ? { reason: d.reason } : {}),
+        ...(d.bouncedAt ? { bouncedAt: d.bouncedAt } : {}),
+        ...(d.complainedAt ? { complainedAt: d.complainedAt } : {}),
+      })),
     };
   }
 

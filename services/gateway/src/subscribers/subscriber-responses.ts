@@ -1,7 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SubscriberViewDto } from '../lists/list-lifecycle.dto';
 import { SuppressionViewDto } from '../suppressions/suppression-responses';
-import type { SubscriberErasure, SubscriberExport } from './subscribers.service';
+import type { DeliveryOutcome, SubscriberErasure, SubscriberExport } from './subscribers.service';
 
 class ExportedListDto {
   @ApiProperty({ format: 'uuid' })
@@ -30,6 +30,32 @@ class ExportedSuppressionDto {
   readonly global!: GlobalSuppressionDto | null;
 }
 
+class DeliveryOutcomeDto implements DeliveryOutcome {
+  @ApiProperty({ format: 'uuid' })
+  readonly newsletterId!: string;
+
+  @ApiProperty({ enum: ['accepted', 'deferred', 'failed', 'suppressed'], example: 'accepted', description: 'accepted: the provider took it; deferred: to be retried; failed; suppressed: skipped.' })
+  readonly state!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the outcome was recorded.' })
+  readonly at!: string;
+
+  @ApiProperty({ example: 1, description: 'SMTP attempts.' })
+  readonly attempts!: number;
+
+  @ApiPropertyOptional({ example: 550, description: 'The SMTP reply code of a failure.' })
+  readonly code?: number;
+
+  @ApiPropertyOptional({ example: '550 5.1.1 No such user' })
+  readonly reason?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When a bounce after acceptance was reported.' })
+  readonly bouncedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When a spam complaint was reported.' })
+  readonly complainedAt?: string;
+}
+
 export class SubscriberExportDto implements SubscriberExport {
   @ApiProperty({ example: 'ann@example.org' })
   readonly email!: string;
@@ -39,6 +65,9 @@ export class SubscriberExportDto implements SubscriberExport {
 
   @ApiProperty({ type: ExportedSuppressionDto })
   readonly suppression!: ExportedSuppressionDto;
+
+  @ApiProperty({ type: [DeliveryOutcomeDto], description: "Recent delivery outcomes: the caller's tenant's newsletters sent to the address while the delivery ledger keeps them (30 days by default), newest first, at most 100. The ledger keeps the address as it was sent: found for the spelling asked for and those the tenant's lists hold (a local part in another case, sent inline, is not found)." })
+  readonly deliveries!: DeliveryOutcomeDto[];
 }
 
 class RemovedFromDto {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { SuppressionEntry } from '@mailroom/contracts';
-import { GLOBAL_SUPPRESSIONS, ListRecords, SuppressionRecords, tenantSuppressions, type ListRecord } from '@mailroom/jetstream';
+import { tenantOf, type SuppressionEntry } from '@mailroom/contracts';
+import { DeliveryLedger, GLOBAL_SUPPRESSIONS, ListRecords, NewsletterRecords, SuppressionRecords, tenantSuppressions, type ListRecord } from '@mailroom/jetstream';
 import type { Caller } from '../auth/caller';
 import { ApiError, ConflictError, ServiceUnavailableError } from '../http/api-errors';
 import { ListSubscribersService, addressRef, toSubscriberView, type FoundSubscriber, type SubscriberView } from '../lists/list-subscribers.service';
@@ -18,7 +18,27 @@ export interface SubscriberExport {
     /** Whether the global list (hard bounces and complaints, kept by the operator) holds it, and why. */
     readonly global: { readonly reason: string; readonly at: string } | null;
   };
+  /** The tenant's newsletters sent to the address that the ledger still holds (its retention, 30 days by default), newest first. */
+  readonly deliveries: readonly DeliveryOutcome[];
 }
+
+/** One newsletter's outcome for the address, as the delivery ledger recorded it. */
+export interface DeliveryOutcome {
+  readonly newsletterId: string;
+  /** accepted (the provider took it), deferred (to be retried), failed, suppressed (skipped). */
+  readonly state: string;
+  readonly at: string;
+  readonly attempts: number;
+  readonly code?: number;
+  readonly reason?: string;
+  /** When a bounce after acceptance was reported, if one was. */
+  readonly bouncedAt?: string;
+  /** When a spam complaint was reported, if one was. */
+  readonly complainedAt?: string;
+}
+
+/** At most this many outcomes in an export: the newest. */
+const MAX_DELIVERIES = 100;
 
 /** What an erasure (GDPR Art. 17) removed and kept. */
 export interface SubscriberErasure {
@@ -48,6 +68,8 @@ export class SubscribersService {
     private readonly subscribers: ListSubscribersService,
     private readonly usage: ListUsage,
     private readonly suppressions: SuppressionRecords,
+    private readonly ledger: DeliveryLedger,
+    private readonly newsletters: NewsletterRecords,
   ) {}
 
   async export(email: string, caller: Caller): Promise<SubscriberExport> {
@@ -57,12 +79,41 @@ export class SubscribersService {
     const [tenant, global] = await this.unavailableOnFailure(() =>
       Promise.all([this.suppressions.get(email, tenantSuppressions(caller.tenant)), this.suppressions.get(email, GLOBAL_SUPPRESSIONS)]),
     );
-    this.logger.log({ caller: caller.keyName, tenant: caller.tenant, address: addressRef(email), lists: found.length }, 'Subscriber exported');
+    // Every spelling the lists hold (an older list may keep two), and the one asked for.
+    const spellings = [...new Set([email, ...found.map(({ subscriber }) => subscriber.email)])];
+    const deliveries = await this.unavailableOnFailure(() => this.deliveriesOf(spellings, caller.tenant));
+    this.logger.log({ caller: caller.keyName, tenant: caller.tenant, address: addressRef(email), lists: found.length, deliveries: deliveries.length }, 'Subscriber exported');
     return {
       email,
       lists: found.map(({ record, subscriber }) => ({ listId: record.id, listName: record.name, subscriber: toSubscriberView(subscriber) })),
       suppression: { tenant, global: global ? { reason: global.reason, at: global.at } : null },
+      deliveries,
     };
+  }
+
+  /** The ledger's outcomes for these spellings, of the tenant's newsletters only (a newsletter whose record is gone is left out), newest first. */
+  private async deliveriesOf(spellings: readonly string[], tenant: string): Promise<DeliveryOutcome[]> {
+    const outcomes = (await Promise.all(spellings.map((spelling) => this.ledger.outcomesOf(spelling)))).flat();
+    const owner = new Map<string, boolean>();
+    const deliveries: DeliveryOutcome[] = [];
+    for (const { newsletterId, entry } of outcomes) {
+      if (!owner.has(newsletterId)) {
+        const record = await this.newsletters.get(newsletterId);
+        owner.set(newsletterId, record !== null && tenantOf(record) === tenant);
+      }
+      if (!owner.get(newsletterId)) continue;
+      deliveries.push({
+        newsletterId,
+        state: entry.state,
+        at: entry.at,
+        attempts: entry.attempts,
+        ...(entry.code !== undefined ? { code: entry.code } : {}),
+        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+        ...(entry.feedback?.bounce ? { bouncedAt: entry.feedback.bounce } : {}),
+        ...(entry.feedback?.complaint ? { complainedAt: entry.feedback.complaint } : {}),
+      });
+    }
+    return deliveries.sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_DELIVERIES);
   }
 
   /**

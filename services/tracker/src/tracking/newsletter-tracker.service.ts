@@ -42,15 +42,17 @@ export class NewsletterTracker {
   ) {}
 
   /**
-   * A bounce or complaint traced to a recipient (feedback service): counted once per recipient and
-   * kind. The ledger entry is marked first, then the record counted, so a crash in between loses
-   * that one count rather than counting a report twice.
+   * A hard bounce or a complaint traced to a recipient (feedback service): counted once per
+   * recipient and kind. The ledger entry is marked first, then the record counted, so a crash in
+   * between loses that one count rather than counting a report twice. A soft bounce (the message
+   * may still arrive) is not counted here: the feedback service counts those per address.
    */
   async feedbackReceived(event: FeedbackReceivedEvent): Promise<void> {
+    if (event.kind === 'bounce' && event.bounceType !== 'hard') return;
     const mark = await this.ledger.markFeedback(event.newsletterId, event.batchIndex, event.email, event.kind, event.occurredAt);
     if (mark === 'repeat') return;
     const result = await this.apply(event.newsletterId, this.records.countFeedback(event.newsletterId, event.kind, event.occurredAt));
-    if (result.kind !== 'missing') this.metrics.recipientsFeedback.inc({ kind: event.kind === 'complaint' ? 'complaint' : `bounce_${event.bounceType ?? 'soft'}` });
+    if (result.kind !== 'missing') this.metrics.recipientsFeedback.inc({ kind: event.kind === 'complaint' ? 'complaint' : 'bounce_hard' });
   }
 
   async splitStarted(event: NewsletterSplitStartedEvent): Promise<void> {

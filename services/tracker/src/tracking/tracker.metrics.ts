@@ -43,10 +43,10 @@ export class TrackerMetrics {
     });
     this.recipientsFeedback = metrics.counter({
       name: 'mailroom_recipients_feedback_total',
-      help: 'Recipients who bounced after acceptance (bounce_hard, bounce_soft) or complained (complaint), each counted once per newsletter; divide by mailroom_emails_sent_total for the rates',
+      help: 'Recipients who bounced for good after acceptance (bounce_hard) or complained (complaint), each counted once per newsletter; divide by mailroom_emails_sent_total for the rates',
       labelNames: ['kind'],
     });
-    for (const kind of ['bounce_hard', 'bounce_soft', 'complaint']) this.recipientsFeedback.inc({ kind }, 0);
+    for (const kind of ['bounce_hard', 'complaint']) this.recipientsFeedback.inc({ kind }, 0);
     this.newslettersFinished = metrics.counter({
       name: 'mailroom_newsletters_finished_total',
       help: 'Newsletters that reached a final status',

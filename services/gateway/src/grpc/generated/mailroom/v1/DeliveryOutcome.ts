@@ -1,0 +1,50 @@
+// Original file: libs/contracts/proto/mailroom/v1/newsletters.proto
+
+
+export interface DeliveryOutcome {
+  'newsletterId'?: (string);
+  /**
+   * accepted (the provider took it), deferred (to be retried), failed, suppressed (skipped).
+   */
+  'state'?: (string);
+  'at'?: (string);
+  'attempts'?: (number);
+  /**
+   * The SMTP reply code of a failure; absent when there was none.
+   */
+  'code'?: (number);
+  'reason'?: (string);
+  /**
+   * When a bounce after acceptance / a spam complaint was reported; absent when none was.
+   */
+  'bouncedAt'?: (string);
+  'complainedAt'?: (string);
+  '_code'?: "code";
+  '_reason'?: "reason";
+  '_bouncedAt'?: "bouncedAt";
+  '_complainedAt'?: "complainedAt";
+}
+
+export interface DeliveryOutcome__Output {
+  'newsletterId'?: (string);
+  /**
+   * accepted (the provider took it), deferred (to be retried), failed, suppressed (skipped).
+   */
+  'state'?: (string);
+  'at'?: (string);
+  'attempts'?: (number);
+  /**
+   * The SMTP reply code of a failure; absent when there was none.
+   */
+  'code'?: (number);
+  'reason'?: (string);
+  /**
+   * When a bounce after acceptance / a spam complaint was reported; absent when none was.
+   */
+  'bouncedAt'?: (string);
+  'complainedAt'?: (string);
+  '_code'?: "code";
+  '_reason'?: "reason";
+  '_bouncedAt'?: "bouncedAt";
+  '_complainedAt'?: "complainedAt";
+}
