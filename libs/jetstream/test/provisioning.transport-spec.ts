@@ -38,15 +38,15 @@ describe('provisionTopology (real NATS)', () => {
     );
     expect(runs.every((r) => r.mismatches.length === 0)).toBe(true);
     const streams = await namespaceStreams();
-    // 6 streams, 11 KV buckets, 2 object stores.
-    expect(streams.size).toBe(19);
+    // 6 streams, 12 KV buckets, 2 object stores.
+    expect(streams.size).toBe(20);
     expect([...streams.values()].every((r) => r === 1)).toBe(true);
   });
 
   it('never rewrites the replicas of what exists: a process asking for 3 reports the difference and changes nothing', async () => {
     const { mismatches } = await provisionTopology(jetstream(nc), jsm, t, { replicas: 3, budgetMs: 30_000 });
     const replicaMismatches = mismatches.filter((m: ProvisioningMismatch) => m.setting === 'num_replicas');
-    expect(replicaMismatches).toHaveLength(19);
+    expect(replicaMismatches).toHaveLength(20);
     expect(replicaMismatches.every((m) => m.current === 1 && m.desired === 3)).toBe(true);
     expect([...(await namespaceStreams()).values()].every((r) => r === 1)).toBe(true);
   });

@@ -222,7 +222,7 @@ describe('list lifecycle: index, rename, delete, subscribers, export and erasure
     // The ledger keeps the address as it was sent: found under that spelling (any case of the domain).
     const exported = await call<{ deliveries: Array<Record<string, unknown>> }>('GET', `/v1/subscribers/${enc('Outcome.Reader@EXAMPLE.org')}`, A_READ);
     expect(exported.status).toBe(200);
-    expect(exported.body.deliveries).toEqual([{ newsletterId: ours.body.id, state: 'accepted', at: expect.any(String), attempts: 1 }]);
+    expect(exported.body.deliveries).toEqual([{ newsletterId: ours.body.id, state: 'accepted', at: expect.any(String), attempts: 1, code: 250 }]);
     const forBeta = await call<{ deliveries: Array<{ newsletterId: string }> }>('GET', `/v1/subscribers/${enc(reader)}`, B);
     expect(forBeta.body.deliveries.map((d) => d.newsletterId)).toEqual([theirs.body.id]);
   });

@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { createSign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { addressHash, FeedbackTokens } from '@mailroom/contracts';
 import { attributeProviderEvent } from '../reports/attribute-report';
 import { sesEvents, snsUrlTrust, verifySnsMessage, type SnsTrust } from './amazon-sns';
@@ -15,19 +11,60 @@ const token = tokens.sign({ newsletterId, batchIndex: 1, addressHashPrefix: addr
 const topic = 'arn:aws:sns:eu-west-1:123456789012:ses-feedback';
 const certUrl = 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem';
 
-/** A local signing certificate stands in for AWS's (openssl, as on every Debian machine). */
-let certificate: string;
-let privateKey: string;
-beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'mailroom-sns-'));
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=sns.test.invalid'], { stdio: 'ignore' });
-    certificate = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    privateKey = readFileSync(join(dir, 'key.pem'), 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+/**
+ * A signing certificate of our own stands in for AWS's: self-signed, made for this test only
+ * (`openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=sns.test.invalid`); its key
+ * signs nothing anywhere else.
+ */
+const certificate = `-----BEGIN CERTIFICATE-----
+MIIDGTCCAgGgAwIBAgIUICgbpPct7Vh+aq86jsTXj33fv7YwDQYJKoZIhvcNAQEL
+BQAwGzEZMBcGA1UEAwwQc25zLnRlc3QuaW52YWxpZDAgFw0yNjEyMDUyMTQ3NTBa
+GA8yMTI2MTExMTIxNDc1MFowGzEZMBcGA1UEAwwQc25zLnRlc3QuaW52YWxpZDCC
+ASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAKydiJkBitsdldLPpPSPuB++
+s9ajBihbw+518UBoGIjfplRD5Ib1oNsoPAJOaQEWAQMcthNAbq6GgfQ4Hni1Cpvh
+Ou3I+QPl38ISDeIEaQO9InaIY6ut9Hg3+EslbTBdIy4c97JvAfv+XTtFbyNViJaq
+ZxvPWFOiIUxo/u2gbIz5e6SnSAwUy/zqeMG22s/0BIkGhvx024hdDrU8gNazKR3v
+uSPWO3HgQyjqYG4tCdCFjDSxyhP9HSCk2oty9Iujd5udreN/Vd/oFjD5+qeQ1rr5
+LWxr1t8a4l+k15uYqnP33ZP91kH3V0CNnxCc433OngiyzXPMJKIDrGWd6wLDvVsC
+AwEAAaNTMFEwHQYDVR0OBBYEFDMg9zUlP+++c5eLr6uU8unf4C0eMB8GA1UdIwQY
+MBaAFDMg9zUlP+++c5eLr6uU8unf4C0eMA8GA1UdEwEB/wQFMAMBAf8wDQYJKoZI
+hvcNAQELBQADggEBACbuPSdndA+vE0hTuDHcIF2PF1ohvrlU9Y98mGmlwGasEgFy
+vzPEPS0CwnsGw8vuXhNrNGhniQFyIHt1IP2Kty52HkBfu2rHpGL705g0kszX2TyZ
+xnjerlFLbEYwJNbZlTgbrJ0xKYMmkLiT89rWp2ZskxUy15c2WxRoEFsASHKuxAin
+a8ToKkYaJgq+IinNWvBZaFICNj322qZWqyzYAyhbtTH4n1Rg/f3RJDN4KjsyC0zl
+EKDB6WX4zFtKatpH/NUoN7c2VPm9HGyXVtVfq928A63TZpfwMMtUIBow3H5HLG3S
+JH8rMQYIXvA6z3nsfccBkKu080DZpYN6bbeVosM=
+-----END CERTIFICATE-----
+`;
+const privateKey = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCsnYiZAYrbHZXS
+z6T0j7gfvrPWowYoW8PudfFAaBiI36ZUQ+SG9aDbKDwCTmkBFgEDHLYTQG6uhoH0
+OB54tQqb4TrtyPkD5d/CEg3iBGkDvSJ2iGOrrfR4N/hLJW0wXSMuHPeybwH7/l07
+RW8jVYiWqmcbz1hToiFMaP7toGyM+Xukp0gMFMv86njBttrP9ASJBob8dNuIXQ61
+PIDWsykd77kj1jtx4EMo6mBuLQnQhYw0scoT/R0gpNqLcvSLo3ebna3jf1Xf6BYw
++fqnkNa6+S1sa9bfGuJfpNebmKpz992T/dZB91dAjZ8QnON9zp4Iss1zzCSiA6xl
+nesCw71bAgMBAAECggEATvTiKibH9rFiOmMrr4hb7v1isp+wbd6H0XhWiaDz9Avl
+P68shcUuNoEBbgaixlHj1aIY8NZsql0xbV4MJiedui68r07aBLvt7Y4nloZw6Lpn
+XLPHb5yq8iCb7PeqKdC4ilvKu25GiJdR2w5IJ2/1AgHhFxnxa5QCSjrOvTA/5v1o
+gpRwgJkvMMTlohTiXMt+AgvXeWzB1cJDFQ3xxDbz57l5qAC+qVDCvegIy4X2aMnK
+r4jb4491G4CdedV3IExsLgqn5rRmTJMZjsOmB0fPBNYkaM68tmZP7/7394nquWFa
+uSydXH7hzMVtAc8pYZ96dB/wMYay6Se1tGmCNZsPLQKBgQDisjypLU3gbTEipQJY
+/j39EfA4kAxL0hqglno60OpZG1ORWSaHdjeUoiVMfSnXWoz0xzhbeD+ZoYwxECm4
+uqS1nhqq2uEyDALXNG25pYdjMx2G2dQl3AH5MnDBUahuQ3y2rdA1vAsCNuj9/nF2
+aX4/Smb//+1xV+Fu1rT4y5wjBwKBgQDC7as3/vYyrS5ZRIr3TZgQnXzC/RYymUmg
+UXwVKldW+ZfRef2tkbYY4QCrtY1noaD2Eh2n+YiWUpo23a1amHqO/KwIcMUkEkH+
+uMzkmrUdUze6ce1Ca9u7yh0Iy8Tgah+l1EwijFn9CeOI5+Eg9T0xhkjuM+vHjSX4
+IQ6kz27aDQKBgCMUC3juLrfEja7bs7JLnRH03aQS/iQZXc9tmXpSa4DgTp0WG3Uo
+oM8aDAV69KeDNn6F+T2GLOk76zKIWrxf/S6xSVUYy3HwE9xzG2t3pqx981qziDVX
+huKloHb5iMOPI9QsryQxdc6g6oqq/amiB0wJ2khQtNAuFg8NoDFDaGSvAoGAcm2i
+vVRmookXVD/wdAyQ3/ATdUOs7DcgCYTMGoColN4gSVAbovCOvTwYcLQ7NkKjgtBP
+qHPLwrLq5JptUWmBSL77HllU4T/2jdleLjTDbVuUs1Z9uSgn7a1QLgGwqSyjN23Q
+49cQXIKZl5zHg9ly+sehuHOyTYqGZ4rAVe+PW2ECgYEA12YHEFtEGtSE6yInLYFc
+EB5nzTRaXjcFpi9dk1cBGT+Ev9Q5HguBc0si8qpuNr1D6OI0gWHv1zk2RnRKt/Wq
+iwXuALFRagRgl9Bt4g3mWpnOiS+ximkSlui7UsYTynd3z6sV9i4oOxWzhIxkmk8R
+Z8yiVmF8yWcU+dOa4HHzzUo=
+-----END PRIVATE KEY-----
+`;
 
 const trust = (): SnsTrust => ({ topicArns: new Set([topic]), trustedUrl: snsUrlTrust([]), fetchCertificate: () => Promise.resolve(certificate) });
 

@@ -43,7 +43,7 @@ class DeliveryOutcomeDto implements DeliveryOutcome {
   @ApiProperty({ example: 1, description: 'SMTP attempts.' })
   readonly attempts!: number;
 
-  @ApiPropertyOptional({ example: 550, description: 'The SMTP reply code of a failure.' })
+  @ApiPropertyOptional({ example: 250, description: 'The SMTP reply code of the last attempt, when the server gave one.' })
   readonly code?: number;
 
   @ApiPropertyOptional({ example: '550 5.1.1 No such user' })

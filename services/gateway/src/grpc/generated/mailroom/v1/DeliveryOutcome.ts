@@ -10,7 +10,7 @@ export interface DeliveryOutcome {
   'at'?: (string);
   'attempts'?: (number);
   /**
-   * The SMTP reply code of a failure; absent when there was none.
+   * The SMTP reply code of the last attempt; absent when the server gave none.
    */
   'code'?: (number);
   'reason'?: (string);
@@ -34,7 +34,7 @@ export interface DeliveryOutcome__Output {
   'at'?: (string);
   'attempts'?: (number);
   /**
-   * The SMTP reply code of a failure; absent when there was none.
+   * The SMTP reply code of the last attempt; absent when the server gave none.
    */
   'code'?: (number);
   'reason'?: (string);

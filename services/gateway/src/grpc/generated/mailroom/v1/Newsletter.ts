@@ -59,8 +59,8 @@ export interface Newsletter {
    */
   'test'?: (boolean);
   /**
-   * Recipients whose email bounced after the provider accepted it (feedback service); each
-   * counted once, also counted in `sent`.
+   * Recipients whose email bounced for good (a hard bounce) after the provider accepted it
+   * (feedback service); each counted once, also counted in `sent`.
    */
   'bounced'?: (number);
   /**
@@ -124,8 +124,8 @@ export interface Newsletter__Output {
    */
   'test'?: (boolean);
   /**
-   * Recipients whose email bounced after the provider accepted it (feedback service); each
-   * counted once, also counted in `sent`.
+   * Recipients whose email bounced for good (a hard bounce) after the provider accepted it
+   * (feedback service); each counted once, also counted in `sent`.
    */
   'bounced'?: (number);
   /**
