@@ -147,6 +147,15 @@ describe('feedback service (real processes, real SMTP)', () => {
     const metrics = await (await fetch(`${stack.tracker.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/mailroom_recipients_feedback_total\{kind="bounce_hard"\} 2\b/);
     expect(metrics).toMatch(/mailroom_recipients_feedback_total\{kind="complaint"\} 1\b/);
+    // Per newsletter, for the rate rules: the leading tracker's gauge.
+    const perNewsletter = (text: string, outcome: string) =>
+      text.split('\n').find((line) => line.startsWith('mailroom_newsletter_recipients{') && line.includes(`newsletter="${newsletterId}"`) && line.includes(`outcome="${outcome}"`));
+    const leader = await waitFor(
+      async () => (await fetch(`${stack.tracker.baseUrl}/metrics`)).text(),
+      (text) => perNewsletter(text, 'complained') !== undefined,
+      { timeoutMs: 20_000, description: 'the per-newsletter gauges of the leading tracker' },
+    );
+    expect(['sent', 'bounced', 'complained'].map((o) => perNewsletter(leader, o)?.split(' ').pop())).toEqual(['6', '2', '1']);
   });
 
   it('soft bounces suppress an address at the third within the window, each report counted once', async () => {

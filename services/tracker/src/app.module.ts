@@ -3,6 +3,7 @@ import { TRACKER_CONFIG, type TrackerConfig } from './config/tracker.config';
 import { NewsletterIndex } from './leadership/newsletter-index';
 import { TrackerLeadership } from './leadership/tracker-leadership.service';
 import { JetStreamStatsCollector } from './metrics/jetstream-stats.collector';
+import { NewsletterFeedbackCollector } from './metrics/newsletter-feedback.collector';
 import { NewsletterStatusCollector } from './metrics/newsletter-status.collector';
 import { DeadBatchAccounting } from './tracking/dead-batch-accounting';
 import { NewsletterTracker } from './tracking/newsletter-tracker.service';
@@ -29,6 +30,7 @@ export class AppModule {
         NewsletterIndex,
         JetStreamStatsCollector,
         NewsletterStatusCollector,
+        NewsletterFeedbackCollector,
         NewsletterWatchdog,
         CancelDeadline,
         RetentionCleaner,

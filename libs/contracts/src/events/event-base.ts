@@ -1,4 +1,4 @@
-import { IsISO8601, IsInt, IsUUID, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsUUID, Min } from 'class-validator';
 
 /** Every event names the newsletter it is about and when the fact happened. */
 export abstract class NewsletterEvent {
@@ -26,4 +26,16 @@ export abstract class NewsletterCountsEvent extends NewsletterEvent {
   @IsInt()
   @Min(0)
   suppressed!: number;
+
+  /** Hard bounces after acceptance counted so far (feedback service); absent from older trackers. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  bounced?: number;
+
+  /** Spam complaints counted so far; absent from older trackers. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  complained?: number;
 }

@@ -8,6 +8,20 @@ interface Summary {
   readonly updatedAtMs: number;
   /** When it settled (epoch ms); null while under way. */
   readonly completedAtMs: number | null;
+  /** When it started sending (epoch ms); null before. */
+  readonly startedAtMs: number | null;
+  readonly test: boolean;
+  readonly sent: number;
+  readonly bounced: number;
+  readonly complained: number;
+}
+
+/** What `feedbackOfRecent` gives per newsletter. */
+export interface NewsletterFeedback {
+  readonly id: string;
+  readonly sent: number;
+  readonly bounced: number;
+  readonly complained: number;
 }
 
 /**
@@ -65,6 +79,15 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
     return ids;
   }
 
+  /** Sent, bounced and complained of the newsletters (not test sends) that started at or after `since` (epoch ms). */
+  feedbackOfRecent(since: number): NewsletterFeedback[] {
+    const recent: NewsletterFeedback[] = [];
+    for (const [id, s] of this.summaries) {
+      if (!s.test && s.startedAtMs !== null && s.startedAtMs >= since) recent.push({ id, sent: s.sent, bounced: s.bounced, complained: s.complained });
+    }
+    return recent;
+  }
+
   /** Ids of the newsletters in `status` now. */
   withStatus(status: NewsletterStatus): string[] {
     return [...this.summaries].filter(([, summary]) => summary.status === status).map(([id]) => id);
@@ -115,5 +138,14 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
 }
 
 function summarize(record: NewsletterRecord): Summary {
-  return { status: record.status, updatedAtMs: Date.parse(record.updatedAt), completedAtMs: record.completedAt ? Date.parse(record.completedAt) : null };
+  return {
+    status: record.status,
+    updatedAtMs: Date.parse(record.updatedAt),
+    completedAtMs: record.completedAt ? Date.parse(record.completedAt) : null,
+    startedAtMs: record.startedAt ? Date.parse(record.startedAt) : null,
+    test: record.test,
+    sent: record.sent,
+    bounced: record.bounced ?? 0,
+    complained: record.complained ?? 0,
+  };
 }

@@ -197,6 +197,8 @@ export class NewsletterTracker {
       sent: record.sent,
       failed: record.failed,
       suppressed: record.suppressed,
+      bounced: record.bounced ?? 0,
+      complained: record.complained ?? 0,
     };
     await this.publisher.publish(Events.NewsletterProgressed, event, { msgId: `${record.id}:progress:${percent}` });
   }
@@ -210,6 +212,8 @@ export class NewsletterTracker {
       sent: record.sent,
       failed: record.failed,
       suppressed: record.suppressed,
+      bounced: record.bounced ?? 0,
+      complained: record.complained ?? 0,
     };
     // One announcement per settlement: the first pass, then once after each re-send round.
     const generation = Object.keys(record.rounds).length;
