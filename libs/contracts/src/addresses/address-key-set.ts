@@ -1,6 +1,6 @@
 /**
- * A set of normalised addresses that keeps a 64-bit hash of each instead of the string: 11 to 21
- * bytes per address (open addressing, 3/8 to 3/4 full) where a `Set<string>` of a million
+ * A set of normalised addresses that keeps a 64-bit hash of each instead of the string: 10 to 15
+ * bytes per address (open addressing, 8/15 to 4/5 full) where a `Set<string>` of a million
  * addresses costs about 145 MB of heap. Used wherever a whole list must be de-duplicated in
  * memory (the splitter per newsletter, the gateway per list import).
  *
@@ -40,25 +40,30 @@ export class AddressKeySet {
 }
 
 const SHARDS = 256;
-/** Grow a shard before it is more than 3/4 full: linear probing stays short (about 2.5 probes for a hit). */
-const MAX_LOAD = 0.75;
+/**
+ * A shard grows by half (not by double) once more than 4/5 full, so its tables are between 8/15
+ * and 4/5 full: about 16 % less memory on average than doubling at 3/4, for probes that stay short
+ * (about 3 for a hit at 4/5).
+ */
+const MAX_LOAD = 0.8;
+const GROWTH = 1.5;
 
 /** One open-addressing table of 64-bit hashes: pairs of 32-bit halves, (0, 0) an empty slot. */
 class Shard {
   private slots: Int32Array;
-  private mask: number;
+  private capacity: number;
   private count = 0;
 
   constructor(expected: number) {
     let capacity = 16;
-    while (capacity * MAX_LOAD < expected) capacity *= 2;
+    while (capacity * MAX_LOAD < expected) capacity = Math.ceil(capacity * GROWTH);
+    this.capacity = capacity;
     this.slots = new Int32Array(capacity * 2);
-    this.mask = capacity - 1;
   }
 
   add(high: number, low: number): boolean {
     if (this.find(high, low) >= 0) return false;
-    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (this.count + 1 > this.capacity * MAX_LOAD) this.grow();
     this.insert(high, low);
     this.count += 1;
     return true;
@@ -69,7 +74,7 @@ class Shard {
   }
 
   private find(high: number, low: number): number {
-    for (let slot = low & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let slot = (low >>> 0) % this.capacity; ; slot = slot + 1 === this.capacity ? 0 : slot + 1) {
       const h = this.slots[slot * 2]!;
       const l = this.slots[slot * 2 + 1]!;
       if (h === high && l === low) return slot;
@@ -78,16 +83,16 @@ class Shard {
   }
 
   private insert(high: number, low: number): void {
-    let slot = low & this.mask;
-    while (this.slots[slot * 2] !== 0 || this.slots[slot * 2 + 1] !== 0) slot = (slot + 1) & this.mask;
+    let slot = (low >>> 0) % this.capacity;
+    while (this.slots[slot * 2] !== 0 || this.slots[slot * 2 + 1] !== 0) slot = slot + 1 === this.capacity ? 0 : slot + 1;
     this.slots[slot * 2] = high;
     this.slots[slot * 2 + 1] = low;
   }
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    this.mask = old.length - 1;
+    this.capacity = Math.ceil(this.capacity * GROWTH);
+    this.slots = new Int32Array(this.capacity * 2);
     for (let i = 0; i < old.length; i += 2) {
       if (old[i] !== 0 || old[i + 1] !== 0) this.insert(old[i]!, old[i + 1]!);
     }
