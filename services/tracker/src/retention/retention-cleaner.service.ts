@@ -3,6 +3,7 @@ import { ContentStore, NewsletterRecords, settledBefore } from '@mailroom/jetstr
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { NewsletterIndex } from '../leadership/newsletter-index';
+import { LeaderPeriodicJob } from '../leadership/leader-periodic-job';
 import { TrackerLeadership } from '../leadership/tracker-leadership.service';
 
 /**
@@ -17,8 +18,7 @@ import { TrackerLeadership } from '../leadership/tracker-leadership.service';
 export class RetentionCleaner implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionCleaner.name);
   private readonly removed: Counter;
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private readonly job: LeaderPeriodicJob;
 
   constructor(
     @Inject(TRACKER_CONFIG) private readonly config: TrackerConfig,
@@ -28,6 +28,7 @@ export class RetentionCleaner implements OnModuleInit, OnApplicationShutdown {
     private readonly content: ContentStore,
     metrics: MetricsRegistry,
   ) {
+    this.job = new LeaderPeriodicJob({ name: 'Retention sweep', everyMs: this.config.retention.sweepMs, run: () => this.sweep(), logger: this.logger });
     this.removed = metrics.counter({
       name: 'mailroom_newsletters_removed_total',
       help: 'Settled newsletters removed (record and content) once past NEWSLETTER_RETENTION_MS; leading tracker only',
@@ -35,30 +36,11 @@ export class RetentionCleaner implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.leadership.onChange((leading) => (leading ? this.start() : this.stop()));
+    this.job.attach(this.leadership);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stop();
-    await this.sweeping;
-  }
-
-  private start(): void {
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.sweepOnce(), this.config.retention.sweepMs);
-    this.timer.unref();
-  }
-
-  private stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private sweepOnce(): void {
-    if (this.sweeping) return;
-    this.sweeping = this.sweep()
-      .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'Retention sweep failed'))
-      .finally(() => (this.sweeping = undefined));
+  onApplicationShutdown(): Promise<void> {
+    return this.job.shutdown();
   }
 
   private async sweep(): Promise<void> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { NewsletterRecords } from '@mailroom/jetstream';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { NewsletterIndex } from '../leadership/newsletter-index';
+import { LeaderPeriodicJob } from '../leadership/leader-periodic-job';
 import { TrackerLeadership } from '../leadership/tracker-leadership.service';
 import { NewsletterTracker } from '../tracking/newsletter-tracker.service';
 
@@ -14,8 +15,7 @@ import { NewsletterTracker } from '../tracking/newsletter-tracker.service';
 @Injectable()
 export class CancelDeadline implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CancelDeadline.name);
-  private timer?: NodeJS.Timeout;
-  private looking?: Promise<void>;
+  private readonly job: LeaderPeriodicJob;
 
   constructor(
     @Inject(TRACKER_CONFIG) private readonly config: TrackerConfig,
@@ -23,34 +23,21 @@ export class CancelDeadline implements OnModuleInit, OnApplicationShutdown {
     private readonly index: NewsletterIndex,
     private readonly records: NewsletterRecords,
     private readonly tracker: NewsletterTracker,
-  ) {}
+  ) {
+    this.job = new LeaderPeriodicJob({
+      name: 'Cancel deadline look',
+      everyMs: Math.min(30_000, Math.max(100, Math.floor(this.config.cancelDeadlineMs / 10))),
+      run: () => this.look(),
+      logger: this.logger,
+    });
+  }
 
   onModuleInit(): void {
-    this.leadership.onChange((leading) => (leading ? this.start() : this.stop()));
+    this.job.attach(this.leadership);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stop();
-    await this.looking;
-  }
-
-  private start(): void {
-    clearInterval(this.timer);
-    const everyMs = Math.min(30_000, Math.max(100, Math.floor(this.config.cancelDeadlineMs / 10)));
-    this.timer = setInterval(() => this.lookOnce(), everyMs);
-    this.timer.unref();
-  }
-
-  private stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private lookOnce(): void {
-    if (this.looking) return;
-    this.looking = this.look()
-      .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'Cancel deadline look failed'))
-      .finally(() => (this.looking = undefined));
+  onApplicationShutdown(): Promise<void> {
+    return this.job.shutdown();
   }
 
   private async look(): Promise<void> {

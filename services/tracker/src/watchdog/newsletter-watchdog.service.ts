@@ -11,6 +11,7 @@ import {
 } from '@mailroom/jetstream';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
 import { NewsletterIndex } from '../leadership/newsletter-index';
+import { LeaderPeriodicJob } from '../leadership/leader-periodic-job';
 import { TrackerLeadership } from '../leadership/tracker-leadership.service';
 import { NewsletterTracker } from '../tracking/newsletter-tracker.service';
 import { LostBatchRebuilder } from './lost-batch-rebuilder';
@@ -34,8 +35,7 @@ export class NewsletterWatchdog implements OnModuleInit, OnApplicationShutdown {
   private readonly sightings = new SecondSighting();
   /** Newsletters already reported as not re-drivable, so the log says it once per stall. */
   private reported = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private looking?: Promise<void>;
+  private readonly job: LeaderPeriodicJob;
 
   constructor(
     @Inject(TRACKER_CONFIG) private readonly config: TrackerConfig,
@@ -50,38 +50,28 @@ export class NewsletterWatchdog implements OnModuleInit, OnApplicationShutdown {
     private readonly publisher: EventPublisher,
     private readonly tracker: NewsletterTracker,
     private readonly metrics: WatchdogMetrics,
-  ) {}
+  ) {
+    this.job = new LeaderPeriodicJob({
+      name: 'Watchdog look',
+      everyMs: this.config.watchdog.intervalMs,
+      run: () => this.look(),
+      logger: this.logger,
+      // The leader always exports the series (an alert can tell "none stalled" from "no leader").
+      onLead: () => this.metrics.stalled.set(0),
+      onFollow: () => {
+        this.sightings.reset();
+        this.reported = new Set();
+        this.metrics.stalled.remove();
+      },
+    });
+  }
 
   onModuleInit(): void {
-    this.leadership.onChange((leading) => (leading ? this.start() : this.stop()));
+    this.job.attach(this.leadership);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stop();
-    await this.looking;
-  }
-
-  private start(): void {
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.lookOnce(), this.config.watchdog.intervalMs);
-    this.timer.unref();
-    // The leader always exports the series (an alert can tell "none stalled" from "no leader").
-    this.metrics.stalled.set(0);
-  }
-
-  private stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.sightings.reset();
-    this.reported = new Set();
-    this.metrics.stalled.remove();
-  }
-
-  private lookOnce(): void {
-    if (this.looking) return;
-    this.looking = this.look()
-      .catch((error: unknown) => this.logger.error({ error: (error as Error).message }, 'Watchdog look failed'))
-      .finally(() => (this.looking = undefined));
+  onApplicationShutdown(): Promise<void> {
+    return this.job.shutdown();
   }
 
   private async look(): Promise<void> {
