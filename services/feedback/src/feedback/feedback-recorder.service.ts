@@ -36,17 +36,7 @@ export class FeedbackRecorder implements OnModuleInit {
     // A message mailparser cannot read is not a report we can use: counted, never retried.
     const report = await readReport(raw).catch((): Report => ({ type: 'unrecognised' }));
     const attribution = attributeReport(report, envelopeRecipients, this.config.tokens);
-    if (attribution.ok) {
-      const { feedback } = attribution;
-      const reportId = createHash('sha256').update(raw).digest('base64url').slice(0, 32);
-      await this.publisher.publish(
-        Events.FeedbackReceived,
-        { ...feedback, reportId, source, occurredAt: new Date().toISOString() },
-        { msgId: `feedback:${reportId}` },
-      );
-      this.logger.log({ newsletterId: feedback.newsletterId, batchIndex: feedback.batchIndex, kind: feedback.kind, bounceType: feedback.bounceType, status: feedback.status, source }, 'Feedback recorded');
-    }
-    this.reports.inc({ source, result: resultOf(attribution) });
+    await this.record(attribution, createHash('sha256').update(raw).digest('base64url').slice(0, 32), source);
     return attribution;
   }
 
@@ -60,20 +50,20 @@ export class FeedbackRecorder implements OnModuleInit {
     const results: Attribution[] = [];
     for (const event of events) {
       const attribution = this.attributeProviderEvent(event);
-      if (attribution.ok) {
-        const { feedback } = attribution;
-        const reportId = eventKey(event);
-        await this.publisher.publish(
-          Events.FeedbackReceived,
-          { ...feedback, reportId, source: event.source, occurredAt: new Date().toISOString() },
-          { msgId: `feedback:${reportId}` },
-        );
-        this.logger.log({ newsletterId: feedback.newsletterId, batchIndex: feedback.batchIndex, kind: feedback.kind, bounceType: feedback.bounceType, source: event.source }, 'Feedback recorded');
-      }
-      this.reports.inc({ source: event.source, result: resultOf(attribution) });
+      await this.record(attribution, eventKey(event), event.source);
       results.push(attribution);
     }
     return results;
+  }
+
+  /** Publishes a traced report (msgID `feedback:<reportId>`) and counts every report, traced or not. */
+  private async record(attribution: Attribution, reportId: string, source: FeedbackSource): Promise<void> {
+    if (attribution.ok) {
+      const { feedback } = attribution;
+      await this.publisher.publish(Events.FeedbackReceived, { ...feedback, reportId, source, occurredAt: new Date().toISOString() }, { msgId: `feedback:${reportId}` });
+      this.logger.log({ newsletterId: feedback.newsletterId, batchIndex: feedback.batchIndex, kind: feedback.kind, bounceType: feedback.bounceType, status: feedback.status, source }, 'Feedback recorded');
+    }
+    this.reports.inc({ source, result: resultOf(attribution) });
   }
 
   private attributeProviderEvent(event: ProviderEvent): Attribution {
