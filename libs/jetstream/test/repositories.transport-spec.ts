@@ -114,7 +114,7 @@ describe('repositories over stored data (real NATS)', () => {
       { batchIndex: 0, addressHash: ANN },
       { batchIndex: 1, addressHash: BOB },
     ]);
-    expect([...(await app.get(DeliveryLedger).readBatch(id, 0)).keys()]).toEqual([ANN]);
+    expect([...(await app.get(DeliveryLedger).readBatch(id, 0, ['ann@example.org', 'bob@example.org'])).keys()]).toEqual([ANN]);
 
     const bob = { email: 'bob@example.org', batchIndex: 1, reason: '550 no such user', permanent: true, attempts: 1, at: '2026-11-28T10:00:03.000Z' };
     await (await bucket(t.buckets.failures)).put(`${id}.${BOB}`, JSON.stringify(bob));

@@ -86,7 +86,7 @@ export interface SuppressionEntry {
   readonly detail?: string;
 }
 
-/** `<newsletterId>.<batchIndex>.<address hash>`: one batch's entries share a prefix, so a redelivered batch reads them with one filtered scan. */
+/** `<newsletterId>.<batchIndex>.<address hash>`: one batch's entries share a prefix (a newsletter's, for the tracker's listing). */
 export function ledgerKey(newsletterId: string, batchIndex: number, email: string): string {
   return `${ledgerBatchPrefix(newsletterId, batchIndex)}.${addressHash(email)}`;
 }

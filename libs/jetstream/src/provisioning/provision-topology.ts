@@ -158,8 +158,17 @@ export async function provisionTopology(
     mismatches.push(...compareSettings(config.name, config, { num_replicas: options.replicas, max_age: nanos(ttlMs) }));
   };
   const kvm = new Kvm(js);
-  const bucket = async (name: string, ttlMs: number, keepUntilCleaned = false): Promise<KV> => {
-    const kv = await retry(() => kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: options.replicas }));
+  /**
+   * `readFromLeader`: this client's gets go to the stream leader (`STREAM.MSG.GET`), never to a
+   * replica (a direct get, nats.js's default, which any replica answers once it is 90 % caught up:
+   * a server back from an outage can answer with what it had before). For the buckets whose reads
+   * decide whether an email is sent. Set on the client, so buckets created earlier with direct
+   * gets allowed need no change; new ones are created without them.
+   */
+  const bucket = async (name: string, ttlMs: number, { keepUntilCleaned = false, readFromLeader = false } = {}): Promise<KV> => {
+    const kv = await retry(() =>
+      kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: options.replicas, ...(readFromLeader ? { allow_direct: false } : {}) }),
+    );
     const { streamInfo } = await retry(() => kv.status());
     await settle(streamInfo.config, ttlMs, keepUntilCleaned);
     return kv;
@@ -179,15 +188,17 @@ export async function provisionTopology(
 
   // A newsletter record and its content live until the newsletter has settled and then
   // RETENTION (the tracker's cleaner): a schedule a year ahead must still find them.
-  const newsletters = await bucket(t.buckets.newsletters, 0, true);
-  const ledger = await bucket(t.buckets.ledger, retentionMs);
+  const newsletters = await bucket(t.buckets.newsletters, 0, { keepUntilCleaned: true });
+  // Whether a batch was opened before, and what it sent, is read from the leader: exactly once.
+  const ledger = await bucket(t.buckets.ledger, retentionMs, { readFromLeader: true });
   const failures = await bucket(t.buckets.failures, retentionMs);
   // Suppressions never expire: an unsubscribe is forever.
   const suppressions = await bucket(t.buckets.suppressions, 0);
   // An address's soft bounces are forgotten 30 days after the last one: the longest window counted over.
   const softBounces = await bucket(t.buckets.softBounces, 30 * DAY_MS);
   const idempotency = await bucket(t.buckets.idempotency, IDEMPOTENCY_TTL_MS);
-  const batchLeases = await bucket(t.buckets.batchLeases, DAY_MS);
+  // Leases are compare-and-set at the leader anyway; a stale read only made a claim retry in a loop.
+  const batchLeases = await bucket(t.buckets.batchLeases, DAY_MS, { readFromLeader: true });
   // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
   const rateLimits = await bucket(t.buckets.rateLimits, 3_600_000);
   const webhooks = await bucket(t.buckets.webhooks, retentionMs);

@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
+import { isWrongLastSequence } from './wrong-last-sequence';
 
-const WRONG_LAST_SEQUENCE = 10071;
 
 /** What a read-modify-write did: nothing to change (`missing` record, or `unchanged`), or `updated`. */
 export type RecordChange<T> =
@@ -29,7 +29,7 @@ export async function casUpdate<T>(
       await kv.update(key, JSON.stringify(next), entry.revision);
       return { kind: 'updated', value: next, previous };
     } catch (error) {
-      if ((error as { code?: unknown }).code !== WRONG_LAST_SEQUENCE || attempt >= maxAttempts) throw error;
+      if (!isWrongLastSequence(error) || attempt >= maxAttempts) throw error;
     }
   }
 }

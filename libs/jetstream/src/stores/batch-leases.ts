@@ -5,6 +5,7 @@ import { batchLeaseKey } from '@mailroom/contracts';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryTransient } from '../resilience/retry-transient';
 import { STORES_TOKEN } from './stores.token';
+import { isWrongLastSequence } from '../storage/wrong-last-sequence';
 
 interface LeaseRecord {
   readonly owner: string;
@@ -12,12 +13,8 @@ interface LeaseRecord {
   readonly expiresAt: number;
 }
 
-/** KV answers to a create on an existing key, and to an update or delete with a stale revision. */
-const WRONG_LAST_SEQUENCE = 10071;
 /** Lease writes keep retrying through a leader election this long before the caller hears of it. */
 const LEASE_RETRY_BUDGET_MS = 15_000;
-
-const isConflict = (error: unknown) => (error as { code?: unknown }).code === WRONG_LAST_SEQUENCE;
 
 /** Which batch a lease is for: a first-pass batch (no round) or a batch of a re-send round. */
 export interface BatchRef {
@@ -104,7 +101,7 @@ export class BatchLeases {
         return new BatchLease(this, key, revision, expiresAt, ttlMs);
       } catch (error) {
         // Changed since we read it (another sender, or our own write whose answer was lost): read again.
-        if (!isConflict(error)) throw error;
+        if (!isWrongLastSequence(error)) throw error;
       }
     }
   }
@@ -114,7 +111,7 @@ export class BatchLeases {
     try {
       return await this.retry(() => this.stores.batchLeases.update(key, this.encode(expiresAt), revision));
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isWrongLastSequence(error)) throw error;
       // Our earlier write may have landed without its answer reaching us: continue from it if so.
       const entry = await this.retry(() => this.stores.batchLeases.get(key));
       if (live(entry)?.owner !== this.owner) throw error;

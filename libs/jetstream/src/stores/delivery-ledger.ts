@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { addressHash, isLedgerEntryKey, ledgerBatchPrefix, ledgerKey, ledgerOpenedKey, type LedgerEntry } from '@mailroom/contracts';
+import { addressHash, isLedgerEntryKey, ledgerKey, ledgerOpenedKey, type LedgerEntry } from '@mailroom/contracts';
 import { STORES_TOKEN } from './stores.token';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryWrite } from './retry-write';
 import { casUpdate } from '../storage/cas-update';
+import { isWrongLastSequence } from '../storage/wrong-last-sequence';
+
+/** Reads of one batch in flight at once: a batch of thousands does not queue thousands of requests. */
+const READ_WINDOW = 256;
 
 interface QueuedWrite {
   readonly key: string;
@@ -24,15 +28,21 @@ export class DeliveryLedger {
 
   constructor(@Inject(STORES_TOKEN) private readonly stores: Stores) {}
 
-  /** Every entry recorded for a batch, by address hash (the last token of the key): one filtered scan, not a read per recipient. */
-  async readBatch(newsletterId: string, batchIndex: number): Promise<Map<string, LedgerEntry>> {
+  /**
+   * What is recorded for these recipients of a batch, by address hash. Read from the bucket's
+   * stream leader, one get per recipient (see `openBatch`): a filtered scan runs on an ephemeral
+   * consumer that nats-server places on any replica, and a replica back from an outage may not
+   * have the latest entries yet; a stale answer here is an email sent twice.
+   */
+  async readBatch(newsletterId: string, batchIndex: number, emails: readonly string[]): Promise<Map<string, LedgerEntry>> {
     const entries = new Map<string, LedgerEntry>();
-    const iterator = await this.stores.ledger.history({ key: `${ledgerBatchPrefix(newsletterId, batchIndex)}.*` });
-    for await (const entry of iterator) {
-      if (!isLedgerEntryKey(entry.key)) continue;
-      const hash = entry.key.slice(entry.key.lastIndexOf('.') + 1);
-      if (entry.operation === 'PUT') entries.set(hash, entry.json<LedgerEntry>());
-      else entries.delete(hash);
+    for (let from = 0; from < emails.length; from += READ_WINDOW) {
+      await Promise.all(
+        emails.slice(from, from + READ_WINDOW).map(async (email) => {
+          const found = await retryWrite(() => this.stores.ledger.get(ledgerKey(newsletterId, batchIndex, email)));
+          if (found?.operation === 'PUT') entries.set(addressHash(email), found.json<LedgerEntry>());
+        }),
+      );
     }
     return entries;
   }
@@ -69,18 +79,25 @@ export class DeliveryLedger {
 
   /**
    * What is recorded for a batch, for the sender about to send it (holding its lease). The first
-   * time a batch is opened nothing is, and finding that out by a filtered scan costs nats-server
-   * 2.9 time in proportion to the whole bucket (it keeps no index for wildcard filters): measured,
-   * that made NATS the bottleneck of a 100k newsletter. So opening a batch writes a marker under
-   * its exact key before anything is sent, and the scan runs only when the marker is already there
-   * (a redelivery, a re-drive, a re-split of the same batch).
+   * time a batch is opened nothing is, and finding that out per recipient would cost a read each
+   * for nothing. So opening a batch creates a marker under its exact key before anything is sent
+   * (a create, which the stream leader refuses when the key exists: no replica's stale view can
+   * make a redelivered batch look new), and the entries are read only when the marker was already
+   * there (a redelivery, a re-drive, a re-split of the same batch).
    */
-  async openBatch(newsletterId: string, batchIndex: number): Promise<Map<string, LedgerEntry>> {
+  async openBatch(newsletterId: string, batchIndex: number, emails: readonly string[]): Promise<Map<string, LedgerEntry>> {
     const marker = ledgerOpenedKey(newsletterId, batchIndex);
-    const seen = await retryWrite(() => this.stores.ledger.get(marker));
-    if (seen?.operation === 'PUT') return this.readBatch(newsletterId, batchIndex);
-    await retryWrite(() => this.stores.ledger.put(marker, ''));
-    return new Map();
+    // A create whose answer was lost and is retried meets its own marker: read, and find nothing.
+    const opened = await retryWrite(async () => {
+      try {
+        await this.stores.ledger.create(marker, '');
+        return true;
+      } catch (error) {
+        if (isWrongLastSequence(error)) return false;
+        throw error;
+      }
+    });
+    return opened ? new Map() : this.readBatch(newsletterId, batchIndex, emails);
   }
 
   /**

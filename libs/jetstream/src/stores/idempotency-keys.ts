@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Stores } from '../provisioning/provision-topology';
 import { STORES_TOKEN } from './stores.token';
+import { isWrongLastSequence } from '../storage/wrong-last-sequence';
 
 interface IdempotencyRecord {
   readonly id: string;
@@ -21,7 +22,6 @@ export type IdempotencyClaim =
   /** Claimed and released again between our two looks: the first request is still being decided. */
   | { readonly kind: 'busy' };
 
-const KEY_EXISTS = 10071;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /**
@@ -42,7 +42,7 @@ export class IdempotencyKeys {
       await this.stores.idempotency.create(kvKey, JSON.stringify(record));
       return { kind: 'new', release: () => this.stores.idempotency.delete(kvKey) };
     } catch (error) {
-      if ((error as { code?: unknown }).code !== KEY_EXISTS) throw error;
+      if (!isWrongLastSequence(error)) throw error;
     }
     const existing = (await this.stores.idempotency.get(kvKey))?.json<IdempotencyRecord>();
     if (!existing) return { kind: 'busy' };

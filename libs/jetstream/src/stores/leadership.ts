@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { leaderLeaseKey } from '@mailroom/contracts';
 import type { Stores } from '../provisioning/provision-topology';
 import { STORES_TOKEN } from './stores.token';
+import { isWrongLastSequence } from '../storage/wrong-last-sequence';
 
 interface LeaderRecord {
   readonly owner: string;
@@ -22,7 +23,6 @@ export interface LeaderElectionOptions {
   readonly onChange: (leading: boolean) => void;
 }
 
-const WRONG_LAST_SEQUENCE = 10071;
 
 /**
  * One replica's part in electing a leader for its role: a lease record in the `batchLeases`
@@ -104,7 +104,7 @@ export class LeaderElection {
       this.expiresAt = expiresAt;
       this.renewedAt = Date.now();
     } catch (error) {
-      if ((error as { code?: unknown }).code !== WRONG_LAST_SEQUENCE) throw error;
+      if (!isWrongLastSequence(error)) throw error;
       // A renewal that timed out may still have been stored: then the newer revision is ours.
       const entry = await this.stores.batchLeases.get(this.key);
       if (entry?.operation === 'PUT' && entry.json<LeaderRecord>().owner === this.owner) {
@@ -130,7 +130,7 @@ export class LeaderElection {
       }
     } catch (error) {
       // Another replica won this revision.
-      if ((error as { code?: unknown }).code === WRONG_LAST_SEQUENCE) return;
+      if (isWrongLastSequence(error)) return;
       throw error;
     }
     this.expiresAt = expiresAt;

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { suppressionKey } from '@mailroom/contracts';
 import type { Stores } from '../provisioning/provision-topology';
 import { STORES_TOKEN } from './stores.token';
+import { isWrongLastSequence } from '../storage/wrong-last-sequence';
 
-const WRONG_LAST_SEQUENCE = 10071;
 
 interface SoftBounce {
   readonly at: string;
@@ -38,7 +38,7 @@ export class SoftBounceRecords {
         else await this.stores.softBounces.create(key, JSON.stringify(next));
         return next.length;
       } catch (error) {
-        if ((error as { code?: unknown }).code !== WRONG_LAST_SEQUENCE || attempt >= 25) throw error;
+        if (!isWrongLastSequence(error) || attempt >= 25) throw error;
       }
     }
   }

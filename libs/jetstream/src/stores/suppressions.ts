@@ -7,6 +7,7 @@ import { pageStream, type Page } from '../storage/stream-pager';
 import { kvPageRequest, kvPageValue, kvStreamName } from './kv-pages';
 import { retryWrite } from './retry-write';
 import { STORES_TOKEN } from './stores.token';
+import { isWrongLastSequence } from '../storage/wrong-last-sequence';
 
 /*
  * The suppression lists: KV bucket `<ns>-suppressions`, value = JSON SuppressionEntry; never
@@ -66,8 +67,6 @@ export function suppressionScopesFor(tenant: string): readonly SuppressionScope[
 }
 
 /** JetStream's "wrong last sequence": the key exists (create), or changed since it was read (CAS). */
-const WRONG_LAST_SEQUENCE = 10071;
-const isWrongLastSequence = (error: unknown) => (error as { code?: unknown } | undefined)?.code === WRONG_LAST_SEQUENCE;
 
 /**
  * The suppression list held in memory and followed live, so checking every recipient of a large

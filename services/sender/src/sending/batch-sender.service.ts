@@ -103,7 +103,7 @@ export class BatchSender {
       return true;
     }
     // Cancelled: report what the ledger holds; everyone else in the batch is cancelled.
-    const known = await this.ledger.readBatch(batch.newsletterId, batch.batchIndex);
+    const known = await this.ledger.readBatch(batch.newsletterId, batch.batchIndex, batch.recipients.map((r) => r.email));
     const entries = batch.recipients.map((r) => known.get(addressHash(r.email))).filter((e): e is LedgerEntry => e !== undefined && e.state !== 'deferred');
     await this.publishCompleted(batch, entries, batch.round === undefined ? batch.recipients.length - entries.length : 0);
     this.metrics.batches.inc({ result: 'cancelled' });
@@ -116,7 +116,7 @@ export class BatchSender {
     { leaseValid, deliveryCount }: { leaseValid: () => boolean; deliveryCount: number },
   ): Promise<void> {
     const { newsletterId, batchIndex, round } = batch;
-    const known = await this.ledger.openBatch(newsletterId, batchIndex);
+    const known = await this.ledger.openBatch(newsletterId, batchIndex, batch.recipients.map((r) => r.email));
     const settled: LedgerEntry[] = [];
     const writes: Promise<void>[] = [];
     // One failed recipient stops the batch (its abort ends the other recipients' waits at once),

@@ -43,7 +43,7 @@ export class DeadBatchAccounting {
   }
 
   async count(batch: DeadBatch, reason: string, at: string): Promise<BatchCounts> {
-    const ledger = await this.ledger.readBatch(batch.newsletterId, batch.batchIndex);
+    const ledger = await this.ledger.readBatch(batch.newsletterId, batch.batchIndex, batch.recipients.map((r) => r.email));
     let sent = 0;
     let suppressed = 0;
     const failedWrites: Promise<void>[] = [];
