@@ -1,3 +1,5 @@
+import type { SendLane } from './priority';
+
 /** The body of a newsletter as the gateway stores it and the sender reads it. */
 export interface NewsletterContent {
   readonly subject: string;
@@ -16,6 +18,12 @@ export interface NewsletterContent {
   readonly ratePerSecond?: number;
   /** A test send: the suppression list does not apply, and each email says it is a test. */
   readonly test?: boolean;
+  /**
+   * The lane its emails take in the senders (see SendLane): `fast` for a test send or a newsletter
+   * to one inline recipient, otherwise the request's `priority`. Absent (content stored before
+   * lanes): `normal`.
+   */
+  readonly lane?: SendLane;
   /** The tenant that submitted it (absent before tenants: `tenantOf`); the sender checks its suppression list and the global one. */
   readonly tenant?: string;
   /** The subscriber list it goes to (absent for inline recipients): the sender's List-Id names it. */
