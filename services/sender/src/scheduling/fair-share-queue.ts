@@ -64,7 +64,7 @@ export class FairShareQueue {
 
   /** Resolves with the slot's release once it is this send's turn; rejects with the signal's reason if aborted first. */
   acquire(ticket: SendTicket, signal: AbortSignal): Promise<ReleaseSlot> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (signal.aborted) return Promise.reject(abortReason(signal));
     if (this.running < this.capacity && this.nothingWaiting()) {
       this.running += 1;
       return Promise.resolve(this.releaser());
@@ -77,7 +77,7 @@ export class FairShareQueue {
         signal,
         onAbort: () => {
           this.remove(ticket, waiter);
-          reject(signal.reason);
+          reject(abortReason(signal));
         },
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
@@ -178,6 +178,11 @@ export class FairShareQueue {
   private count(lane: SendLane, by: number): void {
     this.waitingByLane.set(lane, (this.waitingByLane.get(lane) ?? 0) + by);
   }
+}
+
+/** The signal's reason as an Error (what the caller aborted with, normally one already). */
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('Send aborted while waiting for a slot', { cause: signal.reason });
 }
 
 /** The entry with the lowest pass (the first of equals: insertion order, so ties go round-robin). */
