@@ -10,6 +10,7 @@ import { BatchHandler } from './sending/batch.handler';
 import { ContentCache } from './sending/content-cache';
 import { RecipientSender } from './sending/recipient-sender.service';
 import { SenderMetrics } from './sending/sender.metrics';
+import { SendScheduler } from './scheduling/send-scheduler';
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
         SendingShutdown,
         SuppressionList,
         SenderMetrics,
+        SendScheduler,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SuppressionList } from '@mailroom/jetstream';
 import { SPLITTER_CONFIG, type SplitterConfig } from './config/splitter.config';
 import { NewsletterScheduler } from './control/newsletter-scheduler.service';
+import { BatchDispatcher } from './dispatch/batch-dispatcher.service';
 import { ResumeHandler } from './control/resume.handler';
 import { NewsletterSplitter } from './splitting/newsletter-splitter.service';
 import { RetrySplitter } from './splitting/retry-splitter.service';
@@ -19,6 +20,7 @@ export class AppModule {
         RetrySplitter,
         SuppressionList,
         NewsletterScheduler,
+        BatchDispatcher,
       ],
     };
   }

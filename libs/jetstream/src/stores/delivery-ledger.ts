@@ -32,10 +32,14 @@ export class DeliveryLedger {
    * What is recorded for these recipients of a batch, by address hash. Read from the bucket's
    * stream leader, one get per recipient (see `openBatch`): a filtered scan runs on an ephemeral
    * consumer that nats-server places on any replica, and a replica back from an outage may not
-   * have the latest entries yet; a stale answer here is an email sent twice.
+   * have the latest entries yet; a stale answer here is an email sent twice. A batch never opened
+   * (no marker, see `openBatch`) has nothing recorded: one read instead of one per recipient (a
+   * cancelled newsletter's held batches are all dropped this way).
    */
   async readBatch(newsletterId: string, batchIndex: number, emails: readonly string[]): Promise<Map<string, LedgerEntry>> {
     const entries = new Map<string, LedgerEntry>();
+    const marker = await retryWrite(() => this.stores.ledger.get(ledgerOpenedKey(newsletterId, batchIndex)));
+    if (marker?.operation !== 'PUT') return entries;
     for (let from = 0; from < emails.length; from += READ_WINDOW) {
       await Promise.all(
         emails.slice(from, from + READ_WINDOW).map(async (email) => {

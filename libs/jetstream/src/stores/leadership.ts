@@ -23,7 +23,6 @@ export interface LeaderElectionOptions {
   readonly onChange: (leading: boolean) => void;
 }
 
-
 /**
  * One replica's part in electing a leader for its role: a lease record in the `batchLeases`
  * bucket, taken with revision compare-and-set (only one replica can win a given revision),

@@ -1,17 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { Events, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
+import { Events, eventFilter, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
+import { bySubjectKey } from './subject-counts';
 import { JetStreamConnection } from '../connection/jetstream-connection';
 import { NewsletterControls } from './newsletter-controls';
 
 const decoder = new TextDecoder();
 
 /**
- * Batches of paused newsletters, set aside in the `parked` stream (`<ns>-parked`, one subject per
- * newsletter, value = the JSON batch as it was queued) and put back on the batch queue on resume.
- * A sender parks; the splitter (on resume), the gateway (on cancel: the senders then drop them,
- * counted) and the parking sender itself (when the resume or cancel overtook it) put back; the
- * watchdog counts them.
+ * Batches waiting outside the batch queue, in the `parked` stream (`<ns>-parked`, one subject per
+ * newsletter, value = the JSON batch as it was queued): those of paused newsletters, and those a
+ * newsletter's split held back for its turn (the queue holds at most BATCH_WINDOW batches of each
+ * newsletter, so that newsletters sent at once take turns). A sender parks, the splitter holds;
+ * the splitter's dispatcher releases them into the queue a window at a time while the newsletter
+ * is not paused; the gateway (on cancel: the senders then drop them, counted) and the parking
+ * sender itself (when the resume or cancel overtook it) put them all back; the watchdog counts them.
  */
 @Injectable()
 export class ParkedBatches {
@@ -35,6 +38,47 @@ export class ParkedBatches {
       await this.putBack(batch, `${generation}-late`);
       await this.nats.jsm.streams.deleteMessage(t.streams.parked, ack.seq, false).catch(() => false);
     }
+  }
+
+  /** Sets a batch of a newsletter being split aside until the dispatcher lets it in (stream order is send order). */
+  async hold(batch: BatchReadyEvent): Promise<void> {
+    await this.nats.js.publish(eventSubject(this.nats.topology, Events.BatchParked, batch.newsletterId), JSON.stringify(batch), {
+      // Per batch: a split re-run (within the dedup window) holds nothing twice.
+      msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:held`,
+    });
+  }
+
+  /** Batches set aside per newsletter id. One stream-info request for every newsletter at once. */
+  async countsByNewsletter(): Promise<Map<string, number>> {
+    const t = this.nats.topology;
+    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: eventFilter(t, Events.BatchParked) });
+    return bySubjectKey(info.state.subjects);
+  }
+
+  /**
+   * Puts up to `limit` of the newsletter's oldest parked batches on the batch queue, in order;
+   * returns how many. Each is published, then removed: a crash in between publishes it again
+   * with the same msgID (per stored message), which the batch stream drops as a duplicate.
+   */
+  async release(newsletterId: string, limit: number): Promise<number> {
+    const t = this.nats.topology;
+    const subject = eventSubject(t, Events.BatchParked, newsletterId);
+    let released = 0;
+    let seq = 0;
+    while (released < limit) {
+      // `next_by_subj` is answered by 2.9's STREAM.MSG.GET (from the leader); the client's type only lists the direct-get form.
+      const query = { seq, next_by_subj: subject } as unknown as { seq: number };
+      const stored = await this.nats.jsm.streams.getMessage(t.streams.parked, query);
+      if (!stored) break;
+      seq = stored.seq + 1;
+      const batch = JSON.parse(decoder.decode(stored.data)) as BatchReadyEvent;
+      await this.nats.js.publish(eventSubject(t, Events.BatchReady, newsletterId), stored.data, {
+        msgID: `${newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:released:${stored.seq}`,
+      });
+      await this.nats.jsm.streams.deleteMessage(t.streams.parked, stored.seq, false).catch(() => false);
+      released += 1;
+    }
+    return released;
   }
 
   /** Puts every parked batch of a newsletter back on the batch queue; returns how many. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JetStreamApiError } from '@nats-io/jetstream';
-import { Events, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
+import { Events, eventFilter, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
+import { bySubjectKey } from './subject-counts';
 import { JetStreamConnection } from '../connection/jetstream-connection';
 
 /** One of a newsletter's batch messages, read from the batches stream without consuming it. */
@@ -55,6 +56,26 @@ export class QueuedBatches {
       if (batch) handedOut.push({ seq: stored.seq, storedAt: stored.time.getTime(), batch });
     }
     return { handedOut, waiting: Math.max(0, total - handedOut.length) };
+  }
+
+  /**
+   * Messages in the queue per newsletter id: waiting, or in a sender's hands (a work queue keeps a
+   * message until it is acknowledged). One stream-info request for every newsletter at once.
+   */
+  async countsByNewsletter(): Promise<Map<string, number>> {
+    const t = this.nats.topology;
+    const info = await this.nats.jsm.streams.info(t.streams.batches, { subjects_filter: eventFilter(t, Events.BatchReady) });
+    return bySubjectKey(info.state.subjects);
+  }
+
+  /**
+   * Calls `listener` whenever a batch of the namespace completes (`batch.completed`, any
+   * newsletter), until the returned function is called. A core subscription: best effort, for
+   * waking someone early who also looks on a timer (a message missed while reconnecting is not replayed).
+   */
+  onBatchCompleted(listener: () => void): () => void {
+    const sub = this.nats.connection.subscribe(eventFilter(this.nats.topology, Events.BatchCompleted), { callback: () => listener() });
+    return () => sub.unsubscribe();
   }
 
   /** Drops every batch of the newsletter still waiting (it was cancelled: they will never be sent). */

@@ -32,6 +32,7 @@ import { NO_PROVIDER_AVAILABLE, suppressedEntry, toLedgerEntry, type AttemptCont
 import { RecipientSender, type RecipientAttempt } from './recipient-sender.service';
 import { runLimited } from './run-limited';
 import { SenderMetrics } from './sender.metrics';
+import { SendScheduler } from '../scheduling/send-scheduler';
 
 /** How long a send waits for a lost NATS connection before the batch is handed back. */
 const CONNECTION_WAIT_MS = 30_000;
@@ -66,6 +67,7 @@ export class BatchSender {
     private readonly shutdown: SendingShutdown,
     private readonly controls: NewsletterControls,
     private readonly parked: ParkedBatches,
+    private readonly scheduler: SendScheduler,
   ) {}
 
   /** `deliveryCount`: this delivery of the batch message (1 the first time), for the retry backoff. */
@@ -82,12 +84,14 @@ export class BatchSender {
       throw new RetryableError('Batch is being sent by another sender', { delayMs: lease.heldForMs + 250 });
     }
     const renewal = setInterval(() => void lease.renew(), this.config.ackWaitMs / 4);
+    const inFlight = this.scheduler.batchStarted(content);
     try {
       await this.sendBatch(batch, content, { leaseValid: () => lease.valid, deliveryCount });
     } catch (error) {
       // Stopped by a pause or a cancel: what was sent is in the ledger; park or count the rest.
       if (!(error instanceof ControlChangedError && (await this.settleByControl(batch)))) throw error;
     } finally {
+      inFlight();
       clearInterval(renewal);
       await lease.release();
     }

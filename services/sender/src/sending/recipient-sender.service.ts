@@ -10,6 +10,7 @@ import { NewsletterCaps } from '../rate-limits/newsletter-caps';
 import { NO_PROVIDER_AVAILABLE, type NoProviderAvailable } from './ledger-outcome';
 import { PersonalisedEmails, type BatchRef } from './personalised-emails';
 import { SenderMetrics } from './sender.metrics';
+import { SendScheduler } from '../scheduling/send-scheduler';
 
 /**
  * How long one attempt waits for an open breaker to let traffic through (a half-open probe in
@@ -28,7 +29,8 @@ export type RecipientAttempt =
 /**
  * One SMTP attempt for one recipient: their email rendered first (a template that cannot render is
  * a permanent failure that costs no token), then the newsletter's cap token (if it has a cap), then
- * the preferred healthy provider's connection and token, with failover. Rejects only when a wait
+ * its newsletter's turn among those in flight (SendScheduler), then the preferred healthy
+ * provider's connection and token, with failover. Rejects only when a wait
  * is aborted (shutdown, the batch failing) or runs past its bound; every SMTP answer is an outcome,
  * and so is finding every circuit breaker open (`unavailable`, no transaction made).
  */
@@ -39,6 +41,7 @@ export class RecipientSender {
     private readonly providers: ProviderRegistry,
     private readonly caps: NewsletterCaps,
     private readonly metrics: SenderMetrics,
+    private readonly scheduler: SendScheduler,
   ) {
     this.emails = new PersonalisedEmails(config);
   }
@@ -79,14 +82,18 @@ export class RecipientSender {
       this.metrics.rateLimitWaitSeconds.observe({ limit: 'newsletter' }, waitedSeconds);
     }
     const stopTimer = this.metrics.sendSeconds.startTimer();
-    const result = await sendWithFailover(this.providers.channels, personalised.email, {
-      signal,
-      waitLimitMs,
-      providerWaitMs: PROVIDER_WAIT_MS,
-      onWait: (seconds) => this.metrics.rateLimitWaitSeconds.observe({ limit: 'provider' }, seconds),
-      onOutcome: (provider, outcome) => this.metrics.attempts.inc({ outcome: outcome.kind, provider }),
-      ...(onAccepted ? { onAccepted } : {}),
-    });
+    // The newsletter's turn among those in flight first (its cap token is its own business and
+    // taken before: a capped newsletter waiting for it must not hold a slot others could use).
+    const result = await this.scheduler.send(newsletterId, content, signal, () =>
+      sendWithFailover(this.providers.channels, personalised.email, {
+        signal,
+        waitLimitMs,
+        providerWaitMs: PROVIDER_WAIT_MS,
+        onWait: (seconds) => this.metrics.rateLimitWaitSeconds.observe({ limit: 'provider' }, seconds),
+        onOutcome: (provider, outcome) => this.metrics.attempts.inc({ outcome: outcome.kind, provider }),
+        ...(onAccepted ? { onAccepted } : {}),
+      }),
+    );
     if (result.kind === 'unavailable') {
       stopTimer({ outcome: NO_PROVIDER_AVAILABLE.kind });
       return { outcome: NO_PROVIDER_AVAILABLE, retryInMs: result.retryInMs };

@@ -27,11 +27,26 @@ export class SplitterEnv extends CommonEnv {
   @Min(1)
   @Max(10_000)
   PUBLISH_WINDOW = 256;
+
+  /**
+   * Batches of one newsletter in the batch queue at once (waiting or being sent); the rest wait in
+   * the parked stream and are let in as these complete, so newsletters sent at the same time take
+   * turns. About half of all senders' batch slots (replicas × SENDER_CONCURRENCY) leaves room for
+   * a newsletter that comes next. 0: no window (each newsletter's batches are queued at once, in
+   * submit order).
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(10_000)
+  BATCH_WINDOW = 4;
 }
 
 export interface SplitterConfig extends CommonConfig {
   readonly concurrency: number;
   readonly publishWindow: number;
+  /** BATCH_WINDOW: 0 turns the dispatcher off. */
+  readonly batchWindow: number;
   /** How each consumer of this process retries a failed message (every service's config has this shape). */
   readonly retry: { readonly splitter: RetryPolicy };
 }
@@ -44,6 +59,7 @@ export function loadSplitterConfig(env: Record<string, string | undefined> = pro
     ...commonConfig(e),
     concurrency: e.SPLITTER_CONCURRENCY,
     publishWindow: e.PUBLISH_WINDOW,
+    batchWindow: e.BATCH_WINDOW,
     retry: { splitter: SPLIT_RETRY },
   };
 }

@@ -15,6 +15,7 @@ import {
   FailureRecords,
   ListPartsStore,
   NewsletterControls,
+  ParkedBatches,
   SuppressionList,
   openRecipientSource,
 } from '@mailroom/jetstream';
@@ -38,6 +39,7 @@ export class NewsletterSplitter {
     private readonly suppressions: SuppressionList,
     private readonly failures: FailureRecords,
     private readonly controls: NewsletterControls,
+    private readonly parked: ParkedBatches,
   ) {}
 
   async split(request: NewsletterRequestedEvent): Promise<void> {
@@ -76,20 +78,20 @@ export class NewsletterSplitter {
     const batcher = new RecipientBatcher(request.batchSize, (email) => this.suppressions.has(email, tenant));
     const window = new PublishWindow(this.config.publishWindow);
     let published = 0;
+    // The first BATCH_WINDOW batches go straight to the queue (a small newsletter loses no time);
+    // the rest wait parked for the dispatcher, which lets them in as those complete.
+    const held = (index: number) => this.config.batchWindow > 0 && index >= this.config.batchWindow;
     const publishBatch = (batch: { index: number; recipients: BatchReadyEvent['recipients'] }) => {
       published += 1;
+      const event: BatchReadyEvent = {
+        newsletterId: id,
+        occurredAt: now(),
+        batchIndex: batch.index,
+        contentObject: request.contentObject,
+        recipients: batch.recipients,
+      };
       return window.push(() =>
-        this.publisher.publish(
-          Events.BatchReady,
-          {
-            newsletterId: id,
-            occurredAt: now(),
-            batchIndex: batch.index,
-            contentObject: request.contentObject,
-            recipients: batch.recipients,
-          } satisfies BatchReadyEvent,
-          { msgId: `${id}:b${batch.index}`, key: id },
-        ),
+        held(batch.index) ? this.parked.hold(event) : this.publisher.publish(Events.BatchReady, event, { msgId: `${id}:b${batch.index}`, key: id }),
       );
     };
     // Invalid addresses are final failures, listed with the newsletter's other failures.

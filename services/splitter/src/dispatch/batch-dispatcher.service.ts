@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Leadership, NewsletterControls, ParkedBatches, QueuedBatches, type LeaderElection } from '@mailroom/jetstream';
+import { SPLITTER_CONFIG, type SplitterConfig } from '../config/splitter.config';
+
+/** How often the leader looks when no batch completes (a completion wakes it at once). */
+export const DISPATCH_INTERVAL_MS = 250;
+/** The dispatcher's leader lease is renewed this often; a crashed leader is replaced within ~2.5×. */
+const LEADER_RENEW_MS = 2_000;
+
+/**
+ * Lets held batches into the batch queue a window at a time: each newsletter has at most
+ * BATCH_WINDOW batches in the queue (waiting or in a sender's hands), so the senders' one FIFO
+ * consumer serves the newsletters in flight in turn, and a newsletter submitted behind a large
+ * one waits for a window of it, not for all of it. (Within a sender, FairShareQueue then shares
+ * the sending slots between the batches in flight.)
+ *
+ * State lives in the streams, none here: each look counts the queue's and the parked stream's
+ * messages per newsletter (two stream-info requests) and releases the difference, oldest first.
+ * One splitter replica leads; a second one releasing at the same time (a takeover) can at worst
+ * let in up to one extra window. A paused newsletter's batches stay parked until it is resumed;
+ * a cancelled one's are let in, to be dropped and counted by the senders.
+ */
+@Injectable()
+export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BatchDispatcher.name);
+  private readonly election: LeaderElection;
+  private timer?: NodeJS.Timeout;
+  private stopWatching?: () => void;
+  /** The look in progress, and whether another was asked for meanwhile. */
+  private looking?: Promise<void>;
+  private again = false;
+
+  constructor(
+    @Inject(SPLITTER_CONFIG) private readonly config: SplitterConfig,
+    private readonly queue: QueuedBatches,
+    private readonly parked: ParkedBatches,
+    private readonly controls: NewsletterControls,
+    leadership: Leadership,
+  ) {
+    this.election = leadership.elect({ role: 'dispatcher', renewMs: LEADER_RENEW_MS, onChange: (leading) => this.onLeadership(leading) });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.batchWindow === 0) return;
+    this.election.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.onLeadership(false);
+    await this.election.stop();
+    await this.looking;
+  }
+
+  private onLeadership(leading: boolean): void {
+    clearInterval(this.timer);
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+    if (!leading) return;
+    this.timer = setInterval(() => this.wake(), DISPATCH_INTERVAL_MS);
+    this.timer.unref();
+    // A completed batch frees a place in its newsletter's window: look at once.
+    this.stopWatching = this.queue.onBatchCompleted(() => this.wake());
+    this.wake();
+  }
+
+  /** Starts a look, or asks for one more after the one in progress. */
+  private wake(): void {
+    if (this.looking) {
+      this.again = true;
+      return;
+    }
+    this.looking = this.look()
+      .catch((error: unknown) => this.logger.warn({ error: (error as Error).message }, 'Dispatch look failed; trying again'))
+      .finally(() => {
+        this.looking = undefined;
+        if (this.again && this.election.isLeader) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async look(): Promise<void> {
+    const held = await this.parked.countsByNewsletter();
+    if (held.size === 0) return;
+    const queued = await this.queue.countsByNewsletter();
+    for (const [newsletterId, waiting] of held) {
+      if (!this.election.isLeader) return;
+      if (this.controls.stateOf(newsletterId) === 'paused') continue;
+      const room = this.config.batchWindow - (queued.get(newsletterId) ?? 0);
+      if (room <= 0) continue;
+      const released = await this.parked.release(newsletterId, Math.min(room, waiting));
+      if (released > 0) this.logger.debug({ newsletterId, released }, 'Held batches let into the queue');
+    }
+  }
+}
