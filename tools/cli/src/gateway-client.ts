@@ -26,6 +26,8 @@ export interface SendRequest {
   readonly ratePerSecond?: number;
   readonly webhookUrl?: string;
   readonly sendAt?: string;
+  /** high, normal or low; checked by the gateway (400 naming `priority`). */
+  readonly priority?: string;
 }
 
 export interface Accepted {

@@ -1,5 +1,6 @@
 import { isFinal, type NewsletterStatus } from './newsletter-status';
 import type { NewsletterView } from './newsletter-view';
+import { DEFAULT_PRIORITY, type Priority } from './priority';
 import { currentRate, type ProgressSample } from './progress';
 
 /**
@@ -37,6 +38,12 @@ export interface NewsletterRecord {
   readonly test: boolean;
   /** The tenant of the key that created it; absent on records from before tenants (`tenantOf`: the default tenant). */
   readonly tenant?: string;
+  /**
+   * The request's `priority` (its share of the tenant's sending capacity); absent on records from
+   * before priorities: `normal` (DEFAULT_PRIORITY). A test send or a one-recipient newsletter takes
+   * the fast lane whatever this says (the lane is in its content, NewsletterContent.lane).
+   */
+  readonly priority?: Priority;
   readonly batches: { readonly total: number | null; readonly completed: number };
   /** Base64 bitset of the batch indexes already counted: a redelivered result is never counted twice. */
   readonly countedBatches: string;
@@ -91,7 +98,7 @@ export function newNewsletterRecord(
   id: string,
   submitted: number,
   now: Date = new Date(),
-  options: { readonly sendAt?: string; readonly test?: boolean; readonly tenant?: string } = {},
+  options: { readonly sendAt?: string; readonly test?: boolean; readonly tenant?: string; readonly priority?: Priority } = {},
 ): NewsletterRecord {
   const at = now.toISOString();
   return {
@@ -101,6 +108,7 @@ export function newNewsletterRecord(
     sendAt: options.sendAt ?? null,
     test: options.test ?? false,
     ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+    ...(options.priority !== undefined ? { priority: options.priority } : {}),
     cancelled: 0,
     createdAt: at,
     updatedAt: at,
@@ -158,6 +166,7 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
     createdAt: record.createdAt,
     sendAt: record.sendAt ?? null,
     test: record.test ?? false,
+    priority: record.priority ?? DEFAULT_PRIORITY,
     startedAt: record.startedAt,
     completedAt: record.completedAt,
     ratePerSecond: Math.round(rate * 10) / 10,

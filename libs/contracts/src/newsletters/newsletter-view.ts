@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { NEWSLETTER_STATUSES, type NewsletterStatus } from './newsletter-status';
+import { PRIORITIES, type Priority } from './priority';
 
 /*
  * The view is defined once, here: its type, and its OpenAPI description in the decorators (the
@@ -85,6 +86,16 @@ export class NewsletterView {
 
   @ApiProperty({ description: 'A test send (no list, no suppression list).', example: false })
   readonly test!: boolean;
+
+  @ApiProperty({
+    enum: PRIORITIES,
+    description:
+      "The request's `priority`: its share of the tenant's sending capacity while the tenant's other newsletters are sent at once " +
+      '(high 4, normal 2, low 1). `normal` for a newsletter submitted without one, or before priorities existed. A test send ' +
+      'or a newsletter to one recipient takes the fast lane whatever this says.',
+    example: 'normal',
+  })
+  readonly priority!: Priority;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When sending started (the split began).' })
   readonly startedAt!: string | null;

@@ -11,6 +11,7 @@ import {
   type NewsletterSplitEvent,
   type NewsletterSplitFailedEvent,
   type NewsletterStatus,
+  type Priority,
 } from '@mailroom/contracts';
 import type { Stores } from '../provisioning/provision-topology';
 import { casUpdate, type RecordChange } from '../storage/cas-update';
@@ -48,7 +49,7 @@ export class NewsletterRecords {
   }
 
   /** A new record (`scheduled` with a sendAt, else `queued`); fails when the id exists. */
-  async create(id: string, submitted: number, options: { readonly sendAt?: string; readonly test: boolean; readonly tenant?: string }): Promise<void> {
+  async create(id: string, submitted: number, options: { readonly sendAt?: string; readonly test: boolean; readonly tenant?: string; readonly priority?: Priority }): Promise<void> {
     const record = newNewsletterRecord(id, submitted, new Date(), options);
     await this.stores.newsletters.create(id, JSON.stringify(record));
   }

@@ -31,6 +31,7 @@ describe('gRPC message mapping', () => {
       cancelled: 0,
       sendAt: null,
       test: false,
+      priority: 'normal',
       pending: 2,
       duplicates: 0,
       batches: { total: null, completed: 0, deadLettered: 0 },
@@ -53,6 +54,7 @@ describe('gRPC message mapping', () => {
       cancelled: 0,
       sendAt: '',
       test: false,
+      priority: 'normal',
       pending: 2,
       duplicates: 0,
       batches: { completed: 0, deadLettered: 0 },
@@ -63,6 +65,33 @@ describe('gRPC message mapping', () => {
       ratePerSecond: 0,
       error: '',
     });
+  });
+
+  it.each(['high', 'normal', 'low'] as const)('maps priority %s', (priority) => {
+    const view: NewsletterView = {
+      id: 'n1',
+      status: 'sending',
+      total: 2,
+      sent: 1,
+      failed: 0,
+      suppressed: 0,
+      bounced: 0,
+      complained: 0,
+      cancelled: 0,
+      sendAt: null,
+      test: false,
+      priority,
+      pending: 1,
+      duplicates: 0,
+      batches: { total: 1, completed: 0, deadLettered: 0 },
+      rounds: [],
+      createdAt: 't0',
+      startedAt: 't1',
+      completedAt: null,
+      ratePerSecond: 1,
+      etaSeconds: 1,
+    };
+    expect(toNewsletterMessage(view).priority).toBe(priority);
   });
 
   it('maps a failure without an SMTP code to code 0', () => {

@@ -50,6 +50,7 @@ export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> 
     cancelled: view.cancelled,
     sendAt: view.sendAt ?? '',
     test: view.test,
+    priority: view.priority,
     bounced: view.bounced,
     complained: view.complained,
   };
@@ -74,7 +75,7 @@ export function toFailureMessage(failure: FailureView): Complete<Failure> {
  */
 export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId' | 'sendAt' | 'replyTo') => {
+  const copy = (key: 'subject' | 'html' | 'text' | 'from' | 'webhookUrl' | 'listId' | 'sendAt' | 'replyTo' | 'priority') => {
     if (request[key]) body[key] = request[key];
   };
   copy('subject');
@@ -85,6 +86,7 @@ export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): 
   copy('listId');
   copy('sendAt');
   copy('replyTo');
+  copy('priority');
   // A map cannot be "not given" either: empty means no custom headers.
   if (request.headers && Object.keys(request.headers).length > 0) body['headers'] = request.headers;
   // A repeated field cannot be "not given": with a list_id, no recipients means none were meant.

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsDefined,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsNumber,
@@ -16,7 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CUSTOM_HEADER_LIMITS, IsCustomHeaders, IsMergeTemplate, IsRecipientVars } from '@mailroom/contracts';
+import { CUSTOM_HEADER_LIMITS, DEFAULT_PRIORITY, IsCustomHeaders, IsMergeTemplate, IsRecipientVars, PRIORITIES, type Priority } from '@mailroom/contracts';
 import { futureSendAt } from '../docs/openapi-examples';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
 import { checkedRecipientInputs, isCheckedRecipientList, recipientsPlainlyValid } from './recipient-inputs';
@@ -195,4 +196,16 @@ export class CreateNewsletterDto {
   @IsString()
   @MaxLength(40)
   sendAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Share of the sending capacity while other newsletters of the same tenant are sent at once: high 4, normal 2, low 1 (weights). ' +
+      'Test sends and newsletters to one recipient take the fast lane whatever their priority.',
+    enum: PRIORITIES,
+    default: DEFAULT_PRIORITY,
+    example: 'high',
+  })
+  @IsOptional()
+  @IsIn(PRIORITIES, { message: `priority must be one of the following values: ${PRIORITIES.join(', ')}` })
+  priority?: Priority;
 }

@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   ContentObjects,
+  DEFAULT_PRIORITY,
   Events,
   Queries,
   type NewsletterContent,
   type NewsletterRequestedEvent,
   type NewsletterStatusReply,
   type NewsletterView,
+  type Priority,
   type SubmittedRecipient,
   normalizeAddress,
   tenantOf,
@@ -25,6 +27,7 @@ import type { SkippedRecipientDto, TestAcceptedDto } from './newsletter-response
 import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 import { parseFromAddress } from './from-address';
 import { checkSendAt } from './send-at';
+import { sendLaneOf } from './send-lane';
 
 export interface NewsletterRequest {
   readonly subject: string;
@@ -46,6 +49,11 @@ export interface NewsletterRequest {
   readonly replyTo?: string;
   /** Custom X- headers of every email (the DTO checks them with `checkCustomHeaders`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Its share of the tenant's sending capacity (absent: `normal`). A test send or a newsletter to
+   * one inline recipient takes the fast lane whatever this says (`sendLaneOf`).
+   */
+  readonly priority?: Priority;
 }
 
 /** How far ahead a newsletter may be scheduled. */
@@ -152,6 +160,8 @@ export class NewslettersService {
       ...(webhookUrl !== undefined ? { webhookUrl } : {}),
       ...(request.ratePerSecond !== undefined ? { ratePerSecond: request.ratePerSecond } : {}),
       ...(request.test ? { test: true } : {}),
+      // The senders serve the fast lane first, then share by priority (always written for new newsletters).
+      lane: sendLaneOf(request),
       tenant: caller.tenant,
       // The sender names the list in each email's List-Id.
       ...(list ? { listId: list.listId } : {}),
@@ -174,7 +184,12 @@ export class NewslettersService {
           recipients.map((r) => ({ email: r.email, ...(r.name ? { name: r.name } : {}), ...(r.vars ? { vars: r.vars } : {}) })),
         );
       }
-      await this.records.create(id, submitted, { ...(sendAt ? { sendAt } : {}), test: request.test === true, tenant: caller.tenant });
+      await this.records.create(id, submitted, {
+        ...(sendAt ? { sendAt } : {}),
+        test: request.test === true,
+        tenant: caller.tenant,
+        priority: request.priority ?? DEFAULT_PRIORITY,
+      });
       // Scheduled: the splitter's scheduler publishes the request at sendAt (the schedule survives restarts).
       if (sendAt) await this.schedules.put(id, { sendAt, request: event });
       else await this.publisher.publish(Events.NewsletterRequested, event, { msgId: id });
@@ -204,7 +219,9 @@ export class NewslettersService {
       throw error;
     }
     if (!reply.found || tenantOf(reply) !== caller.tenant) throw new NotFoundError(`No newsletter with id ${id}`);
-    return reply.newsletter;
+    // A tracker older than priorities answers without one (a rolling upgrade): the default, as for an old record.
+    const view: Omit<NewsletterView, 'priority'> & { readonly priority?: Priority } = reply.newsletter;
+    return { ...view, priority: view.priority ?? DEFAULT_PRIORITY };
   }
 
   /** A replayed request may race the original: answer once the original's record exists. */

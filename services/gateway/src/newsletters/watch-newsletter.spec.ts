@@ -16,6 +16,7 @@ const view = (status: NewsletterStatus, sent: number): NewsletterView => ({
       cancelled: 0,
       sendAt: null,
       test: false,
+  priority: 'normal',
   pending: 3 - sent,
   duplicates: 0,
   batches: { total: 1, completed: status === 'completed' ? 1 : 0, deadLettered: 0 },

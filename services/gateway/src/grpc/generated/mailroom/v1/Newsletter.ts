@@ -67,6 +67,11 @@ export interface Newsletter {
    * Recipients who marked it as spam (feedback loop, provider webhook); each counted once.
    */
   'complained'?: (number);
+  /**
+   * The request's priority: "high", "normal" or "low" ("normal" when it was sent without one, or
+   * before priorities existed).
+   */
+  'priority'?: (string);
   '_etaSeconds'?: "etaSeconds";
 }
 
@@ -132,5 +137,10 @@ export interface Newsletter__Output {
    * Recipients who marked it as spam (feedback loop, provider webhook); each counted once.
    */
   'complained'?: (number);
+  /**
+   * The request's priority: "high", "normal" or "low" ("normal" when it was sent without one, or
+   * before priorities existed).
+   */
+  'priority'?: (string);
   '_etaSeconds'?: "etaSeconds";
 }

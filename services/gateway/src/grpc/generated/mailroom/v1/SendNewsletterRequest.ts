@@ -64,6 +64,14 @@ export interface SendNewsletterRequest {
    * most 1000 characters. INVALID_ARGUMENT naming the header otherwise.
    */
   'headers'?: ({[key: string]: string});
+  /**
+   * "high", "normal" or "low" (INVALID_ARGUMENT naming `priority` otherwise); empty: "normal".
+   * Share of the sending capacity while other newsletters of the same tenant are sent at once:
+   * high 4, normal 2, low 1 (weights). Tenants share equally, so a priority only orders the
+   * tenant's own newsletters. Test sends and newsletters to one recipient take the fast lane
+   * whatever their priority.
+   */
+  'priority'?: (string);
 }
 
 export interface SendNewsletterRequest__Output {
@@ -128,4 +136,12 @@ export interface SendNewsletterRequest__Output {
    * most 1000 characters. INVALID_ARGUMENT naming the header otherwise.
    */
   'headers'?: ({[key: string]: string});
+  /**
+   * "high", "normal" or "low" (INVALID_ARGUMENT naming `priority` otherwise); empty: "normal".
+   * Share of the sending capacity while other newsletters of the same tenant are sent at once:
+   * high 4, normal 2, low 1 (weights). Tenants share equally, so a priority only orders the
+   * tenant's own newsletters. Test sends and newsletters to one recipient take the fast lane
+   * whatever their priority.
+   */
+  'priority'?: (string);
 }
