@@ -41,6 +41,8 @@ async function main(argv: readonly string[]): Promise<void> {
       'splitter-node-options': { type: 'string' },
       /** Writes V8 CPU profiles of every service to this folder (one .cpuprofile per process). */
       profile: { type: 'string' },
+      /** The splitter's BATCH_WINDOW for each pipeline row (`4,0`: the fair-share window beside none, in the same run). */
+      'batch-windows': { type: 'string', default: '4' },
       /** A 3-node R3 cluster beside a single R1 server (same sizes and senders), to bench/RESULTS-cluster.md. */
       cluster: { type: 'boolean', default: false },
     },
@@ -64,6 +66,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (values.million) sizes.push(1_000_000);
   const senderCounts = values.senders.split(',').map(Number);
   const runs = Number(values.runs);
+  const batchWindows = values['batch-windows'].split(',').map(Number);
   if (values.cluster) {
     return runClusterBench({ sizes, senderCounts, runs, out: values.out, command: `npm run bench -- ${argv.join(' ')}`.trim() });
   }
@@ -86,24 +89,30 @@ async function main(argv: readonly string[]): Promise<void> {
         direct.push(ours);
       }
       for (const senders of senderCounts) {
-        const stack = await MailroomStack.start({
-          smtpUrl: sink.url,
-          senders,
-          env: { LOG_LEVEL: 'warn' },
-          ...(values.profile ? { nodeArgs: profiled(values.profile) } : {}),
-          serviceEnv: { sender: { SMTP_MAX_CONNECTIONS: '10' }, gateway: { MAX_BODY_BYTES: String(200 * 1024 * 1024) } },
-        });
-        const results: RunResult[] = [];
-        try {
-          for (let i = 0; i < runs; i += 1) {
-            const result = await runPipeline(stack, sink, recipients, extra);
-            log(`pipeline ${recipients} × ${senders} sender(s): ${Math.round(result.emailsPerSecond)} emails/s, first email ${result.firstEmailMs} ms`);
-            results.push(result);
+        for (const batchWindow of batchWindows) {
+          const stack = await MailroomStack.start({
+            smtpUrl: sink.url,
+            senders,
+            env: { LOG_LEVEL: 'warn' },
+            ...(values.profile ? { nodeArgs: profiled(values.profile) } : {}),
+            serviceEnv: {
+              sender: { SMTP_MAX_CONNECTIONS: '10' },
+              gateway: { MAX_BODY_BYTES: String(200 * 1024 * 1024) },
+              splitter: { BATCH_WINDOW: String(batchWindow) },
+            },
+          });
+          const results: RunResult[] = [];
+          try {
+            for (let i = 0; i < runs; i += 1) {
+              const result = await runPipeline(stack, sink, recipients, extra);
+              log(`pipeline ${recipients} × ${senders} sender(s), batch window ${batchWindow}: ${Math.round(result.emailsPerSecond)} emails/s, first email ${result.firstEmailMs} ms`);
+              results.push(result);
+            }
+          } finally {
+            await stack.stop();
           }
-        } finally {
-          await stack.stop();
+          scenarios.push({ recipients, senders, batchWindow, runs: results, baseline, direct });
         }
-        scenarios.push({ recipients, senders, runs: results, baseline, direct });
       }
     }
   } finally {
