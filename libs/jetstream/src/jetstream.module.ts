@@ -16,6 +16,7 @@ import { QueryClient } from './publishing/query-client';
 import { ContentStore } from './storage/content-store';
 import { ListPartsStore } from './storage/list-parts-store';
 import { BatchLeases } from './stores/batch-leases';
+import { SenderSlots } from './stores/sender-slots';
 import { DeliveryLedger } from './stores/delivery-ledger';
 import { FailureRecords } from './stores/failure-records';
 import { IdempotencyKeys } from './stores/idempotency-keys';
@@ -55,6 +56,7 @@ const REPOSITORIES = [
   SoftBounceRecords,
   IdempotencyKeys,
   BatchLeases,
+  SenderSlots,
   Leadership,
   RateLimitBuckets,
   WebhookDeliveries,

@@ -11,6 +11,7 @@ import { ContentCache } from './sending/content-cache';
 import { RecipientSender } from './sending/recipient-sender.service';
 import { SenderMetrics } from './sending/sender.metrics';
 import { SendScheduler } from './scheduling/send-scheduler';
+import { SlotAnnouncer } from './scheduling/slot-announcer';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         SuppressionList,
         SenderMetrics,
         SendScheduler,
+        SlotAnnouncer,
       ],
     };
   }

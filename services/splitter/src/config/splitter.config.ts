@@ -29,11 +29,11 @@ export class SplitterEnv extends CommonEnv {
   PUBLISH_WINDOW = 256;
 
   /**
-   * Batches of one newsletter in the batch queue at once (waiting or being sent); the rest wait in
-   * the parked stream and are let in as these complete, so newsletters sent at the same time take
-   * turns. About half of all senders' batch slots (replicas × SENDER_CONCURRENCY) leaves room for
-   * a newsletter that comes next. 0: no window (each newsletter's batches are queued at once, in
-   * submit order).
+   * Batches of one newsletter in the batch queue at once (waiting or being sent), at least: the
+   * rest wait in the parked stream and are let in as these complete, so newsletters sent at the
+   * same time take turns. The window grows to the senders' announced batch slots less 2 (kept free
+   * for a newsletter that comes next), shared by the newsletters in flight. 0: no window (each
+   * newsletter's batches are queued at once, in submit order).
    */
   @toInt()
   @IsInt({ message: 'must be a whole number' })

@@ -1,6 +1,20 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Leadership, NewsletterControls, ParkedBatches, QueuedBatches, type LeaderElection } from '@mailroom/jetstream';
+import { Leadership, SenderSlots, NewsletterControls, ParkedBatches, QueuedBatches, type LeaderElection } from '@mailroom/jetstream';
 import { SPLITTER_CONFIG, type SplitterConfig } from '../config/splitter.config';
+
+/** Batch slots of the senders kept free for a newsletter that comes next (see windowOf). */
+export const RESERVED_SLOTS = 2;
+/** How long the senders' announced slots are trusted before they are read again. */
+const SLOTS_READ_EVERY_MS = 5_000;
+
+/**
+ * Batches each newsletter may have in the queue: the senders' slots, less RESERVED_SLOTS kept
+ * free so that a newsletter submitted next starts at once, shared by the newsletters in flight;
+ * never fewer than BATCH_WINDOW (also what applies when no sender has announced its slots).
+ */
+export function windowOf(batchWindow: number, senderSlots: number, newsletters: number): number {
+  return Math.max(batchWindow, Math.floor((senderSlots - RESERVED_SLOTS) / Math.max(1, newsletters)));
+}
 
 /** How often the leader looks when no batch completes (a completion wakes it at once). */
 export const DISPATCH_INTERVAL_MS = 250;
@@ -8,10 +22,12 @@ export const DISPATCH_INTERVAL_MS = 250;
 const LEADER_RENEW_MS = 2_000;
 
 /**
- * Lets held batches into the batch queue a window at a time: each newsletter has at most
- * BATCH_WINDOW batches in the queue (waiting or in a sender's hands), so the senders' one FIFO
- * consumer serves the newsletters in flight in turn, and a newsletter submitted behind a large
- * one waits for a window of it, not for all of it. (Within a sender, FairShareQueue then shares
+ * Lets held batches into the batch queue a window at a time: each newsletter has at most its
+ * window of batches in the queue (waiting or in a sender's hands; see windowOf: the senders' slots
+ * less two, shared by the newsletters in flight, at least BATCH_WINDOW), so the senders' one FIFO
+ * consumer serves the newsletters in flight in turn, a newsletter submitted behind a large one
+ * finds a free slot and waits for a window of it, not for all of it, and a newsletter sent alone
+ * still fills (almost) every sender. (Within a sender, FairShareQueue then shares
  * the sending slots between the batches in flight.)
  *
  * State lives in the streams, none here: each look counts the queue's and the parked stream's
@@ -29,12 +45,14 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
   /** The look in progress, and whether another was asked for meanwhile. */
   private looking?: Promise<void>;
   private again = false;
+  private slotsRead?: { readonly at: number; readonly total: number };
 
   constructor(
     @Inject(SPLITTER_CONFIG) private readonly config: SplitterConfig,
     private readonly queue: QueuedBatches,
     private readonly parked: ParkedBatches,
     private readonly controls: NewsletterControls,
+    private readonly senderSlots: SenderSlots,
     leadership: Leadership,
   ) {
     this.election = leadership.elect({ role: 'dispatcher', renewMs: LEADER_RENEW_MS, onChange: (leading) => this.onLeadership(leading) });
@@ -84,13 +102,23 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     const held = await this.parked.countsByNewsletter();
     if (held.size === 0) return;
     const queued = await this.queue.countsByNewsletter();
+    const window = windowOf(this.config.batchWindow, await this.slots(), new Set([...held.keys(), ...queued.keys()]).size);
     for (const [newsletterId, waiting] of held) {
       if (!this.election.isLeader) return;
       if (this.controls.stateOf(newsletterId) === 'paused') continue;
-      const room = this.config.batchWindow - (queued.get(newsletterId) ?? 0);
+      const room = window - (queued.get(newsletterId) ?? 0);
       if (room <= 0) continue;
       const released = await this.parked.release(newsletterId, Math.min(room, waiting));
       if (released > 0) this.logger.debug({ newsletterId, released }, 'Held batches let into the queue');
     }
+  }
+
+  /** The senders' batch slots, read again at most every SLOTS_READ_EVERY_MS; 0 when unknown. */
+  private async slots(): Promise<number> {
+    const now = Date.now();
+    if (this.slotsRead && now - this.slotsRead.at < SLOTS_READ_EVERY_MS) return this.slotsRead.total;
+    const total = await this.senderSlots.total(now).catch(() => this.slotsRead?.total ?? 0);
+    this.slotsRead = { at: now, total };
+    return total;
   }
 }
