@@ -1,5 +1,5 @@
 import { CommonEnv, toBool, toInt } from '@mailroom/config';
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 const int = { message: 'must be a whole number' };
 
@@ -119,6 +119,21 @@ export class GatewayEnv extends CommonEnv {
    */
   @IsString()
   UNSUBSCRIBE_SECRET = '';
+
+  /**
+   * What a newsletter tracks when its request does not say (`tracking`): `none`, `opens`, `clicks`
+   * or `opens,clicks`. Tracking links and pixels are signed with keys derived from UNSUBSCRIBE_SECRET.
+   */
+  @Matches(/^(none|opens|clicks|opens,clicks|clicks,opens)$/, { message: 'must be none, opens, clicks or opens,clicks' })
+  TRACKING_DEFAULT = 'none';
+
+  /**
+   * Client networks whose opens are a machine's, not a reader's (a mail privacy proxy that fetches
+   * every image, such as Apple Mail Privacy Protection's published egress ranges), comma-separated
+   * CIDRs (IPv4 or IPv6): counted as `machineOpens`, not `opens`. Empty: none known.
+   */
+  @IsString()
+  MACHINE_OPEN_CIDRS = '';
 
   /** Time for a request's headers to arrive, in ms; a client trickling them is cut off (slowloris). */
   @toInt()

@@ -99,5 +99,7 @@ export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): 
   }
   if (request.batchSize) body['batchSize'] = request.batchSize;
   if (request.ratePerSecond) body['ratePerSecond'] = request.ratePerSecond;
+  // A message field can be absent: then the deployment's default applies; given, both flags are.
+  if (request.tracking) body['tracking'] = { opens: request.tracking.opens, clicks: request.tracking.clicks };
   return body;
 }

@@ -6,6 +6,7 @@ import {
   Events,
   Queries,
   type NewsletterContent,
+  type NewsletterTracking,
   type NewsletterRequestedEvent,
   type NewsletterStatusReply,
   type NewsletterView,
@@ -54,6 +55,8 @@ export interface NewsletterRequest {
    * one inline recipient takes the fast lane whatever this says (`sendLaneOf`).
    */
   readonly priority?: Priority;
+  /** Open and click tracking; each flag absent: the deployment's TRACKING_DEFAULT. */
+  readonly tracking?: Partial<NewsletterTracking>;
 }
 
 /** How far ahead a newsletter may be scheduled. */
@@ -162,6 +165,7 @@ export class NewslettersService {
       ...(request.test ? { test: true } : {}),
       // The senders serve the fast lane first, then share by priority (always written for new newsletters).
       lane: sendLaneOf(request),
+      ...trackingOf(request.tracking, this.config.tracking.defaults),
       tenant: caller.tenant,
       // The sender names the list in each email's List-Id.
       ...(list ? { listId: list.listId } : {}),
@@ -242,4 +246,10 @@ export class NewslettersService {
       this.schedules.remove(id),
     ]);
   }
+}
+
+/** The content's `tracking`: the request's flags over the deployment's defaults; nothing when neither is on. */
+function trackingOf(asked: Partial<NewsletterTracking> | undefined, defaults: NewsletterTracking): { tracking?: NewsletterTracking } {
+  const tracking = { opens: asked?.opens ?? defaults.opens, clicks: asked?.clicks ?? defaults.clicks };
+  return tracking.opens || tracking.clicks ? { tracking } : {};
 }
