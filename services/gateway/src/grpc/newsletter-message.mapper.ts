@@ -53,6 +53,11 @@ export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> 
     priority: view.priority,
     bounced: view.bounced,
     complained: view.complained,
+    // A tracker older than engagement tracking answers without them.
+    opens: view.opens ?? 0,
+    clicks: view.clicks ?? 0,
+    clicksTotal: view.clicksTotal ?? 0,
+    machineOpens: view.machineOpens ?? 0,
   };
 }
 
