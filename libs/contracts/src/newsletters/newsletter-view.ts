@@ -79,19 +79,19 @@ export class NewsletterView {
       'who does not load images is not seen.',
     example: 0,
   })
-  readonly opens?: number;
+  readonly opens!: number;
 
   @ApiProperty({ description: 'Recipients who followed a tracked link, each counted once.', example: 0 })
-  readonly clicks?: number;
+  readonly clicks!: number;
 
   @ApiProperty({ description: 'Tracked links followed, every click counted (a recipient clicking three times counts three).', example: 0 })
-  readonly clicksTotal?: number;
+  readonly clicksTotal!: number;
 
   @ApiProperty({
     description: 'Recipients whose copy was opened by a machine (a mail privacy proxy fetching every image), each counted once; not in `opens`.',
     example: 0,
   })
-  readonly machineOpens?: number;
+  readonly machineOpens!: number;
 
   @ApiProperty({ example: 0 })
   readonly pending!: number;

@@ -112,9 +112,10 @@ export class GatewayEnv extends CommonEnv {
   WATCH_MAX_AGE_MS = 3_600_000;
 
   /**
-   * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256: 32+ random characters, the
-   * same on every gateway and sender. A secret: never logged. Empty: the public development secret
-   * (a boot warning), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
+   * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256, and the keys of tracked
+   * links and open pixels are derived from it: 32+ random characters, the same on every gateway and
+   * sender. A secret: never logged. Empty: the public development secret (a boot warning; tracking
+   * is then off), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
    * not localhost.
    */
   @IsString()

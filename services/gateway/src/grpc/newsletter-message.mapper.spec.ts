@@ -136,7 +136,7 @@ describe('gRPC message mapping', () => {
     };
     expect(toNewsletterMessage(view)).toMatchObject({ bounced: 1, opens: 6, clicks: 3, clicksTotal: 7, machineOpens: 2 });
     const { opens: _o, clicks: _c, clicksTotal: _t, machineOpens: _m, ...older } = view;
-    expect(toNewsletterMessage(older)).toMatchObject({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 0 });
+    expect(toNewsletterMessage(older as NewsletterView)).toMatchObject({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 0 });
   });
 
   it('maps a failure without an SMTP code to code 0', () => {

@@ -59,6 +59,9 @@ export interface NewsletterRequest {
   readonly tracking?: Partial<NewsletterTracking>;
 }
 
+/** The view's engagement counts, absent from a tracker older than them. */
+type EngagementCount = 'opens' | 'clicks' | 'clicksTotal' | 'machineOpens';
+
 /** How far ahead a newsletter may be scheduled. */
 
 const DEFAULT_BATCH_SIZE = 100;
@@ -223,9 +226,18 @@ export class NewslettersService {
       throw error;
     }
     if (!reply.found || tenantOf(reply) !== caller.tenant) throw new NotFoundError(`No newsletter with id ${id}`);
-    // A tracker older than priorities answers without one (a rolling upgrade): the default, as for an old record.
-    const view: Omit<NewsletterView, 'priority'> & { readonly priority?: Priority } = reply.newsletter;
-    return { ...view, priority: view.priority ?? DEFAULT_PRIORITY };
+    // A tracker older than priorities or engagement counts answers without them (a rolling
+    // upgrade): the defaults, as for an old record.
+    const view: Omit<NewsletterView, 'priority' | EngagementCount> & { readonly priority?: Priority } & Partial<Pick<NewsletterView, EngagementCount>> =
+      reply.newsletter;
+    return {
+      ...view,
+      priority: view.priority ?? DEFAULT_PRIORITY,
+      opens: view.opens ?? 0,
+      clicks: view.clicks ?? 0,
+      clicksTotal: view.clicksTotal ?? 0,
+      machineOpens: view.machineOpens ?? 0,
+    };
   }
 
   /** A replayed request may race the original: answer once the original's record exists. */

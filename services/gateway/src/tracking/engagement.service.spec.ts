@@ -30,7 +30,6 @@ describe('EngagementService', () => {
 
   it('never hands out a URL that is not http(s), even signed with our keys', () => {
     const { engagement } = service();
-    // eslint-disable-next-line no-script-url -- the point of the test
     expect(engagement.claimOf(tokens.sign({ ...base, kind: 'click', url: 'javascript:alert(1)' }), 'click')).toBeUndefined();
     expect(engagement.claimOf('garbage', 'click')).toBeUndefined();
     expect(engagement.claimOf(new TrackingTokens('f'.repeat(32)).sign({ ...base, kind: 'click', url: 'https://example.com' }), 'click')).toBeUndefined();
