@@ -1,4 +1,5 @@
 import { BatchCompletedEvent } from './events/batch-completed.event';
+import { EngagementRecordedEvent } from './events/engagement-recorded.event';
 import { BatchProgressedEvent } from './events/batch-progressed.event';
 import { BatchReadyEvent } from './events/batch-ready.event';
 import { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
@@ -39,6 +40,8 @@ export const Events = {
   NewsletterCompleted: 'newsletter.completed',
   /** A recipient bounced after acceptance, or complained (from the feedback service). */
   FeedbackReceived: 'feedback.received',
+  /** A recipient opened a tracked newsletter or followed one of its tracked links (from the gateway). */
+  EngagementRecorded: 'engagement.recorded',
   /** A message of one of our streams that could not be processed (keyed by the stream's role). */
   DeadLettered: 'dead-letter',
   /** JetStream's own advisory: a work-queue message reached its consumer's max deliveries. */
@@ -125,6 +128,7 @@ export const EventCatalog = {
   [Events.NewsletterCancelled]: namespaced(Events.NewsletterCancelled, 'events', NewsletterCancelledEvent),
   [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),
   [Events.FeedbackReceived]: namespaced(Events.FeedbackReceived, 'events', FeedbackReceivedEvent),
+  [Events.EngagementRecorded]: namespaced(Events.EngagementRecorded, 'events', EngagementRecordedEvent),
   [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
   [Events.MaxDeliveriesReached]: maxDeliveries,
 } as const satisfies Readonly<Record<EventName, EventSpec>>;

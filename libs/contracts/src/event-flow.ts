@@ -54,6 +54,11 @@ export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
     consumers: ['feedback', 'tracker'],
     note: 'a bounce or complaint traced to its recipient; the feedback service suppresses the address, the tracker counts it per newsletter',
   },
+  [Events.EngagementRecorded]: {
+    publishers: ['gateway'],
+    consumers: ['tracker'],
+    note: 'an open pixel loaded or a tracked link followed, its token checked; the tracker counts unique opens and clicks and every click',
+  },
   [Events.DeadLettered]: {
     publishers: ['splitter', 'sender', 'tracker', 'feedback'],
     consumers: ['tracker'],

@@ -41,7 +41,10 @@ export {
   type BounceType,
 } from './events/feedback-received.event';
 export { NEWSLETTER_STATUSES, FINAL_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
-export type { NewsletterContent, SubmittedRecipient } from './newsletters/newsletter-content';
+export type { NewsletterContent, NewsletterTracking, SubmittedRecipient } from './newsletters/newsletter-content';
+export { EngagementRecordedEvent, ENGAGEMENT_KINDS, type EngagementKind } from './events/engagement-recorded.event';
+export { TrackingTokens, MAX_TRACKED_URL_LENGTH, type TrackingClaim } from './engagement/tracking-tokens';
+export { TRACKING_ROUTES, clickUrl, openPixelUrl } from './engagement/tracking-link';
 export { CUSTOM_HEADER_LIMITS, checkCustomHeaders, IsCustomHeaders } from './newsletters/custom-headers';
 export { NewsletterView, type NewsletterStatusQuery, type NewsletterStatusReply } from './newsletters/newsletter-view';
 export { normalizeAddress } from './addresses/normalize-address';

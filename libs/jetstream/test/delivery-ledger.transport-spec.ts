@@ -1,8 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { topology, type LedgerEntry } from '@mailroom/contracts';
-import { DeliveryLedger, provisionTopology } from '@mailroom/jetstream';
+import { addressHash, topology, type LedgerEntry } from '@mailroom/contracts';
+import { DeliveryLedger, provisionTopology, type Stores } from '@mailroom/jetstream';
 import { TEST_NATS_URL, deleteNamespace, kvStreamName, uniqueNamespace } from '@mailroom/testing';
 
 jest.setTimeout(30_000);
@@ -13,11 +13,12 @@ describe('DeliveryLedger (real NATS)', () => {
   const namespace = uniqueNamespace('ledger');
   let nc: NatsConnection;
   let ledger: DeliveryLedger;
+  let stores: Stores;
   const olderNamespaces: string[] = [];
 
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
-    const { stores } = await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology(namespace), { replicas: 1, budgetMs: 30_000 });
+    ({ stores } = await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology(namespace), { replicas: 1, budgetMs: 30_000 }));
     ledger = new DeliveryLedger(stores);
   });
 
@@ -47,6 +48,74 @@ describe('DeliveryLedger (real NATS)', () => {
     ]);
     expect(await ledger.readBatch(newsletterId, 7, batch7)).toEqual(reopened);
     expect([...(await ledger.openBatch(newsletterId, 8, batch8)).values()].map((e) => e.email)).toEqual(['c@example.org']);
+  });
+
+  it('marks engagement once per recipient and kind (a machine open apart from an open), beside feedback, leaving the outcome as it was', async () => {
+    const newsletterId = '2d8b3e5f-1a4c-4b6d-9e7f-8a9b0c1d2e3f';
+    await ledger.openBatch(newsletterId, 3, ['ann@example.org']);
+    await ledger.record(newsletterId, 3, entry('ann@example.org', 'accepted'));
+    const at = (minute: number) => `2026-12-01T10:0${minute}:00.000Z`;
+
+    expect(await ledger.markEngagement(newsletterId, 3, 'ann@example.org', 'machineOpen', at(1))).toBe('first');
+    // A machine open does not mark the recipient as having opened it.
+    expect(await ledger.markEngagement(newsletterId, 3, 'ann@example.org', 'open', at(2))).toBe('first');
+    expect(await ledger.markEngagement(newsletterId, 3, 'ann@example.org', 'open', at(3))).toBe('repeat');
+    expect(await ledger.markEngagement(newsletterId, 3, 'ann@example.org', 'machineOpen', at(3))).toBe('repeat');
+    expect(await ledger.markFeedback(newsletterId, 3, 'ann@example.org', 'complaint', at(4))).toBe('first');
+    // Replicas marking at once: one of them is first.
+    const marks = await Promise.all([5, 6, 7, 8].map((minute) => ledger.markEngagement(newsletterId, 3, 'ann@example.org', 'click', at(minute))));
+    expect(marks.filter((m) => m === 'first')).toHaveLength(1);
+    expect(marks.filter((m) => m === 'repeat')).toHaveLength(3);
+    expect(await ledger.markEngagement(newsletterId, 3, 'nobody@example.org', 'open', at(1))).toBe('unknown');
+
+    const [stored] = (await ledger.readBatch(newsletterId, 3, ['ann@example.org'])).values();
+    expect(stored).toMatchObject({ state: 'accepted', email: 'ann@example.org', attempts: 1, feedback: { complaint: at(4) } });
+    expect(stored?.engagement).toEqual({ machineOpen: at(1), open: at(2), click: expect.stringMatching(/^2026-12-01T10:0[5-8]/) });
+  });
+
+  it('claims each click once (by URL and time), also when replicas claim it at once, and keeps its markers out of every listing of entries', async () => {
+    const newsletterId = '3e9c4f6a-2b5d-4c7e-8f9a-0b1c2d3e4f5a';
+    const url = 'https://example.org/spring';
+    await ledger.openBatch(newsletterId, 0, ['bo@example.org']);
+    await ledger.record(newsletterId, 0, entry('bo@example.org', 'accepted'));
+
+    expect(await ledger.claimClick(newsletterId, 0, 'bo@example.org', url, '2026-12-01T10:00:00.000Z')).toBe(true);
+    // The same click again (its event redelivered), in any spelling of the same instant.
+    expect(await ledger.claimClick(newsletterId, 0, 'bo@example.org', url, '2026-12-01T10:00:00.000Z')).toBe(false);
+    expect(await ledger.claimClick(newsletterId, 0, 'bo@example.org', url, '2026-12-01T11:00:00.000+01:00')).toBe(false);
+    // Another click: a millisecond later, or another link.
+    expect(await ledger.claimClick(newsletterId, 0, 'bo@example.org', url, '2026-12-01T10:00:00.001Z')).toBe(true);
+    expect(await ledger.claimClick(newsletterId, 0, 'bo@example.org', 'https://example.org/autumn', '2026-12-01T10:00:00.000Z')).toBe(true);
+    const claims = await Promise.all([1, 2, 3, 4].map(() => ledger.claimClick(newsletterId, 0, 'bo@example.org', url, '2026-12-01T10:05:00.000Z')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+
+    const recorded: Array<{ batchIndex: number; addressHash: string }> = [];
+    for await (const r of ledger.recipientsRecorded(newsletterId)) recorded.push(r);
+    expect(recorded).toEqual([{ batchIndex: 0, addressHash: addressHash('bo@example.org') }]);
+    expect((await ledger.outcomesOf('bo@example.org')).map((o) => [o.newsletterId, o.entry.state])).toEqual([[newsletterId, 'accepted']]);
+    expect([...(await ledger.readBatch(newsletterId, 0, ['bo@example.org'])).values()].map((e) => e.state)).toEqual(['accepted']);
+  });
+
+  it('claims a click whose create was stored but its answer lost (retried) once, neither losing it nor counting it twice', async () => {
+    const newsletterId = '4fa0d5b7-3c6e-4d8f-9a0b-1c2d3e4f5a6b';
+    let creates = 0;
+    // The real bucket, whose first create is stored by the server and then answered with a timeout.
+    const ledgerKv = new Proxy(stores.ledger, {
+      get(target, property, receiver) {
+        if (property !== 'create') return Reflect.get(target, property, receiver) as unknown;
+        return async (key: string, value: string) => {
+          creates += 1;
+          const revision = await target.create(key, value);
+          if (creates === 1) throw new Error('TIMEOUT');
+          return revision;
+        };
+      },
+    });
+    const flaky = new DeliveryLedger({ ...stores, ledger: ledgerKv });
+    expect(await flaky.claimClick(newsletterId, 1, 'cy@example.org', 'https://example.org/', '2026-12-01T10:00:00.000Z')).toBe(true);
+    // Retried: the second create met the first one's marker, which held this claim's value.
+    expect(creates).toBe(2);
+    expect(await flaky.claimClick(newsletterId, 1, 'cy@example.org', 'https://example.org/', '2026-12-01T10:00:00.000Z')).toBe(false);
   });
 
   it.each([

@@ -33,6 +33,8 @@ import { SuppressionKeyUpgrade } from './suppressions/suppression-key-upgrade';
 import { SuppressionsController } from './suppressions/suppressions.controller';
 import { SuppressionsService } from './suppressions/suppressions.service';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
+import { TrackingController } from './tracking/tracking.controller';
+import { EngagementService } from './tracking/engagement.service';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 import { TenantMetrics } from './tenants/tenant-metrics';
 
@@ -51,6 +53,7 @@ export class AppModule {
         SendNewsletterController,
         SuppressionsController,
         UnsubscribeController,
+        TrackingController,
         NewslettersGrpcController,
         ListsGrpcController,
         GrpcHealthController,
@@ -79,6 +82,7 @@ export class AppModule {
         SuppressionKeyUpgrade,
         SuppressionsService,
         UnsubscribeService,
+        EngagementService,
         TenantMetrics,
       ],
     };

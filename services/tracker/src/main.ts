@@ -24,6 +24,7 @@ void bootService({
         Events.BatchCompleted,
         Events.BatchProgressed,
         Events.FeedbackReceived,
+        Events.EngagementRecorded,
       ],
     },
     {

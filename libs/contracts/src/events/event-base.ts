@@ -38,4 +38,25 @@ export abstract class NewsletterCountsEvent extends NewsletterEvent {
   @IsInt()
   @Min(0)
   complained?: number;
+
+  /** Recipients who opened (tracked newsletters; machine opens apart), clicked, every click, machine opens; absent from older trackers. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  opens?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  clicks?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  clicksTotal?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  machineOpens?: number;
 }

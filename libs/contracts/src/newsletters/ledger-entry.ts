@@ -45,6 +45,13 @@ export interface LedgerEntry {
    * without feedback, and on every entry written before it existed.
    */
   readonly feedback?: { readonly bounce?: string; readonly complaint?: string };
+  /**
+   * When the recipient was first counted as opening the newsletter (its pixel loaded by a reader),
+   * as opening it by machine (a mail privacy proxy fetching every image: never an `open`), and as
+   * following a tracked link (engagement tracking → tracker): a later one of the same kind is not
+   * counted as a unique one again. Absent without engagement, and on entries written before it existed.
+   */
+  readonly engagement?: { readonly open?: string; readonly machineOpen?: string; readonly click?: string };
 }
 
 /** A recipient that finally failed (KV bucket `failures`, key `<newsletterId>.<address hash>`). */
@@ -99,9 +106,13 @@ export function ledgerOpenedKey(newsletterId: string, batchIndex: number): strin
   return `${ledgerBatchPrefix(newsletterId, batchIndex)}.${LEDGER_OPENED}`;
 }
 
-/** False for a batch's "opened" marker: what anyone reading the ledger by wildcard must skip. */
+/**
+ * False for a batch's "opened" marker and for a counted click's marker (four tokens, see
+ * DeliveryLedger.claimClick): what anyone reading the ledger by wildcard must skip. An entry's key
+ * is `<newsletterId>.<batchIndex>.<address hash>`.
+ */
 export function isLedgerEntryKey(key: string): boolean {
-  return !key.endsWith(`.${LEDGER_OPENED}`);
+  return !key.endsWith(`.${LEDGER_OPENED}`) && key.split('.').length === 3;
 }
 
 const LEDGER_OPENED = 'opened';

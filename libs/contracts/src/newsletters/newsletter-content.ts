@@ -24,6 +24,8 @@ export interface NewsletterContent {
    * lanes): `normal`.
    */
   readonly lane?: SendLane;
+  /** Open and click tracking asked for (absent: neither); see docs/api.md#tracking. */
+  readonly tracking?: NewsletterTracking;
   /** The tenant that submitted it (absent before tenants: `tenantOf`); the sender checks its suppression list and the global one. */
   readonly tenant?: string;
   /** The subscriber list it goes to (absent for inline recipients): the sender's List-Id names it. */
@@ -40,4 +42,12 @@ export interface SubmittedRecipient {
   readonly name?: string;
   /** Merge fields (a subscriber list's custom columns); see RECIPIENT_VARS_LIMITS. */
   readonly vars?: Readonly<Record<string, string>>;
+}
+
+/** What a newsletter tracks: both off unless asked for (the request's `tracking`, or the deployment's default). */
+export interface NewsletterTracking {
+  /** A 1×1 pixel at the end of the HTML: loading it is an open. */
+  readonly opens: boolean;
+  /** Every http(s) link of the HTML (not mailto:, not the unsubscribe link) goes through a signed redirect. */
+  readonly clicks: boolean;
 }

@@ -30,6 +30,16 @@ export interface NewsletterRecord {
   /** Recipients who bounced after acceptance / complained (feedback service), each counted once; absent on older records. */
   readonly bounced?: number;
   readonly complained?: number;
+  /**
+   * Engagement of a tracked newsletter (`engagement.recorded`, tracker); absent on records without
+   * any (older ones too): 0. `opens` and `clicks` count recipients, each once (the delivery ledger
+   * marks who was counted); `clicksTotal` counts every click; `machineOpens` counts recipients whose
+   * mail a machine opened (a mail privacy proxy fetching every image), each once and never in `opens`.
+   */
+  readonly opens?: number;
+  readonly clicks?: number;
+  readonly clicksTotal?: number;
+  readonly machineOpens?: number;
   /** Not sent because the newsletter was cancelled. */
   readonly cancelled: number;
   /** When a scheduled newsletter starts (null: at once). */
@@ -150,6 +160,10 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
     cancelled: record.cancelled ?? 0,
     bounced: record.bounced ?? 0,
     complained: record.complained ?? 0,
+    opens: record.opens ?? 0,
+    clicks: record.clicks ?? 0,
+    clicksTotal: record.clicksTotal ?? 0,
+    machineOpens: record.machineOpens ?? 0,
     pending,
     duplicates: record.duplicates,
     batches: {

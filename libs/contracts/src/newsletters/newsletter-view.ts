@@ -66,6 +66,33 @@ export class NewsletterView {
   @ApiProperty({ description: 'Recipients who marked it as spam (a feedback-loop report or a provider webhook); each counted once. Also counted in `sent`.', example: 0 })
   readonly complained!: number;
 
+  /*
+   * The engagement counts: always in a view made by toNewsletterView (0 without tracking), so
+   * required in the API. Optional in the type only for views made without them: a tracker from
+   * before them answering a status query during an upgrade, views written out by hand.
+   */
+
+  @ApiProperty({
+    description:
+      'Recipients who opened it (its tracking pixel was loaded), each counted once; 0 unless the newsletter was sent with tracking. ' +
+      'An open by a machine (a mail privacy proxy fetching every image) is not one: see `machineOpens`. A lower bound: a reader ' +
+      'who does not load images is not seen.',
+    example: 0,
+  })
+  readonly opens!: number;
+
+  @ApiProperty({ description: 'Recipients who followed a tracked link, each counted once.', example: 0 })
+  readonly clicks!: number;
+
+  @ApiProperty({ description: 'Tracked links followed, every click counted (a recipient clicking three times counts three).', example: 0 })
+  readonly clicksTotal!: number;
+
+  @ApiProperty({
+    description: 'Recipients whose copy was opened by a machine (a mail privacy proxy fetching every image), each counted once; not in `opens`.',
+    example: 0,
+  })
+  readonly machineOpens!: number;
+
   @ApiProperty({ example: 0 })
   readonly pending!: number;
 

@@ -1,5 +1,5 @@
 import { newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
-import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldFeedback, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldEngagement, foldFeedback, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
 
 const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
 const at = '2026-11-28T10:00:00.000Z';
@@ -43,6 +43,53 @@ describe('newsletter fold', () => {
     // A record written before these counts existed reads as zero.
     const { bounced: _b, complained: _c, ...old } = completed;
     expect(toNewsletterView(old as NewsletterRecord)).toMatchObject({ bounced: 0, complained: 0 });
+  });
+
+  describe('engagement', () => {
+    const completed = apply(queued, (r) => foldSplitStarted(r, at), (r) => foldSplit(r, split({ total: 3, batches: 1, duplicates: 0 })), (r) => foldBatchCompleted(r, result(0, 3)));
+    const counts = (r: NewsletterRecord) => {
+      const { opens, clicks, clicksTotal, machineOpens } = toNewsletterView(r);
+      return { opens, clicks, clicksTotal, machineOpens };
+    };
+
+    it('counts a recipient’s first open, and not a repeated one', () => {
+      const opened = foldEngagement(completed, { kind: 'open', first: true })!;
+      expect(counts(opened)).toEqual({ opens: 1, clicks: 0, clicksTotal: 0, machineOpens: 0 });
+      expect(foldEngagement(opened, { kind: 'open', first: false })).toBeNull();
+    });
+
+    it('counts a machine open apart: in machineOpens, never in opens', () => {
+      const machine = foldEngagement(completed, { kind: 'machineOpen', first: true })!;
+      expect(counts(machine)).toEqual({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 1 });
+      expect(foldEngagement(machine, { kind: 'machineOpen', first: false })).toBeNull();
+      // The same recipient reading it later is a first open of its own.
+      expect(counts(foldEngagement(machine, { kind: 'open', first: true })!)).toEqual({ opens: 1, clicks: 0, clicksTotal: 0, machineOpens: 1 });
+    });
+
+    it('counts every click in clicksTotal, a recipient’s first also in clicks', () => {
+      const clicked = apply(
+        completed,
+        (r) => foldEngagement(r, { kind: 'click', first: true }),
+        (r) => foldEngagement(r, { kind: 'click', first: false }),
+        (r) => foldEngagement(r, { kind: 'click', first: false }),
+        (r) => foldEngagement(r, { kind: 'click', first: true }),
+      );
+      expect(counts(clicked)).toEqual({ opens: 0, clicks: 2, clicksTotal: 4, machineOpens: 0 });
+    });
+
+    it('leaves status, settled counts, updatedAt and progress as they were (an open does not make a stalled newsletter look alive)', () => {
+      const sending = apply(queued, (r) => foldSplitStarted(r, at), (r) => foldSplit(r, split()));
+      const opened = apply(sending, (r) => foldEngagement(r, { kind: 'open', first: true }), (r) => foldEngagement(r, { kind: 'click', first: true }));
+      const { opens: _o, clicks: _c, clicksTotal: _t, ...rest } = opened;
+      expect(rest).toEqual(sending);
+      const after = foldEngagement(completed, { kind: 'click', first: true })!;
+      expect(toNewsletterView(after)).toMatchObject({ status: 'completed', sent: 3, completedAt: completed.completedAt });
+    });
+
+    it('reads a record from before engagement counts as zero', () => {
+      expect(counts(completed)).toEqual({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 0 });
+      expect('opens' in completed).toBe(false);
+    });
   });
 
   it('goes queued → splitting → sending → completed', () => {

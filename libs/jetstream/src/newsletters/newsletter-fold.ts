@@ -115,6 +115,36 @@ export function foldFeedback(record: NewsletterRecord, kind: 'bounce' | 'complai
     : { ...record, complained: (record.complained ?? 0) + 1, updatedAt: later(record.updatedAt, at) };
 }
 
+/** One open or click to count, as the delivery ledger judged it. */
+export interface EngagementCount {
+  /** `machineOpen`: an open by a machine (a mail privacy proxy), counted apart from `open`. */
+  readonly kind: 'open' | 'machineOpen' | 'click';
+  /** The recipient's first of this kind (the ledger marked it just now). */
+  readonly first: boolean;
+}
+
+/**
+ * An open or a click of a tracked newsletter. A recipient counts once in `opens`, `machineOpens`
+ * and `clicks` (only `first` counts: the ledger's mark decides), every click in `clicksTotal` (the
+ * caller claims each click once: DeliveryLedger.claimClick). Also after the newsletter settled.
+ * Leaves `updatedAt` (and so the progress, and the watchdog's "not moved since") as it is:
+ * readers opening a newsletter do not make a stalled one look alive. Null when nothing counts.
+ */
+export function foldEngagement(record: NewsletterRecord, count: EngagementCount): NewsletterRecord | null {
+  switch (count.kind) {
+    case 'open':
+      return count.first ? { ...record, opens: (record.opens ?? 0) + 1 } : null;
+    case 'machineOpen':
+      return count.first ? { ...record, machineOpens: (record.machineOpens ?? 0) + 1 } : null;
+    case 'click':
+      return {
+        ...record,
+        clicks: (record.clicks ?? 0) + (count.first ? 1 : 0),
+        clicksTotal: (record.clicksTotal ?? 0) + 1,
+      };
+  }
+}
+
 function later(a: string, b: string): string {
   return Date.parse(b) > Date.parse(a) ? b : a;
 }

@@ -18,7 +18,7 @@ import { casUpdate, type RecordChange } from '../storage/cas-update';
 import { LiveKvMap, type LiveView } from '../storage/live-kv-map';
 import { STORES_TOKEN } from '../stores/stores.token';
 import { KeyedMutex } from './keyed-mutex';
-import { foldBatchCompleted, foldBatchProgressed, foldFeedback, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldEngagement, foldFeedback, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts, type EngagementCount } from './newsletter-fold';
 import { RefusedTransitionError, canTransition, isAllowedMove } from './newsletter-status-machine';
 
 export type NewsletterChange = RecordChange<NewsletterRecord>;
@@ -195,6 +195,14 @@ export class NewsletterRecords {
   /** A bounce or complaint about one recipient, counted (the caller made sure it is the first of its kind). */
   countFeedback(newsletterId: string, kind: 'bounce' | 'complaint', at: string): Promise<NewsletterChange> {
     return this.change(newsletterId, (r) => foldFeedback(r, kind, at));
+  }
+
+  /**
+   * An open or click of one recipient (the caller asked the ledger whether it is the recipient's
+   * first of its kind, and claimed each click once). Unchanged when nothing counts (a repeated open).
+   */
+  countEngagement(newsletterId: string, count: EngagementCount): Promise<NewsletterChange> {
+    return this.change(newsletterId, (r) => foldEngagement(r, count));
   }
 
   /** The record as it is, as a change that changed nothing (or `missing`). */

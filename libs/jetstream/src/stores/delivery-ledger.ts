@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { hash, randomUUID } from 'node:crypto';
 import { addressHash, isLedgerEntryKey, ledgerKey, ledgerOpenedKey, type LedgerEntry } from '@mailroom/contracts';
 import { STORES_TOKEN } from './stores.token';
 import type { Stores } from '../provisioning/provision-topology';
@@ -8,6 +9,12 @@ import { isWrongLastSequence } from '../storage/wrong-last-sequence';
 
 /** Reads of one batch in flight at once: a batch of thousands does not queue thousands of requests. */
 const READ_WINDOW = 256;
+
+/** What a recipient's entry says of a mark: the first of its kind, one before it, or no entry at all. */
+export type LedgerMark = 'first' | 'repeat' | 'unknown';
+
+/** A kind of engagement marked on a recipient's entry (LedgerEntry.engagement). */
+export type EngagementMark = keyof NonNullable<LedgerEntry['engagement']>;
 
 interface QueuedWrite {
   readonly key: string;
@@ -110,12 +117,58 @@ export class DeliveryLedger {
    * the recipient (past its retention; counted, as nothing says it was before). The entry's outcome
    * is left as it is: re-send rounds and redelivered batches read it as before.
    */
-  async markFeedback(newsletterId: string, batchIndex: number, email: string, kind: 'bounce' | 'complaint', at: string): Promise<'first' | 'repeat' | 'unknown'> {
-    const change = await retryWrite(() =>
-      casUpdate<LedgerEntry>(this.stores.ledger, ledgerKey(newsletterId, batchIndex, email), (entry) =>
-        entry.feedback?.[kind] !== undefined ? null : { ...entry, feedback: { ...entry.feedback, [kind]: at } },
-      ),
+  markFeedback(newsletterId: string, batchIndex: number, email: string, kind: 'bounce' | 'complaint', at: string): Promise<LedgerMark> {
+    return this.markOnce(newsletterId, batchIndex, email, (entry) =>
+      entry.feedback?.[kind] !== undefined ? null : { ...entry, feedback: { ...entry.feedback, [kind]: at } },
     );
+  }
+
+  /**
+   * Marks that the recipient was counted as opening the newsletter (`open`), as opening it by
+   * machine (`machineOpen`: a mail privacy proxy; never marks `open`) or as following a tracked
+   * link (`click`): `first` the first time of that kind, `repeat` after, `unknown` when the ledger
+   * has no entry for the recipient (past its retention: nothing says whether it is the first). Like
+   * `markFeedback`, the entry's outcome is left as it is.
+   */
+  markEngagement(newsletterId: string, batchIndex: number, email: string, kind: EngagementMark, at: string): Promise<LedgerMark> {
+    return this.markOnce(newsletterId, batchIndex, email, (entry) =>
+      entry.engagement?.[kind] !== undefined ? null : { ...entry, engagement: { ...entry.engagement, [kind]: at } },
+    );
+  }
+
+  /**
+   * Claims one click (the recipient's, on `url`, at `occurredAt`) for counting: true the first
+   * time, false when it was claimed before (its event is redelivered, or re-published). A marker is
+   * created under the recipient's entry (`<entry key>.<hash of url and time in ms>`, see
+   * `isLedgerEntryKey`), a create that the stream leader refuses when the key exists. The marker
+   * holds a value of this call's own, so a create whose answer was lost and is retried knows its
+   * own marker: the claim is neither lost nor made twice. Markers expire with the ledger's
+   * retention, the events stream's too: a marker is written after its event was published, so it
+   * outlives every redelivery of the event.
+   */
+  async claimClick(newsletterId: string, batchIndex: number, email: string, url: string, occurredAt: string): Promise<boolean> {
+    const clickId = hash('sha256', `${url}\n${Date.parse(occurredAt)}`, 'base64url').slice(0, 22);
+    const key = `${ledgerKey(newsletterId, batchIndex, email)}.${clickId}`;
+    const claim = randomUUID();
+    return retryWrite(async () => {
+      try {
+        await this.stores.ledger.create(key, claim);
+        return true;
+      } catch (error) {
+        if (!isWrongLastSequence(error)) throw error;
+      }
+      const existing = await this.stores.ledger.get(key);
+      return existing?.operation === 'PUT' && existing.string() === claim;
+    });
+  }
+
+  /**
+   * Marks a recipient's entry once, with revision compare-and-set (`mark` returns null when it is
+   * marked already): `first` when this call marked it, `repeat` when it was marked before, `unknown`
+   * without an entry.
+   */
+  private async markOnce(newsletterId: string, batchIndex: number, email: string, mark: (entry: LedgerEntry) => LedgerEntry | null): Promise<LedgerMark> {
+    const change = await retryWrite(() => casUpdate<LedgerEntry>(this.stores.ledger, ledgerKey(newsletterId, batchIndex, email), mark));
     if (change.kind === 'missing') return 'unknown';
     return change.kind === 'updated' ? 'first' : 'repeat';
   }

@@ -1,9 +1,10 @@
 import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from '@mailroom/config';
-import { productionRequirement, resolveUnsubscribeSecret, type UnsubscribeTokens } from '@mailroom/contracts';
+import { productionRequirement, resolveUnsubscribeSecret, type NewsletterTracking, type TrackingTokens, type UnsubscribeTokens } from '@mailroom/contracts';
 import { parseAllowedHosts } from '@mailroom/net-guard';
 import { parseApiKeys, type ApiKey } from '../auth/api-keys';
 import { FromAllowList } from '../newsletters/from-allow-list';
 import { parseFromAddress } from '../newsletters/from-address';
+import { NetworkList } from '../tracking/network-list';
 import { GatewayEnv } from './gateway.env';
 
 export interface GatewayConfig extends CommonConfig {
@@ -34,6 +35,8 @@ export interface GatewayConfig extends CommonConfig {
   };
   /** Checks unsubscribe links; `developmentSecret`: UNSUBSCRIBE_SECRET unset outside production. */
   readonly unsubscribe: { readonly tokens: UnsubscribeTokens; readonly developmentSecret: boolean };
+  /** Tracked links and open pixels: their keys, what a request tracks when it does not say, the networks of machine opens. */
+  readonly tracking: { readonly tokens: TrackingTokens; readonly defaults: NewsletterTracking; readonly machineOpenNetworks: NetworkList };
 }
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
@@ -60,7 +63,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   }
   const unsubscribe = resolveUnsubscribeSecret(e.UNSUBSCRIBE_SECRET, { requiredWhen: productionRequirement(env['NODE_ENV']) });
   if (!unsubscribe.ok) problems.push(`UNSUBSCRIBE_SECRET: ${unsubscribe.problem}`);
-  if (problems.length > 0 || !allowedFrom || !unsubscribe.ok) throw new ConfigValidationError(problems);
+  const machineOpenNetworks = attempt('MACHINE_OPEN_CIDRS', () => NetworkList.parse(e.MACHINE_OPEN_CIDRS));
+  if (problems.length > 0 || !allowedFrom || !unsubscribe.ok || !machineOpenNetworks) throw new ConfigValidationError(problems);
   return {
     ...commonConfig(e),
     grpcPort: e.GRPC_PORT,
@@ -89,5 +93,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       importThroughputWindowMs: e.IMPORT_THROUGHPUT_WINDOW_MS,
     },
     unsubscribe: { tokens: unsubscribe.tokens, developmentSecret: unsubscribe.development },
+    tracking: { tokens: unsubscribe.tracking, defaults: trackingDefault(e.TRACKING_DEFAULT), machineOpenNetworks },
   };
+}
+
+/** TRACKING_DEFAULT (already checked against its pattern) as the flags a request would give. */
+function trackingDefault(value: string): NewsletterTracking {
+  const parts = new Set(value.split(','));
+  return { opens: parts.has('opens'), clicks: parts.has('clicks') };
 }

@@ -1,5 +1,5 @@
 import { CommonEnv, toBool, toInt } from '@mailroom/config';
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 const int = { message: 'must be a whole number' };
 
@@ -112,13 +112,29 @@ export class GatewayEnv extends CommonEnv {
   WATCH_MAX_AGE_MS = 3_600_000;
 
   /**
-   * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256: 32+ random characters, the
-   * same on every gateway and sender. A secret: never logged. Empty: the public development secret
-   * (a boot warning), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
+   * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256, and the keys of tracked
+   * links and open pixels are derived from it: 32+ random characters, the same on every gateway and
+   * sender. A secret: never logged. Empty: the public development secret (a boot warning; tracking
+   * is then off), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
    * not localhost.
    */
   @IsString()
   UNSUBSCRIBE_SECRET = '';
+
+  /**
+   * What a newsletter tracks when its request does not say (`tracking`): `none`, `opens`, `clicks`
+   * or `opens,clicks`. Tracking links and pixels are signed with keys derived from UNSUBSCRIBE_SECRET.
+   */
+  @Matches(/^(none|opens|clicks|opens,clicks|clicks,opens)$/, { message: 'must be none, opens, clicks or opens,clicks' })
+  TRACKING_DEFAULT = 'none';
+
+  /**
+   * Client networks whose opens are a machine's, not a reader's (a mail privacy proxy that fetches
+   * every image, such as Apple Mail Privacy Protection's published egress ranges), comma-separated
+   * CIDRs (IPv4 or IPv6): counted as `machineOpens`, not `opens`. Empty: none known.
+   */
+  @IsString()
+  MACHINE_OPEN_CIDRS = '';
 
   /** Time for a request's headers to arrive, in ms; a client trickling them is cut off (slowloris). */
   @toInt()

@@ -28,6 +28,10 @@ describe('gRPC message mapping', () => {
       suppressed: 0,
       bounced: 0,
       complained: 0,
+      opens: 0,
+      clicks: 0,
+      clicksTotal: 0,
+      machineOpens: 0,
       cancelled: 0,
       sendAt: null,
       test: false,
@@ -51,6 +55,10 @@ describe('gRPC message mapping', () => {
       suppressed: 0,
       bounced: 0,
       complained: 0,
+      opens: 0,
+      clicks: 0,
+      clicksTotal: 0,
+      machineOpens: 0,
       cancelled: 0,
       sendAt: '',
       test: false,
@@ -77,6 +85,10 @@ describe('gRPC message mapping', () => {
       suppressed: 0,
       bounced: 0,
       complained: 0,
+      opens: 0,
+      clicks: 0,
+      clicksTotal: 0,
+      machineOpens: 0,
       cancelled: 0,
       sendAt: null,
       test: false,
@@ -92,6 +104,39 @@ describe('gRPC message mapping', () => {
       etaSeconds: 1,
     };
     expect(toNewsletterMessage(view).priority).toBe(priority);
+  });
+
+  it('maps the engagement counts, and a view without them (a tracker from before them) as 0', () => {
+    const view: NewsletterView = {
+      id: 'n1',
+      status: 'completed',
+      total: 10,
+      sent: 10,
+      failed: 0,
+      suppressed: 0,
+      bounced: 1,
+      complained: 0,
+      opens: 6,
+      clicks: 3,
+      clicksTotal: 7,
+      machineOpens: 2,
+      cancelled: 0,
+      sendAt: null,
+      test: false,
+      priority: 'normal',
+      pending: 0,
+      duplicates: 0,
+      batches: { total: 1, completed: 1, deadLettered: 0 },
+      rounds: [],
+      createdAt: 't0',
+      startedAt: 't1',
+      completedAt: 't2',
+      ratePerSecond: 0,
+      etaSeconds: null,
+    };
+    expect(toNewsletterMessage(view)).toMatchObject({ bounced: 1, opens: 6, clicks: 3, clicksTotal: 7, machineOpens: 2 });
+    const { opens: _o, clicks: _c, clicksTotal: _t, machineOpens: _m, ...older } = view;
+    expect(toNewsletterMessage(older as NewsletterView)).toMatchObject({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 0 });
   });
 
   it('maps a failure without an SMTP code to code 0', () => {

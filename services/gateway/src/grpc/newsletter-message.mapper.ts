@@ -53,6 +53,11 @@ export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> 
     priority: view.priority,
     bounced: view.bounced,
     complained: view.complained,
+    // A tracker older than engagement tracking answers without them.
+    opens: view.opens ?? 0,
+    clicks: view.clicks ?? 0,
+    clicksTotal: view.clicksTotal ?? 0,
+    machineOpens: view.machineOpens ?? 0,
   };
 }
 
@@ -99,5 +104,7 @@ export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): 
   }
   if (request.batchSize) body['batchSize'] = request.batchSize;
   if (request.ratePerSecond) body['ratePerSecond'] = request.ratePerSecond;
+  // A message field can be absent: then the deployment's default applies; given, both flags are.
+  if (request.tracking) body['tracking'] = { opens: request.tracking.opens, clicks: request.tracking.clicks };
   return body;
 }

@@ -3,6 +3,7 @@ import { Transform, Type, plainToInstance } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -22,6 +23,18 @@ import { futureSendAt } from '../docs/openapi-examples';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
 import { checkedRecipientInputs, isCheckedRecipientList, recipientsPlainlyValid } from './recipient-inputs';
 import { IsBareAddressText, IsFromAddress, IsSingleLine } from './text-rules';
+
+export class TrackingInput {
+  @ApiPropertyOptional({ description: 'Add a 1×1 pixel: loading it counts an open.', example: true })
+  @IsOptional()
+  @IsBoolean({ message: 'tracking.opens must be true or false' })
+  opens?: boolean;
+
+  @ApiPropertyOptional({ description: 'Send every http(s) link through a signed redirect that counts the click.', example: true })
+  @IsOptional()
+  @IsBoolean({ message: 'tracking.clicks must be true or false' })
+  clicks?: boolean;
+}
 
 export class RecipientInput {
   @ApiProperty({ description: 'One bare address: no display name, no list.', example: 'bob@example.org', maxLength: 320 })
@@ -208,4 +221,15 @@ export class CreateNewsletterDto {
   @IsOptional()
   @IsIn(PRIORITIES, { message: `priority must be one of the following values: ${PRIORITIES.join(', ')}` })
   priority?: Priority;
+
+  @ApiPropertyOptional({
+    description:
+      'Open and click tracking for this newsletter (absent: the deployment\'s TRACKING_DEFAULT, `none` unless configured). ' +
+      'With `clicks`, every http(s) link of the HTML goes through a signed redirect; with `opens`, a 1×1 pixel is added. See docs/api.md#tracking.',
+    type: () => TrackingInput,
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TrackingInput)
+  tracking?: TrackingInput;
 }

@@ -22,11 +22,16 @@ const LIST_ID = '0b6f3c1e-8a7d-4f0e-9c2b-5d4a3e2f1a00';
 /** A store's write, done. */
 const done = (_effect?: unknown): Promise<void> => Promise.resolve();
 
-function gateway(trackerAnswer: unknown = { found: false }) {
+function gateway(trackerAnswer: unknown = { found: false }, trackingDefaults = { opens: false, clicks: false }) {
   const documents = new Map<string, unknown>();
   const records: Array<{ id: string; options: { readonly priority?: Priority } }> = [];
   const service = new NewslettersService(
-    { maxInlineRecipients: 1000, defaultFrom: 'news@acme.example', allowedFrom: FromAllowList.parse('@acme.example') } as GatewayConfig,
+    {
+      maxInlineRecipients: 1000,
+      defaultFrom: 'news@acme.example',
+      allowedFrom: FromAllowList.parse('@acme.example'),
+      tracking: { defaults: trackingDefaults },
+    } as unknown as GatewayConfig,
     { create: (id: string, _submitted: number, options: { readonly priority?: Priority }) => done(records.push({ id, options })) } as unknown as NewsletterRecords,
     { put: () => done() } as unknown as Schedules,
     { putJson: (name: string, value: unknown) => done(documents.set(name, value)), putLines: () => done() } as unknown as ContentStore,
@@ -43,7 +48,8 @@ function gateway(trackerAnswer: unknown = { found: false }) {
     lane: (documents.get(ContentObjects.content(id)) as NewsletterContent | undefined)?.lane,
     priority: records.find((r) => r.id === id)?.options.priority,
   });
-  return { service, stored };
+  const trackingOf = (id: string) => (documents.get(ContentObjects.content(id)) as NewsletterContent | undefined)?.tracking;
+  return { service, stored, trackingOf };
 }
 
 const two = [{ email: 'ann@example.org' }, { email: 'bob@example.org' }];
@@ -79,5 +85,26 @@ describe('NewslettersService: lane and priority', () => {
     const id = '7f0c2a9e-5b1d-4c3e-8f6a-2d9b1e4c7a10';
     const { service } = gateway({ found: true, tenant: 'acme', newsletter: { id, status: 'sending', test: false, sent: 1 } });
     expect(await service.get(id, caller)).toEqual({ id, status: 'sending', test: false, sent: 1, priority: 'normal' });
+  });
+});
+
+describe('NewslettersService: tracking', () => {
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterAll(() => {
+    Logger.overrideLogger(new ConsoleLogger());
+  });
+
+  it.each<[string, NewsletterRequest['tracking'], { opens: boolean; clicks: boolean }, unknown]>([
+    ['nothing asked, default none', undefined, { opens: false, clicks: false }, undefined],
+    ['clicks asked, default none', { clicks: true }, { opens: false, clicks: false }, { opens: false, clicks: true }],
+    ['nothing asked, default opens', undefined, { opens: true, clicks: false }, { opens: true, clicks: false }],
+    ['opens turned off against a default of both', { opens: false }, { opens: true, clicks: true }, { opens: false, clicks: true }],
+    ['both turned off against a default of both', { opens: false, clicks: false }, { opens: true, clicks: true }, undefined],
+  ])('%s: stores %p over %p', async (_case, tracking, defaults, expected) => {
+    const { service, trackingOf } = gateway(undefined, defaults);
+    const { id } = await service.create({ ...content, recipients: two, ...(tracking ? { tracking } : {}) }, caller);
+    expect(trackingOf(id)).toEqual(expected);
   });
 });

@@ -6,6 +6,7 @@ import {
   Events,
   Queries,
   type NewsletterContent,
+  type NewsletterTracking,
   type NewsletterRequestedEvent,
   type NewsletterStatusReply,
   type NewsletterView,
@@ -54,7 +55,12 @@ export interface NewsletterRequest {
    * one inline recipient takes the fast lane whatever this says (`sendLaneOf`).
    */
   readonly priority?: Priority;
+  /** Open and click tracking; each flag absent: the deployment's TRACKING_DEFAULT. */
+  readonly tracking?: Partial<NewsletterTracking>;
 }
+
+/** The view's engagement counts, absent from a tracker older than them. */
+type EngagementCount = 'opens' | 'clicks' | 'clicksTotal' | 'machineOpens';
 
 /** How far ahead a newsletter may be scheduled. */
 
@@ -162,6 +168,7 @@ export class NewslettersService {
       ...(request.test ? { test: true } : {}),
       // The senders serve the fast lane first, then share by priority (always written for new newsletters).
       lane: sendLaneOf(request),
+      ...trackingOf(request.tracking, this.config.tracking.defaults),
       tenant: caller.tenant,
       // The sender names the list in each email's List-Id.
       ...(list ? { listId: list.listId } : {}),
@@ -219,9 +226,18 @@ export class NewslettersService {
       throw error;
     }
     if (!reply.found || tenantOf(reply) !== caller.tenant) throw new NotFoundError(`No newsletter with id ${id}`);
-    // A tracker older than priorities answers without one (a rolling upgrade): the default, as for an old record.
-    const view: Omit<NewsletterView, 'priority'> & { readonly priority?: Priority } = reply.newsletter;
-    return { ...view, priority: view.priority ?? DEFAULT_PRIORITY };
+    // A tracker older than priorities or engagement counts answers without them (a rolling
+    // upgrade): the defaults, as for an old record.
+    const view: Omit<NewsletterView, 'priority' | EngagementCount> & { readonly priority?: Priority } & Partial<Pick<NewsletterView, EngagementCount>> =
+      reply.newsletter;
+    return {
+      ...view,
+      priority: view.priority ?? DEFAULT_PRIORITY,
+      opens: view.opens ?? 0,
+      clicks: view.clicks ?? 0,
+      clicksTotal: view.clicksTotal ?? 0,
+      machineOpens: view.machineOpens ?? 0,
+    };
   }
 
   /** A replayed request may race the original: answer once the original's record exists. */
@@ -242,4 +258,10 @@ export class NewslettersService {
       this.schedules.remove(id),
     ]);
   }
+}
+
+/** The content's `tracking`: the request's flags over the deployment's defaults; nothing when neither is on. */
+function trackingOf(asked: Partial<NewsletterTracking> | undefined, defaults: NewsletterTracking): { tracking?: NewsletterTracking } {
+  const tracking = { opens: asked?.opens ?? defaults.opens, clicks: asked?.clicks ?? defaults.clicks };
+  return tracking.opens || tracking.clicks ? { tracking } : {};
 }

@@ -9,6 +9,7 @@ import { DEVELOPMENT_BOUNCE_SECRET_WARNING, parseFeedbackConfig, type FeedbackCo
 import { defaultBurst, type ProviderConfig, type ProviderDefaults } from './provider.config';
 import { SenderEnv } from './sender.env';
 import { checkBucket, parseSmtpProviders } from './smtp-providers.parser';
+import { parseTrackingConfig, type TrackingConfig } from './tracking.config';
 import { parseUnsubscribeConfig, type UnsubscribeConfig } from './unsubscribe.config';
 import type { RenderingBounds } from '../sending/render-breaker';
 
@@ -39,6 +40,8 @@ export interface SenderConfig extends CommonConfig {
   readonly progressIntervalMs: number;
   /** Unsubscribe links and the List-Unsubscribe header of every email. */
   readonly unsubscribe: UnsubscribeConfig;
+  /** Open and click tracking (PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET both set); absent: newsletters asking for it go untracked. */
+  readonly tracking?: TrackingConfig;
   /** Bounce addresses (BOUNCE_DOMAIN) and the signed tokens in them and in Message-IDs (BOUNCE_SECRET). */
   readonly feedback: FeedbackConfig;
   /** Per-recipient rendering bounds beyond the template limits: MAX_RENDERED_EMAIL_BYTES, RENDER_FAILURES_TO_STOP. */
@@ -77,6 +80,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
   if (problems.length > 0 || !unsubscribe || !feedback) throw new ConfigValidationError(problems);
   if (unsubscribe.developmentSecret) notices.push(DEVELOPMENT_SECRET_WARNING);
   if (feedback.developmentSecret) notices.push(DEVELOPMENT_BOUNCE_SECRET_WARNING);
+  const tracking = parseTrackingConfig(e, unsubscribe);
 
   const concurrency = batchConcurrency({
     configured: e.SENDER_CONCURRENCY,
@@ -113,6 +117,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     ackWaitMs: e.ACK_WAIT_MS,
     progressIntervalMs: e.BATCH_PROGRESS_INTERVAL_MS,
     unsubscribe,
+    ...(tracking ? { tracking } : {}),
     feedback,
     rendering: { maxEmailBytes: e.MAX_RENDERED_EMAIL_BYTES, failuresToStop: e.RENDER_FAILURES_TO_STOP },
     notices,

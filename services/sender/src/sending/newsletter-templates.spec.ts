@@ -44,6 +44,19 @@ describe('compileNewsletter', () => {
     expect(compiled({ from: 'n@acme.example', subject: 'S', html: '<style>{{ x }}</style><p>Hi</p>' }).render(scope)).toEqual({ subject: 'S', html: '<style></style><p>Hi</p>' });
   });
 
+  it('with click tracking, resolves the derived text\'s links per recipient (the URL itself without a tracker); an explicit text is left alone', () => {
+    const html = '<p><a href="{{ link }}">Read</a> <a href="https://acme.example/b?x=1&amp;y=2">More</a></p>';
+    const newsletter = compiled({ from: 'n@acme.example', subject: 'S', html, tracking: { opens: false, clicks: true } });
+    const scope = mergeScope({ email: 'ann@example.org', vars: { link: 'https://acme.example/a' } }, 'https://m.example/u');
+    const tracked = (url: string) => (url.endsWith('/a') ? 'https://m.example/c/A' : undefined);
+    expect(newsletter.render(scope, tracked).text).toBe('Read [https://m.example/c/A] More [https://acme.example/b?x=1&y=2]');
+    expect(newsletter.render(scope).text).toBe('Read [https://acme.example/a] More [https://acme.example/b?x=1&y=2]');
+    // The HTML is tracked by trackedHtml afterwards, not here.
+    expect(newsletter.render(scope, tracked).html).toBe('<p><a href="https://acme.example/a">Read</a> <a href="https://acme.example/b?x=1&amp;y=2">More</a></p>');
+    const explicit = compiled({ from: 'n@acme.example', subject: 'S', html, text: 'Read: {{ link }}', tracking: { opens: false, clicks: true } });
+    expect(explicit.render(scope, tracked).text).toBe('Read: https://acme.example/a');
+  });
+
   it('removes line breaks that merge data brings into the subject (header injection)', () => {
     const scope = mergeScope({ email: 'ann@example.org', name: 'Ann\r\nBcc: victim@example.org' }, 'https://m.example/u');
     const { subject } = compiled(content).render(scope);

@@ -1,5 +1,5 @@
 import { compileMergeTemplate, TemplateError, type MergeScope, type MergeTemplate, type NewsletterContent } from '@mailroom/contracts';
-import { textTemplateFromHtml } from './text-from-html';
+import { resolveLinkMarks, textTemplateFromHtml } from './text-from-html';
 
 /** One recipient's subject and bodies. */
 export interface RenderedContent {
@@ -10,8 +10,12 @@ export interface RenderedContent {
 
 /** A newsletter's subject, html and text, compiled once and rendered per recipient. */
 export interface CompiledNewsletter {
-  /** Throws TemplateError when a render limit is hit. */
-  render(scope: MergeScope): RenderedContent;
+  /**
+   * Throws TemplateError when a render limit is hit. `link`: the recipient's tracked address of a
+   * link of the text part made from the HTML, when the newsletter tracks clicks (see
+   * linkTracker); absent or undefined, the link stays as it is. An explicit `text` is never changed.
+   */
+  render(scope: MergeScope, link?: (url: string) => string | undefined): RenderedContent;
 }
 
 // Line breaks (CR, LF and the Unicode ones) and tabs become a space; other control characters go.
@@ -41,19 +45,23 @@ export function compileNewsletter(content: NewsletterContent): CompiledNewslette
     if (error instanceof TemplateError) return error;
     throw error;
   }
-  if (html !== undefined && text === undefined) text = derivedText(content.html!);
+  // With click tracking, the links of a text part made from the HTML are tracked too (marked here,
+  // resolved per recipient); an explicit text is the sender's own words and stays as it is.
+  const marked = html !== undefined && text === undefined && content.tracking?.clicks === true;
+  if (html !== undefined && text === undefined) text = derivedText(content.html!, marked);
+  const untracked = () => undefined;
   return {
-    render: (scope) => ({
+    render: (scope, link) => ({
       subject: singleLineSubject(subject.render(scope)),
       ...(html ? { html: html.render(scope) } : {}),
-      ...(text ? { text: text.render(scope) } : {}),
+      ...(text ? { text: marked ? resolveLinkMarks(text.render(scope), link ?? untracked) : text.render(scope) } : {}),
     }),
   };
 }
 
 /** The text template derived from the HTML, or undefined (HTML only) when it cannot be made or does not compile. */
-function derivedText(html: string): MergeTemplate | undefined {
-  const template = textTemplateFromHtml(html);
+function derivedText(html: string, markLinks: boolean): MergeTemplate | undefined {
+  const template = textTemplateFromHtml(html, { markLinks });
   if (template === null) return undefined;
   try {
     return compileMergeTemplate('text', template);

@@ -1,5 +1,7 @@
-import { addressHash, FeedbackTokens, feedbackTokenOf, UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
+import { Logger } from '@nestjs/common';
+import { addressHash, FeedbackTokens, feedbackTokenOf, TrackingTokens, UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
 import type { FeedbackConfig } from '../config/feedback.config';
+import type { TrackingConfig } from '../config/tracking.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
 import { PersonalisedEmails } from './personalised-emails';
 import { TemplateCache } from './template-cache';
@@ -121,5 +123,93 @@ describe('PersonalisedEmails', () => {
   it('leaves the mailto out when none is configured', () => {
     const built = new PersonalisedEmails({ unsubscribe: { ...unsubscribe, mailto: undefined }, feedback }).build(NEWSLETTER, content, { email: 'ann@example.org' });
     expect(built.ok && built.email.rawHeaders!['List-Unsubscribe']).toMatch(/^<https:[^>]+>$/);
+  });
+});
+
+describe('PersonalisedEmails: open and click tracking', () => {
+  const trackingTokens = new TrackingTokens('a-test-secret-that-is-long-enough-000');
+  const tracking: TrackingConfig = { baseUrl: 'https://mail.acme.example', tokens: trackingTokens };
+  const html =
+    '<html><body><p>Hi {{ name }}, <a href="https://acme.example/offer?id=1&amp;ref=news">the offer</a>, ' +
+    '<a href="mailto:help@acme.example">help</a>, <a href="{{ unsubscribe_url }}">unsubscribe</a></p></body></html>';
+  const tracked: NewsletterContent = { from: 'news@acme.example', subject: 'S', html, tracking: { opens: true, clicks: true } };
+  const ann = { email: 'ann@example.org', name: 'Ann' };
+  const claimOf = (url: string) => {
+    const check = trackingTokens.verify(url.replace(/^https:\/\/mail\.acme\.example\/[co]\//, ''));
+    if (!check.ok) throw new Error(`not a tracking link: ${url}`);
+    return check.claim;
+  };
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  it('tracks the http(s) links and adds the pixel; the text part made from the HTML gets the same tracked links', () => {
+    const built = new PersonalisedEmails({ ...config, tracking }).build(NEWSLETTER, tracked, ann);
+    if (!built.ok) throw new Error(built.reason);
+    const { html: out, text } = built.email;
+    const click = /href="(https:\/\/mail\.acme\.example\/c\/[^"]+)"/.exec(out!)![1]!;
+    expect(claimOf(click)).toEqual({ kind: 'click', newsletterId: NEWSLETTER_ID, batchIndex: 7, email: 'ann@example.org', url: 'https://acme.example/offer?id=1&ref=news' });
+    const pixel = /<img src="([^"]+)" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px"><\/body><\/html>$/.exec(out!)![1]!;
+    expect(claimOf(pixel)).toEqual({ kind: 'open', newsletterId: NEWSLETTER_ID, batchIndex: 7, email: 'ann@example.org' });
+    const unsubscribe = /<(https:[^>]+)>/.exec(built.email.rawHeaders!['List-Unsubscribe']!)![1]!;
+    expect(out).toContain(`<a href="mailto:help@acme.example">help</a>, <a href="${unsubscribe}">unsubscribe</a>`);
+    // (Wrapped at 78 columns: compared with spaces for line breaks.)
+    expect(text!.replace(/\s+/g, ' ')).toBe(`Hi Ann, the offer [${click}], help [help@acme.example], unsubscribe [${unsubscribe}]`);
+  });
+
+  it('tracks only what the newsletter asks for', () => {
+    const emails = new PersonalisedEmails({ ...config, tracking });
+    const opens = emails.build(NEWSLETTER, { ...tracked, tracking: { opens: true, clicks: false } }, ann);
+    expect(opens.ok && opens.email.html).toMatch(/^<html><body><p>Hi Ann, <a href="https:\/\/acme\.example\/offer\?id=1&amp;ref=news">.*<img src="https:\/\/mail\.acme\.example\/o\/[^"]+"[^>]*><\/body><\/html>$/);
+    expect(opens.ok && opens.email.text).toContain('the offer [https://acme.example/offer?id=1&ref=news]');
+    const clicks = emails.build(NEWSLETTER, { ...tracked, tracking: { opens: false, clicks: true } }, ann);
+    expect(clicks.ok && clicks.email.html).not.toContain('<img');
+    expect(clicks.ok && clicks.email.html).toContain('<a href="https://mail.acme.example/c/');
+  });
+
+  it('leaves an explicit text part as it is, and a text-only newsletter untouched', () => {
+    const emails = new PersonalisedEmails({ ...config, tracking });
+    const withText = emails.build(NEWSLETTER, { ...tracked, text: 'Offer: https://acme.example/offer' }, ann);
+    expect(withText.ok && withText.email.text).toBe('Offer: https://acme.example/offer');
+    expect(withText.ok && withText.email.html).toContain('https://mail.acme.example/c/');
+    const textOnly = emails.build(NEWSLETTER, { from: 'news@acme.example', subject: 'S', text: 'Offer: https://acme.example/offer', tracking: { opens: true, clicks: true } }, ann);
+    expect(textOnly.ok && textOnly.email).toMatchObject({ subject: 'S', text: 'Offer: https://acme.example/offer' });
+    expect(textOnly.ok && textOnly.email.html).toBeUndefined();
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('changes nothing for a newsletter that does not ask (or asks for neither)', () => {
+    const untracked = new PersonalisedEmails(config).build(NEWSLETTER, { ...tracked, tracking: undefined }, ann);
+    for (const asked of [undefined, { opens: false, clicks: false }]) {
+      const built = new PersonalisedEmails({ ...config, tracking }).build(NEWSLETTER, { ...tracked, tracking: asked }, ann);
+      expect(built).toEqual(untracked);
+    }
+  });
+
+  it('sends untracked, with one warning per newsletter, when this sender has no tracking configuration', () => {
+    const emails = new PersonalisedEmails(config);
+    const plain = new PersonalisedEmails(config).build(NEWSLETTER, { ...tracked, tracking: undefined }, ann);
+    for (const email of ['ann@example.org', 'bob@example.org']) {
+      const built = emails.build(NEWSLETTER, tracked, { ...ann, email });
+      expect(built.ok && built.email.html).not.toMatch(/\/c\/|<img/);
+    }
+    expect(emails.build(NEWSLETTER, tracked, ann)).toEqual(plain);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(new RegExp(`^Newsletter ${NEWSLETTER_ID} asks for open or click tracking, but .*PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET.*untracked`));
+    emails.build({ newsletterId: 'another', batchIndex: 0 }, tracked, ann);
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts the tracked HTML against MAX_RENDERED_EMAIL_BYTES', () => {
+    const content = { ...tracked, text: 'x' };
+    const sizeOf = (built: ReturnType<PersonalisedEmails['build']>) => (built.ok ? Buffer.byteLength(built.email.subject + built.email.html! + built.email.text!) : NaN);
+    const untrackedBytes = sizeOf(new PersonalisedEmails(config).build(NEWSLETTER, content, ann));
+    const trackedBytes = sizeOf(new PersonalisedEmails({ ...config, tracking }).build(NEWSLETTER, content, ann));
+    expect(trackedBytes).toBeGreaterThan(untrackedBytes);
+    const rendering = { maxEmailBytes: trackedBytes - 1, failuresToStop: 10 };
+    expect(new PersonalisedEmails({ ...config, rendering }).build(NEWSLETTER, content, ann).ok).toBe(true);
+    expect(new PersonalisedEmails({ ...config, tracking, rendering }).build(NEWSLETTER, content, ann)).toMatchObject({ ok: false, reason: expect.stringContaining('above the limit') });
   });
 });

@@ -1,12 +1,15 @@
-import { mergeScope, tenantOf, TemplateError, type NewsletterContent, type Recipient } from '@mailroom/contracts';
+import { Logger } from '@nestjs/common';
+import { mergeScope, openPixelUrl, tenantOf, TemplateError, type NewsletterContent, type NewsletterTracking, type Recipient } from '@mailroom/contracts';
 import type { OutgoingEmail } from '@mailroom/mailer';
 import type { FeedbackConfig } from '../config/feedback.config';
+import type { TrackingConfig } from '../config/tracking.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
 import { listHeaders, listUnsubscribeHeaders } from './compliance-headers';
 import { CustomHeadersCache } from './custom-headers-cache';
 import { feedbackMarks } from './feedback-marks';
 import { RenderBreaker, renderedBytes, type RenderingBounds } from './render-breaker';
 import { TemplateCache } from './template-cache';
+import { linkTracker, trackedHtml } from './tracked-html';
 import { unsubscribeTargets } from './unsubscribe-targets';
 
 /** Used where no configuration is given (tests): the sender's defaults. */
@@ -27,20 +30,29 @@ export interface PersonalisedEmailsConfig {
   readonly unsubscribe: UnsubscribeConfig;
   readonly feedback: FeedbackConfig;
   readonly rendering?: RenderingBounds;
+  /** Open and click tracking for the newsletters that ask for it; absent: they go untracked (a warning per newsletter). */
+  readonly tracking?: TrackingConfig;
 }
+
+/** Newsletters remembered as warned about (the oldest is forgotten first). */
+const MAX_WARNED_NEWSLETTERS = 1_000;
 
 /**
  * One recipient's email: the newsletter's templates (compiled once, see TemplateCache) rendered with
  * their merge fields, and the headers every bulk email carries: List-Unsubscribe with its one-click
  * Post, List-Id, Feedback-ID, a stable signed Message-ID, the bounce address as envelope sender
- * (with BOUNCE_DOMAIN) and the newsletter id.
+ * (with BOUNCE_DOMAIN) and the newsletter id. A newsletter's `tracking` (opens, clicks) tracks its
+ * HTML (and the text part made from it) for each recipient: see trackedHtml.
  */
 export class PersonalisedEmails {
+  private readonly logger = new Logger('Tracking');
   private readonly breaker: RenderBreaker;
   private readonly unsubscribe: UnsubscribeConfig;
   private readonly feedback: FeedbackConfig;
+  private readonly tracking: TrackingConfig | undefined;
   private readonly bounds: RenderingBounds;
   private readonly customHeaders = new CustomHeadersCache();
+  private readonly warnedUntracked = new Set<string>();
 
   constructor(
     config: PersonalisedEmailsConfig,
@@ -48,6 +60,7 @@ export class PersonalisedEmails {
   ) {
     this.unsubscribe = config.unsubscribe;
     this.feedback = config.feedback;
+    this.tracking = config.tracking;
     this.bounds = config.rendering ?? DEFAULT_RENDERING_BOUNDS;
     this.breaker = new RenderBreaker(this.bounds.failuresToStop);
   }
@@ -61,14 +74,21 @@ export class PersonalisedEmails {
     const custom = this.customHeaders.get(content);
     if (!custom.ok) return custom;
     const unsubscribe = unsubscribeTargets(this.unsubscribe, { newsletterId, email: recipient.email });
+    const tracked = this.trackedBy(newsletterId, content);
+    const trackedRecipient = { newsletterId, batchIndex: batch.batchIndex, email: recipient.email };
+    const link = tracked?.clicks ? linkTracker(tracked.config, trackedRecipient) : undefined;
     let rendered;
     try {
-      rendered = templates.render(mergeScope(recipient, unsubscribe.url));
+      rendered = templates.render(mergeScope(recipient, unsubscribe.url), link);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       const reason = `the template could not be rendered for this recipient: ${error.message}`;
       this.breaker.failed(newsletterId, reason);
       return { ok: false, reason };
+    }
+    if (tracked && rendered.html !== undefined) {
+      const pixelUrl = tracked.opens ? openPixelUrl(tracked.config.baseUrl, tracked.config.tokens.sign({ kind: 'open', ...trackedRecipient })) : undefined;
+      rendered = { ...rendered, html: trackedHtml(rendered.html, { ...(link ? { link } : {}), ...(pixelUrl !== undefined ? { pixelUrl } : {}) }) };
     }
     const bytes = renderedBytes(rendered);
     if (bytes > this.bounds.maxEmailBytes) {
@@ -92,5 +112,30 @@ export class PersonalisedEmails {
         ...marks,
       },
     };
+  }
+
+  /**
+   * What the newsletter's HTML tracks here: nothing for a newsletter that does not ask, or has no
+   * HTML (a text-only newsletter is never tracked); nothing either, with a warning once per
+   * newsletter, when this sender has no tracking configuration (PUBLIC_BASE_URL and
+   * UNSUBSCRIBE_SECRET): the email still goes, untracked.
+   */
+  private trackedBy(newsletterId: string, content: NewsletterContent): (NewsletterTracking & { readonly config: TrackingConfig }) | undefined {
+    const asked = content.tracking;
+    if (asked === undefined || (!asked.opens && !asked.clicks) || content.html === undefined) return undefined;
+    if (this.tracking === undefined) {
+      this.warnUntracked(newsletterId);
+      return undefined;
+    }
+    return { opens: asked.opens, clicks: asked.clicks, config: this.tracking };
+  }
+
+  private warnUntracked(newsletterId: string): void {
+    if (this.warnedUntracked.has(newsletterId)) return;
+    this.warnedUntracked.add(newsletterId);
+    if (this.warnedUntracked.size > MAX_WARNED_NEWSLETTERS) this.warnedUntracked.delete(this.warnedUntracked.values().next().value!);
+    this.logger.warn(
+      `Newsletter ${newsletterId} asks for open or click tracking, but this sender has no PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET of its own: its emails go out untracked`,
+    );
   }
 }

@@ -4,6 +4,9 @@ import { MetricsRegistry, type Counter } from '@mailroom/observability';
 /** Bounded label values of `mailroom_emails_failed_total{reason}`. */
 export const FAILURE_REASONS = ['permanent', 'retries_exhausted', 'invalid_address', 'dead_lettered'] as const;
 
+/** Bounded label values of `mailroom_engagement_total{kind}`. */
+export const ENGAGEMENT_METRIC_KINDS = ['open', 'click', 'machine_open'] as const;
+
 /** Delivery aggregates, counted once per batch result (never twice for a redelivered one). */
 @Injectable()
 export class TrackerMetrics {
@@ -14,6 +17,7 @@ export class TrackerMetrics {
   readonly newslettersFinished: Counter<'status'>;
   readonly deadLetters: Counter<'stream'>;
   readonly recipientsFeedback: Counter<'kind'>;
+  readonly engagement: Counter<'kind' | 'unique'>;
 
   constructor(metrics: MetricsRegistry) {
     this.emailsSent = metrics.counter({
@@ -47,6 +51,14 @@ export class TrackerMetrics {
       labelNames: ['kind'],
     });
     for (const kind of ['bounce_hard', 'complaint']) this.recipientsFeedback.inc({ kind }, 0);
+    this.engagement = metrics.counter({
+      name: 'mailroom_engagement_total',
+      help:
+        'Opens and clicks of tracked newsletters as the tracker counts them, by kind (open; click; machine_open: an open by a mail privacy proxy) ' +
+        "and unique (true: the recipient's first of that kind, what the newsletter's opens, clicks and machineOpens count)",
+      labelNames: ['kind', 'unique'],
+    });
+    for (const kind of ENGAGEMENT_METRIC_KINDS) for (const unique of ['true', 'false']) this.engagement.inc({ kind, unique }, 0);
     this.newslettersFinished = metrics.counter({
       name: 'mailroom_newsletters_finished_total',
       help: 'Newsletters that reached a final status',

@@ -4,6 +4,7 @@ import {
   BatchCompletedEvent,
   BatchProgressedEvent,
   DeadLetterEvent,
+  EngagementRecordedEvent,
   Events,
   FeedbackReceivedEvent,
   MaxDeliveriesAdvisory,
@@ -64,6 +65,11 @@ export class TrackingHandler {
   @HandlesEvent(Events.FeedbackReceived)
   onFeedback(@Payload() event: FeedbackReceivedEvent): Promise<void> {
     return this.tracker.feedbackReceived(event);
+  }
+
+  @HandlesEvent(Events.EngagementRecorded)
+  onEngagement(@Payload() event: EngagementRecordedEvent): Promise<void> {
+    return this.tracker.engagementRecorded(event);
   }
 
   @HandlesEvent(Events.DeadLettered)

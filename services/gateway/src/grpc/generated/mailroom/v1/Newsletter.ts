@@ -72,6 +72,25 @@ export interface Newsletter {
    * before priorities existed).
    */
   'priority'?: (string);
+  /**
+   * Engagement of a newsletter sent with tracking (0 without): recipients who opened it (its
+   * pixel was loaded by a reader), each counted once; a lower bound, as a reader who does not
+   * load images is not seen.
+   */
+  'opens'?: (number);
+  /**
+   * Recipients who followed a tracked link, each counted once.
+   */
+  'clicks'?: (number);
+  /**
+   * Tracked links followed, every click counted.
+   */
+  'clicksTotal'?: (number);
+  /**
+   * Recipients whose copy a machine opened (a mail privacy proxy fetching every image), each
+   * counted once; not in `opens`.
+   */
+  'machineOpens'?: (number);
   '_etaSeconds'?: "etaSeconds";
 }
 
@@ -142,5 +161,24 @@ export interface Newsletter__Output {
    * before priorities existed).
    */
   'priority'?: (string);
+  /**
+   * Engagement of a newsletter sent with tracking (0 without): recipients who opened it (its
+   * pixel was loaded by a reader), each counted once; a lower bound, as a reader who does not
+   * load images is not seen.
+   */
+  'opens'?: (number);
+  /**
+   * Recipients who followed a tracked link, each counted once.
+   */
+  'clicks'?: (number);
+  /**
+   * Tracked links followed, every click counted.
+   */
+  'clicksTotal'?: (number);
+  /**
+   * Recipients whose copy a machine opened (a mail privacy proxy fetching every image), each
+   * counted once; not in `opens`.
+   */
+  'machineOpens'?: (number);
   '_etaSeconds'?: "etaSeconds";
 }

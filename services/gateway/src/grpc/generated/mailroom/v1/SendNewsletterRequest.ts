@@ -1,6 +1,7 @@
 // Original file: libs/contracts/proto/mailroom/v1/newsletters.proto
 
 import type { Recipient as _mailroom_v1_Recipient, Recipient__Output as _mailroom_v1_Recipient__Output } from '../../mailroom/v1/Recipient';
+import type { Tracking as _mailroom_v1_Tracking, Tracking__Output as _mailroom_v1_Tracking__Output } from '../../mailroom/v1/Tracking';
 
 export interface SendNewsletterRequest {
   /**
@@ -72,6 +73,11 @@ export interface SendNewsletterRequest {
    * whatever their priority.
    */
   'priority'?: (string);
+  /**
+   * Open and click tracking (POST /v1/newsletters `tracking`). Absent: the deployment's
+   * TRACKING_DEFAULT; given, both flags count as given (false is off).
+   */
+  'tracking'?: (_mailroom_v1_Tracking | null);
 }
 
 export interface SendNewsletterRequest__Output {
@@ -144,4 +150,9 @@ export interface SendNewsletterRequest__Output {
    * whatever their priority.
    */
   'priority'?: (string);
+  /**
+   * Open and click tracking (POST /v1/newsletters `tracking`). Absent: the deployment's
+   * TRACKING_DEFAULT; given, both flags count as given (false is off).
+   */
+  'tracking'?: (_mailroom_v1_Tracking__Output);
 }

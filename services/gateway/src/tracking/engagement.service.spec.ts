@@ -1,0 +1,48 @@
+import { TrackingTokens } from '@mailroom/contracts';
+import type { EventPublisher } from '@mailroom/jetstream';
+import type { GatewayConfig } from '../config/gateway.config';
+import { EngagementService } from './engagement.service';
+import { NetworkList } from './network-list';
+
+const secret = 'e'.repeat(32);
+const tokens = new TrackingTokens(secret);
+const base = { newsletterId: '0b9e6f0a-6a3e-4c43-9d55-0a8e0f1d2c3b', batchIndex: 3, email: 'ann@example.org' };
+
+function service() {
+  const published: unknown[] = [];
+  const engagement = new EngagementService(
+    { tracking: { tokens, defaults: { opens: false, clicks: false }, machineOpenNetworks: NetworkList.parse('17.0.0.0/8') } } as unknown as GatewayConfig,
+    { publish: (_event: string, payload: unknown) => Promise.resolve(void published.push(payload)) } as unknown as EventPublisher,
+  );
+  return { engagement, published };
+}
+
+describe('EngagementService', () => {
+  it('reads a click and an open from their tokens, and refuses one of the other kind', () => {
+    const { engagement } = service();
+    const click = tokens.sign({ ...base, kind: 'click', url: 'https://example.com/x' });
+    const open = tokens.sign({ ...base, kind: 'open' });
+    expect(engagement.claimOf(click, 'click')).toEqual({ ...base, kind: 'click', url: 'https://example.com/x' });
+    expect(engagement.claimOf(open, 'open')).toEqual({ ...base, kind: 'open' });
+    expect(engagement.claimOf(open, 'click')).toBeUndefined();
+    expect(engagement.claimOf(click, 'open')).toBeUndefined();
+  });
+
+  it('never hands out a URL that is not http(s), even signed with our keys', () => {
+    const { engagement } = service();
+    expect(engagement.claimOf(tokens.sign({ ...base, kind: 'click', url: 'javascript:alert(1)' }), 'click')).toBeUndefined();
+    expect(engagement.claimOf('garbage', 'click')).toBeUndefined();
+    expect(engagement.claimOf(new TrackingTokens('f'.repeat(32)).sign({ ...base, kind: 'click', url: 'https://example.com' }), 'click')).toBeUndefined();
+  });
+
+  it('publishes an open from MACHINE_OPEN_CIDRS as a machine open, others as a reader’s', async () => {
+    const { engagement, published } = service();
+    const open = { ...base, kind: 'open' } as const;
+    await engagement.record(open, tokens.sign(open), '17.1.2.3');
+    await engagement.record(open, tokens.sign(open), '203.0.113.9');
+    expect(published).toEqual([
+      expect.objectContaining({ ...open, machine: true }),
+      expect.not.objectContaining({ machine: true }),
+    ]);
+  });
+});
