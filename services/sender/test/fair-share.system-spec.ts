@@ -1,5 +1,6 @@
 import type { NewsletterView } from '@mailroom/contracts';
 import { MailroomStack, SmtpSink } from '@mailroom/testing';
+import { metricValue, scrape } from './support/metric-scrape';
 
 jest.setTimeout(240_000);
 
@@ -79,6 +80,12 @@ describe('fair share between newsletters sent at once (2 senders, one provider a
     await until(() => smtp.firstDeliveryAt('proof@example.org') !== undefined, 30_000, 'the test send');
     const testMs = smtp.firstDeliveryAt('proof@example.org')! - testSubmittedAt;
     const largeDeliveredAtTest = delivered(large.recipients);
+    // The senders' metrics by lane: the test send went through the fast lane, the rest as normal.
+    const expositions = await Promise.all(stack.senders.map((s) => scrape(s.baseUrl)));
+    const sends = (lane: string) => expositions.reduce((sum, text) => sum + (metricValue(text, 'mailroom_sender_sends_total', `lane="${lane}"`) ?? 0), 0);
+    expect(sends('fast')).toBe(1);
+    expect(sends('normal')).toBeGreaterThanOrEqual(largeDeliveredAtTest + 30);
+    expect(expositions.every((text) => metricValue(text, 'mailroom_sender_batches_in_flight', 'lane="normal"') !== undefined)).toBe(true);
 
     await cancel(large.id);
     process.stdout.write(
