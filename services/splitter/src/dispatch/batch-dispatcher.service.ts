@@ -16,6 +16,8 @@ export function windowOf(batchWindow: number, senderSlots: number, newsletters: 
   return Math.max(batchWindow, Math.floor((senderSlots - RESERVED_SLOTS) / Math.max(1, newsletters)));
 }
 
+/** Shortest time between two looks, however many batches complete meanwhile. */
+const MIN_LOOK_GAP_MS = 50;
 /** How often the leader looks when no batch completes (a completion wakes it at once). */
 export const DISPATCH_INTERVAL_MS = 250;
 /** The dispatcher's leader lease is renewed this often; a crashed leader is replaced within ~2.5×. */
@@ -46,6 +48,8 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private looking?: Promise<void>;
   private again = false;
   private slotsRead?: { readonly at: number; readonly total: number };
+  private lastLookAt = 0;
+  private pending?: NodeJS.Timeout;
 
   constructor(
     @Inject(SPLITTER_CONFIG) private readonly config: SplitterConfig,
@@ -71,6 +75,8 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
 
   private onLeadership(leading: boolean): void {
     clearInterval(this.timer);
+    clearTimeout(this.pending);
+    this.pending = undefined;
     this.stopWatching?.();
     this.stopWatching = undefined;
     if (!leading) return;
@@ -81,12 +87,26 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     this.wake();
   }
 
-  /** Starts a look, or asks for one more after the one in progress. */
+  /**
+   * Starts a look, or asks for one more after the one in progress; never two within
+   * MIN_LOOK_GAP_MS (at full speed dozens of batches complete per second, and each look costs
+   * NATS two stream-info requests: the window holds enough batches to cover the gap).
+   */
   private wake(): void {
-    if (this.looking) {
-      this.again = true;
+    if (this.looking || this.pending) {
+      this.again = this.again || this.looking !== undefined;
       return;
     }
+    const gap = this.lastLookAt + MIN_LOOK_GAP_MS - Date.now();
+    if (gap > 0) {
+      this.pending = setTimeout(() => {
+        this.pending = undefined;
+        this.wake();
+      }, gap);
+      this.pending.unref();
+      return;
+    }
+    this.lastLookAt = Date.now();
     this.looking = this.look()
       .catch((error: unknown) => this.logger.warn({ error: (error as Error).message }, 'Dispatch look failed; trying again'))
       .finally(() => {
