@@ -69,12 +69,23 @@ export class QueuedBatches {
   }
 
   /**
-   * Calls `listener` whenever a batch of the namespace completes (`batch.completed`, any
-   * newsletter), until the returned function is called. A core subscription: best effort, for
+   * Calls `listener` with the newsletter id whenever a batch of the namespace completes
+   * (`batch.completed`, any newsletter), until the returned function is called. A core subscription: best effort, for
    * waking someone early who also looks on a timer (a message missed while reconnecting is not replayed).
    */
-  onBatchCompleted(listener: () => void): () => void {
-    const sub = this.nats.connection.subscribe(eventFilter(this.nats.topology, Events.BatchCompleted), { callback: () => listener() });
+  onBatchCompleted(listener: (newsletterId: string | undefined) => void): () => void {
+    const sub = this.nats.connection.subscribe(eventFilter(this.nats.topology, Events.BatchCompleted), {
+      callback: (_error, msg) => {
+        let newsletterId: string | undefined;
+        try {
+          const id = (JSON.parse(decoder.decode(msg.data)) as { newsletterId?: unknown }).newsletterId;
+          newsletterId = typeof id === 'string' ? id : undefined;
+        } catch {
+          newsletterId = undefined;
+        }
+        listener(newsletterId);
+      },
+    });
     return () => sub.unsubscribe();
   }
 

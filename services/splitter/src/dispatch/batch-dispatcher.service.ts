@@ -49,6 +49,10 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private again = false;
   private slotsRead?: { readonly at: number; readonly total: number };
   private lastLookAt = 0;
+  /** Per newsletter: batches completed since the last look (from `batch.completed`). */
+  private completions = new Map<string, number>();
+  /** Per newsletter: what the last look saw and let in, and how many of its queued batches are completed but not yet acknowledged. */
+  private readonly seen = new Map<string, { queued: number; released: number; unacked: number }>();
   private pending?: NodeJS.Timeout;
 
   constructor(
@@ -83,7 +87,10 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     this.timer = setInterval(() => this.wake(), DISPATCH_INTERVAL_MS);
     this.timer.unref();
     // A completed batch frees a place in its newsletter's window: look at once.
-    this.stopWatching = this.queue.onBatchCompleted(() => this.wake());
+    this.stopWatching = this.queue.onBatchCompleted((newsletterId) => {
+      if (newsletterId !== undefined) this.completions.set(newsletterId, (this.completions.get(newsletterId) ?? 0) + 1);
+      this.wake();
+    });
     this.wake();
   }
 
@@ -123,14 +130,33 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     if (held.size === 0) return;
     const queued = await this.queue.countsByNewsletter();
     const window = windowOf(this.config.batchWindow, await this.slots(), new Set([...held.keys(), ...queued.keys()]).size);
+    const completions = this.completions;
+    this.completions = new Map();
+    for (const id of [...this.seen.keys()]) if (!held.has(id)) this.seen.delete(id);
     for (const [newsletterId, waiting] of held) {
       if (!this.election.isLeader) return;
+      const inQueue = queued.get(newsletterId) ?? 0;
+      const unacked = this.unacknowledged(newsletterId, inQueue, completions.get(newsletterId) ?? 0);
       if (this.controls.stateOf(newsletterId) === 'paused') continue;
-      const room = window - (queued.get(newsletterId) ?? 0);
-      if (room <= 0) continue;
-      const released = await this.parked.release(newsletterId, Math.min(room, waiting));
-      if (released > 0) this.logger.debug({ newsletterId, released }, 'Held batches let into the queue');
+      // Batches completed whose acknowledgement has not reached the stream (lost in a NATS
+      // leader election: they stay until their ack wait runs out) hold no sender: not counted.
+      const room = window - (inQueue - unacked);
+      const released = room > 0 ? await this.parked.release(newsletterId, Math.min(room, waiting)) : 0;
+      this.seen.set(newsletterId, { queued: inQueue, released, unacked });
+      if (released > 0) this.logger.debug({ newsletterId, released, unacked }, 'Held batches let into the queue');
     }
+  }
+
+  /**
+   * How many of the newsletter's queued batches have completed (a `batch.completed` seen) without
+   * leaving the queue: since the last look, the queue lost `acknowledged` messages (what was there
+   * plus what was let in, less what is there now) while `completed` batches reported.
+   */
+  private unacknowledged(newsletterId: string, inQueue: number, completed: number): number {
+    const last = this.seen.get(newsletterId);
+    if (!last) return 0;
+    const acknowledged = Math.max(0, last.queued + last.released - inQueue);
+    return Math.min(inQueue, Math.max(0, last.unacked + completed - acknowledged));
   }
 
   /** The senders' batch slots, read again at most every SLOTS_READ_EVERY_MS; 0 when unknown. */
