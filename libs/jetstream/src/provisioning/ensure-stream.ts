@@ -46,7 +46,7 @@ export async function ensureStream(
       // Another process created it between our lookup and our add (with other settings, or the
       // server would have answered as for our own add): compare below.
       current = await retry(() => streamConfig(jsm, desired.name));
-      if (!current) throw error;
+      if (!current) throw isSubjectOverlap(error) ? await explainOverlap(jsm, desired, error) : error;
     }
   }
   if (desired.retention !== undefined && current.retention !== desired.retention) {
@@ -88,4 +88,29 @@ async function streamConfig(jsm: JetStreamManager, name: string): Promise<Stream
     if (error instanceof JetStreamApiError && error.status === 404) return undefined;
     throw error;
   }
+}
+
+/** JetStream's answer to a stream whose subjects another stream already captures (10065). */
+function isSubjectOverlap(error: unknown): error is Error {
+  return error instanceof JetStreamApiError && (error.code === 10065 || /subjects overlap/i.test(error.message));
+}
+
+/**
+ * The overlap error with the streams that hold the subjects, which the server does not name: the
+ * first thing an operator (or a test run sharing a server) needs in order to find the culprit.
+ */
+async function explainOverlap(jsm: JetStreamManager, desired: Partial<StreamConfig> & { name: string }, error: Error): Promise<Error> {
+  const holders: string[] = [];
+  for (const subject of desired.subjects ?? []) {
+    try {
+      for await (const name of jsm.streams.names(subject)) {
+        const info = await jsm.streams.info(name).catch(() => undefined);
+        holders.push(`${name} [${(info?.config.subjects ?? []).join(', ')}] holds ${subject}`);
+      }
+    } catch {
+      // The explanation is best effort: the original error is what matters.
+    }
+  }
+  const detail = holders.length > 0 ? holders.join('; ') : 'no stream found holding them now';
+  return new Error(`Stream ${desired.name} (subjects ${(desired.subjects ?? []).join(', ')}): ${error.message}: ${detail}`, { cause: error });
 }
