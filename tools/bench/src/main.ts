@@ -22,6 +22,9 @@ import { renderReport, type Scenario } from './report';
  * beside a single R1 server instead of the baseline (see cluster-bench.ts). `edge` measures the gateway's peak RSS under
  * unauthenticated compressed bodies and the sender's health latency under a pathological template (see edge-bench.ts).
  */
+/** The bench stack's UNSUBSCRIBE_SECRET: a fixed, bench-only value (the stack is local and torn down). */
+const BENCH_UNSUBSCRIBE_SECRET = 'bench-only-unsubscribe-secret-0123456789abcdef';
+
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -43,6 +46,8 @@ async function main(argv: readonly string[]): Promise<void> {
       profile: { type: 'string' },
       /** The splitter's BATCH_WINDOW for each pipeline row (`4,0`: the fair-share window beside none, in the same run). */
       'batch-windows': { type: 'string', default: '4' },
+      /** Open and click tracking for each pipeline row (`off,on`: untracked beside tracked, in the same run). */
+      tracking: { type: 'string', default: 'off' },
       /** A 3-node R3 cluster beside a single R1 server (same sizes and senders), to bench/RESULTS-cluster.md. */
       cluster: { type: 'boolean', default: false },
     },
@@ -67,6 +72,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const senderCounts = values.senders.split(',').map(Number);
   const runs = Number(values.runs);
   const batchWindows = values['batch-windows'].split(',').map(Number);
+  const trackingModes = values.tracking.split(',').map((mode) => {
+    if (mode !== 'on' && mode !== 'off') throw new Error(`--tracking takes on, off or both ("off,on"), not "${mode}"`);
+    return mode === 'on';
+  });
   if (values.cluster) {
     return runClusterBench({ sizes, senderCounts, runs, out: values.out, command: `npm run bench -- ${argv.join(' ')}`.trim() });
   }
@@ -89,11 +98,13 @@ async function main(argv: readonly string[]): Promise<void> {
         direct.push(ours);
       }
       for (const senders of senderCounts) {
-        for (const batchWindow of batchWindows) {
+        for (const [batchWindow, tracking] of batchWindows.flatMap((w) => trackingModes.map((t) => [w, t] as const))) {
           const stack = await MailroomStack.start({
             smtpUrl: sink.url,
             senders,
-            env: { LOG_LEVEL: 'warn' },
+            // A deployment's own origin and secret in every row (tracking needs them; without them
+            // a tracked newsletter goes out untracked), so that rows differ only in tracking.
+            env: { LOG_LEVEL: 'warn', PUBLIC_BASE_URL: 'http://127.0.0.1:3000', UNSUBSCRIBE_SECRET: BENCH_UNSUBSCRIBE_SECRET },
             ...(values.profile ? { nodeArgs: profiled(values.profile) } : {}),
             serviceEnv: {
               sender: { SMTP_MAX_CONNECTIONS: '10' },
@@ -104,14 +115,17 @@ async function main(argv: readonly string[]): Promise<void> {
           const results: RunResult[] = [];
           try {
             for (let i = 0; i < runs; i += 1) {
-              const result = await runPipeline(stack, sink, recipients, extra);
-              log(`pipeline ${recipients} × ${senders} sender(s), batch window ${batchWindow}: ${Math.round(result.emailsPerSecond)} emails/s, first email ${result.firstEmailMs} ms`);
+              const result = await runPipeline(stack, sink, recipients, extra, { tracking });
+              log(
+                `pipeline ${recipients} × ${senders} sender(s), batch window ${batchWindow}, tracking ${tracking ? 'on' : 'off'}: ` +
+                  `${Math.round(result.emailsPerSecond)} emails/s, first email ${result.firstEmailMs} ms`,
+              );
               results.push(result);
             }
           } finally {
             await stack.stop();
           }
-          scenarios.push({ recipients, senders, batchWindow, runs: results, baseline, direct });
+          scenarios.push({ recipients, senders, batchWindow, tracking, runs: results, baseline, direct });
         }
       }
     }

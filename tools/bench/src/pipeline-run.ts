@@ -31,13 +31,15 @@ export async function runPipeline(
   sink: BenchSink,
   count: number,
   extraProcesses: ReadonlyArray<{ label: string; pid: number }>,
+  options: { readonly tracking?: boolean } = {},
 ): Promise<RunResult> {
   sink.reset();
   // Peak RSS and CPU from here: for a list, they include importing it.
   const usage = new UsageRecorder([...stack.all.map((s) => ({ label: s.label, pid: s.pid, lifetimePeak: true })), ...extraProcesses]);
   const list = count > INLINE_LIMIT ? await importList(stack, count) : undefined;
   const audience = list ? { listId: list.listId } : { recipients: Array.from({ length: count }, (_, i) => benchRecipient(i)) };
-  const body = JSON.stringify({ subject: 'Benchmark issue', html: newsletterHtml(), batchSize: 100, ...audience });
+  const tracking = options.tracking ? { tracking: { opens: true, clicks: true } } : {};
+  const body = JSON.stringify({ subject: 'Benchmark issue', html: newsletterHtml(), batchSize: 100, ...tracking, ...audience });
   const started = Date.now();
   const res = await stack.request<{ id: string }>('POST', '/v1/newsletters', { rawBody: body });
   const acceptMs = Date.now() - started;

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import type { BaselineResult } from './baseline-run';
+import { BENCH_LINKS } from './newsletter-body';
 import { INLINE_LIMIT, type RunResult } from './pipeline-run';
 
 export interface Scenario {
@@ -7,6 +8,8 @@ export interface Scenario {
   readonly senders: number;
   /** The splitter's BATCH_WINDOW (0: none, every batch queued at once). */
   readonly batchWindow: number;
+  /** Open and click tracking on (every link rewritten, a pixel added) or off. */
+  readonly tracking: boolean;
   readonly runs: readonly RunResult[];
   /** Pooled nodemailer, 10 connections: the baseline the ratio is against. */
   readonly baseline: readonly BaselineResult[];
@@ -30,21 +33,21 @@ export function renderReport(scenarios: readonly Scenario[], meta: { sink: strin
     '',
     `Measured ${meta.date.toISOString()} with \`${meta.command}\` on ${cpus().length} cores, ` +
       `${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}; sink: ${meta.sink}; ` +
-      '4 KB HTML body personalised per recipient, batches of 100, rate limits off, ledger on. Every figure is the median of the runs shown.',
+      `4 KB HTML body with ${BENCH_LINKS} links personalised per recipient, batches of 100, rate limits off, ledger on. Every figure is the median of the runs shown.`,
     '',
     'Baseline: one process, pooled nodemailer transport (10 connections), `sendMail` per recipient. ' +
       'Direct: one process, Mailroom\'s mailer library (the MIME writer and pool the sender uses), 10 connections. ' +
       'Both send the same personalised messages to the same sink, in the same run.',
     '',
-    '| recipients | senders | batch window | runs | accept (ms) | first email (ms) | pipeline emails/s | baseline emails/s | ratio | direct emails/s | pipeline/direct | completed (s) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| recipients | senders | batch window | tracking | runs | accept (ms) | first email (ms) | pipeline emails/s | baseline emails/s | ratio | direct emails/s | pipeline/direct | completed (s) |',
+    '| ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const s of scenarios) {
     const rate = median(s.runs.map((r) => r.emailsPerSecond));
     const base = median(s.baseline.map((b) => b.emailsPerSecond));
     const direct = median(s.direct.map((b) => b.emailsPerSecond));
     lines.push(
-      `| ${round(s.recipients)} | ${s.senders} | ${s.batchWindow === 0 ? 'none' : s.batchWindow} | ${s.runs.length} | ${round(median(s.runs.map((r) => r.acceptMs)))} | ` +
+      `| ${round(s.recipients)} | ${s.senders} | ${s.batchWindow === 0 ? 'none' : s.batchWindow} | ${s.tracking ? 'on' : 'off'} | ${s.runs.length} | ${round(median(s.runs.map((r) => r.acceptMs)))} | ` +
         `${round(median(s.runs.map((r) => r.firstEmailMs)))} | ${round(rate)} | ${round(base)} | ` +
         `${(rate / base).toFixed(2)}× | ${round(direct)} | ${(rate / direct).toFixed(2)}× | ` +
         `${(median(s.runs.map((r) => r.completedMs)) / 1000).toFixed(1)} |`,
@@ -71,7 +74,7 @@ export function renderReport(scenarios: readonly Scenario[], meta: { sink: strin
   );
   for (const s of scenarios) {
     const labels = s.runs[0]?.usage.map((u) => u.label) ?? [];
-    lines.push(`### ${round(s.recipients)} recipients, ${s.senders} sender(s), batch window ${s.batchWindow === 0 ? 'none' : s.batchWindow}`, '', '| process | peak RSS (MB) | CPU (s) |', '| --- | ---: | ---: |');
+    lines.push(`### ${round(s.recipients)} recipients, ${s.senders} sender(s), batch window ${s.batchWindow === 0 ? 'none' : s.batchWindow}, tracking ${s.tracking ? 'on' : 'off'}`, '', '| process | peak RSS (MB) | CPU (s) |', '| --- | ---: | ---: |');
     for (const label of labels) {
       const usages = s.runs.map((r) => r.usage.find((u) => u.label === label)!);
       lines.push(`| ${label} | ${mb(median(usages.map((u) => u.peakRssBytes)))} | ${median(usages.map((u) => u.cpuSeconds)).toFixed(1)} |`);
