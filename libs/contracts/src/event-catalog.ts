@@ -1,5 +1,6 @@
 import { BatchCompletedEvent } from './events/batch-completed.event';
 import { EngagementRecordedEvent } from './events/engagement-recorded.event';
+import { UnsubscribeRecordedEvent } from './events/unsubscribe-recorded.event';
 import { BatchProgressedEvent } from './events/batch-progressed.event';
 import { BatchReadyEvent } from './events/batch-ready.event';
 import { DeadLetterEvent, MaxDeliveriesAdvisory } from './events/dead-letter.event';
@@ -42,6 +43,8 @@ export const Events = {
   FeedbackReceived: 'feedback.received',
   /** A recipient opened a tracked newsletter or followed one of its tracked links (from the gateway). */
   EngagementRecorded: 'engagement.recorded',
+  /** A recipient's address went on the suppression list through a newsletter's unsubscribe link (from the gateway). */
+  UnsubscribeRecorded: 'unsubscribe.recorded',
   /** A message of one of our streams that could not be processed (keyed by the stream's role). */
   DeadLettered: 'dead-letter',
   /** JetStream's own advisory: a work-queue message reached its consumer's max deliveries. */
@@ -129,6 +132,7 @@ export const EventCatalog = {
   [Events.NewsletterCompleted]: namespaced(Events.NewsletterCompleted, 'events', NewsletterCompletedEvent),
   [Events.FeedbackReceived]: namespaced(Events.FeedbackReceived, 'events', FeedbackReceivedEvent),
   [Events.EngagementRecorded]: namespaced(Events.EngagementRecorded, 'events', EngagementRecordedEvent),
+  [Events.UnsubscribeRecorded]: namespaced(Events.UnsubscribeRecorded, 'events', UnsubscribeRecordedEvent),
   [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
   [Events.MaxDeliveriesReached]: maxDeliveries,
 } as const satisfies Readonly<Record<EventName, EventSpec>>;

@@ -59,6 +59,11 @@ export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
     consumers: ['tracker'],
     note: 'an open pixel loaded or a tracked link followed, its token checked; the tracker counts unique opens and clicks and every click',
   },
+  [Events.UnsubscribeRecorded]: {
+    publishers: ['gateway'],
+    consumers: ['tracker'],
+    note: "a one-click unsubscribe that put the address on the suppression list; the tracker counts it in the newsletter's `unsubscribes`, each recipient once",
+  },
   [Events.DeadLettered]: {
     publishers: ['splitter', 'sender', 'tracker', 'feedback'],
     consumers: ['tracker'],

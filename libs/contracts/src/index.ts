@@ -43,6 +43,7 @@ export {
 export { NEWSLETTER_STATUSES, FINAL_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
 export type { NewsletterContent, NewsletterTracking, SubmittedRecipient } from './newsletters/newsletter-content';
 export { EngagementRecordedEvent, ENGAGEMENT_KINDS, type EngagementKind } from './events/engagement-recorded.event';
+export { UnsubscribeRecordedEvent } from './events/unsubscribe-recorded.event';
 export { TrackingTokens, MAX_TRACKED_URL_LENGTH, type TrackingClaim } from './engagement/tracking-tokens';
 export { TRACKING_ROUTES, clickUrl, openPixelUrl } from './engagement/tracking-link';
 export { CUSTOM_HEADER_LIMITS, checkCustomHeaders, IsCustomHeaders } from './newsletters/custom-headers';
@@ -57,7 +58,10 @@ export {
   openRound,
   nextRetryRound,
   inFlightCounts,
+  LINK_COUNT_LIMITS,
   type BatchPartial,
+  type LinkClicks,
+  type LinkTally,
   type NewsletterRecord,
   type RoundState,
 } from './newsletters/newsletter-record';
@@ -66,6 +70,8 @@ export {
   ledgerBatchPrefix,
   ledgerOpenedKey,
   isLedgerEntryKey,
+  ledgerLinkKey,
+  ledgerUnsubscribeKey,
   addressHash,
   failureKey,
   SUPPRESSION_REASONS,

@@ -96,6 +96,28 @@ describe('DeliveryLedger (real NATS)', () => {
     expect([...(await ledger.readBatch(newsletterId, 0, ['bo@example.org'])).values()].map((e) => e.state)).toEqual(['accepted']);
   });
 
+  it('claims a recipient’s first click on each link, and an unsubscribe once per newsletter, keeping both markers out of every listing of entries', async () => {
+    const newsletterId = '5ab1e6c8-4d7f-4e9a-8b1c-2d3e4f5a6b7c';
+    const other = '6bc2f7d9-5e8a-4fab-9c2d-3e4f5a6b7c8d';
+    await ledger.openBatch(newsletterId, 2, ['di@example.org']);
+    await ledger.record(newsletterId, 2, entry('di@example.org', 'accepted'));
+
+    expect(await ledger.claimLink(newsletterId, 2, 'di@example.org', 'https://example.org/spring')).toBe(true);
+    expect(await ledger.claimLink(newsletterId, 2, 'di@example.org', 'https://example.org/spring')).toBe(false);
+    expect(await ledger.claimLink(newsletterId, 2, 'di@example.org', 'https://example.org/autumn')).toBe(true);
+    expect(await ledger.claimLink(newsletterId, 2, 'ed@example.org', 'https://example.org/spring')).toBe(true);
+    const unsubscribes = await Promise.all([1, 2, 3].map(() => ledger.claimUnsubscribe(newsletterId, 'di@example.org')));
+    expect(unsubscribes.filter(Boolean)).toHaveLength(1);
+    expect(await ledger.claimUnsubscribe(newsletterId, 'di@example.org')).toBe(false);
+    expect(await ledger.claimUnsubscribe(other, 'di@example.org')).toBe(true);
+
+    const recorded: Array<{ batchIndex: number; addressHash: string }> = [];
+    for await (const r of ledger.recipientsRecorded(newsletterId)) recorded.push(r);
+    expect(recorded).toEqual([{ batchIndex: 2, addressHash: addressHash('di@example.org') }]);
+    expect((await ledger.outcomesOf('di@example.org')).map((o) => [o.newsletterId, o.entry.state])).toEqual([[newsletterId, 'accepted']]);
+    expect([...(await ledger.readBatch(newsletterId, 2, ['di@example.org'])).values()].map((e) => e.state)).toEqual(['accepted']);
+  });
+
   it('claims a click whose create was stored but its answer lost (retried) once, neither losing it nor counting it twice', async () => {
     const newsletterId = '4fa0d5b7-3c6e-4d8f-9a0b-1c2d3e4f5a6b';
     let creates = 0;

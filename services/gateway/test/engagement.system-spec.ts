@@ -1,7 +1,9 @@
-import type { NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Events, eventSubject, topology, type NewsletterView } from '@mailroom/contracts';
+import { freePort, MailroomStack, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
-import { throughGateway } from './support/unsubscribe-links';
+import { oneClick, throughGateway, unsubscribeLinkOf } from './support/unsubscribe-links';
 
 jest.setTimeout(180_000);
 
@@ -14,7 +16,13 @@ const HTML =
   '<a href="mailto:help@example.com">Mail us</a> <a href="#top">Top</a> ' +
   '<a href="{{ unsubscribe_url }}">Unsubscribe</a></body></html>';
 
-type EngagementView = NewsletterView & { opens: number; clicks: number; clicksTotal: number; machineOpens: number };
+type EngagementView = NewsletterView;
+type Recipient = { email: string; name: string; vars: { id: string } };
+
+const ANN_AND_BOB: readonly Recipient[] = [
+  { email: 'ann@example.org', name: 'Ann', vars: { id: 'a1' } },
+  { email: 'bob@example.org', name: 'Bob', vars: { id: 'b2' } },
+];
 
 const toOf = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)?.value[0]?.address ?? '';
 const hrefsOf = (html: string) => [...html.matchAll(/href=["']([^"']+)["']/g)].map((m) => m[1]!);
@@ -27,8 +35,10 @@ const pixelOf = (html: string) => /<img src="([^"]+)" width="1" height="1"/.exec
 describe('open and click tracking (real processes)', () => {
   let smtp: SmtpSink;
   let stack: MailroomStack;
+  let nc: NatsConnection;
 
   beforeAll(async () => {
+    nc = await connect({ servers: TEST_NATS_URL });
     smtp = await SmtpSink.start();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
@@ -40,13 +50,10 @@ describe('open and click tracking (real processes)', () => {
   afterAll(async () => {
     await stack?.stop();
     await smtp?.close();
+    await nc?.close();
   });
 
-  async function send(subject: string, extra: Record<string, unknown>): Promise<{ id: string; mails: Map<string, ParsedMail> }> {
-    const recipients = [
-      { email: 'ann@example.org', name: 'Ann', vars: { id: 'a1' } },
-      { email: 'bob@example.org', name: 'Bob', vars: { id: 'b2' } },
-    ];
+  async function send(subject: string, extra: Record<string, unknown>, recipients: readonly Recipient[] = ANN_AND_BOB): Promise<{ id: string; mails: Map<string, ParsedMail> }> {
     const res = await stack.request<{ id: string }>('POST', '/v1/newsletters', { body: { subject, html: HTML, recipients, ...extra } });
     expect(res.status).toBe(202);
     await stack.waitForNewsletter<NewsletterView>(res.body.id, (v) => v.status === 'completed');
@@ -118,6 +125,53 @@ describe('open and click tracking (real processes)', () => {
     expect(html).not.toContain(`${PUBLIC_BASE_URL}/c/`);
     expect(pixelOf(html)).toBeUndefined();
     expect(await view(id)).toMatchObject({ opens: 0, clicks: 0, clicksTotal: 0 });
+  });
+
+  it('counts clicks per link (each recipient once per link), an unsubscribe once however often it is asked for, and an open by a listed user agent as a machine open', async () => {
+    const recipients = [
+      { email: 'cal@example.org', name: 'Cal', vars: { id: 'c3' } },
+      { email: 'dee@example.org', name: 'Dee', vars: { id: 'd4' } },
+    ];
+    const { id, mails } = await send('Per link', { tracking: { opens: true, clicks: true } }, recipients);
+    const linksOf = (email: string) => {
+      const [sale, plain] = hrefsOf(String(mails.get(email)!.html)).filter((h) => h.startsWith(`${PUBLIC_BASE_URL}/c/`));
+      return { sale: sale!, plain: plain! };
+    };
+    const cal = linksOf('cal@example.org');
+    const dee = linksOf('dee@example.org');
+    // Cal: the sale twice, the plain link once; Dee: the plain link twice.
+    for (const link of [cal.sale, cal.sale, cal.plain, dee.plain, dee.plain]) expect((await follow(link)).status).toBe(302);
+    const clicked = await waitFor(() => view(id), (v) => v.clicksTotal === 5, { timeoutMs: 30_000, description: 'the five clicks counted' });
+    expect(clicked).toMatchObject({ clicks: 2, clicksTotal: 5 });
+    expect(clicked.links).toEqual([
+      { url: 'http://example.org/plain', clicks: 3, recipients: 2 },
+      { url: 'https://shop.example.com/sale?utm=news&id=c3', clicks: 2, recipients: 1 },
+    ]);
+
+    // A one-click unsubscribe counts once: asked for again (the address is suppressed already), nothing is published.
+    const unsubscribe = throughGateway(unsubscribeLinkOf(mails.get('cal@example.org')!), stack.gateway.baseUrl);
+    expect((await oneClick(unsubscribe)).status).toBe(200);
+    await waitFor(() => view(id), (v) => v.unsubscribes === 1, { timeoutMs: 30_000, description: 'the unsubscribe counted' });
+    expect((await oneClick(unsubscribe)).status).toBe(200);
+    expect((await oneClick(throughGateway(unsubscribeLinkOf(mails.get('dee@example.org')!), stack.gateway.baseUrl))).status).toBe(200);
+    const unsubscribed = await waitFor(() => view(id), (v) => v.unsubscribes === 2, { timeoutMs: 30_000, description: 'the second recipient’s unsubscribe counted' });
+    expect(unsubscribed.unsubscribes).toBe(2);
+    const t = topology(stack.namespace);
+    const subject = eventSubject(t, Events.UnsubscribeRecorded);
+    const events = await (await jetstreamManager(nc)).streams.info(t.streams.events, { subjects_filter: subject });
+    expect(events.state.subjects?.[subject]).toBe(2);
+
+    // An open by a mail security scanner (in the default MACHINE_OPEN_USER_AGENTS) is a machine open; Cal's own is an open.
+    const pixel = throughGateway(pixelOf(String(mails.get('cal@example.org')!.html))!, stack.gateway.baseUrl);
+    expect((await fetch(pixel, { headers: { 'user-agent': 'Barracuda Sentinel (EE)' } })).status).toBe(200);
+    const scanned = await waitFor(() => view(id), (v) => v.machineOpens === 1, { timeoutMs: 30_000, description: 'the machine open counted' });
+    expect(scanned).toMatchObject({ opens: 0, machineOpens: 1 });
+    expect((await fetch(pixel, { headers: { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko)' } })).status).toBe(200);
+    const read = await waitFor(() => view(id), (v) => v.opens === 1, { timeoutMs: 30_000, description: 'the reader’s open counted' });
+    expect(read).toMatchObject({ opens: 1, machineOpens: 1, unsubscribes: 2, clicks: 2, clicksTotal: 5 });
+
+    const metrics = await (await fetch(`${stack.tracker.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/mailroom_engagement_total\{kind="unsubscribe",unique="true"\} 2\b/);
   });
 
   it('refuses a tracking flag that is not a boolean, naming the field', async () => {

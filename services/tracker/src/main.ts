@@ -25,6 +25,7 @@ void bootService({
         Events.BatchProgressed,
         Events.FeedbackReceived,
         Events.EngagementRecorded,
+        Events.UnsubscribeRecorded,
       ],
     },
     {

@@ -59,4 +59,10 @@ export abstract class NewsletterCountsEvent extends NewsletterEvent {
   @IsInt()
   @Min(0)
   machineOpens?: number;
+
+  /** Recipients who unsubscribed through the newsletter's link, each once; absent from older trackers. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  unsubscribes?: number;
 }

@@ -107,15 +107,37 @@ export function ledgerOpenedKey(newsletterId: string, batchIndex: number): strin
 }
 
 /**
- * False for a batch's "opened" marker and for a counted click's marker (four tokens, see
- * DeliveryLedger.claimClick): what anyone reading the ledger by wildcard must skip. An entry's key
- * is `<newsletterId>.<batchIndex>.<address hash>`.
+ * False for a batch's "opened" marker and for the counting markers, all of four tokens: a counted
+ * click's (DeliveryLedger.claimClick), a recipient's first click on a link (`ledgerLinkKey`) and a
+ * counted unsubscribe (`ledgerUnsubscribeKey`): what anyone reading the ledger by wildcard must
+ * skip. An entry's key is `<newsletterId>.<batchIndex>.<address hash>`.
  */
 export function isLedgerEntryKey(key: string): boolean {
   return !key.endsWith(`.${LEDGER_OPENED}`) && key.split('.').length === 3;
 }
 
 const LEDGER_OPENED = 'opened';
+
+/**
+ * `<newsletterId>.<batchIndex>.<address hash>.link-<URL hash>`: the recipient's first click on this
+ * link was counted (DeliveryLedger.claimLink). Under the recipient's entry like a click's marker,
+ * whose last token is 22 characters: this one's is 27, so the two never meet.
+ */
+export function ledgerLinkKey(newsletterId: string, batchIndex: number, email: string, url: string): string {
+  return `${ledgerKey(newsletterId, batchIndex, email)}.link-${hash('sha256', url, 'base64url').slice(0, 22)}`;
+}
+
+/**
+ * `<newsletterId>.unsubscribed.<address hash>.counted`: the recipient's unsubscribe through this
+ * newsletter's link was counted (DeliveryLedger.claimUnsubscribe). The link names no batch, so the
+ * second token is a word, never a batch index; four tokens, so never taken for an entry, and a
+ * `*.*.<address hash>` scan does not match it.
+ */
+export function ledgerUnsubscribeKey(newsletterId: string, email: string): string {
+  return `${newsletterId}.${LEDGER_UNSUBSCRIBED}.${addressHash(email)}.counted`;
+}
+
+const LEDGER_UNSUBSCRIBED = 'unsubscribed';
 
 export function ledgerBatchPrefix(newsletterId: string, batchIndex: number): string {
   return `${newsletterId}.${batchIndex}`;

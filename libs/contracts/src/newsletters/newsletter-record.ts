@@ -40,6 +40,20 @@ export interface NewsletterRecord {
   readonly clicks?: number;
   readonly clicksTotal?: number;
   readonly machineOpens?: number;
+  /**
+   * Recipients whose address this newsletter's unsubscribe link put on the suppression list
+   * (`unsubscribe.recorded`), each counted once; absent on records without any (older ones too): 0.
+   */
+  readonly unsubscribes?: number;
+  /**
+   * Clicks per link of a tracked newsletter: the first LINK_COUNT_LIMITS.links distinct URLs
+   * clicked, in the order of their first click, as long as their URLs add up to no more than
+   * LINK_COUNT_LIMITS.urlCharacters; every other URL's clicks are added up in `otherLinks` (a URL
+   * personalised per recipient would otherwise grow the record without bound). Absent without
+   * clicks, and on records from before them.
+   */
+  readonly links?: readonly LinkClicks[];
+  readonly otherLinks?: LinkTally;
   /** Not sent because the newsletter was cancelled. */
   readonly cancelled: number;
   /** When a scheduled newsletter starts (null: at once). */
@@ -75,6 +89,25 @@ export interface NewsletterRecord {
    */
   readonly inFlight?: Readonly<Record<string, BatchPartial>>;
 }
+
+/** Clicks on links: every click, and the recipients who clicked (each once per link). */
+export interface LinkTally {
+  readonly clicks: number;
+  /** Recipients who clicked the link, each once; in `otherLinks`, recipient-and-link pairs. */
+  readonly recipients: number;
+}
+
+/** One link's clicks (NewsletterRecord.links): its original URL, exactly as tracked. */
+export interface LinkClicks extends LinkTally {
+  readonly url: string;
+}
+
+/**
+ * How many links a record counts one by one (NewsletterRecord.links), and how many characters
+ * their URLs may take together (16,000: 50 links of 320 characters). Bounds the record, which is
+ * written on every event of its newsletter, to some 20 KB of links.
+ */
+export const LINK_COUNT_LIMITS = { links: 50, urlCharacters: 16_000 } as const;
 
 /** Recipients of one batch settled so far. */
 export interface BatchPartial {
@@ -164,6 +197,8 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
     clicks: record.clicks ?? 0,
     clicksTotal: record.clicksTotal ?? 0,
     machineOpens: record.machineOpens ?? 0,
+    unsubscribes: record.unsubscribes ?? 0,
+    links: linksView(record),
     pending,
     duplicates: record.duplicates,
     batches: {
@@ -187,6 +222,13 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
     etaSeconds: rate > 0 && pending > 0 ? Math.ceil(pending / rate) : null,
     ...(record.error ? { error: record.error } : {}),
   };
+}
+
+/** The links by clicks, most first (ties in the order of their first click), and the rest (`url: null`) last. */
+function linksView(record: Pick<NewsletterRecord, 'links' | 'otherLinks'>): NewsletterView['links'] {
+  const links = [...(record.links ?? [])].sort((a, b) => b.clicks - a.clicks).map(({ url, clicks, recipients }) => ({ url, clicks, recipients }));
+  const other = record.otherLinks;
+  return other && other.clicks > 0 ? [...links, { url: null, clicks: other.clicks, recipients: other.recipients }] : links;
 }
 
 /**

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { NEWSLETTER_STATUSES, type NewsletterStatus } from './newsletter-status';
 import { PRIORITIES, type Priority } from './priority';
+import { LINK_COUNT_LIMITS } from './newsletter-record';
+
+const LINK_BOUND = `the first ${LINK_COUNT_LIMITS.links} distinct URLs clicked (as long as their URLs add up to at most ${LINK_COUNT_LIMITS.urlCharacters.toLocaleString('en')} characters)`;
 
 /*
  * The view is defined once, here: its type, and its OpenAPI description in the decorators (the
@@ -34,6 +37,25 @@ class NewsletterRound {
 
   @ApiProperty({ format: 'date-time' })
   readonly requestedAt!: string;
+}
+
+/** Clicks on one link of a tracked newsletter, or (`url: null`) on the links past the bound, added up. */
+@ApiSchema({ name: 'LinkClicksDto' })
+export class NewsletterLink {
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description:
+      `The original URL, exactly as the email linked to it (personalised: as that recipient got it). null: every link but ${LINK_BOUND}, added up.`,
+    example: 'https://example.com/spring-sale',
+  })
+  readonly url!: string | null;
+
+  @ApiProperty({ description: 'Clicks on it, every one.', example: 3 })
+  readonly clicks!: number;
+
+  @ApiProperty({ description: 'Recipients who clicked it, each once (for `url: null`: recipient-and-link pairs).', example: 2 })
+  readonly recipients!: number;
 }
 
 /** What `GET /v1/newsletters/:id` returns, and what the tracker answers status queries with. */
@@ -92,6 +114,22 @@ export class NewsletterView {
     example: 0,
   })
   readonly machineOpens!: number;
+
+  @ApiProperty({
+    description:
+      "Recipients whose address this newsletter's unsubscribe link (its one-click POST) put on the suppression list, each counted once; " +
+      'one who was suppressed already is not counted again. Counted whether or not the newsletter was tracked.',
+    example: 0,
+  })
+  readonly unsubscribes!: number;
+
+  @ApiProperty({
+    type: [NewsletterLink],
+    description:
+      `Clicks per tracked link, most clicked first: ${LINK_BOUND}, ` +
+      'then one entry with `url: null` adding up all other links (personalised URLs would otherwise grow without bound). Empty without clicks.',
+  })
+  readonly links!: readonly NewsletterLink[];
 
   @ApiProperty({ example: 0 })
   readonly pending!: number;

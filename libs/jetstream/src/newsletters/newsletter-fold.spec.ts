@@ -1,5 +1,5 @@
-import { newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
-import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldEngagement, foldFeedback, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted } from './newsletter-fold';
+import { LINK_COUNT_LIMITS, newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldEngagement, foldFeedback, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, foldUnsubscribe } from './newsletter-fold';
 
 const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
 const at = '2026-11-28T10:00:00.000Z';
@@ -89,6 +89,59 @@ describe('newsletter fold', () => {
     it('reads a record from before engagement counts as zero', () => {
       expect(counts(completed)).toEqual({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 0 });
       expect('opens' in completed).toBe(false);
+      expect(toNewsletterView(completed)).toMatchObject({ unsubscribes: 0, links: [] });
+      expect(['unsubscribes', 'links', 'otherLinks'].filter((key) => key in completed)).toEqual([]);
+    });
+
+    const click = (url: string, first: boolean, firstOnLink: boolean) => (r: NewsletterRecord) => foldEngagement(r, { kind: 'click', first, link: { url, first: firstOnLink } });
+
+    it('counts clicks per link: every click, and the recipients once per link; most clicked first', () => {
+      const clicked = apply(
+        completed,
+        click('https://example.com/a', true, true),
+        click('https://example.com/b', false, true),
+        click('https://example.com/b', false, false),
+        click('https://example.com/b', true, true),
+      );
+      expect(toNewsletterView(clicked).links).toEqual([
+        { url: 'https://example.com/b', clicks: 3, recipients: 2 },
+        { url: 'https://example.com/a', clicks: 1, recipients: 1 },
+      ]);
+      expect(counts(clicked)).toEqual({ opens: 0, clicks: 2, clicksTotal: 4, machineOpens: 0 });
+      // Stored in the order of their first click.
+      expect(clicked.links?.map((l) => l.url)).toEqual(['https://example.com/a', 'https://example.com/b']);
+    });
+
+    it('counts the first 50 distinct URLs one by one and adds up the rest under one entry (url null), which comes last', () => {
+      const urls = Array.from({ length: LINK_COUNT_LIMITS.links + 10 }, (_, i) => `https://example.com/p/${i}`);
+      let r = completed;
+      for (const url of urls) r = apply(r, click(url, false, true));
+      // Known links go on being counted in their own entry; new ones in the rest.
+      r = apply(r, click(urls[0]!, false, false), click(urls[0]!, false, false), click(urls[55]!, false, false));
+      const links = toNewsletterView(r).links;
+      expect(links).toHaveLength(LINK_COUNT_LIMITS.links + 1);
+      expect(links[0]).toEqual({ url: urls[0], clicks: 3, recipients: 1 });
+      expect(links.at(-1)).toEqual({ url: null, clicks: 11, recipients: 10 });
+      expect(r.links).toHaveLength(LINK_COUNT_LIMITS.links);
+      expect(r.clicksTotal).toBe(63);
+    });
+
+    it('keeps the URLs it counts one by one within their character budget: a long URL past it goes to the rest, a short one still fits', () => {
+      const long = (n: number) => `https://example.com/${String(n).padEnd(7_000, 'x')}`;
+      const r = apply(completed, click(long(1), true, true), click(long(2), false, true), click(long(3), false, true), click('https://example.com/short', false, true));
+      expect(r.links?.map((l) => l.url)).toEqual([long(1), long(2), 'https://example.com/short']);
+      expect(r.otherLinks).toEqual({ clicks: 1, recipients: 1 });
+      expect(r.links!.reduce((sum, l) => sum + l.url.length, 0)).toBeLessThanOrEqual(LINK_COUNT_LIMITS.urlCharacters);
+      // The long URL that did not fit never gets an entry later.
+      expect(apply(r, click(long(3), false, false)).otherLinks).toEqual({ clicks: 2, recipients: 1 });
+    });
+
+    it('counts an unsubscribe, also after the newsletter settled, leaving status, counts and updatedAt as they were', () => {
+      const once = foldUnsubscribe(completed);
+      const twice = foldUnsubscribe(once);
+      expect(toNewsletterView(twice)).toMatchObject({ status: 'completed', sent: 3, unsubscribes: 2, completedAt: completed.completedAt });
+      const { unsubscribes: _u, ...rest } = twice;
+      expect(rest).toEqual(completed);
     });
   });
 

@@ -3,8 +3,11 @@ import {
   addSample,
   inFlightCounts,
   isFinal,
+  LINK_COUNT_LIMITS,
   type BatchCompletedEvent,
   type BatchProgressedEvent,
+  type LinkClicks,
+  type LinkTally,
   type NewsletterRecord,
   type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
@@ -121,6 +124,8 @@ export interface EngagementCount {
   readonly kind: 'open' | 'machineOpen' | 'click';
   /** The recipient's first of this kind (the ledger marked it just now). */
   readonly first: boolean;
+  /** A click's link: its original URL, and whether it is the recipient's first click on it (DeliveryLedger.claimLink). */
+  readonly link?: { readonly url: string; readonly first: boolean };
 }
 
 /**
@@ -141,8 +146,35 @@ export function foldEngagement(record: NewsletterRecord, count: EngagementCount)
         ...record,
         clicks: (record.clicks ?? 0) + (count.first ? 1 : 0),
         clicksTotal: (record.clicksTotal ?? 0) + 1,
+        ...(count.link ? foldLinkClick(record, count.link) : {}),
       };
   }
+}
+
+/**
+ * A click on one link: counted in its entry of `links`, a new entry while the bound leaves room
+ * (LINK_COUNT_LIMITS: so many URLs, so many characters of them), else in `otherLinks`. A URL that
+ * did not fit once never fits later (the entries only grow), so each URL is counted in one place.
+ */
+function foldLinkClick(record: NewsletterRecord, link: NonNullable<EngagementCount['link']>): Pick<NewsletterRecord, 'links'> | Pick<NewsletterRecord, 'otherLinks'> {
+  const tally = <T extends LinkTally>(counts: T): T => ({ ...counts, clicks: counts.clicks + 1, recipients: counts.recipients + (link.first ? 1 : 0) });
+  const links = record.links ?? [];
+  const at = links.findIndex((entry) => entry.url === link.url);
+  if (at >= 0) return { links: links.map((entry, i) => (i === at ? tally(entry) : entry)) };
+  const used = links.reduce((sum, entry) => sum + entry.url.length, 0);
+  if (links.length < LINK_COUNT_LIMITS.links && used + link.url.length <= LINK_COUNT_LIMITS.urlCharacters) {
+    return { links: [...links, tally<LinkClicks>({ url: link.url, clicks: 0, recipients: 0 })] };
+  }
+  return { otherLinks: tally(record.otherLinks ?? { clicks: 0, recipients: 0 }) };
+}
+
+/**
+ * A recipient's address put on the suppression list through the newsletter's unsubscribe link
+ * (the caller claimed it once per recipient: DeliveryLedger.claimUnsubscribe). Also after the
+ * newsletter settled; leaves `updatedAt` as it is, like engagement.
+ */
+export function foldUnsubscribe(record: NewsletterRecord): NewsletterRecord {
+  return { ...record, unsubscribes: (record.unsubscribes ?? 0) + 1 };
 }
 
 function later(a: string, b: string): string {

@@ -18,7 +18,7 @@ import { casUpdate, type RecordChange } from '../storage/cas-update';
 import { LiveKvMap, type LiveView } from '../storage/live-kv-map';
 import { STORES_TOKEN } from '../stores/stores.token';
 import { KeyedMutex } from './keyed-mutex';
-import { foldBatchCompleted, foldBatchProgressed, foldEngagement, foldFeedback, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, type BatchCounts, type EngagementCount } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldEngagement, foldFeedback, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, foldUnsubscribe, type BatchCounts, type EngagementCount } from './newsletter-fold';
 import { RefusedTransitionError, canTransition, isAllowedMove } from './newsletter-status-machine';
 
 export type NewsletterChange = RecordChange<NewsletterRecord>;
@@ -203,6 +203,11 @@ export class NewsletterRecords {
    */
   countEngagement(newsletterId: string, count: EngagementCount): Promise<NewsletterChange> {
     return this.change(newsletterId, (r) => foldEngagement(r, count));
+  }
+
+  /** An unsubscribe through the newsletter's link (the caller claimed it once per recipient). */
+  countUnsubscribe(newsletterId: string): Promise<NewsletterChange> {
+    return this.change(newsletterId, (r) => foldUnsubscribe(r));
   }
 
   /** The record as it is, as a change that changed nothing (or `missing`). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash, randomUUID } from 'node:crypto';
-import { addressHash, isLedgerEntryKey, ledgerKey, ledgerOpenedKey, type LedgerEntry } from '@mailroom/contracts';
+import { addressHash, isLedgerEntryKey, ledgerKey, ledgerLinkKey, ledgerOpenedKey, ledgerUnsubscribeKey, type LedgerEntry } from '@mailroom/contracts';
 import { STORES_TOKEN } from './stores.token';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryWrite } from './retry-write';
@@ -26,7 +26,8 @@ interface QueuedWrite {
 /**
  * The per-recipient outcomes of each batch (KV bucket `<ns>-ledger`, key
  * `<newsletter id>.<batch index>.<address hash>`, value = JSON LedgerEntry; plus one marker per
- * batch opened, see `openBatch`). The record that keeps an email from being sent twice.
+ * batch opened, see `openBatch`, and the tracker's counting markers of four tokens, see
+ * `claimClick`, `claimLink`, `claimUnsubscribe`). The record that keeps an email from being sent twice.
  */
 @Injectable()
 export class DeliveryLedger {
@@ -146,9 +147,32 @@ export class DeliveryLedger {
    * retention, the events stream's too: a marker is written after its event was published, so it
    * outlives every redelivery of the event.
    */
-  async claimClick(newsletterId: string, batchIndex: number, email: string, url: string, occurredAt: string): Promise<boolean> {
+  claimClick(newsletterId: string, batchIndex: number, email: string, url: string, occurredAt: string): Promise<boolean> {
     const clickId = hash('sha256', `${url}\n${Date.parse(occurredAt)}`, 'base64url').slice(0, 22);
-    const key = `${ledgerKey(newsletterId, batchIndex, email)}.${clickId}`;
+    return this.claimOnce(`${ledgerKey(newsletterId, batchIndex, email)}.${clickId}`);
+  }
+
+  /**
+   * Claims the recipient's first click on `url` (for the link's unique `recipients`): true the
+   * first time, false for any later click of theirs on it. A marker under the recipient's entry
+   * (`ledgerLinkKey`), made like a click's (see `claimClick`).
+   */
+  claimLink(newsletterId: string, batchIndex: number, email: string, url: string): Promise<boolean> {
+    return this.claimOnce(ledgerLinkKey(newsletterId, batchIndex, email, url));
+  }
+
+  /**
+   * Claims the recipient's unsubscribe through the newsletter's link for counting: true the first
+   * time, false after (a redelivered or re-published event, or the recipient unsubscribing again
+   * once their suppression was lifted). A marker `ledgerUnsubscribeKey` (no batch: the link names
+   * none), made like a click's (see `claimClick`); it expires with the ledger's retention.
+   */
+  claimUnsubscribe(newsletterId: string, email: string): Promise<boolean> {
+    return this.claimOnce(ledgerUnsubscribeKey(newsletterId, email));
+  }
+
+  /** Creates `key` with a value of this call's own: true when this call made it (a lost answer retried included). */
+  private claimOnce(key: string): Promise<boolean> {
     const claim = randomUUID();
     return retryWrite(async () => {
       try {

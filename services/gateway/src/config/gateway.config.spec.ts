@@ -66,4 +66,14 @@ describe('gateway configuration', () => {
     const { webhooks } = loadGatewayConfig({ API_KEYS: `ops:${KEY}`, WEBHOOK_ALLOWED_HOSTS: 'Hooks.Internal, [fd00::5]' });
     expect([...webhooks.allowedHosts]).toEqual(['hooks.internal', 'fd00::5']);
   });
+
+  it('knows the default machine user agents unless MACHINE_OPEN_USER_AGENTS says otherwise; set empty or `none`, none', () => {
+    const scanner = 'Barracuda Sentinel (EE)';
+    expect(loadGatewayConfig({ API_KEYS: `ops:${KEY}` }).tracking.machineOpenUserAgents.has(scanner)).toBe(true);
+    const own = loadGatewayConfig({ API_KEYS: `ops:${KEY}`, MACHINE_OPEN_USER_AGENTS: 'LinkChecker/' }).tracking.machineOpenUserAgents;
+    expect([own.has('linkchecker/2.1'), own.has(scanner)]).toEqual([true, false]);
+    for (const off of ['', ' ', 'none']) {
+      expect(loadGatewayConfig({ API_KEYS: `ops:${KEY}`, MACHINE_OPEN_USER_AGENTS: off }).tracking.machineOpenUserAgents.size).toBe(0);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { parseApiKeys, type ApiKey } from '../auth/api-keys';
 import { FromAllowList } from '../newsletters/from-allow-list';
 import { parseFromAddress } from '../newsletters/from-address';
 import { NetworkList } from '../tracking/network-list';
+import { UserAgentList } from '../tracking/user-agent-list';
 import { GatewayEnv } from './gateway.env';
 
 export interface GatewayConfig extends CommonConfig {
@@ -35,8 +36,13 @@ export interface GatewayConfig extends CommonConfig {
   };
   /** Checks unsubscribe links; `developmentSecret`: UNSUBSCRIBE_SECRET unset outside production. */
   readonly unsubscribe: { readonly tokens: UnsubscribeTokens; readonly developmentSecret: boolean };
-  /** Tracked links and open pixels: their keys, what a request tracks when it does not say, the networks of machine opens. */
-  readonly tracking: { readonly tokens: TrackingTokens; readonly defaults: NewsletterTracking; readonly machineOpenNetworks: NetworkList };
+  /** Tracked links and open pixels: their keys, what a request tracks when it does not say, the networks and user agents of machine opens. */
+  readonly tracking: {
+    readonly tokens: TrackingTokens;
+    readonly defaults: NewsletterTracking;
+    readonly machineOpenNetworks: NetworkList;
+    readonly machineOpenUserAgents: UserAgentList;
+  };
 }
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
@@ -93,8 +99,21 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       importThroughputWindowMs: e.IMPORT_THROUGHPUT_WINDOW_MS,
     },
     unsubscribe: { tokens: unsubscribe.tokens, developmentSecret: unsubscribe.development },
-    tracking: { tokens: unsubscribe.tracking, defaults: trackingDefault(e.TRACKING_DEFAULT), machineOpenNetworks },
+    tracking: {
+      tokens: unsubscribe.tracking,
+      defaults: trackingDefault(e.TRACKING_DEFAULT),
+      machineOpenNetworks,
+      machineOpenUserAgents: machineOpenUserAgents(env['MACHINE_OPEN_USER_AGENTS'], e.MACHINE_OPEN_USER_AGENTS),
+    },
   };
+}
+
+/**
+ * MACHINE_OPEN_USER_AGENTS: set but empty is the empty list (loadEnv reads an empty value as
+ * unset, which would give the default list instead).
+ */
+function machineOpenUserAgents(raw: string | undefined, loaded: string): UserAgentList {
+  return UserAgentList.parse(raw !== undefined && raw.trim() === '' ? '' : loaded);
 }
 
 /** TRACKING_DEFAULT (already checked against its pattern) as the flags a request would give. */

@@ -1,5 +1,6 @@
 import { CommonEnv, toBool, toInt } from '@mailroom/config';
 import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_MACHINE_OPEN_USER_AGENTS } from '../tracking/user-agent-list';
 
 const int = { message: 'must be a whole number' };
 
@@ -135,6 +136,18 @@ export class GatewayEnv extends CommonEnv {
    */
   @IsString()
   MACHINE_OPEN_CIDRS = '';
+
+  /**
+   * User agents whose opens are a machine's, not a reader's: comma-separated substrings, matched
+   * case-insensitively anywhere in the `User-Agent` header: counted as `machineOpens`, not `opens`
+   * (as are opens from MACHINE_OPEN_CIDRS). The default lists Google's bot that opens mail arriving
+   * at Gmail (`Edge/12.246 Mozilla/5.0`), mail security gateways that scan incoming mail (Barracuda,
+   * Proofpoint, Cisco Secure Email, Mimecast) and HTTP libraries; not Gmail's or Yahoo's image
+   * proxies (they fetch when the reader opens). Unlike other variables, set empty (or `none`) it
+   * is the empty list: no user agent is a machine's.
+   */
+  @IsString()
+  MACHINE_OPEN_USER_AGENTS = DEFAULT_MACHINE_OPEN_USER_AGENTS;
 
   /** Time for a request's headers to arrive, in ms; a client trickling them is cut off (slowloris). */
   @toInt()

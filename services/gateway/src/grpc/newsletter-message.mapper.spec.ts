@@ -32,6 +32,8 @@ describe('gRPC message mapping', () => {
       clicks: 0,
       clicksTotal: 0,
       machineOpens: 0,
+      unsubscribes: 0,
+      links: [],
       cancelled: 0,
       sendAt: null,
       test: false,
@@ -59,6 +61,8 @@ describe('gRPC message mapping', () => {
       clicks: 0,
       clicksTotal: 0,
       machineOpens: 0,
+      unsubscribes: 0,
+      links: [],
       cancelled: 0,
       sendAt: '',
       test: false,
@@ -89,6 +93,8 @@ describe('gRPC message mapping', () => {
       clicks: 0,
       clicksTotal: 0,
       machineOpens: 0,
+      unsubscribes: 0,
+      links: [],
       cancelled: 0,
       sendAt: null,
       test: false,
@@ -120,6 +126,11 @@ describe('gRPC message mapping', () => {
       clicks: 3,
       clicksTotal: 7,
       machineOpens: 2,
+      unsubscribes: 1,
+      links: [
+        { url: 'https://example.com/a', clicks: 5, recipients: 2 },
+        { url: null, clicks: 2, recipients: 1 },
+      ],
       cancelled: 0,
       sendAt: null,
       test: false,
@@ -134,9 +145,20 @@ describe('gRPC message mapping', () => {
       ratePerSecond: 0,
       etaSeconds: null,
     };
-    expect(toNewsletterMessage(view)).toMatchObject({ bounced: 1, opens: 6, clicks: 3, clicksTotal: 7, machineOpens: 2 });
-    const { opens: _o, clicks: _c, clicksTotal: _t, machineOpens: _m, ...older } = view;
-    expect(toNewsletterMessage(older as NewsletterView)).toMatchObject({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 0 });
+    expect(toNewsletterMessage(view)).toMatchObject({
+      bounced: 1,
+      opens: 6,
+      clicks: 3,
+      clicksTotal: 7,
+      machineOpens: 2,
+      unsubscribes: 1,
+      links: [
+        { url: 'https://example.com/a', clicks: 5, recipients: 2, other: false },
+        { url: '', clicks: 2, recipients: 1, other: true },
+      ],
+    });
+    const { opens: _o, clicks: _c, clicksTotal: _t, machineOpens: _m, unsubscribes: _u, links: _l, ...older } = view;
+    expect(toNewsletterMessage(older as NewsletterView)).toMatchObject({ opens: 0, clicks: 0, clicksTotal: 0, machineOpens: 0, unsubscribes: 0, links: [] });
   });
 
   it('maps a failure without an SMTP code to code 0', () => {

@@ -3,6 +3,7 @@ import type { FailureView } from '../failures/failures.service';
 import type { Complete } from './complete-message';
 import type { Batches } from './generated/mailroom/v1/Batches';
 import type { Failure } from './generated/mailroom/v1/Failure';
+import type { LinkClicks } from './generated/mailroom/v1/LinkClicks';
 import type { Newsletter } from './generated/mailroom/v1/Newsletter';
 import { NewsletterStatus, type NewsletterStatus__Output } from './generated/mailroom/v1/NewsletterStatus';
 import type { Round } from './generated/mailroom/v1/Round';
@@ -58,6 +59,10 @@ export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> 
     clicks: view.clicks ?? 0,
     clicksTotal: view.clicksTotal ?? 0,
     machineOpens: view.machineOpens ?? 0,
+    unsubscribes: view.unsubscribes ?? 0,
+    links: (view.links ?? []).map(
+      (link): Complete<LinkClicks> => ({ url: link.url ?? '', clicks: link.clicks, recipients: link.recipients, other: link.url === null }),
+    ),
   };
 }
 

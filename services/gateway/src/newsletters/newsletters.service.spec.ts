@@ -81,7 +81,7 @@ describe('NewslettersService: lane and priority', () => {
     expect(stored(id)).toEqual({ lane: 'fast', priority: 'normal' });
   });
 
-  it('reads a view from a tracker older than priorities and engagement counts as normal, with no opens or clicks', async () => {
+  it('reads a view from a tracker older than priorities and engagement counts as normal, with no opens, clicks, unsubscribes or links', async () => {
     const id = '7f0c2a9e-5b1d-4c3e-8f6a-2d9b1e4c7a10';
     const { service } = gateway({ found: true, tenant: 'acme', newsletter: { id, status: 'sending', test: false, sent: 1 } });
     expect(await service.get(id, caller)).toEqual({
@@ -94,6 +94,8 @@ describe('NewslettersService: lane and priority', () => {
       clicks: 0,
       clicksTotal: 0,
       machineOpens: 0,
+      unsubscribes: 0,
+      links: [],
     });
   });
 });

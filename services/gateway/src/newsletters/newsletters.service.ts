@@ -60,7 +60,7 @@ export interface NewsletterRequest {
 }
 
 /** The view's engagement counts, absent from a tracker older than them. */
-type EngagementCount = 'opens' | 'clicks' | 'clicksTotal' | 'machineOpens';
+type EngagementCount = 'opens' | 'clicks' | 'clicksTotal' | 'machineOpens' | 'unsubscribes' | 'links';
 
 /** How far ahead a newsletter may be scheduled. */
 
@@ -237,6 +237,8 @@ export class NewslettersService {
       clicks: view.clicks ?? 0,
       clicksTotal: view.clicksTotal ?? 0,
       machineOpens: view.machineOpens ?? 0,
+      unsubscribes: view.unsubscribes ?? 0,
+      links: view.links ?? [],
     };
   }
 

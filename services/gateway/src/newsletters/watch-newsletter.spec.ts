@@ -17,6 +17,8 @@ const view = (status: NewsletterStatus, sent: number): NewsletterView => ({
   clicks: 0,
   clicksTotal: 0,
   machineOpens: 0,
+  unsubscribes: 0,
+  links: [],
       cancelled: 0,
       sendAt: null,
       test: false,

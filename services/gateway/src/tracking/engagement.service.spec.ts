@@ -3,6 +3,7 @@ import type { EventPublisher } from '@mailroom/jetstream';
 import type { GatewayConfig } from '../config/gateway.config';
 import { EngagementService } from './engagement.service';
 import { NetworkList } from './network-list';
+import { UserAgentList } from './user-agent-list';
 
 const secret = 'e'.repeat(32);
 const tokens = new TrackingTokens(secret);
@@ -11,7 +12,14 @@ const base = { newsletterId: '0b9e6f0a-6a3e-4c43-9d55-0a8e0f1d2c3b', batchIndex:
 function service() {
   const published: unknown[] = [];
   const engagement = new EngagementService(
-    { tracking: { tokens, defaults: { opens: false, clicks: false }, machineOpenNetworks: NetworkList.parse('17.0.0.0/8') } } as unknown as GatewayConfig,
+    {
+      tracking: {
+        tokens,
+        defaults: { opens: false, clicks: false },
+        machineOpenNetworks: NetworkList.parse('17.0.0.0/8'),
+        machineOpenUserAgents: UserAgentList.parse('Barracuda,python-requests'),
+      },
+    } as unknown as GatewayConfig,
     { publish: (_event: string, payload: unknown) => Promise.resolve(void published.push(payload)) } as unknown as EventPublisher,
   );
   return { engagement, published };
@@ -44,5 +52,16 @@ describe('EngagementService', () => {
       expect.objectContaining({ ...open, machine: true }),
       expect.not.objectContaining({ machine: true }),
     ]);
+  });
+
+  it('publishes an open by a user agent of MACHINE_OPEN_USER_AGENTS as a machine open, whatever its address; never a click', async () => {
+    const { engagement, published } = service();
+    const open = { ...base, kind: 'open' } as const;
+    const click = { ...base, kind: 'click', url: 'https://example.com/x' } as const;
+    await engagement.record(open, tokens.sign(open), '203.0.113.9', 'Barracuda Sentinel (EE)');
+    await engagement.record(open, tokens.sign(open), '203.0.113.9', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15');
+    await engagement.record(open, tokens.sign(open), '203.0.113.9', undefined);
+    await engagement.record(click, tokens.sign(click), '203.0.113.9', 'python-requests/2.31');
+    expect(published.map((event) => (event as { machine?: boolean }).machine ?? false)).toEqual([true, false, false, false]);
   });
 });

@@ -32,10 +32,13 @@ export class EngagementService {
     return check.claim as Extract<TrackingClaim, { kind: K }>;
   }
 
-  /** Publishes the open or click; `clientAddress` decides whether an open is a machine's (MACHINE_OPEN_CIDRS). */
-  async record(claim: TrackingClaim, token: string, clientAddress: string | undefined): Promise<void> {
+  /**
+   * Publishes the open or click; `clientAddress` and `userAgent` decide whether an open is a
+   * machine's (MACHINE_OPEN_CIDRS, MACHINE_OPEN_USER_AGENTS).
+   */
+  async record(claim: TrackingClaim, token: string, clientAddress: string | undefined, userAgent?: string): Promise<void> {
     const at = new Date();
-    const machine = claim.kind === 'open' && this.config.tracking.machineOpenNetworks.has(clientAddress);
+    const machine = claim.kind === 'open' && this.isMachine(clientAddress, userAgent);
     const event: EngagementRecordedEvent = {
       newsletterId: claim.newsletterId,
       occurredAt: at.toISOString(),
@@ -52,5 +55,10 @@ export class EngagementService {
     } catch (error) {
       this.logger.warn({ newsletterId: claim.newsletterId, kind: claim.kind, error: (error as Error).message }, 'Open or click not recorded');
     }
+  }
+
+  private isMachine(clientAddress: string | undefined, userAgent: string | undefined): boolean {
+    const { machineOpenNetworks, machineOpenUserAgents } = this.config.tracking;
+    return machineOpenNetworks.has(clientAddress) || machineOpenUserAgents.has(userAgent);
   }
 }

@@ -48,7 +48,7 @@ export class TrackingController {
   @ApiResponse({ status: 200, description: 'The pixel.' })
   async open(@Param('token') token: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const claim = this.engagement.claimOf(token, 'open');
-    if (claim) await this.engagement.record(claim, token, request.ip);
+    if (claim) await this.engagement.record(claim, token, request.ip, request.get('user-agent'));
     response
       .status(200)
       .set({

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DEVELOPMENT_SECRET_WARNING, tenantOf, type UnsubscribeClaim } from '@mailroom/contracts';
-import { GLOBAL_SUPPRESSIONS, NewsletterRecords, tenantSuppressions, type SuppressionScope } from '@mailroom/jetstream';
+import { DEVELOPMENT_SECRET_WARNING, Events, addressHash, tenantOf, type UnsubscribeClaim } from '@mailroom/contracts';
+import { EventPublisher, GLOBAL_SUPPRESSIONS, NewsletterRecords, tenantSuppressions, type SuppressionScope } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ForbiddenError, ValidationFailedError } from '../http/api-errors';
 import { SuppressionAccess } from '../suppressions/suppression-access';
@@ -18,6 +18,7 @@ export class UnsubscribeService implements OnModuleInit {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly suppressions: SuppressionAccess,
     private readonly records: NewsletterRecords,
+    private readonly publisher: EventPublisher,
   ) {}
 
   onModuleInit(): void {
@@ -37,20 +38,33 @@ export class UnsubscribeService implements OnModuleInit {
    * Suppresses the link's address at once (reason `unsubscribed`, source the newsletter) on the
    * suppression list of the newsletter's tenant: the reader leaves that sender's mail. When the
    * newsletter's record is gone, on the global list (not sending is the safe side). Repeating it
-   * changes nothing.
+   * changes nothing. When it suppressed the address (it was not on the list), `unsubscribe.recorded`
+   * tells the tracker to count it in the newsletter's `unsubscribes`.
    */
   async unsubscribe(token: string): Promise<UnsubscribeClaim> {
     const claim = this.claimOf(token);
     const scope = await this.listOf(claim.newsletterId);
-    const { created } = await this.suppressions.add(
-      { email: claim.email, reason: 'unsubscribed', at: new Date().toISOString(), source: claim.newsletterId },
-      scope,
-    );
+    const at = new Date().toISOString();
+    const { created } = await this.suppressions.add({ email: claim.email, reason: 'unsubscribed', at, source: claim.newsletterId }, scope);
+    if (created) await this.announce(claim, at);
     this.logger.log(
       { newsletterId: claim.newsletterId, list: scope.kind === 'global' ? 'global' : `tenant:${scope.tenant}`, alreadySuppressed: !created },
       'Unsubscribed through a newsletter link',
     );
     return claim;
+  }
+
+  /**
+   * Best effort, after the suppression (which is what the reader asked for) is stored: an event
+   * that cannot be published is not counted (logged). msgID per newsletter and address.
+   */
+  private async announce(claim: UnsubscribeClaim, at: string): Promise<void> {
+    const msgId = `unsubscribe:${claim.newsletterId}:${addressHash(claim.email)}`;
+    try {
+      await this.publisher.publish(Events.UnsubscribeRecorded, { newsletterId: claim.newsletterId, occurredAt: at, email: claim.email }, { msgId });
+    } catch (error) {
+      this.logger.warn({ newsletterId: claim.newsletterId, error: (error as Error).message }, 'Unsubscribe not counted');
+    }
   }
 
   private async listOf(newsletterId: string): Promise<SuppressionScope> {

@@ -3,12 +3,14 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import {
   NewsletterCompletedEvent,
+  isLedgerEntryKey,
   ledgerKey,
   newNewsletterRecord,
   toNewsletterView,
   type EngagementRecordedEvent,
   type LedgerEntry,
   type NewsletterRecord,
+  type UnsubscribeRecordedEvent,
 } from '@mailroom/contracts';
 import { DeliveryLedger, NewsletterRecords, type EventPublisher } from '@mailroom/jetstream';
 import { MetricsRegistry } from '@mailroom/observability';
@@ -170,19 +172,57 @@ describe('NewsletterTracker: engagement', () => {
     await tracker.engagementRecorded(engagement('ann@example.org', 'open', later(2)));
     const entry = (await ledgerKv.get(ledgerKey(id, 0, 'ann@example.org')))!.json<LedgerEntry>();
     expect(entry).toEqual({ ...accepted('ann@example.org'), engagement: { click: later(1), open: later(2) } });
-    expect(ledgerKv.keys().filter((k) => k.split('.').length === 4)).toHaveLength(1);
+    // The click's marker and the recipient's marker for its link.
+    expect(ledgerKv.keys().filter((k) => k.split('.').length === 4)).toHaveLength(2);
+    expect(ledgerKv.keys().filter(isLedgerEntryKey)).toHaveLength(3);
+  });
+
+  it('counts clicks per link: every click, each recipient once per link, a redelivered click not at all', async () => {
+    const spring = 'https://example.org/spring';
+    const autumn = 'https://example.org/autumn';
+    const events = [
+      engagement('ann@example.org', 'click', later(1), { url: spring }),
+      engagement('ann@example.org', 'click', later(2), { url: spring }),
+      engagement('ann@example.org', 'click', later(3), { url: autumn }),
+      engagement('bob@example.org', 'click', later(4), { url: spring }),
+    ];
+    for (const event of events) await tracker.engagementRecorded(event);
+    for (const event of events) await tracker.engagementRecorded({ ...event });
+    expect(toNewsletterView(await record()).links).toEqual([
+      { url: spring, clicks: 3, recipients: 2 },
+      { url: autumn, clicks: 1, recipients: 1 },
+    ]);
+    expect(await counts()).toEqual({ opens: 0, clicks: 2, clicksTotal: 4, machineOpens: 0 });
+  });
+
+  it('counts an unsubscribe once per recipient and newsletter: a redelivered event, or the same recipient again, counts nothing', async () => {
+    const unsubscribe = (email: string, minutes: number): UnsubscribeRecordedEvent => ({ newsletterId: id, occurredAt: later(minutes), email });
+    await tracker.unsubscribeRecorded(unsubscribe('ann@example.org', 1));
+    await tracker.unsubscribeRecorded(unsubscribe('ann@example.org', 1));
+    await tracker.unsubscribeRecorded(unsubscribe('ann@example.org', 5));
+    await tracker.unsubscribeRecorded(unsubscribe('bob@example.org', 6));
+    expect(toNewsletterView(await record())).toMatchObject({ unsubscribes: 2, opens: 0, clicks: 0 });
+    expect(await metric()).toMatchObject({ 'unsubscribe/true': 2 });
+    expect(await metric()).not.toHaveProperty('unsubscribe/false');
+    // Its markers are never taken for ledger entries; it announces nothing.
+    expect(ledgerKv.keys().filter(isLedgerEntryKey)).toHaveLength(3);
+    expect(published).toEqual([]);
+    // One for a newsletter the tracker does not know (gone past its retention) is ignored.
+    await tracker.unsubscribeRecorded({ ...unsubscribe('ann@example.org', 7), newsletterId: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' });
+    expect(await metric()).toMatchObject({ 'unsubscribe/true': 2 });
   });
 
   it('does not move the record’s updatedAt (the watchdog’s sign of progress) and carries the counts in newsletter.completed and its webhook', async () => {
     const before = await record();
     await tracker.engagementRecorded(engagement('ann@example.org', 'open', later(1)));
     await tracker.engagementRecorded(engagement('ann@example.org', 'click', later(1)));
+    await tracker.unsubscribeRecorded({ newsletterId: id, occurredAt: later(1), email: 'cy@example.org' });
     expect((await record()).updatedAt).toBe(before.updatedAt);
     expect(published).toEqual([]);
 
     await tracker.batchCompleted({ newsletterId: id, occurredAt: later(2), batchIndex: 0, sent: 3, failed: 0, suppressed: 0, failures: [] });
     const completed = published.find((p) => p.event === 'newsletter.completed');
-    expect(completed?.payload).toMatchObject({ status: 'completed', sent: 3, bounced: 0, complained: 0, opens: 1, clicks: 1, clicksTotal: 1, machineOpens: 0 });
+    expect(completed?.payload).toMatchObject({ status: 'completed', sent: 3, bounced: 0, complained: 0, opens: 1, clicks: 1, clicksTotal: 1, machineOpens: 0, unsubscribes: 1 });
     // As the webhook consumer receives it (validated against the contract class, as the transport
     // does), it reaches the webhook's data.
     const received = plainToInstance(NewsletterCompletedEvent, JSON.parse(JSON.stringify(completed?.payload)) as object);
@@ -190,7 +230,7 @@ describe('NewsletterTracker: engagement', () => {
     const webhooks: WebhookEvent[] = [];
     const notifier = { notify: (event: WebhookEvent) => Promise.resolve(void webhooks.push(event)) } as unknown as WebhookNotifier;
     await new WebhookHandler(notifier).onCompleted(received);
-    expect(webhooks[0]?.data).toMatchObject({ newsletterId: id, status: 'completed', opens: 1, clicks: 1, clicksTotal: 1, machineOpens: 0 });
+    expect(webhooks[0]?.data).toMatchObject({ newsletterId: id, status: 'completed', opens: 1, clicks: 1, clicksTotal: 1, machineOpens: 0, unsubscribes: 1 });
 
     // Counted after it settled too, without announcing it again.
     published.length = 0;

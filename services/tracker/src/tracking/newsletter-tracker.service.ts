@@ -20,6 +20,7 @@ import {
   type NewsletterSplitStartedEvent,
   type NewsletterStatusReply,
   type NewsletterView,
+  type UnsubscribeRecordedEvent,
 } from '@mailroom/contracts';
 import { DeliveryLedger, EventPublisher, NewsletterRecords, type NewsletterChange } from '@mailroom/jetstream';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker.config';
@@ -65,17 +66,21 @@ export class NewsletterTracker {
    * its URL and time as the gateway's msgID is) before it is counted, so a redelivered or
    * re-published event finds its claim and counts nothing. A crash between a mark or claim and the
    * count loses that count rather than counting twice. A recipient without a ledger entry (past its
-   * retention) counts in `clicksTotal` only: nothing says whether it is their first. Nothing here
-   * settles a newsletter: the record changes without announcing anything.
+   * retention) counts in `clicksTotal` only: nothing says whether it is their first. A click also
+   * counts for its link (`links`): every click, and the recipient once per link, claimed in the
+   * ledger like the click (a marker per recipient and link). Nothing here settles a newsletter: the
+   * record changes without announcing anything.
    */
   async engagementRecorded(event: EngagementRecordedEvent): Promise<void> {
     const { newsletterId, batchIndex, email, occurredAt } = event;
     const kind = event.kind === 'click' ? 'click' : event.machine === true ? 'machineOpen' : 'open';
+    const url = event.url ?? '';
     const mark = await this.ledger.markEngagement(newsletterId, batchIndex, email, kind, occurredAt);
-    if (kind === 'click' && !(await this.ledger.claimClick(newsletterId, batchIndex, email, event.url ?? '', occurredAt))) return;
+    if (kind === 'click' && !(await this.ledger.claimClick(newsletterId, batchIndex, email, url, occurredAt))) return;
+    const link = kind === 'click' ? { url, first: await this.ledger.claimLink(newsletterId, batchIndex, email, url) } : undefined;
     const first = mark === 'first';
     if (first || kind === 'click') {
-      const result = await this.records.countEngagement(newsletterId, { kind, first });
+      const result = await this.records.countEngagement(newsletterId, { kind, first, ...(link ? { link } : {}) });
       if (result.kind === 'missing') {
         // Old mail is opened for years; its record is gone once past its retention.
         this.logger.debug({ newsletterId }, 'Engagement with an unknown newsletter ignored');
@@ -83,6 +88,23 @@ export class NewsletterTracker {
       }
     }
     this.metrics.engagement.inc({ kind: kind === 'machineOpen' ? 'machine_open' : kind, unique: String(first) });
+  }
+
+  /**
+   * A recipient unsubscribed through the newsletter's link, which suppressed their address (the
+   * gateway publishes only then). Counted in `unsubscribes` once per recipient and newsletter: the
+   * unsubscribe is claimed in the ledger first (a marker per newsletter and address), then counted,
+   * so a redelivered or re-published event counts nothing and a crash in between loses that one
+   * count. Announces nothing, like engagement.
+   */
+  async unsubscribeRecorded(event: UnsubscribeRecordedEvent): Promise<void> {
+    if (!(await this.ledger.claimUnsubscribe(event.newsletterId, event.email))) return;
+    const result = await this.records.countUnsubscribe(event.newsletterId);
+    if (result.kind === 'missing') {
+      this.logger.debug({ newsletterId: event.newsletterId }, 'Unsubscribe from an unknown newsletter ignored');
+      return;
+    }
+    this.metrics.engagement.inc({ kind: 'unsubscribe', unique: 'true' });
   }
 
   async splitStarted(event: NewsletterSplitStartedEvent): Promise<void> {
@@ -255,12 +277,18 @@ export class NewsletterTracker {
 
 /**
  * The engagement counts, carried by `newsletter.progressed` and `newsletter.completed` (and so by
- * their webhooks) beside `bounced` and `complained`, as the view has them. Not declared by the
- * events' contract classes yet (NewsletterCountsEvent): validation lets them through, and the
- * webhook sends what the event carries.
+ * their webhooks) beside `bounced` and `complained`, as the view has them (declared, optional, by
+ * NewsletterCountsEvent; the webhook sends what the event carries). Clicks per link are not: they
+ * are in GET and gRPC only, not in every progress step.
  */
-type EngagementCounts = Required<Pick<NewsletterView, 'opens' | 'clicks' | 'clicksTotal' | 'machineOpens'>>;
+type EngagementCounts = Required<Pick<NewsletterView, 'opens' | 'clicks' | 'clicksTotal' | 'machineOpens' | 'unsubscribes'>>;
 
 function engagementCounts(record: NewsletterRecord): EngagementCounts {
-  return { opens: record.opens ?? 0, clicks: record.clicks ?? 0, clicksTotal: record.clicksTotal ?? 0, machineOpens: record.machineOpens ?? 0 };
+  return {
+    opens: record.opens ?? 0,
+    clicks: record.clicks ?? 0,
+    clicksTotal: record.clicksTotal ?? 0,
+    machineOpens: record.machineOpens ?? 0,
+    unsubscribes: record.unsubscribes ?? 0,
+  };
 }

@@ -5,7 +5,7 @@ import { MetricsRegistry, type Counter } from '@mailroom/observability';
 export const FAILURE_REASONS = ['permanent', 'retries_exhausted', 'invalid_address', 'dead_lettered'] as const;
 
 /** Bounded label values of `mailroom_engagement_total{kind}`. */
-export const ENGAGEMENT_METRIC_KINDS = ['open', 'click', 'machine_open'] as const;
+export const ENGAGEMENT_METRIC_KINDS = ['open', 'click', 'machine_open', 'unsubscribe'] as const;
 
 /** Delivery aggregates, counted once per batch result (never twice for a redelivered one). */
 @Injectable()
@@ -54,11 +54,15 @@ export class TrackerMetrics {
     this.engagement = metrics.counter({
       name: 'mailroom_engagement_total',
       help:
-        'Opens and clicks of tracked newsletters as the tracker counts them, by kind (open; click; machine_open: an open by a mail privacy proxy) ' +
-        "and unique (true: the recipient's first of that kind, what the newsletter's opens, clicks and machineOpens count)",
+        'Opens and clicks of tracked newsletters, and unsubscribes through their links, as the tracker counts them, by kind (open; click; ' +
+        'machine_open: an open by a machine, a mail privacy proxy or a scanner; unsubscribe) and unique (true: the recipient\'s first of that kind, ' +
+        "what the newsletter's opens, clicks, machineOpens and unsubscribes count; an unsubscribe is always unique)",
       labelNames: ['kind', 'unique'],
     });
-    for (const kind of ENGAGEMENT_METRIC_KINDS) for (const unique of ['true', 'false']) this.engagement.inc({ kind, unique }, 0);
+    for (const kind of ENGAGEMENT_METRIC_KINDS) {
+      // An unsubscribe counts once per recipient or not at all: no unique="false" series.
+      for (const unique of kind === 'unsubscribe' ? ['true'] : ['true', 'false']) this.engagement.inc({ kind, unique }, 0);
+    }
     this.newslettersFinished = metrics.counter({
       name: 'mailroom_newsletters_finished_total',
       help: 'Newsletters that reached a final status',

@@ -14,6 +14,7 @@ import {
   NewsletterSplitFailedEvent,
   NewsletterSplitStartedEvent,
   Queries,
+  UnsubscribeRecordedEvent,
   type NewsletterStatusQuery,
   type NewsletterStatusReply,
 } from '@mailroom/contracts';
@@ -70,6 +71,11 @@ export class TrackingHandler {
   @HandlesEvent(Events.EngagementRecorded)
   onEngagement(@Payload() event: EngagementRecordedEvent): Promise<void> {
     return this.tracker.engagementRecorded(event);
+  }
+
+  @HandlesEvent(Events.UnsubscribeRecorded)
+  onUnsubscribe(@Payload() event: UnsubscribeRecordedEvent): Promise<void> {
+    return this.tracker.unsubscribeRecorded(event);
   }
 
   @HandlesEvent(Events.DeadLettered)

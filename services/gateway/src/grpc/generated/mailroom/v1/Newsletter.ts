@@ -3,6 +3,7 @@
 import type { NewsletterStatus as _mailroom_v1_NewsletterStatus, NewsletterStatus__Output as _mailroom_v1_NewsletterStatus__Output } from '../../mailroom/v1/NewsletterStatus';
 import type { Batches as _mailroom_v1_Batches, Batches__Output as _mailroom_v1_Batches__Output } from '../../mailroom/v1/Batches';
 import type { Round as _mailroom_v1_Round, Round__Output as _mailroom_v1_Round__Output } from '../../mailroom/v1/Round';
+import type { LinkClicks as _mailroom_v1_LinkClicks, LinkClicks__Output as _mailroom_v1_LinkClicks__Output } from '../../mailroom/v1/LinkClicks';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Newsletter {
@@ -91,6 +92,17 @@ export interface Newsletter {
    * counted once; not in `opens`.
    */
   'machineOpens'?: (number);
+  /**
+   * Recipients whose address this newsletter's unsubscribe link (its one-click POST) put on the
+   * suppression list, each counted once.
+   */
+  'unsubscribes'?: (number);
+  /**
+   * Clicks per tracked link, most clicked first: the first 50 distinct URLs clicked (as long as
+   * their URLs add up to at most 16,000 characters), then one entry with `other` set adding up all
+   * other links. Empty without clicks.
+   */
+  'links'?: (_mailroom_v1_LinkClicks)[];
   '_etaSeconds'?: "etaSeconds";
 }
 
@@ -180,5 +192,16 @@ export interface Newsletter__Output {
    * counted once; not in `opens`.
    */
   'machineOpens'?: (number);
+  /**
+   * Recipients whose address this newsletter's unsubscribe link (its one-click POST) put on the
+   * suppression list, each counted once.
+   */
+  'unsubscribes'?: (number);
+  /**
+   * Clicks per tracked link, most clicked first: the first 50 distinct URLs clicked (as long as
+   * their URLs add up to at most 16,000 characters), then one entry with `other` set adding up all
+   * other links. Empty without clicks.
+   */
+  'links': (_mailroom_v1_LinkClicks__Output)[];
   '_etaSeconds'?: "etaSeconds";
 }
