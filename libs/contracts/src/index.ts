@@ -109,7 +109,7 @@ export {
   BOUNCE_SECRET_MIN_LENGTH,
   FEEDBACK_TOKEN_LENGTH,
 } from './feedback/feedback-tokens';
-export { resolveBounceSecret, DEVELOPMENT_BOUNCE_SECRET } from './feedback/bounce-secret';
+export { resolveBounceSecret, DEVELOPMENT_BOUNCE_SECRET, parseBounceDomain, isReservedDomain, bounceSecretRequirement } from './feedback/bounce-secret';
 export { DEFAULT_TENANT, TENANT_NAME, MAX_TENANT_NAME_LENGTH, isTenantName, tenantOf } from './tenants/tenant';
 export { csvFields, type CsvFields } from './lists/csv-fields';
 export { PRIORITIES, DEFAULT_PRIORITY, PRIORITY_WEIGHTS, SEND_LANES, type Priority, type SendLane } from './newsletters/priority';

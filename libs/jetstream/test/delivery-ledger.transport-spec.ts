@@ -118,6 +118,28 @@ describe('DeliveryLedger (real NATS)', () => {
     expect([...(await ledger.readBatch(newsletterId, 2, ['di@example.org'])).values()].map((e) => e.state)).toEqual(['accepted']);
   });
 
+  it('finds the recipients of one batch by the first characters of their address hash (a bounce that names nobody), skipping markers and other batches', async () => {
+    const newsletterId = '5b1c6e8a-4d7f-4e9a-8b0c-2d3e4f5a6b7c';
+    const emails = ['Dee@example.org', 'eve@example.org', 'fay@example.org'];
+    await ledger.openBatch(newsletterId, 2, emails);
+    await Promise.all(emails.map((email) => ledger.record(newsletterId, 2, entry(email, 'accepted'))));
+    // The same address in another batch, and a click marker under Dee's entry: neither is a match.
+    await ledger.openBatch(newsletterId, 3, ['Dee@example.org']);
+    await ledger.record(newsletterId, 3, entry('Dee@example.org', 'accepted'));
+    expect(await ledger.claimClick(newsletterId, 2, 'Dee@example.org', 'https://example.org/', '2026-12-01T10:00:00.000Z')).toBe(true);
+
+    const prefix = addressHash('Dee@example.org').slice(0, 8);
+    expect(await ledger.recipientsOfBatchWithHashPrefix(newsletterId, 2, prefix)).toEqual([
+      { addressHash: addressHash('Dee@example.org'), entry: expect.objectContaining({ email: 'Dee@example.org', state: 'accepted' }) },
+    ]);
+    // A shorter prefix can match several; a prefix nobody has, or another batch's, none.
+    const all = await ledger.recipientsOfBatchWithHashPrefix(newsletterId, 2, addressHash('eve@example.org').slice(0, 1));
+    expect(all.map((r) => r.entry.email)).toContain('eve@example.org');
+    expect(await ledger.recipientsOfBatchWithHashPrefix(newsletterId, 2, 'zzzzzzzz')).toEqual([]);
+    expect(await ledger.recipientsOfBatchWithHashPrefix(newsletterId, 4, prefix)).toEqual([]);
+    expect(await ledger.recipientsOfBatchWithHashPrefix(newsletterId, 2, '*')).toEqual([]);
+  });
+
   it('claims a click whose create was stored but its answer lost (retried) once, neither losing it nor counting it twice', async () => {
     const newsletterId = '4fa0d5b7-3c6e-4d8f-9a0b-1c2d3e4f5a6b';
     let creates = 0;

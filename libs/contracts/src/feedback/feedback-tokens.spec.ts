@@ -1,5 +1,5 @@
 import { addressHash } from '../newsletters/ledger-entry';
-import { resolveBounceSecret, DEVELOPMENT_BOUNCE_SECRET } from './bounce-secret';
+import { bounceSecretRequirement, isReservedDomain, parseBounceDomain, resolveBounceSecret, DEVELOPMENT_BOUNCE_SECRET } from './bounce-secret';
 import { ADDRESS_HASH_PREFIX_LENGTH, bounceAddress, feedbackTokenOf, FEEDBACK_TOKEN_LENGTH, FeedbackTokens } from './feedback-tokens';
 
 const SECRET = 'a-test-bounce-secret-of-at-least-32-characters';
@@ -54,5 +54,17 @@ describe('FeedbackTokens', () => {
     expect(resolveBounceSecret(DEVELOPMENT_BOUNCE_SECRET, { requiredWhen: 'in production' })).toMatchObject({ ok: false });
     expect(resolveBounceSecret('short', { requiredWhen: null })).toMatchObject({ ok: false, problem: expect.stringContaining('32') });
     expect(resolveBounceSecret(SECRET, { requiredWhen: 'in production' })).toMatchObject({ ok: true, development: false });
+  });
+
+  it('requires BOUNCE_SECRET (one rule for sender and feedback) in production and for a public bounce domain, not for a reserved test domain', () => {
+    expect(bounceSecretRequirement('production', '')).toMatch(/^in production/);
+    expect(bounceSecretRequirement('production', 'bounces.test')).toMatch(/^in production/);
+    expect(bounceSecretRequirement(undefined, 'bounces.acme.com')).toBe('when BOUNCE_DOMAIN is a public domain');
+    expect(bounceSecretRequirement('development', 'bounces.acme.com')).toBe('when BOUNCE_DOMAIN is a public domain');
+    for (const domain of ['', 'bounces.test', 'bounces.localhost', 'mail.example', 'x.invalid']) expect(bounceSecretRequirement(undefined, domain)).toBeNull();
+    expect(isReservedDomain('bounces.example.com')).toBe(false);
+    expect(parseBounceDomain(' Bounces.ACME.com. ')).toEqual({ ok: true, domain: 'bounces.acme.com' });
+    expect(parseBounceDomain('')).toEqual({ ok: true, domain: '' });
+    for (const bad of ['bounces', 'not a domain', 'b@acme.example', '-x.example']) expect(parseBounceDomain(bad)).toMatchObject({ ok: false, problem: expect.stringMatching(/^must be a domain name/) });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash, randomUUID } from 'node:crypto';
-import { addressHash, isLedgerEntryKey, ledgerKey, ledgerLinkKey, ledgerOpenedKey, ledgerUnsubscribeKey, type LedgerEntry } from '@mailroom/contracts';
+import { addressHash, isLedgerEntryKey, ledgerBatchPrefix, ledgerKey, ledgerLinkKey, ledgerOpenedKey, ledgerUnsubscribeKey, type LedgerEntry } from '@mailroom/contracts';
 import { STORES_TOKEN } from './stores.token';
 import type { Stores } from '../provisioning/provision-topology';
 import { retryWrite } from './retry-write';
@@ -72,6 +72,33 @@ export class DeliveryLedger {
       if (kv.operation !== 'PUT') continue;
       const [newsletterId, batch] = kv.key.split('.');
       found.push({ newsletterId: newsletterId!, batchIndex: Number(batch), entry: kv.json<LedgerEntry>() });
+    }
+    return found;
+  }
+
+  /**
+   * The entries of one batch whose address hash starts with `hashPrefix`: how a bounce or a
+   * complaint that does not name its recipient (a redacted feedback loop, a DSN naming another
+   * address) is traced from the signed token it came back to, which carries the newsletter, the
+   * batch and the first 8 characters of the hash (`FeedbackClaim`). One key listing of the batch
+   * (`<newsletterId>.<batchIndex>.*`: the `opened` marker is skipped, click markers have a fourth
+   * token) and one read per match; for a path that runs now and then (a report), never a hot one.
+   * The listing may come from any replica (see `readBatch`): a stale one can only miss an entry
+   * written moments ago, and a report comes back minutes after its email at the earliest.
+   * Several matches are possible in principle (a 48-bit prefix), none once the entries expired
+   * (the ledger's retention): the caller decides.
+   */
+  async recipientsOfBatchWithHashPrefix(newsletterId: string, batchIndex: number, hashPrefix: string): Promise<Array<{ readonly addressHash: string; readonly entry: LedgerEntry }>> {
+    if (hashPrefix === '' || !/^[A-Za-z0-9_-]+$/.test(hashPrefix)) return [];
+    const matching: string[] = [];
+    for await (const key of await this.stores.ledger.keys(`${ledgerBatchPrefix(newsletterId, batchIndex)}.*`)) {
+      if (!isLedgerEntryKey(key)) continue;
+      if (key.slice(key.lastIndexOf('.') + 1).startsWith(hashPrefix)) matching.push(key);
+    }
+    const found: Array<{ addressHash: string; entry: LedgerEntry }> = [];
+    for (const key of matching) {
+      const kv = await retryWrite(() => this.stores.ledger.get(key));
+      if (kv?.operation === 'PUT') found.push({ addressHash: key.slice(key.lastIndexOf('.') + 1), entry: kv.json<LedgerEntry>() });
     }
     return found;
   }

@@ -1,5 +1,5 @@
 import { CommonEnv, ConfigValidationError, commonConfig, loadEnv, toInt, type CommonConfig } from '@mailroom/config';
-import { productionRequirement, resolveBounceSecret, type FeedbackTokens } from '@mailroom/contracts';
+import { bounceSecretRequirement, parseBounceDomain, productionRequirement, resolveBounceSecret, type FeedbackTokens } from '@mailroom/contracts';
 import type { RetryPolicy } from '@mailroom/jetstream';
 import type { KeyObject } from 'node:crypto';
 import { IsInt, IsString, Max, Min } from 'class-validator';
@@ -25,7 +25,11 @@ export class FeedbackEnv extends CommonEnv {
   @IsString()
   BOUNCE_DOMAIN = '';
 
-  /** Checks the signed bounce addresses and Message-IDs: the same value as the senders'. Required in production. */
+  /**
+   * Checks the signed bounce addresses and Message-IDs: the same value as the senders'. Empty: the
+   * public development secret, refused (as by the senders) with `NODE_ENV=production` and when
+   * BOUNCE_DOMAIN is not a reserved test domain.
+   */
   @IsString()
   BOUNCE_SECRET = '';
 
@@ -109,20 +113,20 @@ export const FEEDBACK_CONFIG = Symbol('FeedbackConfig');
 /** Where bounces go when BOUNCE_DOMAIN is not set outside production (nothing routes mail to it). */
 export const DEVELOPMENT_BOUNCE_DOMAIN = 'bounces.localhost';
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
-
 export function loadFeedbackConfig(env: Record<string, string | undefined> = process.env): FeedbackConfig {
   const problems: string[] = [];
   const e = loadEnv(FeedbackEnv, env);
-  const requiredWhen = productionRequirement(env['NODE_ENV']);
-  let bounceDomain = e.BOUNCE_DOMAIN.trim().toLowerCase();
-  if (bounceDomain === '') {
-    if (requiredWhen !== null) problems.push(`BOUNCE_DOMAIN: is required ${requiredWhen}: the domain of the bounce addresses, e.g. bounces.acme.example`);
+  const inProduction = productionRequirement(env['NODE_ENV']);
+  const parsed = parseBounceDomain(e.BOUNCE_DOMAIN);
+  let bounceDomain = parsed.ok ? parsed.domain : '';
+  if (!parsed.ok) {
+    problems.push(`BOUNCE_DOMAIN: ${parsed.problem}`);
+  } else if (bounceDomain === '') {
+    if (inProduction !== null) problems.push(`BOUNCE_DOMAIN: is required ${inProduction}: the domain of the bounce addresses, e.g. bounces.acme.example`);
     else bounceDomain = DEVELOPMENT_BOUNCE_DOMAIN;
-  } else if (!DOMAIN.test(bounceDomain)) {
-    problems.push('BOUNCE_DOMAIN: must be a domain name, e.g. bounces.acme.example');
   }
-  const secret = resolveBounceSecret(e.BOUNCE_SECRET, { requiredWhen });
+  // The senders' rule (one function): the public development secret never checks bounces for a public domain.
+  const secret = resolveBounceSecret(e.BOUNCE_SECRET, { requiredWhen: bounceSecretRequirement(env['NODE_ENV'], parsed.ok ? bounceDomain : '') });
   if (!secret.ok) problems.push(`BOUNCE_SECRET: ${secret.problem}`);
   const webhooks = webhookConfig(e, problems);
   if (problems.length > 0 || !secret.ok) throw new ConfigValidationError(problems);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Events, type FeedbackSource } from '@mailroom/contracts';
-import { EventPublisher } from '@mailroom/jetstream';
+import { DeliveryLedger, EventPublisher } from '@mailroom/jetstream';
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 import { FEEDBACK_CONFIG, type FeedbackConfig } from '../config/feedback.config';
-import { attributeProviderEvent, attributeReport, type Attribution, type Unattributed } from '../reports/attribute-report';
+import { attributeProviderEvent, attributeReport, type Attribution, type LedgerLookup, type Unattributed } from '../reports/attribute-report';
 import type { ProviderEvent } from '../webhooks/provider-event';
 import { readReport, type Report } from '../reports/read-report';
 
@@ -22,7 +22,12 @@ export class FeedbackRecorder implements OnModuleInit {
     @Inject(FEEDBACK_CONFIG) private readonly config: FeedbackConfig,
     private readonly publisher: EventPublisher,
     private readonly metrics: MetricsRegistry,
+    private readonly ledger: DeliveryLedger,
   ) {}
+
+  /** A report that does not name its recipient: the ledger's entries of the signed batch and hash prefix. */
+  private readonly ledgerLookup: LedgerLookup = async ({ newsletterId, batchIndex, addressHashPrefix }) =>
+    (await this.ledger.recipientsOfBatchWithHashPrefix(newsletterId, batchIndex, addressHashPrefix)).map((r) => r.entry.email);
 
   onModuleInit(): void {
     this.reports = this.metrics.counter({
@@ -35,7 +40,7 @@ export class FeedbackRecorder implements OnModuleInit {
   async recordMessage(raw: Buffer, envelopeRecipients: readonly string[], source: FeedbackSource = 'smtp'): Promise<Attribution> {
     // A message mailparser cannot read is not a report we can use: counted, never retried.
     const report = await readReport(raw).catch((): Report => ({ type: 'unrecognised' }));
-    const attribution = attributeReport(report, envelopeRecipients, this.config.tokens);
+    const attribution = await attributeReport(report, envelopeRecipients, this.config.tokens, this.ledgerLookup);
     await this.record(attribution, createHash('sha256').update(raw).digest('base64url').slice(0, 32), source);
     return attribution;
   }
@@ -49,7 +54,7 @@ export class FeedbackRecorder implements OnModuleInit {
   async recordProviderEvents(events: readonly ProviderEvent[]): Promise<Attribution[]> {
     const results: Attribution[] = [];
     for (const event of events) {
-      const attribution = this.attributeProviderEvent(event);
+      const attribution = await this.attributeProviderEvent(event);
       await this.record(attribution, eventKey(event), event.source);
       results.push(attribution);
     }
@@ -66,9 +71,9 @@ export class FeedbackRecorder implements OnModuleInit {
     this.reports.inc({ source, result: resultOf(attribution) });
   }
 
-  private attributeProviderEvent(event: ProviderEvent): Attribution {
+  private async attributeProviderEvent(event: ProviderEvent): Promise<Attribution> {
     if (event.kind === 'other') return { ok: false, reason: 'not_a_failure' satisfies Unattributed };
-    const traced = attributeProviderEvent(event.searchText, event.email, this.config.tokens);
+    const traced = await attributeProviderEvent(event.searchText, event.email, this.config.tokens, this.ledgerLookup);
     if (!traced.ok) return traced;
     const { newsletterId, batchIndex } = traced.claim;
     return {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TokenBucket } from '@mailroom/rate-limit';
+import type { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { FEEDBACK_CONFIG, type FeedbackConfig } from '../config/feedback.config';
 import { FeedbackRecorder } from '../feedback/feedback-recorder.service';
@@ -26,7 +27,11 @@ export class FeedbackSmtpServer implements OnApplicationBootstrap, OnApplication
   ) {
     this.server = new SMTPServer({
       banner: 'Mailroom feedback',
+      // Advertised in EHLO (a peer declaring a larger SIZE hears 552 at MAIL FROM), and enforced:
+      // smtp-server answers 552 to a message that went over it whatever onData says. It still
+      // streams the whole message to onData, which stops keeping it past the limit (readWithin).
       size: config.maxMessageBytes,
+      rejectOversized: true,
       maxClients: config.maxConnections,
       authOptional: true,
       // Reports come from mail servers, which need no login; TLS is for a terminating proxy in front.
@@ -86,17 +91,42 @@ export class FeedbackSmtpServer implements OnApplicationBootstrap, OnApplication
   }
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    if (stream.sizeExceeded) throw smtpError(552, `5.3.4 Message larger than ${this.config.maxMessageBytes} bytes`);
+    const message = await readWithin(stream, this.config.maxMessageBytes);
+    if (message === null) throw smtpError(552, `5.3.4 Message larger than ${this.config.maxMessageBytes} bytes`);
     const recipients = session.envelope.rcptTo.map((r) => r.address);
     try {
-      await this.recorder.recordMessage(Buffer.concat(chunks), recipients);
+      await this.recorder.recordMessage(message, recipients);
     } catch (error) {
       this.logger.error(`Could not record a report: ${(error as Error).message}`);
       throw smtpError(451, '4.3.0 Could not record the report now: try again later');
     }
   }
+}
+
+/**
+ * The message of a DATA stream, or null once it is larger than `maxBytes`. Never holds more than
+ * `maxBytes`: past the limit what was kept is dropped and the rest is read and thrown away (the
+ * peer sends the whole message before it hears the 552; the stream must be drained for smtp-server
+ * to answer at all). The stream's `sizeExceeded` (smtp-server's own count) is honoured too.
+ */
+export function readWithin(stream: Readable & { readonly sizeExceeded?: boolean }, maxBytes: number): Promise<Buffer | null> {
+  return new Promise<Buffer | null>((resolve, reject) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > maxBytes || stream.sizeExceeded === true) {
+        over = true;
+        chunks = [];
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.once('end', () => resolve(over ? null : Buffer.concat(chunks, size)));
+    stream.once('error', reject);
+  });
 }
 
 function smtpError(code: number, message: string): Error & { responseCode: number } {

@@ -74,13 +74,17 @@ function reportFields(text: string): Map<string, string[]> {
   return fields;
 }
 
-/** Per-recipient blocks: the paragraphs (RFC 3464 separates them by blank lines) that name a recipient. */
+/**
+ * Per-recipient blocks: the paragraphs (RFC 3464 separates them by blank lines) that name a
+ * recipient, or that give a status without naming one (a server that leaves the recipient out:
+ * the bounce address still says who it is about).
+ */
 function deliveryStatuses(text: string): DeliveryStatus[] {
   const statuses: DeliveryStatus[] = [];
   for (const paragraph of text.split(/\r?\n[ \t]*\r?\n/)) {
     const fields = reportFields(paragraph);
     const recipients = [...(fields.get('final-recipient') ?? []), ...(fields.get('original-recipient') ?? [])];
-    if (recipients.length === 0) continue;
+    if (recipients.length === 0 && !(fields.has('status') && fields.has('action'))) continue;
     const action = fields.get('action')?.[0]?.toLowerCase();
     const status = fields.get('status')?.[0];
     const diagnostic = fields.get('diagnostic-code')?.[0]?.slice(0, 500);

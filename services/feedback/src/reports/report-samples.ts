@@ -3,7 +3,12 @@
  * (RFC 3464), an ARF complaint (RFC 5965), an out-of-office auto-reply, and the kind of free-text
  * bounce some servers still send. Not used at runtime.
  */
-export function dsnSample(options: { recipient: string; status?: string; action?: string; messageId?: string }): string {
+/**
+ * `recipient`: the address the DSN names (Final-Recipient, Original-Recipient, the enclosed To).
+ * `unnamed`: it names no recipient at all (no recipient fields, no To), as some servers send them.
+ */
+export function dsnSample(options: { recipient: string; status?: string; action?: string; messageId?: string; unnamed?: boolean }): string {
+  const named = options.unnamed !== true;
   return [
     'From: Mail Delivery System <MAILER-DAEMON@mx.example.net>',
     'To: bounce@bounces.localhost',
@@ -24,18 +29,17 @@ export function dsnSample(options: { recipient: string; status?: string; action?
     'Reporting-MTA: dns; mx.example.net',
     'Arrival-Date: Sat,  5 Dec 2026 20:00:00 +0000 (UTC)',
     '',
-    `Final-Recipient: rfc822; ${options.recipient}`,
-    `Original-Recipient: rfc822;${options.recipient}`,
+    ...(named ? [`Final-Recipient: rfc822; ${options.recipient}`, `Original-Recipient: rfc822;${options.recipient}`] : []),
     `Action: ${options.action ?? 'failed'}`,
     `Status: ${options.status ?? '5.1.1'}`,
-    `Diagnostic-Code: smtp; 550 ${options.status ?? '5.1.1'} <${options.recipient}>: Recipient address rejected: User unknown`,
+    `Diagnostic-Code: smtp; 550 ${options.status ?? '5.1.1'} ${named ? `<${options.recipient}>: Recipient address rejected: ` : ''}User unknown`,
     '',
     '--dsn-boundary',
     'Content-Type: text/rfc822-headers',
     '',
     `Message-ID: ${options.messageId ?? '<unrelated@example.org>'}`,
     'From: News <news@example.org>',
-    `To: ${options.recipient}`,
+    ...(named ? [`To: ${options.recipient}`] : []),
     'Subject: November news',
     '',
     '--dsn-boundary--',
@@ -43,7 +47,12 @@ export function dsnSample(options: { recipient: string; status?: string; action?
   ].join('\r\n');
 }
 
-export function arfSample(options: { recipient: string; messageId: string; feedbackType?: string }): string {
+/**
+ * `redacted`: the recipient left out, as feedback loops that redact reports send them (RFC 6590):
+ * no Original-Rcpt-To, no To line in the enclosed original; only its Message-ID is left to trace it.
+ */
+export function arfSample(options: { recipient: string; messageId: string; feedbackType?: string; redacted?: boolean }): string {
+  const named = options.redacted !== true;
   return [
     'From: Feedback Loop <fbl@isp.example.net>',
     'To: fbl@bounces.localhost',
@@ -62,7 +71,7 @@ export function arfSample(options: { recipient: string; messageId: string; feedb
     `Feedback-Type: ${options.feedbackType ?? 'abuse'}`,
     'User-Agent: ExampleFBL/1.0',
     'Version: 1',
-    `Original-Rcpt-To: ${options.recipient}`,
+    ...(named ? [`Original-Rcpt-To: ${options.recipient}`] : []),
     'Source-IP: 192.0.2.1',
     '',
     '--arf-boundary',
@@ -71,7 +80,7 @@ export function arfSample(options: { recipient: string; messageId: string; feedb
     '',
     `Message-ID: ${options.messageId}`,
     'From: News <news@example.org>',
-    `To: ${options.recipient}`,
+    ...(named ? [`To: ${options.recipient}`] : []),
     'Subject: November news',
     '',
     'Hello reader',

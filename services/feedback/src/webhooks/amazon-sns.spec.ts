@@ -1,8 +1,11 @@
 import { createSign } from 'node:crypto';
 import { addressHash, FeedbackTokens } from '@mailroom/contracts';
-import { attributeProviderEvent } from '../reports/attribute-report';
+import { attributeProviderEvent, type LedgerLookup } from '../reports/attribute-report';
 import { sesEvents, snsUrlTrust, verifySnsMessage, type SnsTrust } from './amazon-sns';
 import { WebhookVerificationError } from './provider-event';
+
+/** A ledger with no entries (expired): only the event's own address can name the recipient. */
+const noLedger: LedgerLookup = () => Promise.resolve([]);
 
 const tokens = new FeedbackTokens('a-test-bounce-secret-of-32-characters!!');
 const newsletterId = '5a1f6f0e-3c1b-4f4e-9a53-0f2a4c5d6e7f';
@@ -104,7 +107,7 @@ describe('Amazon SES through SNS', () => {
       const message = await verifySnsMessage(notification(sesBounce, version), trust());
       const events = sesEvents(message['MessageId']!, message['Message']!);
       expect(events).toEqual([expect.objectContaining({ source: 'ses', email, kind: 'bounce', bounceType: 'hard', status: '5.1.1', eventId: '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324.0' })]);
-      expect(attributeProviderEvent(events[0]!.searchText, email, tokens)).toMatchObject({ ok: true, claim: { newsletterId, batchIndex: 1 } });
+      expect(await attributeProviderEvent(events[0]!.searchText, email, tokens, noLedger)).toMatchObject({ ok: true, claim: { newsletterId, batchIndex: 1 } });
     }
     const complaint = { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: email }], feedbackId: 'x' }, mail: sesBounce.mail };
     expect(sesEvents('m', JSON.stringify(complaint))).toEqual([expect.objectContaining({ kind: 'complaint', email })]);

@@ -1,10 +1,13 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { addressHash, FeedbackTokens } from '@mailroom/contracts';
-import { attributeProviderEvent } from '../reports/attribute-report';
+import { attributeProviderEvent, type LedgerLookup } from '../reports/attribute-report';
 import { mailgunEvent, verifyMailgun } from './mailgun';
 import { postmarkEvent, verifyPostmark } from './postmark';
 import { WebhookVerificationError } from './provider-event';
 import { sendgridEvent, sendgridKey, verifySendgrid } from './sendgrid';
+
+/** A ledger with no entries (expired): only the event's own address can name the recipient. */
+const noLedger: LedgerLookup = () => Promise.resolve([]);
 
 const tokens = new FeedbackTokens('a-test-bounce-secret-of-32-characters!!');
 const newsletterId = '5a1f6f0e-3c1b-4f4e-9a53-0f2a4c5d6e7f';
@@ -33,12 +36,12 @@ function mailgunBody(key: string, overrides: { timestamp?: string; severity?: st
 }
 
 describe('provider webhooks', () => {
-  it('Mailgun: a correctly signed "failed" event is a hard bounce traced by the echoed Message-ID; a wrong key, an old timestamp or an edited body is refused', () => {
+  it('Mailgun: a correctly signed "failed" event is a hard bounce traced by the echoed Message-ID; a wrong key, an old timestamp or an edited body is refused', async () => {
     const key = 'mailgun-signing-key-0123456789';
     const data = verifyMailgun(mailgunBody(key), key, now, 300);
     const event = mailgunEvent(data);
     expect(event).toMatchObject({ source: 'mailgun', eventId: 'G9Bn5sl1TC6nu79C8C0bwg', email, kind: 'bounce', bounceType: 'hard', status: '5.1.1' });
-    expect(attributeProviderEvent(event.searchText, event.email, tokens)).toEqual({ ok: true, claim: { newsletterId, batchIndex: 1, addressHashPrefix: addressHash(email).slice(0, 8) }, email });
+    expect(await attributeProviderEvent(event.searchText, event.email, tokens, noLedger)).toEqual({ ok: true, claim: { newsletterId, batchIndex: 1, addressHashPrefix: addressHash(email).slice(0, 8) }, email });
     expect(mailgunEvent(verifyMailgun(mailgunBody(key, { severity: 'temporary' }), key, now, 300))).toMatchObject({ bounceType: 'soft' });
 
     expect(() => verifyMailgun(mailgunBody(key), 'another-signing-key-0123456789', now, 300)).toThrow(WebhookVerificationError);
@@ -48,7 +51,7 @@ describe('provider webhooks', () => {
     expect(() => verifyMailgun(edited, key, now, 300)).toThrow(WebhookVerificationError);
   });
 
-  it('SendGrid: events signed with ECDSA over timestamp + body; bounce, blocked and spamreport read, a changed byte refused', () => {
+  it('SendGrid: events signed with ECDSA over timestamp + body; bounce, blocked and spamreport read, a changed byte refused', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const key = sendgridKey(publicKey.export({ format: 'der', type: 'spki' }).toString('base64'));
     const body = Buffer.from(
@@ -61,7 +64,7 @@ describe('provider webhooks', () => {
     const signature = sign('sha256', Buffer.concat([Buffer.from(seconds), body]), privateKey).toString('base64');
     const events = verifySendgrid(body, signature, seconds, key, now, 300).map(sendgridEvent);
     expect(events.map((e) => [e.kind, e.bounceType])).toEqual([['bounce', 'hard'], ['complaint', undefined], ['other', undefined]]);
-    expect(attributeProviderEvent(events[1]!.searchText, email, tokens)).toMatchObject({ ok: true, claim: { newsletterId, batchIndex: 1 } });
+    expect(await attributeProviderEvent(events[1]!.searchText, email, tokens, noLedger)).toMatchObject({ ok: true, claim: { newsletterId, batchIndex: 1 } });
 
     const changed = Buffer.from(body.toString().replace('User unknown', 'User unknowN'));
     expect(() => verifySendgrid(changed, signature, seconds, key, now, 300)).toThrow(WebhookVerificationError);
@@ -86,10 +89,21 @@ describe('provider webhooks', () => {
     expect(postmarkEvent(Buffer.from(`{"RecordType":"SpamComplaint","ID":42,"Email":"${email}"}`))).toMatchObject({ kind: 'complaint', eventId: 'SpamComplaint-42' });
   });
 
-  it('traces nothing without a token of ours, with a forged one, or for an address that is not the signed one', () => {
+  it('traces nothing without a token of ours, with a forged one, or for an address that is not the signed one', async () => {
     const forged = new FeedbackTokens('another-bounce-secret-of-32-characters!!').sign({ newsletterId, batchIndex: 1, addressHashPrefix: addressHash(email).slice(0, 8) })!;
-    expect(attributeProviderEvent('{"smtp-id":"<abc@example.org>"}', email, tokens)).toEqual({ ok: false, reason: 'no_token' });
-    expect(attributeProviderEvent(`{"smtp-id":"<${forged}@example.org>"}`, email, tokens)).toEqual({ ok: false, reason: 'forged' });
-    expect(attributeProviderEvent(`{"smtp-id":"<${token}@example.org>"}`, 'other@example.org', tokens)).toEqual({ ok: false, reason: 'no_matching_recipient' });
+    expect(await attributeProviderEvent('{"smtp-id":"<abc@example.org>"}', email, tokens, noLedger)).toEqual({ ok: false, reason: 'no_token' });
+    expect(await attributeProviderEvent(`{"smtp-id":"<${forged}@example.org>"}`, email, tokens, noLedger)).toEqual({ ok: false, reason: 'forged' });
+    expect(await attributeProviderEvent(`{"smtp-id":"<${token}@example.org>"}`, 'other@example.org', tokens, noLedger)).toEqual({ ok: false, reason: 'no_matching_recipient' });
+  });
+
+  it("traces an event whose address the provider wrote in another case to the ledger's entry for the signed hash", async () => {
+    const sent = 'Reader7@example.org';
+    const signed = tokens.sign({ newsletterId, batchIndex: 4, addressHashPrefix: addressHash(sent).slice(0, 8) })!;
+    const ledger: LedgerLookup = (claim) => Promise.resolve(claim.batchIndex === 4 ? [sent] : []);
+    expect(await attributeProviderEvent(`{"smtp-id":"<${signed}@example.org>"}`, 'reader7@example.org', tokens, ledger)).toEqual({
+      ok: true,
+      claim: { newsletterId, batchIndex: 4, addressHashPrefix: addressHash(sent).slice(0, 8) },
+      email: sent,
+    });
   });
 });

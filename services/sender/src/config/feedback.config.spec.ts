@@ -34,3 +34,21 @@ describe('parseFeedbackConfig', () => {
     expect(parse({ nodeEnv: 'production', BOUNCE_DOMAIN: 'bounces.acme.com', BOUNCE_SECRET: SECRET }).problems).toEqual([]);
   });
 });
+
+describe('parseFeedbackConfig: the rule the feedback service shares (services/feedback/src/config/feedback.config.spec.ts)', () => {
+  const accepted = (env: Partial<FeedbackEnv>) => parse(env).problems.length === 0;
+
+  it.each([
+    [{}, true],
+    [{ BOUNCE_DOMAIN: 'bounces.test' }, true],
+    [{ BOUNCE_DOMAIN: 'bounces.acme.com' }, false],
+    [{ BOUNCE_DOMAIN: 'bounces.acme.com', BOUNCE_SECRET: DEVELOPMENT_BOUNCE_SECRET }, false],
+    [{ BOUNCE_DOMAIN: 'bounces.acme.com', BOUNCE_SECRET: SECRET }, true],
+    [{ BOUNCE_DOMAIN: 'bounces.acme.com.', BOUNCE_SECRET: SECRET }, true],
+    [{ BOUNCE_DOMAIN: 'not a domain', BOUNCE_SECRET: SECRET }, false],
+    [{ BOUNCE_DOMAIN: 'bounces.acme.com', BOUNCE_SECRET: SECRET, nodeEnv: 'production' }, true],
+    [{ BOUNCE_DOMAIN: 'bounces.test', BOUNCE_SECRET: DEVELOPMENT_BOUNCE_SECRET, nodeEnv: 'production' }, false],
+  ] as Array<[Partial<FeedbackEnv>, boolean]>)('decides %j: accepted %s', (env, expected) => {
+    expect(accepted(env)).toBe(expected);
+  });
+});

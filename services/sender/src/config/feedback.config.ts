@@ -1,4 +1,4 @@
-import { productionRequirement, resolveBounceSecret, type FeedbackTokens } from '@mailroom/contracts';
+import { bounceSecretRequirement, parseBounceDomain, resolveBounceSecret, type FeedbackTokens } from '@mailroom/contracts';
 
 /** How the sender marks each email for the feedback service: its bounce address and Message-ID. */
 export interface FeedbackConfig {
@@ -22,21 +22,17 @@ export interface FeedbackEnv {
 export const DEVELOPMENT_BOUNCE_SECRET_WARNING =
   'BOUNCE_SECRET is not set: bounce addresses and Message-IDs are signed with the public development secret, so anyone can forge bounces. Set it in any deployment reachable by others (production refuses to start without it).';
 
-// A host name of two labels or more, in ASCII (an IDN in its xn-- form): it goes into every MAIL FROM.
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
-// RFC 2606 / 6761 names, which never receive mail from the Internet: the development secret is fine there.
-const RESERVED = /\.(test|example|invalid|localhost)$/i;
-
-/** Resolves BOUNCE_DOMAIN and BOUNCE_SECRET; every problem is pushed to `problems` (never with the secret). */
+/**
+ * Resolves BOUNCE_DOMAIN and BOUNCE_SECRET by the rules the feedback service applies too
+ * (`parseBounceDomain`, `bounceSecretRequirement`); every problem is pushed to `problems` (never with the secret).
+ */
 export function parseFeedbackConfig(env: FeedbackEnv, problems: string[]): FeedbackConfig | undefined {
   const before = problems.length;
-  const domain = env.BOUNCE_DOMAIN.trim().toLowerCase().replace(/\.$/, '');
-  const valid = domain === '' || DOMAIN.test(domain);
-  if (!valid) problems.push('BOUNCE_DOMAIN: must be a domain name (ASCII, xn-- for an IDN), e.g. bounces.acme.example');
+  const parsed = parseBounceDomain(env.BOUNCE_DOMAIN);
+  if (!parsed.ok) problems.push(`BOUNCE_DOMAIN: ${parsed.problem}`);
+  const domain = parsed.ok ? parsed.domain : '';
   // Bounces that can suppress real recipients are never accepted under the public secret.
-  const publicDomain = domain !== '' && valid && !RESERVED.test(domain);
-  const requiredWhen = productionRequirement(env.nodeEnv) ?? (publicDomain ? 'when BOUNCE_DOMAIN is a public domain' : null);
-  const secret = resolveBounceSecret(env.BOUNCE_SECRET, { requiredWhen });
+  const secret = resolveBounceSecret(env.BOUNCE_SECRET, { requiredWhen: bounceSecretRequirement(env.nodeEnv, domain) });
   if (!secret.ok) problems.push(`BOUNCE_SECRET: ${secret.problem}`);
   if (problems.length > before || !secret.ok) return undefined;
   return { ...(domain !== '' ? { bounceDomain: domain } : {}), tokens: secret.tokens, developmentSecret: secret.development };
