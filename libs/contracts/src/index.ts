@@ -112,4 +112,15 @@ export {
 export { resolveBounceSecret, DEVELOPMENT_BOUNCE_SECRET, parseBounceDomain, isReservedDomain, bounceSecretRequirement } from './feedback/bounce-secret';
 export { DEFAULT_TENANT, TENANT_NAME, MAX_TENANT_NAME_LENGTH, isTenantName, tenantOf } from './tenants/tenant';
 export { csvFields, type CsvFields } from './lists/csv-fields';
+export {
+  checkSubscriber,
+  rejectRow,
+  subscriberColumns,
+  subscriberFromFields,
+  isBlankCsvLine,
+  MAX_NAME_CHARS,
+  type Subscriber,
+  type RowResult,
+  type SubscriberColumns,
+} from './lists/subscriber-rows';
 export { PRIORITIES, DEFAULT_PRIORITY, PRIORITY_WEIGHTS, SEND_LANES, type Priority, type SendLane } from './newsletters/priority';

@@ -1,8 +1,14 @@
 import { Readable } from 'node:stream';
 import { MailroomStack, SmtpSink, freePort } from '@mailroom/testing';
+import type { ParsedMail } from 'mailparser';
 import { streamUpload } from './support/stream-upload';
+import { oneClick, throughGateway, unsubscribeLinkOf } from './support/unsubscribe-links';
 
 jest.setTimeout(300_000);
+
+// The origin of the unsubscribe links (a proxy in front of the gateway in production).
+const PUBLIC_BASE_URL = 'https://mail.mailroom.test';
+const UNSUBSCRIBE_SECRET = 'audiences-e2e-secret-0123456789abcdefghij';
 
 interface ImportResult {
   accepted: number;
@@ -21,7 +27,8 @@ interface ErrorBody {
 
 /**
  * Issue 16 as a list owner meets it, through the HTTP API of real processes: imports account for
- * every line, non-UTF-8 is refused or decoded by its declared charset.
+ * every line, non-UTF-8 is refused or decoded by its declared charset, and a mailbox is one
+ * whatever its spelling (case, IDNA) for de-duplication, opt-outs, unsubscribe links and exports.
  */
 describe('audiences: imports account for every line (real processes)', () => {
   let smtp: SmtpSink;
@@ -29,7 +36,11 @@ describe('audiences: imports account for every line (real processes)', () => {
 
   beforeAll(async () => {
     smtp = await SmtpSink.start({ keepMessages: true });
-    stack = await MailroomStack.start({ smtpUrl: smtp.url, serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) } } });
+    stack = await MailroomStack.start({
+      smtpUrl: smtp.url,
+      env: { UNSUBSCRIBE_SECRET },
+      serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) }, sender: { PUBLIC_BASE_URL } },
+    });
   });
 
   afterAll(async () => {
@@ -132,5 +143,68 @@ describe('audiences: imports account for every line (real processes)', () => {
     });
     const inlineDone = await stack.waitForNewsletter<{ status: string; sent: number; suppressed: number; duplicates: number }>(inline.body.id, (v) => v.status === 'completed');
     expect(inlineDone).toMatchObject({ sent: 1, suppressed: 1, duplicates: 1 });
+  });
+
+  type Settled = { status: string; sent: number; suppressed: number; duplicates: number };
+  const sendInline = async (subject: string, recipients: string[]) => {
+    const res = await stack.request<{ id: string }>('POST', '/v1/newsletters', { body: { subject, text: 'Hello', recipients } });
+    expect(res.status).toBe(202);
+    return res.body.id;
+  };
+  const mailsOf = async (newsletterId: string): Promise<ParsedMail[]> =>
+    (await smtp.parsed()).filter((m) => m.headers.get('x-mailroom-newsletter-id') === newsletterId);
+  const toOf = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)?.value[0]?.address ?? '';
+
+  it('takes an IDNA domain and its punycode for one mailbox: one subscriber in an import, an opt-out of either spelling stops the other', async () => {
+    const id = await newList('idna');
+    const res = await upload(id, 'email,name\nuser@BÜCHER.example,Unicode\nuser@xn--bcher-kva.example,Punycode\nidna-keep@example.org,Keep\n');
+    expect(res.body).toMatchObject({ accepted: 2, duplicates: 1, rejected: 0, dataLines: 3, subscribers: 2 });
+
+    // The Unicode spelling suppressed: the list (which holds it as punycode) and an inline
+    // punycode spelling are both stopped.
+    expect((await stack.request('POST', '/v1/suppressions', { body: { email: 'User@Bücher.example', reason: 'manual' } })).status).toBe(201);
+    const toList = await stack.request<{ id: string }>('POST', '/v1/newsletters', { body: { subject: 'IDNA list', text: 'Hello', listId: id } });
+    expect(toList.status).toBe(202);
+    expect(await stack.waitForNewsletter<Settled>(toList.body.id, (v) => v.status === 'completed')).toMatchObject({ sent: 1, suppressed: 1 });
+    const inline = await sendInline('IDNA inline', ['user@xn--bcher-kva.example', 'idna-keep@example.org']);
+    expect(await stack.waitForNewsletter<Settled>(inline, (v) => v.status === 'completed')).toMatchObject({ sent: 1, suppressed: 1 });
+
+    // The other way round: the punycode spelling suppressed stops a send to the Unicode one.
+    expect((await stack.request('POST', '/v1/suppressions', { body: { email: 'other@xn--bcher-kva.example', reason: 'manual' } })).status).toBe(201);
+    const unicode = await sendInline('IDNA unicode', ['Other@BÜCHER.example', 'idna-keep@example.org']);
+    expect(await stack.waitForNewsletter<Settled>(unicode, (v) => v.status === 'completed')).toMatchObject({ sent: 1, suppressed: 1 });
+
+    for (const newsletterId of [toList.body.id, inline, unicode]) expect((await mailsOf(newsletterId)).map(toOf)).toEqual(['idna-keep@example.org']);
+    expect(smtp.deliveriesTo.get('user@xn--bcher-kva.example')).toBeUndefined();
+    expect(smtp.deliveriesTo.get('other@xn--bcher-kva.example')).toBeUndefined();
+  });
+
+  it('holds a one-click unsubscribe (POST) of a mixed-case address against a later send to the lower-case spelling; the export finds both spellings', async () => {
+    const first = await sendInline('Mixed case', ['Mixed.Case@Example.ORG']);
+    await stack.waitForNewsletter<Settled>(first, (v) => v.status === 'completed');
+    const lower = await sendInline('Lower case before', ['mixed.case@example.org']);
+    await stack.waitForNewsletter<Settled>(lower, (v) => v.status === 'completed');
+    const [mail] = await mailsOf(first);
+    expect(mail && toOf(mail)).toBe('Mixed.Case@example.org');
+    const unsubscribed = await oneClick(throughGateway(unsubscribeLinkOf(mail!), stack.gateway.baseUrl));
+    expect(unsubscribed.status).toBe(200);
+
+    const later = await sendInline('Lower case after', ['mixed.case@example.org', 'mixed-keep@example.org']);
+    expect(await stack.waitForNewsletter<Settled>(later, (v) => v.status === 'completed')).toMatchObject({ sent: 1, suppressed: 1 });
+    expect((await mailsOf(later)).map(toOf)).toEqual(['mixed-keep@example.org']);
+    // The sink counts envelope addresses lower-cased: the two sends before the unsubscribe.
+    expect(smtp.deliveriesTo.get('mixed.case@example.org')).toBe(2);
+
+    // The export, asked in a spelling never sent to, finds both deliveries: one under the spelling
+    // the unsubscribe recorded, one under the all-lower-case spelling. (The later send skipped the
+    // address at the split: no delivery outcome.)
+    const exported = await stack.request<{ deliveries: Array<{ newsletterId: string; state: string }> }>('GET', `/v1/subscribers/${encodeURIComponent('MIXED.CASE@EXAMPLE.ORG')}`);
+    expect(exported.status).toBe(200);
+    expect(exported.body.deliveries.map((d) => [d.newsletterId, d.state]).sort()).toEqual(
+      [
+        [first, 'accepted'],
+        [lower, 'accepted'],
+      ].sort(),
+    );
   });
 });

@@ -35,9 +35,10 @@ Send options:
 A recipients file is a CSV whose header names an "email" column ("name" optional; every other column
 is a merge field, e.g. {{ city }}), or one address per line.
 
-Exit codes: 0 completed (or done), 1 failed, 2 completed with failures (import: some rows refused),
-3 cancelled, 4 refused by the gateway (4xx), 5 gateway unreachable or failing (5xx),
-64 wrong command line, 65 unusable recipients file (nothing sent).`;
+Exit codes: 0 completed (or done), 1 the newsletter failed, 2 completed with failures, 3 cancelled,
+4 refused by the gateway (4xx), 5 gateway unreachable or failing (5xx), 6 import done but some rows
+rejected, 7 sent but some rows of the recipients file skipped (1, 2 and 3 take precedence over 7),
+64 wrong command line, 65 unusable recipients file (nothing sent), 70 unexpected error in the CLI.`;
 
 const OPTIONS = {
   subject: { type: 'string' },
@@ -129,6 +130,7 @@ async function send(client: GatewayClient, values: Values, sendAt: string | unde
   if (!values.recipients === !values.list) throw new UsageError('Give --recipients (a file) or --list (a subscriber list id), one of the two');
   let audience: Pick<SendRequest, 'recipients' | 'listId'>;
   let count: string;
+  let skippedRows = false;
   if (values.list) {
     audience = { listId: values.list };
     count = `list ${values.list}`;
@@ -137,6 +139,7 @@ async function send(client: GatewayClient, values: Values, sendAt: string | unde
     reportProblems(file.problems, values.strict);
     if (file.problems.length > 0 && values.strict) return EXIT.badInput;
     if (file.recipients.length === 0) throw new InputFileError(`${values.recipients} holds no valid recipients`);
+    skippedRows = file.problems.length > 0;
     audience = { recipients: file.recipients };
     count = `${file.recipients.length} recipient(s)`;
   }
@@ -153,9 +156,13 @@ async function send(client: GatewayClient, values: Values, sendAt: string | unde
     values['idempotency-key'],
   );
   // A scheduled newsletter settles hours or days from now: report it and stop.
-  if (values['no-watch'] || accepted.status === 'scheduled') return printAccepted(accepted, values.json, count, sendAt);
+  if (values['no-watch'] || accepted.status === 'scheduled') {
+    printAccepted(accepted, values.json, count, sendAt);
+    return skippedRows ? EXIT.skippedRows : EXIT.ok;
+  }
   if (!values.json) process.stdout.write(`Newsletter ${accepted.id} queued for ${count}\n`);
-  return exitCodeOf(await watchNewsletter(client, accepted.id, createDisplay({ json: values.json, out: process.stdout })));
+  const view = await watchNewsletter(client, accepted.id, createDisplay({ json: values.json, out: process.stdout }));
+  return exitCodeOf(view, skippedRows);
 }
 
 async function sendTest(client: GatewayClient, values: Values): Promise<number> {
@@ -207,7 +214,7 @@ async function importFile(client: GatewayClient, args: readonly string[]): Promi
   if (!listId || !path) throw new UsageError('import needs a list id and a file: mailroom import <list id> <file.csv>');
   const report = (await client.importFile(listId, path)) as { rejected?: number };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  return (report.rejected ?? 0) > 0 ? EXIT.completedWithFailures : EXIT.ok;
+  return (report.rejected ?? 0) > 0 ? EXIT.importRejectedRows : EXIT.ok;
 }
 
 const SHOWN_PROBLEMS = 20;
@@ -236,7 +243,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`Error${error.status ? ` ${error.status}` : ''}: ${error.message}${error.field ? ` (field ${error.field})` : ''}\n`);
       process.exit(exitCodeOfStatus(error.status));
     }
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(EXIT.failed);
+    process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT.internal);
   },
 );

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { checkRecipientVars, checkVarName, csvFields, normalizeAddress, RECIPIENT_NAME_MAX_LENGTH, type Recipient } from '@mailroom/contracts';
+import { checkSubscriber, csvFields, isBlankCsvLine, subscriberColumns, subscriberFromFields, type Recipient, type RowResult } from '@mailroom/contracts';
 
 /** A row that was not read, with its line number in the file (1 = the first line). */
 export interface RowProblem {
@@ -36,91 +36,58 @@ export function readTextFile(path: string): string {
 
 /**
  * Reads a recipients file: a CSV with a header row naming an `email` column, optionally `name`,
- * every other column a merge field (`vars`, as a subscriber list's custom columns are), in the
- * gateway's CSV dialect (`csvFields`: a record is one line, so a broken line costs that line
- * only); or a plain list with one address per line. Each row is checked as the gateway would
- * check it; a row that fails is reported with its line and left out, so one bad row does not
- * refuse the whole send (`--strict` refuses instead). Blank lines are skipped.
+ * every other column a merge field (`vars`, as a subscriber list's custom columns are); or a plain
+ * list with one address per line. A CSV is read exactly as the gateway's list import reads it:
+ * the same dialect (`csvFields`: a record is one line, so a broken line costs that line only),
+ * the same header rule (`subscriberColumns`: a column named twice, `email` included, a bad
+ * merge-field name or too many custom columns refuse the whole file) and the same row rule
+ * (`subscriberFromFields`: too many fields, a bad address, a name with a line break or control
+ * character, merge fields over the limits). A row that fails is reported with its line and left
+ * out, so one bad row does not refuse the whole send (`--strict` refuses instead); every row kept
+ * is one the gateway accepts as an inline recipient. Blank lines (only blanks and commas) are
+ * skipped.
+ *
+ * The first non-blank line decides the format: it is a CSV header when it holds a comma or is
+ * `email` (a bare address never holds a comma, so such a line cannot be one), else the file is
+ * a plain list.
  */
 export function readRecipients(path: string): RecipientsFile {
   const lines = readTextFile(path).split(/\r?\n/);
-  const header = csvFields(lines[0] ?? '');
-  const isCsv = !('error' in header) && header.some((column) => column.trim().toLowerCase() === 'email');
-  return isCsv ? readCsv(lines, header) : readPlainList(lines);
+  const first = lines.findIndex((line) => !isBlankCsvLine(line));
+  if (first === -1) return { recipients: [], problems: [], dataLines: 0 };
+  const head = lines[first]!;
+  const isCsv = head.includes(',') || head.trim().toLowerCase() === 'email';
+  return isCsv ? readCsv(lines, first) : readPlainList(lines);
 }
 
 function readPlainList(lines: readonly string[]): RecipientsFile {
   const recipients: Recipient[] = [];
   const problems: RowProblem[] = [];
   lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const address = normalizeAddress(line);
-    if (address.ok) recipients.push({ email: address.email });
-    else problems.push({ line: index + 1, reason: `"${line.slice(0, 80)}" is not a valid address: ${address.reason}` });
+    if (raw.trim() === '') return;
+    take(checkSubscriber(raw.trim(), undefined, undefined), index + 1, recipients, problems);
   });
   return { recipients, problems, dataLines: recipients.length + problems.length };
 }
 
-function readCsv(lines: readonly string[], header: readonly string[]): RecipientsFile {
-  const columns = columnsOf(header);
+function readCsv(lines: readonly string[], headerIndex: number): RecipientsFile {
+  const header = csvFields(lines[headerIndex]!);
+  if ('error' in header) throw new InputFileError(`CSV header row (line ${headerIndex + 1}): ${header.error}`);
+  const columns = subscriberColumns(header);
+  if ('error' in columns) throw new InputFileError(`CSV header row (line ${headerIndex + 1}): ${columns.error}`);
   const recipients: Recipient[] = [];
   const problems: RowProblem[] = [];
-  for (let index = 1; index < lines.length; index += 1) {
+  for (let index = headerIndex + 1; index < lines.length; index += 1) {
     const line = lines[index]!;
-    if (/^[\s,]*$/.test(line)) continue;
-    const row = recipientOf(csvFields(line), columns);
-    if ('reason' in row) problems.push({ line: index + 1, reason: row.reason });
-    else recipients.push(row);
+    if (isBlankCsvLine(line)) continue;
+    const fields = csvFields(line);
+    const row = 'error' in fields ? { ok: false as const, reason: fields.error } : subscriberFromFields(columns, fields);
+    take(row, index + 1, recipients, problems);
   }
   return { recipients, problems, dataLines: recipients.length + problems.length };
 }
 
-interface Columns {
-  readonly email: number;
-  readonly name: number;
-  readonly vars: ReadonlyArray<{ readonly index: number; readonly name: string }>;
-}
-
-function columnsOf(header: readonly string[]): Columns {
-  let email = -1;
-  let name = -1;
-  const vars: Array<{ index: number; name: string }> = [];
-  header.forEach((raw, index) => {
-    const column = raw.trim();
-    if (column === '') return;
-    const lower = column.toLowerCase();
-    if (lower === 'email' && email === -1) email = index;
-    else if (lower === 'name' && name === -1) name = index;
-    else {
-      const problem = checkVarName(column);
-      if (problem) throw new InputFileError(`CSV header row: column name "${column.slice(0, 64)}" ${problem}`);
-      if (vars.some((v) => v.name.toLowerCase() === lower) || lower === 'email' || lower === 'name') {
-        throw new InputFileError(`CSV header row: column "${column.slice(0, 64)}" appears twice`);
-      }
-      vars.push({ index, name: column });
-    }
-  });
-  return { email, name, vars };
-}
-
-function recipientOf(fields: ReturnType<typeof csvFields>, columns: Columns): Recipient | { reason: string } {
-  if ('error' in fields) return { reason: fields.error };
-  const rawEmail = (fields[columns.email] ?? '').trim();
-  if (rawEmail === '') return { reason: 'no email' };
-  const address = normalizeAddress(rawEmail);
-  if (!address.ok) return { reason: `"${rawEmail.slice(0, 80)}" is not a valid address: ${address.reason}` };
-  const name = columns.name === -1 ? '' : (fields[columns.name] ?? '').trim();
-  if (name.length > RECIPIENT_NAME_MAX_LENGTH) return { reason: `name is longer than ${RECIPIENT_NAME_MAX_LENGTH} characters` };
-  const vars: Record<string, string> = {};
-  for (const column of columns.vars) {
-    const value = (fields[column.index] ?? '').trim();
-    if (value !== '') vars[column.name] = value;
-  }
-  const hasVars = Object.keys(vars).length > 0;
-  if (hasVars) {
-    const problem = checkRecipientVars(vars);
-    if (problem) return { reason: `merge fields: ${problem}` };
-  }
-  return { email: address.email, ...(name !== '' ? { name } : {}), ...(hasVars ? { vars } : {}) };
+function take(row: RowResult, line: number, recipients: Recipient[], problems: RowProblem[]): void {
+  if (row.ok) recipients.push(row.subscriber);
+  else problems.push({ line, reason: row.reason });
 }

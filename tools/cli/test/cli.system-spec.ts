@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MailroomStack, SmtpSink, TEST_API_KEY, repoRoot } from '@mailroom/testing';
@@ -43,7 +45,17 @@ describe('mailroom CLI', () => {
     );
     writeFileSync(
       join(dir, 'rows.csv'),
-      ['email,name,city', 'row1@example.org,Row 1,Oslo', '"broken@example.org,Broken,Oslo', 'nobody-at-example.org,Nobody,Lyon', 'row5@example.org,Row 5,Bergen'].join('\n'),
+      [
+        'email,name,city',
+        'row1@example.org,Row 1,Oslo',
+        '"broken@example.org,Broken,Oslo',
+        'nobody-at-example.org,Nobody,Lyon',
+        'row5@example.org,Row 5,Bergen',
+        // The gateway refuses a whole newsletter request for one such name: the CLI skips the row.
+        'bell@example.org,Bell\u0007,Oslo',
+        'stray@example.org,Stray\rCR,Oslo',
+        'extra@example.org,Extra,Oslo,surplus',
+      ].join('\n'),
     );
     writeFileSync(join(dir, 'latin1.csv'), Buffer.from('email,name\njose@example.org,Jos\xe9\n', 'latin1'));
     writeFileSync(join(dir, 'clean.txt'), 'clean1@example.org\nclean2@example.org\n\n');
@@ -69,10 +81,20 @@ describe('mailroom CLI', () => {
     expect(mail?.html).toContain('Hello Reader 7 from City 7');
   });
 
-  it('reports bad rows with their line and sends the rest; --strict refuses the file and sends nothing (exit 65)', async () => {
+  it('reports bad rows with their line (as the gateway would judge them) and sends the rest, exit 7; --strict refuses the file and sends nothing (exit 65)', async () => {
     const skipped = await cli(['send', '--subject', 'Rows', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'rows.csv'), '--json']);
-    expect(skipped.stderr).toBe(['2 row(s) skipped:', '  line 3: invalid quoting: a quoted field is not closed on its line (line breaks inside fields are not supported)', '  line 4: "nobody-at-example.org" is not a valid address: missing "@"', ''].join('\n'));
-    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toBe(
+      [
+        '5 row(s) skipped:',
+        '  line 3: invalid quoting: a quoted field is not closed on its line (line breaks inside fields are not supported)',
+        '  line 4: invalid email: missing "@"',
+        '  line 6: name must not contain line breaks or control characters',
+        '  line 7: name must not contain line breaks or control characters',
+        '  line 8: has 4 fields, but the header has 3',
+        '',
+      ].join('\n'),
+    );
+    expect(skipped.code).toBe(7);
     expect(JSON.parse(skipped.stdout)).toMatchObject({ status: 'completed', total: 2, sent: 2 });
     expect(smtp.deliveriesTo.get('row1@example.org')).toBe(1);
     expect(smtp.deliveriesTo.get('row5@example.org')).toBe(1);
@@ -80,11 +102,15 @@ describe('mailroom CLI', () => {
     const before = smtp.messages.length;
     const strict = await cli(['send', '--subject', 'Rows', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'rows.csv'), '--strict']);
     expect(strict.code).toBe(65);
-    expect(strict.stderr).toMatch(/^2 row\(s\) refused \(--strict: nothing sent\):\n {2}line 3: /);
+    expect(strict.stderr).toMatch(/^5 row\(s\) refused \(--strict: nothing sent\):\n {2}line 3: /);
     expect(strict.stdout).toBe('');
     const latin1 = await cli(['send', '--subject', 'Rows', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'latin1.csv')]);
     expect(latin1.code).toBe(65);
     expect(latin1.stderr).toMatch(/latin1\.csv is not UTF-8 text/);
+    writeFileSync(join(dir, 'two-emails.csv'), 'email,name,EMAIL\nann@example.org,Ann,bob@example.org\n');
+    const twoEmails = await cli(['send', '--subject', 'Rows', '--text', join(dir, 'issue.html'), '--recipients', join(dir, 'two-emails.csv')]);
+    expect(twoEmails.code).toBe(65);
+    expect(twoEmails.stderr).toBe('CSV header row (line 1): column "EMAIL" appears twice\n');
     expect(smtp.messages.length).toBe(before);
   });
 
@@ -130,13 +156,15 @@ describe('mailroom CLI', () => {
     expect((await cli(['watch', id!, '--json'])).code).toBe(3);
   });
 
-  it('makes a list, imports a file into it (exit 2 with the refused rows) and sends to it with --list; test sends go out at once', async () => {
+  it('makes a list, imports a file into it (exit 6 with the refused rows: the same rows the CLI skips) and sends to it with --list; test sends go out at once', async () => {
     const created = await cli(['lists', 'create', 'CLI readers']);
     expect(created.code).toBe(0);
     const listId = (JSON.parse(created.stdout) as { id: string }).id;
     const imported = await cli(['import', listId, join(dir, 'rows.csv')]);
-    expect(imported.code).toBe(2);
-    expect(JSON.parse(imported.stdout)).toMatchObject({ accepted: 2, rejected: 2, dataLines: 4 });
+    expect(imported.code).toBe(6);
+    const report = JSON.parse(imported.stdout) as { rejections: Array<{ line: number }> };
+    expect(report).toMatchObject({ accepted: 2, rejected: 5, dataLines: 7 });
+    expect(report.rejections.map((r) => r.line)).toEqual([3, 4, 6, 7, 8]);
     const shown = await cli(['lists', 'show', listId]);
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: listId, name: 'CLI readers' });
 
@@ -170,5 +198,17 @@ describe('mailroom CLI', () => {
     const usage = await cli(['send', '--subject', 'x']);
     expect(usage.code).toBe(64);
     expect(usage.stderr).toMatch(/^--html or --text/);
+  });
+
+  it('exits 70 on an unexpected error (an answer it cannot read), not 1 as for a failed newsletter', async () => {
+    const odd = createServer((_request, response) => response.writeHead(200).end());
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await cli(['watch', '00000000-0000-4000-8000-000000000000'], { MAILROOM_URL: `http://127.0.0.1:${(odd.address() as AddressInfo).port}` });
+      expect(run.code).toBe(70);
+      expect(run.stderr).toMatch(/^Unexpected error: TypeError/);
+    } finally {
+      await new Promise((resolve) => odd.close(resolve));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { csvFields } from '@mailroom/contracts';
+import { csvFields, isBlankCsvLine as isBlank } from '@mailroom/contracts';
 import { ValidationFailedError } from '../http/api-errors';
 import { subscriberFromFields } from './csv-row';
 import type { LineSink } from './line-splitter';
@@ -69,13 +69,4 @@ export class NdjsonRowParser implements RowParser {
   end(): void {
     if (this.rows === 0) throw new ValidationFailedError('The body is empty: send one JSON object per line', 'body');
   }
-}
-
-/** Nothing but blanks and commas. */
-function isBlank(text: string): boolean {
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 44 && c !== 9) return false;
-  }
-  return true;
 }

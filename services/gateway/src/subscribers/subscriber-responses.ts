@@ -66,7 +66,7 @@ export class SubscriberExportDto implements SubscriberExport {
   @ApiProperty({ type: ExportedSuppressionDto })
   readonly suppression!: ExportedSuppressionDto;
 
-  @ApiProperty({ type: [DeliveryOutcomeDto], description: "Recent delivery outcomes: the caller's tenant's newsletters sent to the address while the delivery ledger keeps them (30 days by default), newest first, at most 100. The ledger keeps the address as it was sent: found for the spelling asked for and those the tenant's lists hold (a local part in another case, sent inline, is not found)." })
+  @ApiProperty({ type: [DeliveryOutcomeDto], description: "Recent delivery outcomes: the caller's tenant's newsletters sent to the address while the delivery ledger keeps them (30 days by default), newest first, at most 100. The ledger keeps the address as it was sent: found for the spelling asked for, its all-lower-case form, those the tenant's lists hold and those of its suppression entries (an unsubscribe or bounce records the address as sent); a send to a spelling known nowhere else (a local part in another case, sent inline, never suppressed) is not found." })
   readonly deliveries!: DeliveryOutcomeDto[];
 }
 

@@ -22,9 +22,11 @@ export class SubscribersController {
   @ApiOperation({
     summary: 'Everything stored about an address (GDPR Art. 15 export)',
     description:
-      "The caller's tenant's lists that hold the address, with its name and merge fields in each, and its suppression state (the tenant's " +
-      'entry, and whether the global list has it). Delivery outcomes are not included (see docs/api.md). An address held nowhere answers ' +
-      '200 with no lists. Reads every list of the tenant.',
+      "The caller's tenant's lists that hold the address, with its name and merge fields in each, its suppression state (the tenant's " +
+      "entry, and whether the global list has it) and its recent delivery outcomes (the tenant's newsletters the delivery ledger still " +
+      'holds, newest first, at most 100). The ledger keeps outcomes under the address as it was sent, so they are looked up by the spellings ' +
+      'known for the mailbox: the one asked for, its all-lower-case form, those the lists hold and those of its suppression entries; a send ' +
+      'to a spelling known nowhere else is not found. An address held nowhere answers 200 with no lists. Reads every list of the tenant.',
   })
   @ApiParam(EMAIL_PARAM)
   @ApiOkResponse({ type: SubscriberExportDto })

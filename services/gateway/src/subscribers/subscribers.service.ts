@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { tenantOf, type SuppressionEntry } from '@mailroom/contracts';
+import { mailboxKey, normalizeAddress, tenantOf, type SuppressionEntry } from '@mailroom/contracts';
 import { DeliveryLedger, GLOBAL_SUPPRESSIONS, ListRecords, NewsletterRecords, SuppressionRecords, tenantSuppressions, type ListRecord } from '@mailroom/jetstream';
 import type { Caller } from '../auth/caller';
 import { ApiError, ConflictError, ServiceUnavailableError } from '../http/api-errors';
@@ -18,7 +18,11 @@ export interface SubscriberExport {
     /** Whether the global list (hard bounces and complaints, kept by the operator) holds it, and why. */
     readonly global: { readonly reason: string; readonly at: string } | null;
   };
-  /** The tenant's newsletters sent to the address that the ledger still holds (its retention, 30 days by default), newest first. */
+  /**
+   * The tenant's newsletters sent to the address that the ledger still holds (its retention, 30
+   * days by default), newest first. Looked up by the spellings known for the mailbox (see
+   * `spellingsOf`): a send to a spelling known nowhere else is not found.
+   */
   readonly deliveries: readonly DeliveryOutcome[];
 }
 
@@ -35,6 +39,22 @@ export interface DeliveryOutcome {
   readonly bouncedAt?: string;
   /** When a spam complaint was reported, if one was. */
   readonly complainedAt?: string;
+}
+
+/**
+ * The spellings of one mailbox under which the delivery ledger may hold outcomes (it keys them by
+ * the hash of the address as sent, and has no index by mailbox): the one asked for, its mailbox
+ * key (the all-lower-case spelling, the commonest), those the tenant's lists hold (an older list
+ * may keep two), and those of its suppression entries (an unsubscribe or a bounce records the
+ * address as it was sent). Each costs one filtered scan of the ledger, so only distinct ones.
+ */
+export function spellingsOf(email: string, listed: readonly string[], suppressions: ReadonlyArray<SuppressionEntry | null>): string[] {
+  const suppressed = suppressions.flatMap((entry) => {
+    if (!entry || entry.erased || !entry.email) return [];
+    const address = normalizeAddress(entry.email);
+    return address.ok ? [address.email] : [];
+  });
+  return [...new Set([email, mailboxKey(email), ...listed, ...suppressed])];
 }
 
 /** At most this many outcomes in an export: the newest. */
@@ -79,8 +99,7 @@ export class SubscribersService {
     const [tenant, global] = await this.unavailableOnFailure(() =>
       Promise.all([this.suppressions.get(email, tenantSuppressions(caller.tenant)), this.suppressions.get(email, GLOBAL_SUPPRESSIONS)]),
     );
-    // Every spelling the lists hold (an older list may keep two), and the one asked for.
-    const spellings = [...new Set([email, ...found.map(({ subscriber }) => subscriber.email)])];
+    const spellings = spellingsOf(email, found.map(({ subscriber }) => subscriber.email), [tenant, global]);
     const deliveries = await this.unavailableOnFailure(() => this.deliveriesOf(spellings, caller.tenant));
     this.logger.log({ caller: caller.keyName, tenant: caller.tenant, address: addressRef(email), lists: found.length, deliveries: deliveries.length }, 'Subscriber exported');
     return {
