@@ -1,5 +1,5 @@
 import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from '@mailroom/config';
-import { productionRequirement, resolveUnsubscribeSecret, type NewsletterTracking, type TrackingTokens, type UnsubscribeTokens } from '@mailroom/contracts';
+import { productionRequirement, resolveUnsubscribeSecret, type NewsletterTracking, type TrackingTokens, type UnsubscribeTokens, type ViewTokens } from '@mailroom/contracts';
 import { parseAllowedHosts } from '@mailroom/net-guard';
 import { parseApiKeys, type ApiKey } from '../auth/api-keys';
 import { FromAllowList } from '../newsletters/from-allow-list';
@@ -37,6 +37,8 @@ export interface GatewayConfig extends CommonConfig {
   readonly unsubscribe: { readonly tokens: UnsubscribeTokens; readonly developmentSecret: boolean };
   /** Tracked links and open pixels: their keys, what a request tracks when it does not say, the networks of machine opens. */
   readonly tracking: { readonly tokens: TrackingTokens; readonly defaults: NewsletterTracking; readonly machineOpenNetworks: NetworkList };
+  /** "View in browser" pages: their keys, and PUBLIC_BASE_URL without a trailing slash (absent: links on the page are relative). */
+  readonly view: { readonly tokens: ViewTokens; readonly publicBaseUrl?: string };
 }
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
@@ -64,6 +66,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const unsubscribe = resolveUnsubscribeSecret(e.UNSUBSCRIBE_SECRET, { requiredWhen: productionRequirement(env['NODE_ENV']) });
   if (!unsubscribe.ok) problems.push(`UNSUBSCRIBE_SECRET: ${unsubscribe.problem}`);
   const machineOpenNetworks = attempt('MACHINE_OPEN_CIDRS', () => NetworkList.parse(e.MACHINE_OPEN_CIDRS));
+  const publicBaseUrl = attempt('PUBLIC_BASE_URL', () => parsePublicBaseUrl(e.PUBLIC_BASE_URL));
   if (problems.length > 0 || !allowedFrom || !unsubscribe.ok || !machineOpenNetworks) throw new ConfigValidationError(problems);
   return {
     ...commonConfig(e),
@@ -94,7 +97,23 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     unsubscribe: { tokens: unsubscribe.tokens, developmentSecret: unsubscribe.development },
     tracking: { tokens: unsubscribe.tracking, defaults: trackingDefault(e.TRACKING_DEFAULT), machineOpenNetworks },
+    view: { tokens: unsubscribe.view, ...(publicBaseUrl ? { publicBaseUrl } : {}) },
   };
+}
+
+/** PUBLIC_BASE_URL as the sender writes links with it (origin and path, no trailing slash); undefined when empty. Throws why it cannot be one. */
+function parsePublicBaseUrl(value: string): string | undefined {
+  if (value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('must be an absolute URL, e.g. https://mail.acme.example (the same as the sender\'s)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an https:// URL (the same as the sender\'s)');
+  if (url.username !== '' || url.password !== '') throw new Error('must not contain credentials');
+  if (url.search !== '' || url.hash !== '') throw new Error('must not have a query or a fragment');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** TRACKING_DEFAULT (already checked against its pattern) as the flags a request would give. */
