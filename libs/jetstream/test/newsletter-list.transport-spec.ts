@@ -70,8 +70,8 @@ describe('readNewsletterList and findListRecipient (real NATS object stores)', (
 
     const again = await readNewsletterList(INLINE, stores);
     if (!again.ok) throw new Error(again.reason);
-    // The first spelling of a mailbox, normalised as it was sent (domain lower-cased), in the re-read's batch 1.
-    expect(await findListRecipient(again.batches, 'ann4@example.org')).toEqual({ recipient: { email: 'ann4@example.org', name: 'Reader 4', vars: { n: '4' } }, index: 1 });
+    // The first spelling of a mailbox, normalised as it was sent (domain lower-cased).
+    expect(await findListRecipient(again.batches, 'ann4@example.org')).toEqual({ email: 'ann4@example.org', name: 'Reader 4', vars: { n: '4' } });
     const third = await readNewsletterList(INLINE, stores);
     expect(third.ok && (await findListRecipient(third.batches, 'nobody@example.org'))).toBeNull();
   });
@@ -83,10 +83,35 @@ describe('readNewsletterList and findListRecipient (real NATS object stores)', (
     await stores.content.putJson(ContentObjects.request(LISTED), request(LISTED, { listParts: parts, batchSize: 2 }));
     expect(await collect(await readNewsletterList(LISTED, stores))).toEqual(splitterBatches([...submitted('cat', 4), ...submitted('dan', 3)], 2));
     const list = await readNewsletterList(LISTED, stores);
-    expect(list.ok && (await findListRecipient(list.batches, 'dan2@example.org'))).toEqual({ recipient: { email: 'dan2@example.org', name: 'Reader 2', vars: { n: '2' } }, index: 3 });
+    expect(list.ok && (await findListRecipient(list.batches, 'dan2@example.org'))).toEqual({ email: 'dan2@example.org', name: 'Reader 2', vars: { n: '2' } });
 
     await stores.listParts.delete(parts[1]!);
     expect(await readNewsletterList(LISTED, stores)).toEqual({ ok: false, reason: 'A part of the subscriber list is missing' });
+  });
+
+  it('reading only the lines of one mailbox finds the same recipient as reading everything', async () => {
+    const id = '1b2c3d4e-0000-4000-8000-000000000004';
+    const lines: SubmittedRecipient[] = [
+      { email: 'eve@example.org', name: 'Eve' },
+      // Invalid: skipped, and does not take the mailbox.
+      { email: 'BOB@example.org', name: 'Bad vars', vars: { n: 5 } as unknown as Record<string, string> },
+      { email: ' BOB@Example.org ', name: 'First Bob', vars: { n: '1' } },
+      { email: 'bob@example.org', name: 'Second Bob' },
+      { email: 'bob@other.example', name: 'Other Bob' },
+      { email: 'xbob@example.org', name: 'Not Bob' },
+    ];
+    await stores.content.putLines(ContentObjects.recipients(id), lines);
+    await stores.content.putJson(ContentObjects.request(id), request(id, { recipientsObject: ContentObjects.recipients(id) }));
+    const find = async (email: string, only: boolean) => {
+      const list = await readNewsletterList(id, stores, only ? { mailboxOf: email } : {});
+      if (!list.ok) throw new Error(list.reason);
+      return findListRecipient(list.batches, email);
+    };
+    for (const email of ['BOB@example.org', 'bob@other.example', 'xbob@example.org', 'eve@example.org', 'bob@example.org']) {
+      expect(await find(email, true)).toEqual(await find(email, false));
+    }
+    expect(await find('BOB@example.org', true)).toEqual({ email: 'BOB@example.org', name: 'First Bob', vars: { n: '1' } });
+    expect(await find('bob@example.org', true)).toBeNull();
   });
 
   it('reads the inline list of a newsletter split before its request was kept, and says so when the content is gone', async () => {

@@ -32,17 +32,39 @@ export type NewsletterList =
 export async function readNewsletterList(
   newsletterId: string,
   from: { readonly content: ContentStore; readonly listParts: ListPartsStore },
+  options: NewsletterListOptions = {},
 ): Promise<NewsletterList> {
   const request = await from.content.getJson<NewsletterRequestedEvent>(ContentObjects.request(newsletterId));
   const source = await openRecipientSource(request ?? { recipientsObject: ContentObjects.recipients(newsletterId) }, from);
   if (!source.ok) return source;
-  const batchSize = request?.batchSize ?? FALLBACK_BATCH_SIZE;
-  return { ok: true, request, batches: batchesOf(source.recipients, batchSize) };
+  if (options.mailboxOf !== undefined) {
+    // One recipient a batch: a reader looking for one is handed it as soon as it is read.
+    return { ok: true, request, batches: batchesOf(source.recipients, 1, localPartKey(options.mailboxOf) ?? '') };
+  }
+  return { ok: true, request, batches: batchesOf(source.recipients, request?.batchSize ?? FALLBACK_BATCH_SIZE) };
 }
 
-async function* batchesOf(lines: AsyncIterable<SubmittedRecipient>, batchSize: number): AsyncGenerator<{ index: number; recipients: Recipient[] }> {
+export interface NewsletterListOptions {
+  /**
+   * Read only the lines that may be this address's mailbox (the same local part, in any case): the
+   * others cannot change which line is its own (de-duplication is per mailbox) and are not worth
+   * normalising. The batches are then of one such line each: their indexes are not the splitter's.
+   */
+  readonly mailboxOf?: string;
+}
+
+/** The local part of an address, lower-cased (as mailboxKey compares it), or of a submitted line's address as written; undefined when there is none. */
+function localPartKey(address: unknown): string | undefined {
+  if (typeof address !== 'string') return undefined;
+  const trimmed = address.trim();
+  const at = trimmed.lastIndexOf('@');
+  return at <= 0 ? undefined : trimmed.slice(0, at).toLowerCase();
+}
+
+async function* batchesOf(lines: AsyncIterable<SubmittedRecipient>, batchSize: number, onlyLocalPart?: string): AsyncGenerator<{ index: number; recipients: Recipient[] }> {
   const batcher = new RecipientBatcher(batchSize);
   for await (const submitted of lines) {
+    if (onlyLocalPart !== undefined && localPartKey(submitted.email) !== onlyLocalPart) continue;
     const full = batcher.add(submitted);
     if (full) yield full;
   }
@@ -52,16 +74,13 @@ async function* batchesOf(lines: AsyncIterable<SubmittedRecipient>, batchSize: n
 
 /**
  * The recipient with this address (as the sender got it: normalised, the first spelling of its
- * mailbox) and the batch of the re-read that holds it; null when the list does not have it. Reads
- * the list only up to that recipient, and stops reading it (the stream is closed) once found.
+ * mailbox), with the name and merge fields the sender got; null when the list does not have it.
+ * Reads the list only up to that recipient, and stops reading it (the stream is closed) once found.
  */
-export async function findListRecipient(
-  batches: AsyncIterable<{ readonly index: number; readonly recipients: readonly Recipient[] }>,
-  email: string,
-): Promise<{ readonly recipient: Recipient; readonly index: number } | null> {
+export async function findListRecipient(batches: AsyncIterable<{ readonly recipients: readonly Recipient[] }>, email: string): Promise<Recipient | null> {
   for await (const batch of batches) {
     const recipient = batch.recipients.find((r) => r.email === email);
-    if (recipient) return { recipient, index: batch.index };
+    if (recipient) return recipient;
   }
   return null;
 }
