@@ -46,6 +46,8 @@ export { EngagementRecordedEvent, ENGAGEMENT_KINDS, type EngagementKind } from '
 export { UnsubscribeRecordedEvent } from './events/unsubscribe-recorded.event';
 export { TrackingTokens, MAX_TRACKED_URL_LENGTH, type TrackingClaim } from './engagement/tracking-tokens';
 export { TRACKING_ROUTES, clickUrl, openPixelUrl } from './engagement/tracking-link';
+export { ViewTokens, type ViewClaim } from './engagement/view-tokens';
+export { VIEW_ROUTE, viewUrl } from './engagement/view-link';
 export { CUSTOM_HEADER_LIMITS, checkCustomHeaders, IsCustomHeaders } from './newsletters/custom-headers';
 export { NewsletterView, type NewsletterStatusQuery, type NewsletterStatusReply } from './newsletters/newsletter-view';
 export { normalizeAddress } from './addresses/normalize-address';
@@ -90,7 +92,7 @@ export { NewsletterProgressedEvent } from './events/newsletter-progressed.event'
 export { NewsletterResumeRequestedEvent, NewsletterCancelledEvent } from './events/newsletter-control.event';
 export type { NewsletterControl, ScheduleEntry } from './newsletters/newsletter-control';
 export { compileMergeTemplate, TemplateError, type MergeTemplate, type MergeScope } from './templates/merge-template';
-export { mergeScope } from './templates/merge-scope';
+export { mergeScope, mentionsViewUrl } from './templates/merge-scope';
 export { IsMergeTemplate } from './templates/is-merge-template.decorator';
 export { UnsubscribeTokens, type UnsubscribeClaim } from './unsubscribe/unsubscribe-tokens';
 export {

@@ -66,6 +66,7 @@ export { IdempotencyKeys, type IdempotencyClaim } from './stores/idempotency-key
 export { ContentStore } from './storage/content-store';
 export { ListPartsStore } from './storage/list-parts-store';
 export { openRecipientSource, type RecipientSource } from './stores/recipient-source';
+export { readNewsletterList, findListRecipient, type NewsletterList, type NewsletterListOptions } from './stores/newsletter-list';
 export { ListRecords, type GuardedChange } from './lists/list-records';
 export {
   listPartObject,

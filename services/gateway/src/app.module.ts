@@ -37,6 +37,8 @@ import { TrackingController } from './tracking/tracking.controller';
 import { EngagementService } from './tracking/engagement.service';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 import { TenantMetrics } from './tenants/tenant-metrics';
+import { ViewController } from './view/view.controller';
+import { ViewService } from './view/view.service';
 
 @Module({})
 export class AppModule {
@@ -54,6 +56,7 @@ export class AppModule {
         SuppressionsController,
         UnsubscribeController,
         TrackingController,
+        ViewController,
         NewslettersGrpcController,
         ListsGrpcController,
         GrpcHealthController,
@@ -83,6 +86,7 @@ export class AppModule {
         SuppressionsService,
         UnsubscribeService,
         EngagementService,
+        ViewService,
         TenantMetrics,
       ],
     };

@@ -1,7 +1,7 @@
 import { IsString } from 'class-validator';
 import { validateSync } from 'class-validator';
 import { IsMergeTemplate } from './is-merge-template.decorator';
-import { mergeScope } from './merge-scope';
+import { mentionsViewUrl, mergeScope } from './merge-scope';
 import * as templates from './merge-template';
 import { checkMergeTemplate, compileMergeTemplate, MERGE_TEMPLATE_LIMITS, TemplateError, type TemplateField } from './merge-template';
 
@@ -134,5 +134,20 @@ describe('IsMergeTemplate renders a refused template once', () => {
     expect(errors[0]?.constraints?.['isMergeTemplate']).toContain('text is not a valid template');
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
+  });
+});
+
+describe('view_url', () => {
+  it('is a field, empty when not given, and a column cannot replace it', () => {
+    expect(render('text', '[{{ view_url }}]', mergeScope({ email: 'ann@example.org' }, 'https://m.example/u'))).toBe('[]');
+    const scope = mergeScope({ email: 'ann@example.org', vars: { view_url: 'https://evil.example' } }, 'https://m.example/u', 'https://m.example/v/t0k');
+    expect(render('html', '<a href="{{ view_url }}">View</a>', scope)).toBe('<a href="https://m.example/v/t0k">View</a>');
+    expect(render('text', '{{ view_url | default: "none" }}', mergeScope({ email: 'ann@example.org' }, 'https://m.example/u'))).toBe('none');
+  });
+
+  it('is noticed in any of the templates', () => {
+    expect(mentionsViewUrl('Hi', '<a href="{{ view_url }}">x</a>', undefined)).toBe(true);
+    expect(mentionsViewUrl('{{view_url}}')).toBe(true);
+    expect(mentionsViewUrl('Hi {{ name }}', '<p>{{ unsubscribe_url }}</p>', undefined)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { TrackingTokens } from '../engagement/tracking-tokens';
+import { ViewTokens } from '../engagement/view-tokens';
 import { UNSUBSCRIBE_SECRET_MIN_LENGTH, UnsubscribeTokens } from './unsubscribe-tokens';
 
 /**
@@ -9,8 +10,8 @@ import { UNSUBSCRIBE_SECRET_MIN_LENGTH, UnsubscribeTokens } from './unsubscribe-
 export const DEVELOPMENT_UNSUBSCRIBE_SECRET = 'mailroom-development-unsubscribe-secret-public-never-use-in-production';
 
 type UnsubscribeSecret =
-  /** `tracking`: the keys of tracked links and open pixels, derived from the same secret. */
-  | { readonly ok: true; readonly tokens: UnsubscribeTokens; readonly tracking: TrackingTokens; readonly development: boolean }
+  /** `tracking`, `view`: the keys of tracked links and open pixels, and of "view in browser" links, derived from the same secret. */
+  | { readonly ok: true; readonly tokens: UnsubscribeTokens; readonly tracking: TrackingTokens; readonly view: ViewTokens; readonly development: boolean }
   | { readonly ok: false; readonly problem: string };
 
 /**
@@ -25,7 +26,7 @@ export function resolveUnsubscribeSecret(value: string, options: { readonly requ
     if (requiredWhen !== null) {
       return { ok: false, problem: `is required ${requiredWhen}: a random string of ${UNSUBSCRIBE_SECRET_MIN_LENGTH}+ characters, the same for gateway and sender` };
     }
-    return { ok: true, tokens: new UnsubscribeTokens(DEVELOPMENT_UNSUBSCRIBE_SECRET), tracking: new TrackingTokens(DEVELOPMENT_UNSUBSCRIBE_SECRET), development: true };
+    return { ok: true, ...tokensOf(DEVELOPMENT_UNSUBSCRIBE_SECRET), development: true };
   }
   if (value === DEVELOPMENT_UNSUBSCRIBE_SECRET && requiredWhen !== null) {
     return { ok: false, problem: `is the public development secret, which is refused ${requiredWhen}` };
@@ -33,7 +34,11 @@ export function resolveUnsubscribeSecret(value: string, options: { readonly requ
   if (value.length < UNSUBSCRIBE_SECRET_MIN_LENGTH) {
     return { ok: false, problem: `must be at least ${UNSUBSCRIBE_SECRET_MIN_LENGTH} characters` };
   }
-  return { ok: true, tokens: new UnsubscribeTokens(value), tracking: new TrackingTokens(value), development: value === DEVELOPMENT_UNSUBSCRIBE_SECRET };
+  return { ok: true, ...tokensOf(value), development: value === DEVELOPMENT_UNSUBSCRIBE_SECRET };
+}
+
+function tokensOf(secret: string): { tokens: UnsubscribeTokens; tracking: TrackingTokens; view: ViewTokens } {
+  return { tokens: new UnsubscribeTokens(secret), tracking: new TrackingTokens(secret), view: new ViewTokens(secret) };
 }
 
 /** Why the development secret may not be used in production (NODE_ENV=production); null otherwise. */

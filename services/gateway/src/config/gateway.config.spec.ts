@@ -76,4 +76,12 @@ describe('gateway configuration', () => {
       expect(loadGatewayConfig({ API_KEYS: `ops:${KEY}`, MACHINE_OPEN_USER_AGENTS: off }).tracking.machineOpenUserAgents.size).toBe(0);
     }
   });
+
+  it('takes PUBLIC_BASE_URL (optional) as the sender writes links with it, and names what is wrong with it', () => {
+    expect(loadGatewayConfig({ API_KEYS: `ops:${KEY}` }).view.publicBaseUrl).toBeUndefined();
+    expect(loadGatewayConfig({ API_KEYS: `ops:${KEY}`, PUBLIC_BASE_URL: 'https://Mail.Acme.Example/mailroom/' }).view.publicBaseUrl).toBe('https://mail.acme.example/mailroom');
+    expect(problemsOf({ API_KEYS: `ops:${KEY}`, PUBLIC_BASE_URL: 'mail.acme.example' })).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: must be an absolute URL/)]);
+    expect(problemsOf({ API_KEYS: `ops:${KEY}`, PUBLIC_BASE_URL: 'https://mail.acme.example/?x=1' })).toEqual(['PUBLIC_BASE_URL: must not have a query or a fragment']);
+    expect(problemsOf({ API_KEYS: `ops:${KEY}`, PUBLIC_BASE_URL: 'ftp://mail.acme.example' })).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: must be an https:\/\/ URL/)]);
+  });
 });

@@ -1,5 +1,5 @@
 import { ConfigValidationError, commonConfig, loadEnv, type CommonConfig } from '@mailroom/config';
-import { productionRequirement, resolveUnsubscribeSecret, type NewsletterTracking, type TrackingTokens, type UnsubscribeTokens } from '@mailroom/contracts';
+import { productionRequirement, resolveUnsubscribeSecret, type NewsletterTracking, type TrackingTokens, type UnsubscribeTokens, type ViewTokens } from '@mailroom/contracts';
 import { parseAllowedHosts } from '@mailroom/net-guard';
 import { parseApiKeys, type ApiKey } from '../auth/api-keys';
 import { FromAllowList } from '../newsletters/from-allow-list';
@@ -43,6 +43,8 @@ export interface GatewayConfig extends CommonConfig {
     readonly machineOpenNetworks: NetworkList;
     readonly machineOpenUserAgents: UserAgentList;
   };
+  /** "View in browser" pages: their keys, and PUBLIC_BASE_URL without a trailing slash (absent: links on the page are relative). */
+  readonly view: { readonly tokens: ViewTokens; readonly publicBaseUrl?: string };
 }
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
@@ -70,6 +72,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const unsubscribe = resolveUnsubscribeSecret(e.UNSUBSCRIBE_SECRET, { requiredWhen: productionRequirement(env['NODE_ENV']) });
   if (!unsubscribe.ok) problems.push(`UNSUBSCRIBE_SECRET: ${unsubscribe.problem}`);
   const machineOpenNetworks = attempt('MACHINE_OPEN_CIDRS', () => NetworkList.parse(e.MACHINE_OPEN_CIDRS));
+  const publicBaseUrl = attempt('PUBLIC_BASE_URL', () => parsePublicBaseUrl(e.PUBLIC_BASE_URL));
   if (problems.length > 0 || !allowedFrom || !unsubscribe.ok || !machineOpenNetworks) throw new ConfigValidationError(problems);
   return {
     ...commonConfig(e),
@@ -105,6 +108,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       machineOpenNetworks,
       machineOpenUserAgents: machineOpenUserAgents(env['MACHINE_OPEN_USER_AGENTS'], e.MACHINE_OPEN_USER_AGENTS),
     },
+    view: { tokens: unsubscribe.view, ...(publicBaseUrl ? { publicBaseUrl } : {}) },
   };
 }
 
@@ -114,6 +118,21 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
  */
 function machineOpenUserAgents(raw: string | undefined, loaded: string): UserAgentList {
   return UserAgentList.parse(raw !== undefined && raw.trim() === '' ? '' : loaded);
+}
+
+/** PUBLIC_BASE_URL as the sender writes links with it (origin and path, no trailing slash); undefined when empty. Throws why it cannot be one. */
+function parsePublicBaseUrl(value: string): string | undefined {
+  if (value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('must be an absolute URL, e.g. https://mail.acme.example (the same as the sender\'s)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an https:// URL (the same as the sender\'s)');
+  if (url.username !== '' || url.password !== '') throw new Error('must not contain credentials');
+  if (url.search !== '' || url.hash !== '') throw new Error('must not have a query or a fragment');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** TRACKING_DEFAULT (already checked against its pattern) as the flags a request would give. */

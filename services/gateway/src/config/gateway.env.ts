@@ -114,13 +114,22 @@ export class GatewayEnv extends CommonEnv {
 
   /**
    * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256, and the keys of tracked
-   * links and open pixels are derived from it: 32+ random characters, the same on every gateway and
-   * sender. A secret: never logged. Empty: the public development secret (a boot warning; tracking
-   * is then off), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
-   * not localhost.
+   * links, open pixels and "view in browser" links are derived from it: 32+ random characters, the
+   * same on every gateway and sender. A secret: never logged. Empty: the public development secret
+   * (a boot warning; tracking and `{{ view_url }}` are then off), refused with `NODE_ENV=production`
+   * and by a sender whose `PUBLIC_BASE_URL` is not localhost.
    */
   @IsString()
   UNSUBSCRIBE_SECRET = '';
+
+  /**
+   * The gateway's public origin (an optional path prefix), the sender's `PUBLIC_BASE_URL`: the
+   * "view in browser" page (`/v/<token>`) renders `{{ unsubscribe_url }}` and `{{ view_url }}` with
+   * it, exactly as in the email. Empty: they are rendered relative to the page
+   * (`../unsubscribe/<token>`), which leads to the same place when the reader came through that origin.
+   */
+  @IsString()
+  PUBLIC_BASE_URL = '';
 
   /**
    * What a newsletter tracks when its request does not say (`tracking`): `none`, `opens`, `clicks`

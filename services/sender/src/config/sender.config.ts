@@ -11,6 +11,7 @@ import { SenderEnv } from './sender.env';
 import { checkBucket, parseSmtpProviders } from './smtp-providers.parser';
 import { parseTrackingConfig, type TrackingConfig } from './tracking.config';
 import { parseUnsubscribeConfig, type UnsubscribeConfig } from './unsubscribe.config';
+import { parseViewConfig, type ViewConfig } from './view.config';
 import type { RenderingBounds } from '../sending/render-breaker';
 
 export { SenderEnv } from './sender.env';
@@ -42,6 +43,8 @@ export interface SenderConfig extends CommonConfig {
   readonly unsubscribe: UnsubscribeConfig;
   /** Open and click tracking (PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET both set); absent: newsletters asking for it go untracked. */
   readonly tracking?: TrackingConfig;
+  /** "View in browser" links (PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET both set); absent: `{{ view_url }}` renders empty. */
+  readonly view?: ViewConfig;
   /** Bounce addresses (BOUNCE_DOMAIN) and the signed tokens in them and in Message-IDs (BOUNCE_SECRET). */
   readonly feedback: FeedbackConfig;
   /** Per-recipient rendering bounds beyond the template limits: MAX_RENDERED_EMAIL_BYTES, RENDER_FAILURES_TO_STOP. */
@@ -81,6 +84,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
   if (unsubscribe.developmentSecret) notices.push(DEVELOPMENT_SECRET_WARNING);
   if (feedback.developmentSecret) notices.push(DEVELOPMENT_BOUNCE_SECRET_WARNING);
   const tracking = parseTrackingConfig(e, unsubscribe);
+  const view = parseViewConfig(e, unsubscribe);
 
   const concurrency = batchConcurrency({
     configured: e.SENDER_CONCURRENCY,
@@ -118,6 +122,7 @@ export function loadSenderConfig(env: Record<string, string | undefined> = proce
     progressIntervalMs: e.BATCH_PROGRESS_INTERVAL_MS,
     unsubscribe,
     ...(tracking ? { tracking } : {}),
+    ...(view ? { view } : {}),
     feedback,
     rendering: { maxEmailBytes: e.MAX_RENDERED_EMAIL_BYTES, failuresToStop: e.RENDER_FAILURES_TO_STOP },
     notices,

@@ -131,20 +131,20 @@ export class SenderEnv extends CommonEnv {
   ACK_WAIT_MS = 60_000;
 
   /**
-   * The gateway's public origin (an optional path prefix), where unsubscribe links, tracked links
-   * and open pixels point: `https://` (plain `http://` only for localhost). Empty:
-   * `http://localhost:3000` outside production (and newsletters asking for tracking go untracked);
-   * required with `NODE_ENV=production`.
+   * The gateway's public origin (an optional path prefix), where unsubscribe links, tracked links,
+   * open pixels and "view in browser" links point: `https://` (plain `http://` only for localhost).
+   * Empty: `http://localhost:3000` outside production (newsletters asking for tracking go untracked,
+   * `{{ view_url }}` renders empty); required with `NODE_ENV=production`.
    */
   @IsString()
   PUBLIC_BASE_URL = '';
 
   /**
    * Signs (sender) and checks (gateway) unsubscribe links, HMAC-SHA256, and the keys of tracked
-   * links and open pixels are derived from it: 32+ random characters, the same on every gateway and
-   * sender. A secret: never logged. Empty: the public development secret (a boot warning; tracking
-   * is then off), refused with `NODE_ENV=production` and by a sender whose `PUBLIC_BASE_URL` is
-   * not localhost.
+   * links, open pixels and "view in browser" links are derived from it: 32+ random characters, the
+   * same on every gateway and sender. A secret: never logged. Empty: the public development secret
+   * (a boot warning; tracking and `{{ view_url }}` are then off), refused with `NODE_ENV=production`
+   * and by a sender whose `PUBLIC_BASE_URL` is not localhost.
    */
   @IsString()
   UNSUBSCRIBE_SECRET = '';

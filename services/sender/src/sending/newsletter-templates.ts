@@ -1,4 +1,4 @@
-import { compileMergeTemplate, TemplateError, type MergeScope, type MergeTemplate, type NewsletterContent } from '@mailroom/contracts';
+import { compileMergeTemplate, mentionsViewUrl, TemplateError, type MergeScope, type MergeTemplate, type NewsletterContent } from '@mailroom/contracts';
 import { resolveLinkMarks, textTemplateFromHtml } from './text-from-html';
 
 /** One recipient's subject and bodies. */
@@ -16,6 +16,11 @@ export interface CompiledNewsletter {
    * linkTracker); absent or undefined, the link stays as it is. An explicit `text` is never changed.
    */
   render(scope: MergeScope, link?: (url: string) => string | undefined): RenderedContent;
+  /**
+   * Whether the templates may use `{{ view_url }}` (they mention it): only then is a recipient's
+   * "view in browser" link signed (it costs a token per recipient), otherwise it renders empty.
+   */
+  readonly usesViewUrl: boolean;
 }
 
 // Line breaks (CR, LF and the Unicode ones) and tabs become a space; other control characters go.
@@ -51,6 +56,7 @@ export function compileNewsletter(content: NewsletterContent): CompiledNewslette
   if (html !== undefined && text === undefined) text = derivedText(content.html!, marked);
   const untracked = () => undefined;
   return {
+    usesViewUrl: mentionsViewUrl(content.subject, content.html, content.text),
     render: (scope, link) => ({
       subject: singleLineSubject(subject.render(scope)),
       ...(html ? { html: html.render(scope) } : {}),

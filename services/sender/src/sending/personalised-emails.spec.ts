@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { addressHash, FeedbackTokens, feedbackTokenOf, TrackingTokens, UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
+import { addressHash, FeedbackTokens, feedbackTokenOf, TrackingTokens, UnsubscribeTokens, ViewTokens, type NewsletterContent } from '@mailroom/contracts';
 import type { FeedbackConfig } from '../config/feedback.config';
 import type { TrackingConfig } from '../config/tracking.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
+import type { ViewConfig } from '../config/view.config';
 import { PersonalisedEmails } from './personalised-emails';
 import { TemplateCache } from './template-cache';
 
@@ -211,5 +212,67 @@ describe('PersonalisedEmails: open and click tracking', () => {
     const rendering = { maxEmailBytes: trackedBytes - 1, failuresToStop: 10 };
     expect(new PersonalisedEmails({ ...config, rendering }).build(NEWSLETTER, content, ann).ok).toBe(true);
     expect(new PersonalisedEmails({ ...config, tracking, rendering }).build(NEWSLETTER, content, ann)).toMatchObject({ ok: false, reason: expect.stringContaining('above the limit') });
+  });
+});
+
+describe('PersonalisedEmails: view_url', () => {
+  const viewTokens = new ViewTokens('a-test-secret-that-is-long-enough-000');
+  const view: ViewConfig = { baseUrl: 'https://mail.acme.example', tokens: viewTokens };
+  const withView: NewsletterContent = {
+    from: 'news@acme.example',
+    subject: 'News for {{ name }}',
+    html: '<html><body><p><a href="{{ view_url }}">View in your browser</a></p><p>Hi {{ name }}</p></body></html>',
+  };
+  const ann = { email: 'ann@example.org', name: 'Ann' };
+  const viewOf = (html: string) => /href="(https:\/\/mail\.acme\.example\/v\/[A-Za-z0-9_-]+)"/.exec(html)?.[1];
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  it("gives each recipient a link of their own, sealing newsletter, batch and address; the text part made from the HTML has the same", () => {
+    const emails = new PersonalisedEmails({ ...config, view });
+    const built = emails.build(NEWSLETTER, withView, ann);
+    if (!built.ok) throw new Error(built.reason);
+    const link = viewOf(built.email.html!)!;
+    expect(viewTokens.verify(link.slice('https://mail.acme.example/v/'.length))).toEqual({ ok: true, claim: { newsletterId: NEWSLETTER_ID, batchIndex: 7, email: 'ann@example.org' } });
+    expect(built.email.text).toContain(`View in your browser [${link}]`);
+    const bob = emails.build(NEWSLETTER, withView, { email: 'bob@example.org' });
+    expect(bob.ok && viewOf(bob.email.html!)).not.toBe(link);
+    // In an explicit text part too, the same URL.
+    const withText = emails.build(NEWSLETTER, { ...withView, text: 'Read it online: {{ view_url }}' }, ann);
+    expect(withText.ok && withText.email.text).toBe(`Read it online: ${link}`);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('signs nothing for a newsletter that does not mention view_url', () => {
+    const sign = jest.spyOn(viewTokens, 'sign');
+    const emails = new PersonalisedEmails({ ...config, view });
+    const built = emails.build(NEWSLETTER, { ...withView, html: '<p>Hi {{ name }}</p>' }, ann);
+    expect(built.ok && built.email.html).toBe('<p>Hi Ann</p>');
+    expect(sign).not.toHaveBeenCalled();
+    emails.build(NEWSLETTER, withView, ann);
+    expect(sign).toHaveBeenCalledTimes(1);
+    sign.mockRestore();
+  });
+
+  it('renders empty, with one warning per newsletter, when this sender has no PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET of its own', () => {
+    const emails = new PersonalisedEmails(config);
+    for (const email of ['ann@example.org', 'bob@example.org']) {
+      const built = emails.build(NEWSLETTER, withView, { ...ann, email });
+      expect(built.ok && built.email.html).toContain('<a href="">View in your browser</a>');
+    }
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(new RegExp(`^Newsletter ${NEWSLETTER_ID} uses \\{\\{ view_url \\}\\}, but .*PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET.*renders empty`));
+    emails.build({ newsletterId: 'another', batchIndex: 0 }, withView, ann);
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('is a link a click-tracked newsletter tracks like any other (the unsubscribe link is the one exception)', () => {
+    const tracking: TrackingConfig = { baseUrl: 'https://mail.acme.example', tokens: new TrackingTokens('a-test-secret-that-is-long-enough-000') };
+    const built = new PersonalisedEmails({ ...config, view, tracking }).build(NEWSLETTER, { ...withView, tracking: { opens: false, clicks: true } }, ann);
+    expect(built.ok && built.email.html).toContain('<a href="https://mail.acme.example/c/');
+    expect(built.ok && viewOf(built.email.html!)).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { mergeScope, openPixelUrl, tenantOf, TemplateError, type NewsletterContent, type NewsletterTracking, type Recipient } from '@mailroom/contracts';
+import { mergeScope, openPixelUrl, tenantOf, TemplateError, viewUrl, type NewsletterContent, type NewsletterTracking, type Recipient } from '@mailroom/contracts';
 import type { OutgoingEmail } from '@mailroom/mailer';
 import type { FeedbackConfig } from '../config/feedback.config';
 import type { TrackingConfig } from '../config/tracking.config';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
+import type { ViewConfig } from '../config/view.config';
 import { listHeaders, listUnsubscribeHeaders } from './compliance-headers';
 import { CustomHeadersCache } from './custom-headers-cache';
 import { feedbackMarks } from './feedback-marks';
@@ -32,6 +33,8 @@ export interface PersonalisedEmailsConfig {
   readonly rendering?: RenderingBounds;
   /** Open and click tracking for the newsletters that ask for it; absent: they go untracked (a warning per newsletter). */
   readonly tracking?: TrackingConfig;
+  /** "View in browser" links (`{{ view_url }}`); absent: it renders empty (a warning per newsletter that uses it). */
+  readonly view?: ViewConfig;
 }
 
 /** Newsletters remembered as warned about (the oldest is forgotten first). */
@@ -42,7 +45,8 @@ const MAX_WARNED_NEWSLETTERS = 1_000;
  * their merge fields, and the headers every bulk email carries: List-Unsubscribe with its one-click
  * Post, List-Id, Feedback-ID, a stable signed Message-ID, the bounce address as envelope sender
  * (with BOUNCE_DOMAIN) and the newsletter id. A newsletter's `tracking` (opens, clicks) tracks its
- * HTML (and the text part made from it) for each recipient: see trackedHtml.
+ * HTML (and the text part made from it) for each recipient: see trackedHtml. `{{ view_url }}` is the
+ * recipient's signed "view in browser" link, signed only for newsletters whose templates mention it.
  */
 export class PersonalisedEmails {
   private readonly logger = new Logger('Tracking');
@@ -50,9 +54,11 @@ export class PersonalisedEmails {
   private readonly unsubscribe: UnsubscribeConfig;
   private readonly feedback: FeedbackConfig;
   private readonly tracking: TrackingConfig | undefined;
+  private readonly view: ViewConfig | undefined;
   private readonly bounds: RenderingBounds;
   private readonly customHeaders = new CustomHeadersCache();
   private readonly warnedUntracked = new Set<string>();
+  private readonly warnedNoView = new Set<string>();
 
   constructor(
     config: PersonalisedEmailsConfig,
@@ -61,6 +67,7 @@ export class PersonalisedEmails {
     this.unsubscribe = config.unsubscribe;
     this.feedback = config.feedback;
     this.tracking = config.tracking;
+    this.view = config.view;
     this.bounds = config.rendering ?? DEFAULT_RENDERING_BOUNDS;
     this.breaker = new RenderBreaker(this.bounds.failuresToStop);
   }
@@ -79,7 +86,8 @@ export class PersonalisedEmails {
     const link = tracked?.clicks ? linkTracker(tracked.config, trackedRecipient) : undefined;
     let rendered;
     try {
-      rendered = templates.render(mergeScope(recipient, unsubscribe.url), link);
+      const view = templates.usesViewUrl ? this.viewUrlOf(batch, recipient.email) : '';
+      rendered = templates.render(mergeScope(recipient, unsubscribe.url, view), link);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       const reason = `the template could not be rendered for this recipient: ${error.message}`;
@@ -130,12 +138,35 @@ export class PersonalisedEmails {
     return { opens: asked.opens, clicks: asked.clicks, config: this.tracking };
   }
 
+  /**
+   * The recipient's "view in browser" link: `<PUBLIC_BASE_URL>/v/<token>`, the token sealing
+   * newsletter, batch and address. Empty, with a warning once per newsletter, when this sender has
+   * no PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET of its own.
+   */
+  private viewUrlOf(batch: BatchRef, email: string): string {
+    if (this.view === undefined) {
+      if (warnOnce(this.warnedNoView, batch.newsletterId)) {
+        this.logger.warn(
+          `Newsletter ${batch.newsletterId} uses {{ view_url }}, but this sender has no PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET of its own: it renders empty`,
+        );
+      }
+      return '';
+    }
+    return viewUrl(this.view.baseUrl, this.view.tokens.sign({ newsletterId: batch.newsletterId, batchIndex: batch.batchIndex, email }));
+  }
+
   private warnUntracked(newsletterId: string): void {
-    if (this.warnedUntracked.has(newsletterId)) return;
-    this.warnedUntracked.add(newsletterId);
-    if (this.warnedUntracked.size > MAX_WARNED_NEWSLETTERS) this.warnedUntracked.delete(this.warnedUntracked.values().next().value!);
+    if (!warnOnce(this.warnedUntracked, newsletterId)) return;
     this.logger.warn(
       `Newsletter ${newsletterId} asks for open or click tracking, but this sender has no PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET of its own: its emails go out untracked`,
     );
   }
+}
+
+/** True the first time a newsletter is seen in `warned` (which keeps the last MAX_WARNED_NEWSLETTERS). */
+function warnOnce(warned: Set<string>, newsletterId: string): boolean {
+  if (warned.has(newsletterId)) return false;
+  warned.add(newsletterId);
+  if (warned.size > MAX_WARNED_NEWSLETTERS) warned.delete(warned.values().next().value!);
+  return true;
 }

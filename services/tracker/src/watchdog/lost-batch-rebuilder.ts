@@ -3,12 +3,10 @@ import {
   tenantOf,
   AddressKeySet,
   ContentObjects,
-  RecipientBatcher,
   addressHash,
   type BatchBitset,
   type NewsletterContent,
   type NewsletterRecord,
-  type NewsletterRequestedEvent,
   type Recipient,
 } from '@mailroom/contracts';
 import {
@@ -18,10 +16,10 @@ import {
   ListPartsStore,
   SuppressionRecords,
   suppressionScopesFor,
-  openRecipientSource,
+  readNewsletterList,
   type QueuedBatch,
 } from '@mailroom/jetstream';
-import { MAX_BATCH_RECIPIENTS, assignToLostBatches } from './rebuilt-batches';
+import { assignToLostBatches } from './rebuilt-batches';
 
 export type Rebuilt =
   | {
@@ -69,14 +67,13 @@ export class LostBatchRebuilder {
     // Failures without a ledger entry: recipients of a dead-lettered batch (already counted).
     for await (const hash of this.failures.addressHashes(id)) covered.add(hash);
 
-    const request = await this.content.getJson<NewsletterRequestedEvent>(ContentObjects.request(id));
-    const source = await openRecipientSource(request ?? { recipientsObject: ContentObjects.recipients(id) }, {
-      content: this.content,
-      listParts: this.listParts,
-    });
-    if (!source.ok) return { ok: false, reason: `${source.reason}: the list is what a lost batch is rebuilt from` };
+    // The list read exactly as the splitter read it (readNewsletterList: the splitter's own batcher,
+    // without the suppression list): the same addresses, normalised and de-duplicated the same way,
+    // in the same order.
+    const list = await readNewsletterList(id, { content: this.content, listParts: this.listParts });
+    if (!list.ok) return { ok: false, reason: `${list.reason}: the list is what a lost batch is rebuilt from` };
     const body = await this.content.getJson<NewsletterContent>(ContentObjects.content(id));
-    const test = request?.test ?? body?.test ?? record.test;
+    const test = list.request?.test ?? body?.test ?? record.test;
 
     const own = new Map<number, Recipient[]>(lost.map((index) => [index, []]));
     const unaccounted: Recipient[] = [];
@@ -88,15 +85,7 @@ export class LostBatchRebuilder {
         else if (!covered.has(hash)) unaccounted.push(recipient);
       }
     };
-    // The splitter's own batcher, without the suppression list: the same addresses, normalised
-    // and de-duplicated the same way, in the same order.
-    const batcher = new RecipientBatcher(MAX_BATCH_RECIPIENTS);
-    for await (const submitted of source.recipients) {
-      const full = batcher.add(submitted);
-      if (full) take(full.recipients);
-    }
-    const last = batcher.flush();
-    if (last) take(last.recipients);
+    for await (const batch of list.batches) take(batch.recipients);
 
     // Test sends honour the suppression lists too (since tenants); one split before that did not.
     const leftovers = test && record.tenant === undefined ? unaccounted : await this.withoutSuppressedAtSplit(record, unaccounted);
