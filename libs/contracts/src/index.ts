@@ -40,7 +40,7 @@ export {
   type FeedbackSource,
   type BounceType,
 } from './events/feedback-received.event';
-export { NEWSLETTER_STATUSES, FINAL_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
+export { NEWSLETTER_STATUSES, FINAL_STATUSES, CANCEL_REASONS, isFinal, type NewsletterStatus, type FinalStatus, type CancelReason } from './newsletters/newsletter-status';
 export type { NewsletterContent, NewsletterTracking, SubmittedRecipient } from './newsletters/newsletter-content';
 export { EngagementRecordedEvent, ENGAGEMENT_KINDS, type EngagementKind } from './events/engagement-recorded.event';
 export { TrackingTokens, MAX_TRACKED_URL_LENGTH, type TrackingClaim } from './engagement/tracking-tokens';
@@ -57,6 +57,7 @@ export {
   openRound,
   nextRetryRound,
   inFlightCounts,
+  pausedForMs,
   type BatchPartial,
   type NewsletterRecord,
   type RoundState,

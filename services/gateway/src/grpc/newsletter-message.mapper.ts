@@ -58,6 +58,7 @@ export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> 
     clicks: view.clicks ?? 0,
     clicksTotal: view.clicksTotal ?? 0,
     machineOpens: view.machineOpens ?? 0,
+    cancelReason: view.cancelReason ?? '',
   };
 }
 

@@ -91,6 +91,11 @@ export interface Newsletter {
    * counted once; not in `opens`.
    */
   'machineOpens'?: (number);
+  /**
+   * CANCELLED by Mailroom itself: why ("pause_limit": paused longer than the tracker's
+   * PAUSE_LIMIT_MS, all its pauses added up). Empty when a caller cancelled it.
+   */
+  'cancelReason'?: (string);
   '_etaSeconds'?: "etaSeconds";
 }
 
@@ -180,5 +185,10 @@ export interface Newsletter__Output {
    * counted once; not in `opens`.
    */
   'machineOpens'?: (number);
+  /**
+   * CANCELLED by Mailroom itself: why ("pause_limit": paused longer than the tracker's
+   * PAUSE_LIMIT_MS, all its pauses added up). Empty when a caller cancelled it.
+   */
+  'cancelReason'?: (string);
   '_etaSeconds'?: "etaSeconds";
 }
