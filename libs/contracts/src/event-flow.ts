@@ -47,7 +47,11 @@ export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
   [Events.BatchCompleted]: { publishers: ['sender'], consumers: ['tracker'] },
   [Events.BatchProgressed]: { publishers: ['sender'], consumers: ['tracker'], note: 'every BATCH_PROGRESS_INTERVAL_MS while a batch is sent' },
   [Events.NewsletterProgressed]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
-  [Events.NewsletterCancelled]: { publishers: ['gateway'], consumers: ['tracker'] },
+  [Events.NewsletterCancelled]: {
+    publishers: ['gateway', 'tracker'],
+    consumers: ['tracker'],
+    note: 'the leading tracker publishes it for a newsletter paused longer than `PAUSE_LIMIT_MS`',
+  },
   [Events.NewsletterCompleted]: { publishers: ['tracker'], consumers: ['tracker'], note: 'the tracker delivers it as a webhook' },
   [Events.FeedbackReceived]: {
     publishers: ['feedback'],

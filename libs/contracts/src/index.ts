@@ -40,7 +40,7 @@ export {
   type FeedbackSource,
   type BounceType,
 } from './events/feedback-received.event';
-export { NEWSLETTER_STATUSES, FINAL_STATUSES, isFinal, type NewsletterStatus, type FinalStatus } from './newsletters/newsletter-status';
+export { NEWSLETTER_STATUSES, FINAL_STATUSES, CANCEL_REASONS, isFinal, type NewsletterStatus, type FinalStatus, type CancelReason } from './newsletters/newsletter-status';
 export type { NewsletterContent, NewsletterTracking, SubmittedRecipient } from './newsletters/newsletter-content';
 export { EngagementRecordedEvent, ENGAGEMENT_KINDS, type EngagementKind } from './events/engagement-recorded.event';
 export { UnsubscribeRecordedEvent } from './events/unsubscribe-recorded.event';
@@ -61,6 +61,7 @@ export {
   nextRetryRound,
   inFlightCounts,
   LINK_COUNT_LIMITS,
+  pausedForMs,
   type BatchPartial,
   type LinkClicks,
   type LinkTally,

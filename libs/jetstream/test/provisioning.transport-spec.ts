@@ -1,8 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { StorageType, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { topology } from '@mailroom/contracts';
+import { Events, eventSubject, streamSubjects, topology } from '@mailroom/contracts';
 import { provisionTopology, type ProvisioningMismatch } from '@mailroom/jetstream';
 import { TEST_NATS_URL, deleteNamespace, uniqueNamespace } from '@mailroom/testing';
 
@@ -103,5 +103,84 @@ describe('provisionTopology upgrading buckets created with a max_age (real NATS)
 
     // A second run (another service booting) has nothing left to move.
     expect((await provisionTopology(js, jsm, t, { replicas: 1, budgetMs: 30_000 })).moved).toEqual([]);
+  });
+});
+
+describe('provisionTopology upgrading the parked stream and the controls bucket (real NATS)', () => {
+  const namespace = uniqueNamespace('park');
+  const t = topology(namespace);
+  const THIRTY_DAYS_NS = 30 * 86_400_000 * 1_000_000;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+
+  beforeAll(async () => {
+    nc = await connect({ servers: TEST_NATS_URL });
+    jsm = await jetstreamManager(nc);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await deleteNamespace(namespace);
+  });
+
+  it('moves both to no max_age (a pause holds however long it lasts), keeping the parked batches and the pause', async () => {
+    // The old way, as the version before created them: a 30-day max_age from the write.
+    const js = jetstream(nc);
+    await jsm.streams.add({
+      name: t.streams.parked,
+      subjects: streamSubjects(t, 'parked'),
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.New,
+      storage: StorageType.File,
+      num_replicas: 1,
+      duplicate_window: 120_000 * 1_000_000,
+      max_msg_size: 1024 * 1024,
+      max_age: THIRTY_DAYS_NS,
+    });
+    const newsletterId = '5c7e3d1a-9b2f-4e8a-8c61-2d4f6a8b0c13';
+    const batch = JSON.stringify({ newsletterId, batchIndex: 3, recipients: [{ email: 'parked@example.org' }] });
+    await js.publish(eventSubject(t, Events.BatchParked, newsletterId), batch);
+    const oldControls = await new Kvm(js).create(t.buckets.controls, { history: 1, storage: StorageType.File, ttl: 30 * 86_400_000, replicas: 1 });
+    const pause = JSON.stringify({ state: 'paused', generation: 1, at: '2026-11-01T10:00:00.000Z' });
+    await oldControls.put(newsletterId, pause);
+    const controlsStream = (await oldControls.status()).streamInfo.config.name;
+    expect((await jsm.streams.info(t.streams.parked)).config.max_age).toBe(THIRTY_DAYS_NS);
+    expect((await jsm.streams.info(controlsStream)).config.max_age).toBe(THIRTY_DAYS_NS);
+
+    const { moved, mismatches, stores } = await provisionTopology(js, jsm, t, { replicas: 1, budgetMs: 30_000 });
+    expect(moved.filter((m) => m.stream === t.streams.parked || m.stream === controlsStream)).toEqual(
+      expect.arrayContaining([
+        { stream: t.streams.parked, setting: 'max_age', from: THIRTY_DAYS_NS, to: 0 },
+        { stream: controlsStream, setting: 'max_age', from: THIRTY_DAYS_NS, to: 0 },
+      ]),
+    );
+    expect(mismatches.filter((m) => m.stream === t.streams.parked || m.stream === controlsStream)).toEqual([]);
+    const parked = await jsm.streams.info(t.streams.parked);
+    expect(parked.config.max_age).toBe(0);
+    // Nothing else about the stream changed.
+    expect(parked.config).toMatchObject({ retention: RetentionPolicy.Limits, discard: DiscardPolicy.New, subjects: streamSubjects(t, 'parked') });
+    expect((await jsm.streams.info(controlsStream)).config.max_age).toBe(0);
+    // What they held is still there.
+    expect(parked.state.messages).toBe(1);
+    const stored = await jsm.streams.getMessage(t.streams.parked, { last_by_subj: eventSubject(t, Events.BatchParked, newsletterId) });
+    expect(new TextDecoder().decode(stored!.data)).toBe(batch);
+    expect((await stores.controls.get(newsletterId))?.string()).toBe(pause);
+
+    // A second run (another service booting) has nothing left to move.
+    expect((await provisionTopology(js, jsm, t, { replicas: 1, budgetMs: 30_000 })).moved).toEqual([]);
+  });
+
+  it('creates both without a max_age in a new namespace', async () => {
+    const fresh = topology(`${namespace}-new`);
+    try {
+      const { moved } = await provisionTopology(jetstream(nc), jsm, fresh, { replicas: 1, budgetMs: 30_000 });
+      expect(moved).toEqual([]);
+      expect((await jsm.streams.info(fresh.streams.parked)).config.max_age).toBe(0);
+      expect((await jsm.streams.info(`KV_${fresh.buckets.controls}`)).config.max_age).toBe(0);
+      // The ledger keeps its 30 days: a pause is bounded well below it (the tracker's PAUSE_LIMIT_MS).
+      expect((await jsm.streams.info(`KV_${fresh.buckets.ledger}`)).config.max_age).toBe(THIRTY_DAYS_NS);
+    } finally {
+      await deleteNamespace(`${namespace}-new`);
+    }
   });
 });

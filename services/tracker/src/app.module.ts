@@ -10,6 +10,7 @@ import { NewsletterTracker } from './tracking/newsletter-tracker.service';
 import { TrackerMetrics } from './tracking/tracker.metrics';
 import { TrackingHandler } from './tracking/tracking.handler';
 import { WebhookHandler } from './webhooks/webhook.handler';
+import { PauseLimit } from './retention/pause-limit.service';
 import { RetentionCleaner } from './retention/retention-cleaner.service';
 import { CancelDeadline } from './watchdog/cancel-deadline.service';
 import { LostBatchRebuilder } from './watchdog/lost-batch-rebuilder';
@@ -34,6 +35,7 @@ export class AppModule {
         NewsletterWatchdog,
         CancelDeadline,
         RetentionCleaner,
+        PauseLimit,
         LostBatchRebuilder,
         WatchdogMetrics,
         NewsletterTracker,

@@ -1,7 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
-import { ContentObjects, topology, type NewsletterView } from '@mailroom/contracts';
+import { Kvm } from '@nats-io/kv';
+import { ContentObjects, Events, eventSubject, topology, type NewsletterView } from '@mailroom/contracts';
 import { MailroomStack, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 
 jest.setTimeout(120_000);
@@ -91,11 +92,36 @@ describe('newsletter retention (real processes)', () => {
     expect(view.status).toBe(200);
     expect(view.body.status).toBe('scheduled');
     expect(await contentExists(res.body.id)).toBe(true);
-    // Cancelled, it settles at once, and goes the retention later.
+    // Cancelled, it settles at once, and goes the retention later, its cancel control with it.
     await stack.request('POST', `/v1/newsletters/${res.body.id}/cancel`);
+    const controls = await new Kvm(jetstream(nc)).open(topology(stack.namespace).buckets.controls);
+    expect((await controls.get(res.body.id))?.json<{ state: string }>().state).toBe('cancelled');
     await waitFor(() => stack.request('GET', `/v1/newsletters/${res.body.id}`).then((r) => r.status), (s) => s === 404, {
       timeoutMs: 20_000,
       description: 'the cancelled newsletter to be removed',
     });
+    expect((await controls.get(res.body.id))?.operation).not.toBe('PUT');
+  });
+
+  it('removes a pause control and parked batches whose newsletter has no record, once they are older than the retention', async () => {
+    const t = topology(stack.namespace);
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    // As an older version left them: the record expired (30 days from its submit), the pause and the batches did not.
+    const orphan = '9d2c4b6a-1e3f-4a5b-8c7d-0e1f2a3b4c5d';
+    const controls = await new Kvm(js).open(t.buckets.controls);
+    await controls.put(orphan, JSON.stringify({ state: 'paused', generation: 1, at: new Date(Date.now() - RETENTION_MS / 2).toISOString() }));
+    const subject = eventSubject(t, Events.BatchParked, orphan);
+    await js.publish(subject, JSON.stringify({ newsletterId: orphan, batchIndex: 0, recipients: [] }));
+    const writtenAt = Date.now();
+    const parkedCount = async () => (await jsm.streams.info(t.streams.parked, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
+
+    const gone = await waitFor(
+      async () => ({ control: (await controls.get(orphan))?.operation, parked: await parkedCount(), at: Date.now() }),
+      (s) => s.control !== 'PUT' && s.parked === 0,
+      { timeoutMs: 20_000, description: 'the leftovers to be removed' },
+    );
+    // Not before the newest of them (the batch) was as old as the retention.
+    expect(gone.at - writtenAt).toBeGreaterThanOrEqual(RETENTION_MS - 500);
   });
 });

@@ -1,4 +1,4 @@
-import { isFinal, type NewsletterStatus } from './newsletter-status';
+import { isFinal, type CancelReason, type NewsletterStatus } from './newsletter-status';
 import type { NewsletterView } from './newsletter-view';
 import { DEFAULT_PRIORITY, type Priority } from './priority';
 import { currentRate, type ProgressSample } from './progress';
@@ -81,6 +81,15 @@ export interface NewsletterRecord {
    * in-flight batches to report counts from here.
    */
   readonly cancelRequestedAt?: string;
+  /** Why Mailroom cancelled it by itself (see CANCEL_REASONS); absent when a caller cancelled it. */
+  readonly cancelReason?: CancelReason;
+  /**
+   * When the current pause began (status `paused`); absent when not paused, and on records paused
+   * by a version before it (see `pausedForMs`).
+   */
+  readonly pausedAt?: string;
+  /** How long its earlier pauses lasted, added up (ms); absent: none (or none since this was kept). */
+  readonly pausedMs?: number;
   /**
    * First-pass batches in a sender's hands (key: batch index): their recipients settled so far,
    * from `batch.progressed`. Not in `sent`/`failed`/`suppressed` (those count finished batches
@@ -127,6 +136,19 @@ export function inFlightCounts(record: Pick<NewsletterRecord, 'inFlight'>): Batc
     suppressed += partial.suppressed;
   }
   return { sent, failed, suppressed };
+}
+
+/**
+ * How long the newsletter has been paused, all its pauses added up, at `now` (epoch ms).
+ * `pausedSince`: when the current pause began, for a record paused by a version that did not keep
+ * `pausedAt` (the pause control's time); without either, its last change (`updatedAt`), which is
+ * no earlier than the pause.
+ */
+export function pausedForMs(record: Pick<NewsletterRecord, 'status' | 'pausedAt' | 'pausedMs' | 'updatedAt'>, now: number, pausedSince?: string): number {
+  const earlier = record.pausedMs ?? 0;
+  if (record.status !== 'paused') return earlier;
+  const since = Date.parse(record.pausedAt ?? pausedSince ?? record.updatedAt);
+  return earlier + Math.max(0, now - since);
 }
 
 export interface RoundState {
@@ -221,6 +243,7 @@ export function toNewsletterView(record: NewsletterRecord, now: number = Date.no
     ratePerSecond: Math.round(rate * 10) / 10,
     etaSeconds: rate > 0 && pending > 0 ? Math.ceil(pending / rate) : null,
     ...(record.error ? { error: record.error } : {}),
+    ...(record.cancelReason ? { cancelReason: record.cancelReason } : {}),
   };
 }
 

@@ -21,3 +21,12 @@ export type FinalStatus = (typeof FINAL_STATUSES)[number];
 export function isFinal(status: NewsletterStatus): status is FinalStatus {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }
+
+/**
+ * Why a newsletter was cancelled by Mailroom itself (`cancelReason` of the record, the view and
+ * `newsletter.completed`); absent when a caller cancelled it. `pause_limit`: it stayed paused
+ * longer than the tracker's PAUSE_LIMIT_MS in all (the delivery ledger that keeps a resumed batch
+ * from sending anyone twice is kept 30 days).
+ */
+export const CANCEL_REASONS = ['pause_limit'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];

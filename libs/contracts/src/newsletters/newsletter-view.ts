@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { NEWSLETTER_STATUSES, type NewsletterStatus } from './newsletter-status';
+import { CANCEL_REASONS, NEWSLETTER_STATUSES, type CancelReason, type NewsletterStatus } from './newsletter-status';
 import { PRIORITIES, type Priority } from './priority';
 import { LINK_COUNT_LIMITS } from './newsletter-record';
 
@@ -176,6 +176,14 @@ export class NewsletterView {
 
   @ApiPropertyOptional({ description: 'Why the newsletter failed as a whole, when it did.' })
   readonly error?: string;
+
+  @ApiPropertyOptional({
+    enum: CANCEL_REASONS,
+    description:
+      'Why Mailroom cancelled the newsletter by itself; absent when a caller cancelled it. `pause_limit`: it stayed paused longer ' +
+      'than the pause limit (21 days by default, all its pauses added up).',
+  })
+  readonly cancelReason?: CancelReason;
 }
 
 /** Request and reply of the tracker's status query (core NATS request/reply). */

@@ -1,5 +1,5 @@
-import { LINK_COUNT_LIMITS, newNewsletterRecord, openRound, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
-import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldEngagement, foldFeedback, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, foldUnsubscribe } from './newsletter-fold';
+import { LINK_COUNT_LIMITS, newNewsletterRecord, openRound, pausedForMs, toNewsletterView, type BatchCompletedEvent, type NewsletterRecord } from '@mailroom/contracts';
+import { foldBatchCompleted, foldBatchProgressed, foldCancel, foldPause, foldResume, foldEngagement, foldFeedback, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, foldUnsubscribe } from './newsletter-fold';
 
 const id = '0b7d5c8e-3f0a-4d8e-9a51-0f2b6d1c9e77';
 const at = '2026-11-28T10:00:00.000Z';
@@ -410,6 +410,53 @@ describe('newsletter fold', () => {
       const sending = apply(queued, (r) => foldSplit(r, split()));
       expect(openRound(sending, 'r1')).toBeNull();
       expect(openRound(openRound(settled, 'r1')!, 'r1')).toBeNull();
+    });
+  });
+  describe('pauses (bounded by the tracker: pausedForMs)', () => {
+    const hour = 3_600_000;
+    const t0 = Date.parse(at);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const sending = apply(queued, (r) => foldSplitStarted(r, at), (r) => foldSplit(r, split()));
+
+    it('adds up every pause: the current one runs until now, earlier ones are kept in pausedMs', () => {
+      const paused = foldPause(sending, iso(t0 + hour));
+      expect(paused).toMatchObject({ status: 'paused', pausedAt: iso(t0 + hour) });
+      expect(pausedForMs(paused, t0 + 3 * hour)).toBe(2 * hour);
+      const resumed = foldResume(paused, iso(t0 + 4 * hour), 'sending');
+      expect(resumed.status).toBe('sending');
+      expect(resumed.pausedAt).toBeUndefined();
+      expect(resumed.pausedMs).toBe(3 * hour);
+      // Not paused: the time since does not count.
+      expect(pausedForMs(resumed, t0 + 100 * hour)).toBe(3 * hour);
+      const again = foldPause(resumed, iso(t0 + 10 * hour));
+      expect(pausedForMs(again, t0 + 12 * hour)).toBe(5 * hour);
+    });
+
+    it('reads a record paused by an older version (no pausedAt): from the pause control, else its last change', () => {
+      const old: NewsletterRecord = { ...sending, status: 'paused', updatedAt: iso(t0 + 5 * hour) };
+      expect(pausedForMs(old, t0 + 6 * hour, iso(t0 + 2 * hour))).toBe(4 * hour);
+      expect(pausedForMs(old, t0 + 6 * hour)).toBe(hour);
+      // Resumed, a pause without pausedAt counts from its last change.
+      expect(foldResume(old, iso(t0 + 6 * hour), 'sending').pausedMs).toBe(hour);
+    });
+
+    it('keeps why Mailroom cancelled it, and what the pause lasted', () => {
+      const paused = foldPause(sending, iso(t0));
+      const cancelling = foldCancel(paused, iso(t0 + 2 * hour), 'pause_limit')!;
+      expect(cancelling).toMatchObject({ status: 'cancelling', cancelReason: 'pause_limit', pausedMs: 2 * hour });
+      expect(cancelling.pausedAt).toBeUndefined();
+      const settled = apply(
+        cancelling,
+        (r) => foldBatchCompleted(r, result(0, 0, 0, { cancelled: 100 })),
+        (r) => foldBatchCompleted(r, result(1, 0, 0, { cancelled: 100 })),
+        (r) => foldBatchCompleted(r, result(2, 0, 0, { cancelled: 50 })),
+      );
+      expect(settled).toMatchObject({ status: 'cancelled', cancelled: 250, cancelReason: 'pause_limit' });
+      expect(toNewsletterView(settled).cancelReason).toBe('pause_limit');
+      // A caller's cancel carries no reason.
+      const byCaller = foldCancel(sending, iso(t0))!;
+      expect(byCaller.cancelReason).toBeUndefined();
+      expect(toNewsletterView(byCaller)).not.toHaveProperty('cancelReason');
     });
   });
 });

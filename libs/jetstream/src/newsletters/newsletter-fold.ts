@@ -4,7 +4,9 @@ import {
   inFlightCounts,
   isFinal,
   LINK_COUNT_LIMITS,
+  pausedForMs,
   type BatchCompletedEvent,
+  type CancelReason,
   type BatchProgressedEvent,
   type LinkClicks,
   type LinkTally,
@@ -228,11 +230,31 @@ function emptyRound(at: string): RoundState {
  * published is accounted for (sent, or dropped by a sender), or at the deadline
  * (`foldCancelDeadline`). Null when it is settled or cancelling already.
  */
-export function foldCancel(record: NewsletterRecord, at: string): NewsletterRecord | null {
+export function foldCancel(record: NewsletterRecord, at: string, reason?: CancelReason): NewsletterRecord | null {
   if (isFinal(record.status) || record.status === 'cancelling') return null;
-  const asked: NewsletterRecord = { ...record, cancelRequestedAt: at, updatedAt: at };
+  const asked: NewsletterRecord = { ...endPause(record, at), cancelRequestedAt: at, updatedAt: at, ...(reason ? { cancelReason: reason } : {}) };
   if (record.status === 'scheduled') return settleCancelled(asked, at);
   return settle({ ...asked, status: 'cancelling' });
+}
+
+/**
+ * Paused (from queued, splitting or sending: the caller checked the transition): the pause's
+ * start is kept, so that how long a newsletter stays paused can be bounded (see `pausedForMs`).
+ */
+export function foldPause(record: NewsletterRecord, at: string): NewsletterRecord {
+  return { ...record, status: 'paused', pausedAt: at, updatedAt: at };
+}
+
+/** Resumed, back to `status`: the pause's length joins `pausedMs`. */
+export function foldResume(record: NewsletterRecord, at: string, status: NewsletterStatus): NewsletterRecord {
+  return { ...endPause(record, at), status, updatedAt: at };
+}
+
+/** A paused record's pause, ended at `at`: its length added to `pausedMs`, `pausedAt` gone. Others as they are. */
+function endPause(record: NewsletterRecord, at: string): NewsletterRecord {
+  if (record.status !== 'paused') return record;
+  const { pausedAt: _pausedAt, ...rest } = record;
+  return { ...rest, pausedMs: pausedForMs(record, Date.parse(at)) };
 }
 
 /** The cancel deadline passed with batches still unaccounted for: settles as it stands. */

@@ -10,6 +10,7 @@ import {
   type NewsletterRoundStartedEvent,
   type NewsletterSplitEvent,
   type NewsletterSplitFailedEvent,
+  type CancelReason,
   type NewsletterStatus,
   type Priority,
 } from '@mailroom/contracts';
@@ -18,7 +19,7 @@ import { casUpdate, type RecordChange } from '../storage/cas-update';
 import { LiveKvMap, type LiveView } from '../storage/live-kv-map';
 import { STORES_TOKEN } from '../stores/stores.token';
 import { KeyedMutex } from './keyed-mutex';
-import { foldBatchCompleted, foldBatchProgressed, foldEngagement, foldFeedback, foldCancel, foldCancelDeadline, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, foldUnsubscribe, type BatchCounts, type EngagementCount } from './newsletter-fold';
+import { foldBatchCompleted, foldBatchProgressed, foldEngagement, foldFeedback, foldCancel, foldCancelDeadline, foldPause, foldResume, foldRoundStarted, foldSplit, foldSplitFailed, foldSplitStarted, foldUnsubscribe, type BatchCounts, type EngagementCount } from './newsletter-fold';
 import { RefusedTransitionError, canTransition, isAllowedMove } from './newsletter-status-machine';
 
 export type NewsletterChange = RecordChange<NewsletterRecord>;
@@ -94,13 +95,14 @@ export class NewsletterRecords {
     return this.change(id, (r) => (canTransition('queue', r.status) ? { ...r, status: 'queued', updatedAt: now() } : null));
   }
 
+  /** Paused; when the pause began is kept (`pausedAt`), so that a pause can be bounded. */
   pause(id: string): Promise<NewsletterChange> {
-    return this.change(id, (r) => (canTransition('pause', r.status) ? { ...r, status: 'paused', updatedAt: now() } : null));
+    return this.change(id, (r) => (canTransition('pause', r.status) ? foldPause(r, now()) : null));
   }
 
-  /** Back to what it was doing when paused. */
+  /** Back to what it was doing when paused; the pause's length joins `pausedMs`. */
   resume(id: string): Promise<NewsletterChange> {
-    return this.change(id, (r) => (canTransition('resume', r.status) ? { ...r, status: runningStatus(r), updatedAt: now() } : null));
+    return this.change(id, (r) => (canTransition('resume', r.status) ? foldResume(r, now(), runningStatus(r)) : null));
   }
 
   /**
@@ -109,6 +111,15 @@ export class NewsletterRecords {
    */
   cancel(id: string, at: string): Promise<NewsletterChange> {
     return this.change(id, (r) => (canTransition('cancel', r.status) ? foldCancel(r, at) : null));
+  }
+
+  /**
+   * Cancels a newsletter that is still `paused` and, read again under compare-and-set, still
+   * `due` (the leading tracker: paused longer than PAUSE_LIMIT_MS), with `reason`. Unchanged when
+   * it was resumed or cancelled meanwhile.
+   */
+  cancelPaused(id: string, at: string, reason: CancelReason, due: (record: NewsletterRecord) => boolean): Promise<NewsletterChange> {
+    return this.change(id, (r) => (r.status === 'paused' && due(r) ? foldCancel(r, at, reason) : null));
   }
 
   /** A `cancelling` newsletter whose deadline passed: `cancelled` with the counts as they stand. */

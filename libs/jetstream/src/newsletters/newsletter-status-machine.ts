@@ -38,7 +38,7 @@ export const NEWSLETTER_TRANSITIONS = {
   cancel: {
     from: UNDER_WAY,
     to: ['cancelling', 'cancelled'],
-    by: 'gateway: cancel (cancelled at once while still scheduled: nothing can be in flight; else cancelling)',
+    by: 'gateway: cancel (cancelled at once while still scheduled: nothing can be in flight; else cancelling); tracker: a paused newsletter past PAUSE_LIMIT_MS',
   },
   settleCancel: {
     from: ['cancelling'],

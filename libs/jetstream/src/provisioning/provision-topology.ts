@@ -24,7 +24,7 @@ export interface ProvisioningOptions {
   readonly replicas: number;
   /** How long a boot keeps retrying while the cluster forms or elects leaders (BOOT_TIMEOUT_MS). */
   readonly budgetMs: number;
-  /** How long events, ledger entries and stored content are kept. */
+  /** How long events, dead letters, ledger entries, failures and webhook deliveries are kept (bucket-wide max_age). */
   readonly retentionDays?: number;
   /** JetStream duplicate window (msgID dedup). Held in memory by the server: keep it minutes. */
   readonly duplicateWindowMs?: number;
@@ -119,14 +119,17 @@ export async function provisionTopology(
       discard: DiscardPolicy.Old,
       max_age: nanos(retentionMs),
     },
-    // Batches of paused newsletters wait here (one subject per newsletter) until they are resumed.
+    // Batches of paused newsletters wait here (one subject per newsletter) until they are resumed,
+    // and batches held for their turn (the dispatcher's window). No max_age: a pause holds however
+    // long it lasts (the leading tracker bounds it, PAUSE_LIMIT_MS), and the retention cleaner
+    // removes what a removed newsletter left (see keepUntilCleaned below).
     {
       ...common,
       name: t.streams.parked,
       subjects: streamSubjects(t, 'parked'),
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.New,
-      max_age: nanos(retentionMs),
+      max_age: 0,
     },
     // Captures the server's own max-deliveries advisories, so they wait for the tracker even
     // while it is down.
@@ -139,9 +142,23 @@ export async function provisionTopology(
       max_age: nanos(7 * DAY_MS),
     },
   ];
+  // Streams whose entries live until the tracker's retention cleaner removes them: one created
+  // with a max_age by an older version is moved to none (a stream config update, which 2.9 allows).
+  const keptUntilCleaned = new Set([t.streams.parked]);
   // One at a time: on a cluster every create is a meta-group proposal, and nine processes firing
   // all of theirs at once is what made boots time out.
-  for (const stream of streams) mismatches.push(...(await ensureStream(jsm, stream, ensure)));
+  for (const stream of streams) {
+    const found = await ensureStream(jsm, stream, ensure);
+    const aged = found.find((m) => m.setting === 'max_age');
+    if (keptUntilCleaned.has(stream.name) && aged) {
+      const { config } = await retry(() => jsm.streams.info(stream.name));
+      await retry(() => jsm.streams.update(stream.name, { ...config, max_age: 0 }));
+      moved.push({ stream: stream.name, setting: 'max_age', from: config.max_age, to: 0 });
+      mismatches.push(...found.filter((m) => m !== aged));
+    } else {
+      mismatches.push(...found);
+    }
+  }
 
   /**
    * `keepUntilCleaned`: the bucket has no max_age (its entries live until the tracker's retention
@@ -202,7 +219,9 @@ export async function provisionTopology(
   // A bucket record left unused would be full anyway: losing it after an hour costs nothing.
   const rateLimits = await bucket(t.buckets.rateLimits, 3_600_000);
   const webhooks = await bucket(t.buckets.webhooks, retentionMs);
-  const controls = await bucket(t.buckets.controls, retentionMs);
+  // A pause holds however long it lasts (bounded by the tracker, PAUSE_LIMIT_MS); the retention
+  // cleaner removes a control with its newsletter.
+  const controls = await bucket(t.buckets.controls, 0, { keepUntilCleaned: true });
   // A schedule lasts until it fires or is cancelled, however far ahead.
   const schedules = await bucket(t.buckets.schedules, 0);
   // Subscriber lists outlive any newsletter: neither their records nor their parts expire.

@@ -70,6 +70,11 @@ export class LiveKvMap<T> implements LiveView<T> {
     return this.entries.size;
   }
 
+  /** The keys held now. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   close(): void {
     this.watcher.stop();
   }

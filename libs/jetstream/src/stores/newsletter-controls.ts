@@ -9,7 +9,9 @@ import { STORES_TOKEN } from './stores.token';
 /**
  * Pause/cancel state per newsletter (KV bucket `<ns>-controls`), followed live from module init:
  * `stateOf()` costs nothing, so it can be checked before every SMTP transaction, and a change
- * reaches every process within the watch's latency (milliseconds). The gateway writes.
+ * reaches every process within the watch's latency (milliseconds). The gateway writes (and the
+ * leading tracker, cancelling a newsletter paused past PAUSE_LIMIT_MS); entries stay until the
+ * tracker's retention cleaner removes the newsletter (no bucket-wide max_age).
  */
 @Injectable()
 export class NewsletterControls implements OnModuleInit, OnApplicationShutdown {
@@ -33,6 +35,24 @@ export class NewsletterControls implements OnModuleInit, OnApplicationShutdown {
 
   generationOf(newsletterId: string): number {
     return this.live?.get(newsletterId)?.generation ?? 0;
+  }
+
+  /** The control as it stands (with when it was set); undefined for a newsletter nobody paused or cancelled. */
+  controlOf(newsletterId: string): NewsletterControl | undefined {
+    return this.live?.get(newsletterId);
+  }
+
+  /** Ids of every newsletter with a control (the retention cleaner looks for ones left without a record). */
+  controlled(): string[] {
+    return this.live?.keys() ?? [];
+  }
+
+  /**
+   * Removes a newsletter's control (the retention cleaner, once the newsletter is removed). The
+   * bucket has no max_age: a pause must hold however long it lasts.
+   */
+  async remove(newsletterId: string): Promise<void> {
+    await retryWrite(() => this.stores.controls.delete(newsletterId));
   }
 
   /** Sets the state, with a new generation. Returns the generation written. */

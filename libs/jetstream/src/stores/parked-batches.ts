@@ -15,6 +15,9 @@ const decoder = new TextDecoder();
  * the splitter's dispatcher releases them into the queue a window at a time while the newsletter
  * is not paused; the gateway (on cancel: the senders then drop them, counted) and the parking
  * sender itself (when the resume or cancel overtook it) put them all back; the watchdog counts them.
+ * The stream has no max_age: a pause holds its batches however long it lasts (the leading tracker
+ * bounds a pause, PAUSE_LIMIT_MS), and the retention cleaner removes whatever a removed newsletter
+ * left here.
  */
 @Injectable()
 export class ParkedBatches {
@@ -119,7 +122,15 @@ export class ParkedBatches {
     return info.state.subjects?.[subject] ?? 0;
   }
 
-  /** Removes every parked batch of a newsletter (it was cancelled). */
+  /** When the newsletter's oldest batch set aside was stored (epoch ms); null when none is. */
+  async oldestAt(newsletterId: string): Promise<number | null> {
+    const t = this.nats.topology;
+    const query = { seq: 0, next_by_subj: eventSubject(t, Events.BatchParked, newsletterId) } as unknown as { seq: number };
+    const stored = await this.nats.jsm.streams.getMessage(t.streams.parked, query);
+    return stored ? stored.time.getTime() : null;
+  }
+
+  /** Removes every parked batch of a newsletter (it was cancelled, or removed by the retention cleaner). */
   async discard(newsletterId: string): Promise<void> {
     const t = this.nats.topology;
     await this.nats.jsm.streams.purge(t.streams.parked, { filter: eventSubject(t, Events.BatchParked, newsletterId) });

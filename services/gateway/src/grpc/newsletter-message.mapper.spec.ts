@@ -76,7 +76,42 @@ describe('gRPC message mapping', () => {
       completedAt: '',
       ratePerSecond: 0,
       error: '',
+      cancelReason: '',
     });
+  });
+
+  it('says why Mailroom cancelled a newsletter by itself (a pause past the limit)', () => {
+    const view = {
+      id: 'n1',
+      status: 'cancelled',
+      total: 2,
+      sent: 1,
+      failed: 0,
+      suppressed: 0,
+      bounced: 0,
+      complained: 0,
+      opens: 0,
+      clicks: 0,
+      clicksTotal: 0,
+      machineOpens: 0,
+      unsubscribes: 0,
+      links: [],
+      cancelled: 1,
+      sendAt: null,
+      test: false,
+      priority: 'normal',
+      pending: 0,
+      duplicates: 0,
+      batches: { total: 1, completed: 1, deadLettered: 0 },
+      rounds: [],
+      createdAt: 't0',
+      startedAt: 't1',
+      completedAt: 't2',
+      ratePerSecond: 0,
+      etaSeconds: null,
+      cancelReason: 'pause_limit',
+    } satisfies NewsletterView;
+    expect(toNewsletterMessage(view)).toMatchObject({ status: 'NEWSLETTER_STATUS_CANCELLED', cancelled: 1, cancelReason: 'pause_limit' });
   });
 
   it.each(['high', 'normal', 'low'] as const)('maps priority %s', (priority) => {

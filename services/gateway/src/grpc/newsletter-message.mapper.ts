@@ -63,6 +63,7 @@ export function toNewsletterMessage(view: NewsletterView): Complete<Newsletter> 
     links: (view.links ?? []).map(
       (link): Complete<LinkClicks> => ({ url: link.url ?? '', clicks: link.clicks, recipients: link.recipients, other: link.url === null }),
     ),
+    cancelReason: view.cancelReason ?? '',
   };
 }
 

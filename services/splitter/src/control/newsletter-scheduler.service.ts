@@ -56,6 +56,11 @@ export class NewsletterScheduler implements OnModuleInit, OnApplicationShutdown 
       await this.publisher.publish(Events.NewsletterRequested, entry.request, { msgId: id });
       await this.records.queue(id);
       this.logger.log({ newsletterId: id, sendAt: entry.sendAt }, 'Scheduled newsletter started');
+    } else if (!record) {
+      // Records are kept until a newsletter has settled, so this is a record removed by hand or
+      // one that expired under an older version (a bucket-wide max_age from the submit): nothing
+      // can be sent without it, but it must not vanish without a word.
+      this.logger.warn({ newsletterId: id, sendAt: entry.sendAt }, 'Scheduled newsletter has no record (removed or expired); its schedule is dropped and nothing is sent');
     }
     // Started, cancelled or gone: the schedule is done either way.
     await this.schedules.remove(id);

@@ -116,6 +116,19 @@ export class TrackerEnv extends CommonEnv {
   @Min(100)
   RETENTION_SWEEP_MS = 3_600_000;
 
+  /**
+   * A newsletter paused longer than this, all its pauses added up, is cancelled by the leading
+   * tracker: its parked batches are dropped and counted as cancelled, and it settles as
+   * `cancelled` with `cancelReason` `pause_limit` (in `newsletter.completed` and its webhook too).
+   * At most 25 days: the delivery ledger, which keeps a resumed batch from sending anyone twice,
+   * keeps its entries 30 days. Default 21 days.
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1_000)
+  @Max(25 * 86_400_000)
+  PAUSE_LIMIT_MS = 21 * 86_400_000;
+
   /** How often the leading tracker renews its lease. The lease lasts twice this, so a crashed leader is replaced within about 2.5 times this. */
   @toInt()
   @IsInt({ message: 'must be a whole number' })
@@ -140,6 +153,8 @@ export interface TrackerConfig extends CommonConfig {
   readonly cancelDeadlineMs: number;
   /** Settled newsletters are removed this long after they settled; looked for every `sweepMs`. */
   readonly retention: { readonly afterSettledMs: number; readonly sweepMs: number };
+  /** A newsletter paused longer than this in all is cancelled (`cancelReason` `pause_limit`). */
+  readonly pauseLimitMs: number;
   readonly leaderRenewMs: number;
   /** How each consumer of this process retries a failed message (every service's config has this shape). */
   readonly retry: {
@@ -174,6 +189,7 @@ export function loadTrackerConfig(env: Record<string, string | undefined> = proc
     watchdog: { stallMs: e.WATCHDOG_STALL_MS, intervalMs: e.WATCHDOG_INTERVAL_MS },
     cancelDeadlineMs: e.CANCEL_DEADLINE_MS,
     retention: { afterSettledMs: e.NEWSLETTER_RETENTION_MS, sweepMs: e.RETENTION_SWEEP_MS },
+    pauseLimitMs: e.PAUSE_LIMIT_MS,
     leaderRenewMs: e.TRACKER_LEADER_RENEW_MS,
     retry: { tracker: TRACKING_RETRY, webhooks: WEBHOOK_RETRY, deadLetters: DEAD_LETTER_RETRY, advisories: DEAD_LETTER_RETRY },
   };

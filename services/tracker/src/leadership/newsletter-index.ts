@@ -88,6 +88,11 @@ export class NewsletterIndex implements OnModuleInit, OnApplicationShutdown {
     return recent;
   }
 
+  /** Whether the newsletter has a record (as loaded and followed). */
+  has(id: string): boolean {
+    return this.summaries.has(id);
+  }
+
   /** Ids of the newsletters in `status` now. */
   withStatus(status: NewsletterStatus): string[] {
     return [...this.summaries].filter(([, summary]) => summary.status === status).map(([id]) => id);

@@ -268,6 +268,7 @@ export class NewsletterTracker {
       bounced: record.bounced ?? 0,
       complained: record.complained ?? 0,
       ...engagementCounts(record),
+      ...(record.status === 'cancelled' && record.cancelReason ? { cancelReason: record.cancelReason } : {}),
     };
     // One announcement per settlement: the first pass, then once after each re-send round.
     const generation = Object.keys(record.rounds).length;

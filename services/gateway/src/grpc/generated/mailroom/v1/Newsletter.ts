@@ -103,6 +103,11 @@ export interface Newsletter {
    * other links. Empty without clicks.
    */
   'links'?: (_mailroom_v1_LinkClicks)[];
+  /**
+   * CANCELLED by Mailroom itself: why ("pause_limit": paused longer than the tracker's
+   * PAUSE_LIMIT_MS, all its pauses added up). Empty when a caller cancelled it.
+   */
+  'cancelReason'?: (string);
   '_etaSeconds'?: "etaSeconds";
 }
 
@@ -203,5 +208,10 @@ export interface Newsletter__Output {
    * other links. Empty without clicks.
    */
   'links': (_mailroom_v1_LinkClicks__Output)[];
+  /**
+   * CANCELLED by Mailroom itself: why ("pause_limit": paused longer than the tracker's
+   * PAUSE_LIMIT_MS, all its pauses added up). Empty when a caller cancelled it.
+   */
+  'cancelReason'?: (string);
   '_etaSeconds'?: "etaSeconds";
 }
