@@ -12,6 +12,7 @@ export { StreamStats, type StreamStatsOf, type ConsumerStats, type StreamRoleNam
 export { provisionTopology, type ProvisioningMove, type ProvisioningOptions, type Stores } from './provisioning/provision-topology';
 export type { ProvisioningMismatch } from './provisioning/ensure-stream';
 export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
+export { RecipientEventPublisher } from './publishing/recipient-event-publisher';
 export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
 export { RetryableError, PermanentError } from './transport/handler-errors';
 export { backoffDelayMs, type RetryPolicy } from './transport/retry-policy';

@@ -10,6 +10,8 @@ import { NewsletterTracker } from './tracking/newsletter-tracker.service';
 import { TrackerMetrics } from './tracking/tracker.metrics';
 import { TrackingHandler } from './tracking/tracking.handler';
 import { WebhookHandler } from './webhooks/webhook.handler';
+import { RecipientWebhooksHandler } from './webhooks/recipient-webhooks.handler';
+import { RecipientWebhooks } from './webhooks/recipient-webhooks.service';
 import { RetentionCleaner } from './retention/retention-cleaner.service';
 import { CancelDeadline } from './watchdog/cancel-deadline.service';
 import { LostBatchRebuilder } from './watchdog/lost-batch-rebuilder';
@@ -22,7 +24,7 @@ export class AppModule {
   static register(config: TrackerConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [TrackingHandler, WebhookHandler],
+      controllers: [TrackingHandler, WebhookHandler, RecipientWebhooksHandler],
       providers: [
         { provide: TRACKER_CONFIG, useValue: config },
         DeadBatchAccounting,
@@ -39,6 +41,7 @@ export class AppModule {
         NewsletterTracker,
         TrackerMetrics,
         WebhookNotifier,
+        RecipientWebhooks,
       ],
     };
   }

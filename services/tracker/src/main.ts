@@ -4,6 +4,9 @@ import { bootService } from '@mailroom/service';
 import { AppModule } from './app.module';
 import { loadTrackerConfig } from './config/tracker.config';
 
+/** Recipient events held at once by this process's recipient webhooks (ten full batches). */
+const RECIPIENT_WEBHOOK_IN_FLIGHT = 1_000;
+
 void bootService({
   service: 'tracker',
   loadConfig: () => loadTrackerConfig(),
@@ -35,6 +38,15 @@ void bootService({
       ackWaitMs: 60_000,
       retry: config.retry.webhooks,
       events: [Events.NewsletterCompleted, Events.NewsletterProgressed],
+    },
+    {
+      // Recipient events posted in batches to the newsletters that asked (`recipientWebhooks`):
+      // each message waits in its batch (up to 100 events or 1 s), so this many are held at once.
+      stream: 'recipientEvents',
+      durable: names.consumers.recipientWebhooks,
+      concurrency: RECIPIENT_WEBHOOK_IN_FLIGHT,
+      ackWaitMs: 60_000,
+      retry: config.retry.webhooks,
     },
     {
       stream: 'deadLetters',

@@ -1,5 +1,5 @@
 import { TrackingTokens } from '@mailroom/contracts';
-import type { EventPublisher } from '@mailroom/jetstream';
+import { RecipientEventPublisher, type EventPublisher } from '@mailroom/jetstream';
 import type { GatewayConfig } from '../config/gateway.config';
 import { EngagementService } from './engagement.service';
 import { NetworkList } from './network-list';
@@ -13,6 +13,7 @@ function service() {
   const engagement = new EngagementService(
     { tracking: { tokens, defaults: { opens: false, clicks: false }, machineOpenNetworks: NetworkList.parse('17.0.0.0/8') } } as unknown as GatewayConfig,
     { publish: (_event: string, payload: unknown) => Promise.resolve(void published.push(payload)) } as unknown as EventPublisher,
+    new RecipientEventPublisher({} as EventPublisher, false),
   );
   return { engagement, published };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DEVELOPMENT_SECRET_WARNING, tenantOf, type UnsubscribeClaim } from '@mailroom/contracts';
-import { GLOBAL_SUPPRESSIONS, NewsletterRecords, tenantSuppressions, type SuppressionScope } from '@mailroom/jetstream';
+import { DEVELOPMENT_SECRET_WARNING, addressHash, recipientEventId, tenantOf, type UnsubscribeClaim } from '@mailroom/contracts';
+import { GLOBAL_SUPPRESSIONS, NewsletterRecords, RecipientEventPublisher, tenantSuppressions, type SuppressionScope } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ForbiddenError, ValidationFailedError } from '../http/api-errors';
 import { SuppressionAccess } from '../suppressions/suppression-access';
@@ -18,6 +18,7 @@ export class UnsubscribeService implements OnModuleInit {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly suppressions: SuppressionAccess,
     private readonly records: NewsletterRecords,
+    private readonly recipientEvents: RecipientEventPublisher,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +38,8 @@ export class UnsubscribeService implements OnModuleInit {
    * Suppresses the link's address at once (reason `unsubscribed`, source the newsletter) on the
    * suppression list of the newsletter's tenant: the reader leaves that sender's mail. When the
    * newsletter's record is gone, on the global list (not sending is the safe side). Repeating it
-   * changes nothing.
+   * changes nothing. With RECIPIENT_EVENTS, `recipient.unsubscribed` when the address was not on
+   * that list yet (so a second click repeats nothing); best effort: the unsubscribe stands anyway.
    */
   async unsubscribe(token: string): Promise<UnsubscribeClaim> {
     const claim = this.claimOf(token);
@@ -50,6 +52,14 @@ export class UnsubscribeService implements OnModuleInit {
       { newsletterId: claim.newsletterId, list: scope.kind === 'global' ? 'global' : `tenant:${scope.tenant}`, alreadySuppressed: !created },
       'Unsubscribed through a newsletter link',
     );
+    if (created) {
+      const { newsletterId, email } = claim;
+      const tenant = scope.kind === 'global' ? {} : { tenant: scope.tenant };
+      const event = { id: recipientEventId('unsubscribed', newsletterId, addressHash(email)), kind: 'unsubscribed' as const, newsletterId, occurredAt: new Date().toISOString(), email, ...tenant };
+      await this.recipientEvents.publish(event)?.catch((error: unknown) => {
+        this.logger.warn({ newsletterId, error: (error as Error).message }, 'recipient.unsubscribed not published');
+      });
+    }
     return claim;
   }
 
