@@ -18,7 +18,7 @@ export { RetryableError, PermanentError } from './transport/handler-errors';
 export { backoffDelayMs, type RetryPolicy } from './transport/retry-policy';
 export { JetStreamContext } from './transport/jetstream.context';
 export { HandlesEvent, AnswersQuery } from './transport/handler-decorators';
-export type { ConsumerBinding } from './transport/jetstream.server';
+export type { ConsumerBinding, MessageGate } from './transport/jetstream.server';
 export { connectJetStreamTransport } from './transport/connect-transport';
 export type { Page } from './storage/stream-pager';
 export type { LiveView } from './storage/live-kv-map';

@@ -3,6 +3,7 @@ import { Events } from '@mailroom/contracts';
 import { bootService } from '@mailroom/service';
 import { AppModule } from './app.module';
 import { loadTrackerConfig } from './config/tracker.config';
+import { RecipientWebhooks } from './webhooks/recipient-webhooks.service';
 
 /** Recipient events held at once by this process's recipient webhooks (ten full batches). */
 const RECIPIENT_WEBHOOK_IN_FLIGHT = 1_000;
@@ -47,6 +48,10 @@ void bootService({
       concurrency: RECIPIENT_WEBHOOK_IN_FLIGHT,
       ackWaitMs: 60_000,
       retry: config.retry.webhooks,
+      // Most events are of newsletters that did not ask: acknowledged unread, without a confirmation
+      // round trip (a lost ack only repeats a skip, or a POST the receiver de-duplicates).
+      gate: RecipientWebhooks,
+      confirmAcks: false,
     },
     {
       stream: 'deadLetters',

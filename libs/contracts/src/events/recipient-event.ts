@@ -112,7 +112,7 @@ export class RecipientEvent extends NewsletterEvent {
 /**
  * A recipient event's `id`: `<kind>:<newsletter id>:<unique>`, where `unique` names the fact within
  * the newsletter (a round and an address hash, a report id, a request hash); characters outside
- * `[A-Za-z0-9_.-]` in it are replaced by `_`.
+ * `[A-Za-z0-9_.:-]` in it are replaced by `_`, and the whole is cut at 256 characters.
  */
 export function recipientEventId(kind: RecipientEventKind, newsletterId: string, unique: string): string {
   return `${kind}:${newsletterId}:${unique.replace(/[^A-Za-z0-9_.:-]/g, '_')}`.slice(0, 256);

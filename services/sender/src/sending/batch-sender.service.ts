@@ -152,7 +152,7 @@ export class BatchSender {
         const previous = known.get(addressHash(recipient.email));
         if (!needsAttempt(previous, round)) {
           settled.push(previous!);
-          if (shouldReannounce(previous!, batch, deliveryCount)) announce(previous!);
+          if (this.recipientEvents.enabled && shouldReannounce(previous!, batch, deliveryCount)) announce(previous!);
           return;
         }
         const context: AttemptContext = { previous, maxAttempts: this.config.maxAttempts, maxDeferralMs: this.config.maxDeferralMs, round };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContentObjects, type NewsletterContent, type RecipientEvent } from '@mailroom/contracts';
-import { ContentStore, RetryableError, backoffDelayMs } from '@mailroom/jetstream';
+import { ContentStore, RetryableError, backoffDelayMs, type MessageGate } from '@mailroom/jetstream';
 import { checkWebhookUrl, guardedLookup } from '@mailroom/net-guard';
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 import { lookup } from 'node:dns/promises';
@@ -40,11 +40,12 @@ interface Pending {
  * grouped per newsletter into batches (up to 100 events or 1 s) and POSTed to the newsletter's
  * `webhookUrl`, signed like every webhook. Each event's message is acknowledged only once its
  * batch got a 2xx, otherwise handed back with backoff until WEBHOOK_RETRY_FOR_MS after it was
- * stored, then dropped (counted `abandoned`). Events of other newsletters are acknowledged at once:
- * whether a newsletter asked is looked up once and remembered.
+ * stored, then dropped (counted `abandoned`). Events of other newsletters are acknowledged at once,
+ * before their payload is even read (the consumer's gate, `wants`): whether a newsletter asked is
+ * looked up once and remembered.
  */
 @Injectable()
-export class RecipientWebhooks {
+export class RecipientWebhooks implements MessageGate {
   private readonly logger = new Logger(RecipientWebhooks.name);
   private readonly events: Counter<'result'>;
   private readonly posts: Counter<'result'>;
@@ -77,6 +78,11 @@ export class RecipientWebhooks {
     for (const result of ['delivered', 'failed']) this.posts.inc({ result }, 0);
     this.lookup = guardedLookup(config.webhooks);
     this.slots = new DestinationSlots(config.webhooks.maxPerDestination);
+  }
+
+  /** Whether the newsletter of a recipient event's subject (`<ns>.recipient.<kind>.<newsletter id>`) asked for recipient webhooks. */
+  async wants(subject: string): Promise<boolean> {
+    return (await this.targetOf(subject.slice(subject.lastIndexOf('.') + 1))) !== null;
   }
 
   /**
