@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager } from '@nats-io/jetstream';
 import { recipientEventsFilter, topology, type NewsletterView, type RecipientEvent } from '@mailroom/contracts';
-import { freePort, MailroomStack, sendRawMail, ServiceProcess, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
+import { freePort, MailroomStack, repoRoot, sendRawMail, ServiceProcess, SmtpSink, TEST_API_KEY, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import { simpleParser } from 'mailparser';
+import { join } from 'node:path';
+import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { verifyWebhook } from '../src/webhooks/webhook-signature';
 
 jest.setTimeout(240_000);
@@ -99,6 +102,22 @@ const dsn = (recipient: string) =>
     '--b--',
     '',
   ].join('\r\n');
+
+/** SendNewsletter over the gateway's gRPC API, as any client would call it (the public .proto); the error when it fails. */
+async function sendOverGrpc(port: number, request: object): Promise<ServiceError | null> {
+  const definition = loadSync('mailroom/v1/newsletters.proto', { includeDirs: [join(repoRoot(), 'libs', 'contracts', 'proto')], enums: String });
+  const { Newsletters } = (loadPackageDefinition(definition) as unknown as { mailroom: { v1: { Newsletters: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client } } }).mailroom.v1;
+  const client = new Newsletters(`127.0.0.1:${port}`, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${TEST_API_KEY}`);
+  try {
+    return await new Promise<ServiceError | null>((resolve) => {
+      (client as unknown as Record<string, (r: object, m: Metadata, cb: (error: ServiceError | null) => void) => void>)['sendNewsletter']!(request, metadata, (error) => resolve(error));
+    });
+  } finally {
+    client.close();
+  }
+}
 
 async function streamMessages(jsm: JetStreamManager, namespace: string): Promise<number> {
   return (await jsm.streams.info(topology(namespace).streams.recipientEvents)).state.messages;
@@ -246,7 +265,10 @@ describe('recipient events (real processes, RECIPIENT_EVENTS on)', () => {
     expect(Math.max(...batches.map((p) => (JSON.parse(p.body) as RecipientBatch).events.length))).toBeGreaterThanOrEqual(3);
     const posted = batches.filter((p) => p.answered === 204).flatMap((p) => (JSON.parse(p.body) as RecipientBatch).events);
     expect(posted.find((e) => e.kind === 'clicked')).toMatchObject({ url: 'https://shop.example.com/sale?id=0' });
-    expect(verifyWebhook(SECRET, batches[1]!.body.replace('ann@', 'eve@'), batches[1]!.headers['mailroom-signature'] as string)).toBe(false);
+    // A body changed in transit no longer matches its signature.
+    const tampered = batches[1]!.body.replace('"recipient.events"', '"recipient.eventz"');
+    expect(tampered).not.toBe(batches[1]!.body);
+    expect(verifyWebhook(SECRET, tampered, batches[1]!.headers['mailroom-signature'] as string)).toBe(false);
   });
 
   it('posts nothing per recipient for a newsletter sent without recipientWebhooks (its completion webhook still comes)', async () => {
@@ -283,13 +305,15 @@ describe('recipient events (real processes, RECIPIENT_EVENTS off)', () => {
   let smtp: SmtpSink;
   let stack: MailroomStack;
   let nc: NatsConnection;
+  let grpcPort: number;
 
   beforeAll(async () => {
     smtp = await SmtpSink.start({ faultAt: (address) => (address === REFUSED ? { kind: 'reply', code: 550 } : undefined) });
+    grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       env: { RECIPIENT_EVENTS_MAX_BYTES: MAX_BYTES, UNSUBSCRIBE_SECRET },
-      serviceEnv: { gateway: { WEBHOOK_ALLOW_PRIVATE: 'true' }, tracker: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' }, sender: { PUBLIC_BASE_URL } },
+      serviceEnv: { gateway: { WEBHOOK_ALLOW_PRIVATE: 'true', GRPC_PORT: String(grpcPort) }, tracker: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' }, sender: { PUBLIC_BASE_URL } },
     });
     nc = await connect({ servers: TEST_NATS_URL });
   });
@@ -326,5 +350,10 @@ describe('recipient events (real processes, RECIPIENT_EVENTS off)', () => {
     expect(res.status).toBe(400);
     expect(res.body.field).toBe('recipientWebhooks');
     expect(res.body.message).toContain('RECIPIENT_EVENTS');
+    // gRPC: the same rule, INVALID_ARGUMENT with the field in the `field` trailer.
+    const refused = await sendOverGrpc(grpcPort, { subject: 'Off', text: 'Hi', recipients: [{ email: 'x@example.org' }], webhookUrl: 'http://127.0.0.1:9/hook', recipientWebhooks: true });
+    expect(refused?.code).toBe(3);
+    expect(refused?.metadata.get('field')).toEqual(['recipientWebhooks']);
+    expect(await sendOverGrpc(grpcPort, { subject: 'Off', text: 'Hi', recipients: [{ email: 'x@example.org' }], webhookUrl: 'http://127.0.0.1:9/hook' })).toBeNull();
   });
 });
