@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -76,6 +76,34 @@ export class CommonEnv {
   @IsInt({ message: 'must be a whole number' })
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 25_000;
+
+  /**
+   * Publish per-recipient events (`recipient.delivered`, `failed`, `bounced`, `complained`,
+   * `opened`, `clicked`, `unsubscribed`) on the `<ns>-recipient-events` stream, and allow
+   * newsletters to ask for them as webhooks (`recipientWebhooks`). Costs one more JetStream
+   * publish per recipient in the senders (docs/events.md). Set it alike on every service.
+   */
+  @toBool()
+  @IsBoolean({ message: 'must be true or false' })
+  RECIPIENT_EVENTS = false;
+
+  /** How long the recipient-events stream keeps an event (it holds addresses: this bounds how long), in hours. */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(8_760)
+  RECIPIENT_EVENTS_MAX_AGE_HOURS = 72;
+
+  /**
+   * Most bytes the recipient-events stream holds (the oldest events go first beyond it; about 400
+   * bytes an event); 0: no byte cap, the age bound only. A cap is reserved on the NATS server's
+   * JetStream storage when the stream is created, whether events are published or not, hence no
+   * cap by default (RECIPIENT_EVENTS is off by default): with it on, set one sized to your traffic.
+   */
+  @toInt()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  RECIPIENT_EVENTS_MAX_BYTES = 0;
 }
 
 /** The common part of every service's typed config. */
@@ -88,6 +116,14 @@ export interface CommonConfig {
   /** Replicas of every stream, bucket and object store; every service of a deployment must agree. */
   readonly streamReplicas: number;
   readonly bootTimeoutMs: number;
+  /** Per-recipient events: published at all (RECIPIENT_EVENTS), and their stream's limits. */
+  readonly recipientEvents: RecipientEventsConfig;
+}
+
+export interface RecipientEventsConfig {
+  readonly enabled: boolean;
+  readonly maxAgeMs: number;
+  readonly maxBytes: number;
 }
 
 export function commonConfig(env: CommonEnv): CommonConfig {
@@ -99,5 +135,10 @@ export function commonConfig(env: CommonEnv): CommonConfig {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     streamReplicas: env.STREAM_REPLICAS,
     bootTimeoutMs: env.BOOT_TIMEOUT_MS,
+    recipientEvents: {
+      enabled: env.RECIPIENT_EVENTS,
+      maxAgeMs: env.RECIPIENT_EVENTS_MAX_AGE_HOURS * 3_600_000,
+      maxBytes: env.RECIPIENT_EVENTS_MAX_BYTES,
+    },
   };
 }

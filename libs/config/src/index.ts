@@ -1,3 +1,3 @@
 export { ConfigValidationError } from './config-validation.error';
 export { loadEnv, envVariableNames, requiredEnvVariableNames, loadConfigOrExit } from './load-env';
-export { CommonEnv, toInt, toBool, commonConfig, type CommonConfig } from './common-env.schema';
+export { CommonEnv, toInt, toBool, commonConfig, type CommonConfig, type RecipientEventsConfig } from './common-env.schema';

@@ -39,7 +39,20 @@ describe('loadEnv', () => {
 
   it('knows the names of every variable of a schema, and which ones are required', () => {
     expect(envVariableNames(TestEnv)).toEqual(
-      ['BOOT_TIMEOUT_MS', 'HTTP_PORT', 'LOG_LEVEL', 'MAILROOM_NAMESPACE', 'NATS_URL', 'OPTIONAL_SECRET', 'SECRET', 'SHUTDOWN_TIMEOUT_MS', 'STREAM_REPLICAS'].sort(),
+      [
+        'BOOT_TIMEOUT_MS',
+        'HTTP_PORT',
+        'LOG_LEVEL',
+        'MAILROOM_NAMESPACE',
+        'NATS_URL',
+        'OPTIONAL_SECRET',
+        'RECIPIENT_EVENTS',
+        'RECIPIENT_EVENTS_MAX_AGE_HOURS',
+        'RECIPIENT_EVENTS_MAX_BYTES',
+        'SECRET',
+        'SHUTDOWN_TIMEOUT_MS',
+        'STREAM_REPLICAS',
+      ].sort(),
     );
     expect(requiredEnvVariableNames(TestEnv)).toEqual(['SECRET']);
   });

@@ -1,4 +1,14 @@
-import { Events, eventFilter, eventOfSubject, eventSubject, querySubject, Queries, streamSubjects } from './event-catalog';
+import {
+  Events,
+  RECIPIENT_EVENT_NAMES,
+  eventFilter,
+  eventOfSubject,
+  eventSubject,
+  querySubject,
+  Queries,
+  recipientEventsFilter,
+  streamSubjects,
+} from './event-catalog';
 import { topology } from './topology';
 
 describe('event catalog', () => {
@@ -12,6 +22,7 @@ describe('event catalog', () => {
       deadLetters: 'acme-dead-letters',
       advisories: 'acme-advisories',
       parked: 'acme-parked',
+      recipientEvents: 'acme-recipient-events',
     });
     expect(t.buckets.ledger).toBe('acme-ledger');
     expect(eventSubject(t, Events.NewsletterRequested)).toBe('acme.newsletter.requested');
@@ -50,6 +61,20 @@ describe('event catalog', () => {
       '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.acme-requests.*',
       '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.acme-batches.*',
     ]);
+  });
+
+  it('keys recipient events by newsletter under one prefix that one filter subject matches', () => {
+    expect(eventSubject(t, RECIPIENT_EVENT_NAMES.clicked, 'n1')).toBe('acme.recipient.clicked.n1');
+    expect(eventOfSubject(t, 'acme.recipient.delivered.n1')).toBe(Events.RecipientDelivered);
+    expect(eventOfSubject(t, 'acme.recipient.delivered')).toBeUndefined();
+    expect(recipientEventsFilter(t)).toBe('acme.recipient.>');
+    const subjects = streamSubjects(t, 'recipientEvents');
+    expect(subjects).toHaveLength(7);
+    expect(subjects.every((s) => /^acme\.recipient\.[a-z]+\.\*$/.test(s))).toBe(true);
+    // Nothing of another stream starts with the prefix.
+    for (const role of ['requests', 'batches', 'events', 'deadLetters', 'parked'] as const) {
+      expect(streamSubjects(t, role).filter((s) => s.startsWith('acme.recipient.'))).toEqual([]);
+    }
   });
 
   it('refuses namespaces that would break subjects or stream names', () => {

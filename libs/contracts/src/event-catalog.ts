@@ -9,6 +9,7 @@ import { NewsletterCompletedEvent } from './events/newsletter-completed.event';
 import { NewsletterCancelledEvent, NewsletterResumeRequestedEvent } from './events/newsletter-control.event';
 import { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
 import { NewsletterRequestedEvent } from './events/newsletter-requested.event';
+import { RecipientEvent, type RecipientEventKind } from './events/recipient-event';
 import { NewsletterRetryRequestedEvent, NewsletterRoundStartedEvent } from './events/newsletter-round.event';
 import {
   NewsletterSplitEvent,
@@ -45,6 +46,18 @@ export const Events = {
   EngagementRecorded: 'engagement.recorded',
   /** A recipient's address went on the suppression list through a newsletter's unsubscribe link (from the gateway). */
   UnsubscribeRecorded: 'unsubscribe.recorded',
+  /**
+   * What happened to one recipient (stream `recipientEvents`, keyed by newsletter id; published
+   * only with RECIPIENT_EVENTS on): accepted by the provider, failed for good, bounced after
+   * acceptance, complained, opened, clicked, unsubscribed. See docs/events.md.
+   */
+  RecipientDelivered: 'recipient.delivered',
+  RecipientFailed: 'recipient.failed',
+  RecipientBounced: 'recipient.bounced',
+  RecipientComplained: 'recipient.complained',
+  RecipientOpened: 'recipient.opened',
+  RecipientClicked: 'recipient.clicked',
+  RecipientUnsubscribed: 'recipient.unsubscribed',
   /** A message of one of our streams that could not be processed (keyed by the stream's role). */
   DeadLettered: 'dead-letter',
   /** JetStream's own advisory: a work-queue message reached its consumer's max deliveries. */
@@ -133,6 +146,13 @@ export const EventCatalog = {
   [Events.FeedbackReceived]: namespaced(Events.FeedbackReceived, 'events', FeedbackReceivedEvent),
   [Events.EngagementRecorded]: namespaced(Events.EngagementRecorded, 'events', EngagementRecordedEvent),
   [Events.UnsubscribeRecorded]: namespaced(Events.UnsubscribeRecorded, 'events', UnsubscribeRecordedEvent),
+  [Events.RecipientDelivered]: namespaced(Events.RecipientDelivered, 'recipientEvents', RecipientEvent, true),
+  [Events.RecipientFailed]: namespaced(Events.RecipientFailed, 'recipientEvents', RecipientEvent, true),
+  [Events.RecipientBounced]: namespaced(Events.RecipientBounced, 'recipientEvents', RecipientEvent, true),
+  [Events.RecipientComplained]: namespaced(Events.RecipientComplained, 'recipientEvents', RecipientEvent, true),
+  [Events.RecipientOpened]: namespaced(Events.RecipientOpened, 'recipientEvents', RecipientEvent, true),
+  [Events.RecipientClicked]: namespaced(Events.RecipientClicked, 'recipientEvents', RecipientEvent, true),
+  [Events.RecipientUnsubscribed]: namespaced(Events.RecipientUnsubscribed, 'recipientEvents', RecipientEvent, true),
   [Events.DeadLettered]: namespaced(Events.DeadLettered, 'deadLetters', DeadLetterEvent, true),
   [Events.MaxDeliveriesReached]: maxDeliveries,
 } as const satisfies Readonly<Record<EventName, EventSpec>>;
@@ -148,6 +168,27 @@ export type EventPayload<E extends EventName> = (typeof EventCatalog)[E] extends
 export type PublishedEventName = Exclude<EventName, typeof Events.MaxDeliveriesReached>;
 
 const EVENT_NAMES = Object.keys(EventCatalog) as EventName[];
+
+/** The event of each kind of recipient event. */
+export const RECIPIENT_EVENT_NAMES = {
+  delivered: Events.RecipientDelivered,
+  failed: Events.RecipientFailed,
+  bounced: Events.RecipientBounced,
+  complained: Events.RecipientComplained,
+  opened: Events.RecipientOpened,
+  clicked: Events.RecipientClicked,
+  unsubscribed: Events.RecipientUnsubscribed,
+} as const satisfies Readonly<Record<RecipientEventKind, EventName>>;
+export type RecipientEventName = (typeof RECIPIENT_EVENT_NAMES)[RecipientEventKind];
+
+/**
+ * The one filter subject that matches every recipient event of every newsletter
+ * (`<ns>.recipient.>`): what a consumer of all of them binds with (nats-server 2.9 takes one
+ * filter subject per consumer). `<ns>.recipient.<kind>.*` is one kind, `<ns>.recipient.*.<id>` one newsletter.
+ */
+export function recipientEventsFilter(t: Topology): string {
+  return `${t.subjectPrefix}recipient.>`;
+}
 
 /** The subject an event is published on. Keyed events need the key (the newsletter id, or the stream role of a dead letter). */
 export function eventSubject(t: Topology, event: EventName, key?: string): string {

@@ -15,6 +15,9 @@ export interface EventRoute {
   readonly note?: string;
 }
 
+const RECIPIENT_NOTE =
+  'per recipient, only with RECIPIENT_EVENTS on (stream `recipientEvents`, for other systems too); the tracker posts them in batches to newsletters sent with `recipientWebhooks`';
+
 /**
  * Which participant publishes and which consumes each event: the service table of the README is
  * generated from it (tools/docs), and a test there checks it against the services' handlers
@@ -68,6 +71,13 @@ export const EventFlow: Readonly<Record<EventName, EventRoute>> = {
     consumers: ['tracker'],
     note: "a one-click unsubscribe that put the address on the suppression list; the tracker counts it in the newsletter's `unsubscribes`, each recipient once",
   },
+  [Events.RecipientDelivered]: { publishers: ['sender'], consumers: ['tracker'], note: RECIPIENT_NOTE },
+  [Events.RecipientFailed]: { publishers: ['sender'], consumers: ['tracker'], note: RECIPIENT_NOTE },
+  [Events.RecipientBounced]: { publishers: ['feedback'], consumers: ['tracker'], note: RECIPIENT_NOTE },
+  [Events.RecipientComplained]: { publishers: ['feedback'], consumers: ['tracker'], note: RECIPIENT_NOTE },
+  [Events.RecipientOpened]: { publishers: ['gateway'], consumers: ['tracker'], note: RECIPIENT_NOTE },
+  [Events.RecipientClicked]: { publishers: ['gateway'], consumers: ['tracker'], note: RECIPIENT_NOTE },
+  [Events.RecipientUnsubscribed]: { publishers: ['gateway'], consumers: ['tracker'], note: RECIPIENT_NOTE },
   [Events.DeadLettered]: {
     publishers: ['splitter', 'sender', 'tracker', 'feedback'],
     consumers: ['tracker'],

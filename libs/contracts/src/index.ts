@@ -9,6 +9,9 @@ export {
   streamSubjects,
   streamRoleOf,
   querySubject,
+  recipientEventsFilter,
+  RECIPIENT_EVENT_NAMES,
+  type RecipientEventName,
   type EventName,
   type EventPayload,
   type PublishedEventName,
@@ -42,6 +45,13 @@ export {
 } from './events/feedback-received.event';
 export { NEWSLETTER_STATUSES, FINAL_STATUSES, CANCEL_REASONS, isFinal, type NewsletterStatus, type FinalStatus, type CancelReason } from './newsletters/newsletter-status';
 export type { NewsletterContent, NewsletterTracking, SubmittedRecipient } from './newsletters/newsletter-content';
+export {
+  RecipientEvent,
+  RECIPIENT_EVENT_KINDS,
+  RECIPIENT_EVENTS_DUPLICATE_WINDOW_MS,
+  recipientEventId,
+  type RecipientEventKind,
+} from './events/recipient-event';
 export { EngagementRecordedEvent, ENGAGEMENT_KINDS, type EngagementKind } from './events/engagement-recorded.event';
 export { UnsubscribeRecordedEvent } from './events/unsubscribe-recorded.event';
 export { TrackingTokens, MAX_TRACKED_URL_LENGTH, type TrackingClaim } from './engagement/tracking-tokens';

@@ -20,6 +20,11 @@ export interface Topology {
     readonly advisories: string;
     /** Batches of paused newsletters, set aside until they are resumed (limits retention). */
     readonly parked: string;
+    /**
+     * Per-recipient events (`recipient.<kind>.<newsletter id>`), for other systems to consume and
+     * for the tracker's recipient webhooks (limits retention, max age RECIPIENT_EVENTS_MAX_AGE_HOURS).
+     */
+    readonly recipientEvents: string;
   };
   readonly consumers: {
     readonly splitter: string;
@@ -30,6 +35,8 @@ export interface Topology {
     readonly webhooks: string;
     /** The feedback service: bounces and complaints become suppressions. */
     readonly feedback: string;
+    /** The tracker's recipient webhooks: recipient events posted in batches to the newsletters that asked. */
+    readonly recipientWebhooks: string;
   };
   readonly buckets: {
     /** Per-newsletter state, written by the gateway (creation) and the tracker (CAS updates). */
@@ -87,6 +94,7 @@ export function topology(namespace: string): Topology {
       deadLetters: name('dead-letters'),
       advisories: name('advisories'),
       parked: name('parked'),
+      recipientEvents: name('recipient-events'),
     },
     consumers: {
       splitter: name('splitter'),
@@ -96,6 +104,7 @@ export function topology(namespace: string): Topology {
       advisories: name('tracker-advisories'),
       webhooks: name('tracker-webhooks'),
       feedback: name('feedback'),
+      recipientWebhooks: name('tracker-recipient-webhooks'),
     },
     buckets: {
       newsletters: name('newsletters'),

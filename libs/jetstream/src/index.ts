@@ -12,12 +12,13 @@ export { StreamStats, type StreamStatsOf, type ConsumerStats, type StreamRoleNam
 export { provisionTopology, type ProvisioningMove, type ProvisioningOptions, type Stores } from './provisioning/provision-topology';
 export type { ProvisioningMismatch } from './provisioning/ensure-stream';
 export { EventPublisher, type PublishOptions } from './publishing/event-publisher';
+export { RecipientEventPublisher } from './publishing/recipient-event-publisher';
 export { QueryClient, QueryUnavailableError, QueryFailedError } from './publishing/query-client';
 export { RetryableError, PermanentError } from './transport/handler-errors';
 export { backoffDelayMs, type RetryPolicy } from './transport/retry-policy';
 export { JetStreamContext } from './transport/jetstream.context';
 export { HandlesEvent, AnswersQuery } from './transport/handler-decorators';
-export type { ConsumerBinding } from './transport/jetstream.server';
+export type { ConsumerBinding, MessageGate } from './transport/jetstream.server';
 export { connectJetStreamTransport } from './transport/connect-transport';
 export type { Page } from './storage/stream-pager';
 export type { LiveView } from './storage/live-kv-map';

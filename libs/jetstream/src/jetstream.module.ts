@@ -13,6 +13,7 @@ import { describeMismatch } from './provisioning/ensure-stream';
 import { provisionTopology, type Stores } from './provisioning/provision-topology';
 import { EventPublisher } from './publishing/event-publisher';
 import { QueryClient } from './publishing/query-client';
+import { RecipientEventPublisher } from './publishing/recipient-event-publisher';
 import { ContentStore } from './storage/content-store';
 import { ListPartsStore } from './storage/list-parts-store';
 import { BatchLeases } from './stores/batch-leases';
@@ -38,7 +39,7 @@ export interface JetStreamModuleOptions {
    * The service's config. Namespace, servers, replicas and the boot timeout all come from it, so
    * no service can provision with settings of its own (one once left out the replicas).
    */
-  readonly config: Pick<CommonConfig, 'natsUrl' | 'namespace' | 'streamReplicas' | 'bootTimeoutMs'>;
+  readonly config: Pick<CommonConfig, 'natsUrl' | 'namespace' | 'streamReplicas' | 'bootTimeoutMs'> & Partial<Pick<CommonConfig, 'recipientEvents'>>;
 }
 
 /**
@@ -100,6 +101,7 @@ export class JetStreamModule {
             const { stores, mismatches, moved } = await provisionTopology(c.js, c.jsm, c.topology, {
               replicas: options.config.streamReplicas,
               budgetMs: options.config.bootTimeoutMs,
+              ...(options.config.recipientEvents ? { recipientEvents: options.config.recipientEvents } : {}),
               onRetry: (error, attempt) => logger.warn(`JetStream not ready (${(error as Error).message}); retry ${attempt}`),
             });
             for (const mismatch of mismatches) logger.warn(describeMismatch(mismatch));
@@ -113,6 +115,11 @@ export class JetStreamModule {
           provide: EventPublisher,
           inject: [JetStreamConnection],
           useFactory: (c: JetStreamConnection) => new EventPublisher(c.js, c.topology),
+        },
+        {
+          provide: RecipientEventPublisher,
+          inject: [EventPublisher],
+          useFactory: (publisher: EventPublisher) => new RecipientEventPublisher(publisher, options.config.recipientEvents?.enabled ?? false),
         },
         {
           provide: QueryClient,
@@ -144,6 +151,7 @@ export class JetStreamModule {
         STORES_TOKEN,
         NatsClient,
         EventPublisher,
+        RecipientEventPublisher,
         QueryClient,
         ContentStore,
         ListPartsStore,

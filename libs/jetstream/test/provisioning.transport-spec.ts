@@ -38,17 +38,44 @@ describe('provisionTopology (real NATS)', () => {
     );
     expect(runs.every((r) => r.mismatches.length === 0)).toBe(true);
     const streams = await namespaceStreams();
-    // 6 streams, 12 KV buckets, 2 object stores.
-    expect(streams.size).toBe(20);
+    // 7 streams, 12 KV buckets, 2 object stores.
+    expect(streams.size).toBe(21);
     expect([...streams.values()].every((r) => r === 1)).toBe(true);
   });
 
   it('never rewrites the replicas of what exists: a process asking for 3 reports the difference and changes nothing', async () => {
     const { mismatches } = await provisionTopology(jetstream(nc), jsm, t, { replicas: 3, budgetMs: 30_000 });
     const replicaMismatches = mismatches.filter((m: ProvisioningMismatch) => m.setting === 'num_replicas');
-    expect(replicaMismatches).toHaveLength(20);
+    expect(replicaMismatches).toHaveLength(21);
     expect(replicaMismatches.every((m) => m.current === 1 && m.desired === 3)).toBe(true);
     expect([...(await namespaceStreams()).values()].every((r) => r === 1)).toBe(true);
+  });
+
+  it('keeps recipient events under limits retention (every consumer sees each), bounded in age, no byte cap (nothing reserved) by default', async () => {
+    const { config } = await jsm.streams.info(t.streams.recipientEvents);
+    expect(config).toMatchObject({
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: 72 * 3_600_000 * 1_000_000,
+      max_bytes: -1,
+      duplicate_window: 120_000 * 1_000_000,
+    });
+    expect(config.subjects).toContain(`${namespace}.recipient.delivered.*`);
+  });
+
+  it('creates the recipient-events stream with the limits it is given (RECIPIENT_EVENTS_MAX_AGE_HOURS, _MAX_BYTES)', async () => {
+    const other = uniqueNamespace('prov-re');
+    try {
+      const ot = topology(other);
+      await provisionTopology(jetstream(nc), jsm, ot, { replicas: 1, budgetMs: 30_000, recipientEvents: { maxAgeMs: 3_600_000, maxBytes: 8 * 1024 * 1024 } });
+      const { config } = await jsm.streams.info(ot.streams.recipientEvents);
+      expect(config).toMatchObject({ max_age: 3_600_000 * 1_000_000, max_bytes: 8 * 1024 * 1024 });
+      // Another process with other limits changes nothing, and says so.
+      const { mismatches } = await provisionTopology(jetstream(nc), jsm, ot, { replicas: 1, budgetMs: 30_000 });
+      expect(mismatches.filter((m) => m.stream === ot.streams.recipientEvents).map((m) => m.setting).sort()).toEqual(['max_age', 'max_bytes']);
+    } finally {
+      await deleteNamespace(other);
+    }
   });
 
   it('adds a subject a stream lacks (a newer version listening on a new subject) and keeps the ones it has', async () => {

@@ -11,6 +11,8 @@ import { TrackerMetrics } from './tracking/tracker.metrics';
 import { TrackingHandler } from './tracking/tracking.handler';
 import { WebhookHandler } from './webhooks/webhook.handler';
 import { PauseLimit } from './retention/pause-limit.service';
+import { RecipientWebhooksHandler } from './webhooks/recipient-webhooks.handler';
+import { RecipientWebhooks } from './webhooks/recipient-webhooks.service';
 import { RetentionCleaner } from './retention/retention-cleaner.service';
 import { CancelDeadline } from './watchdog/cancel-deadline.service';
 import { LostBatchRebuilder } from './watchdog/lost-batch-rebuilder';
@@ -23,7 +25,7 @@ export class AppModule {
   static register(config: TrackerConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [TrackingHandler, WebhookHandler],
+      controllers: [TrackingHandler, WebhookHandler, RecipientWebhooksHandler],
       providers: [
         { provide: TRACKER_CONFIG, useValue: config },
         DeadBatchAccounting,
@@ -41,6 +43,7 @@ export class AppModule {
         NewsletterTracker,
         TrackerMetrics,
         WebhookNotifier,
+        RecipientWebhooks,
       ],
     };
   }

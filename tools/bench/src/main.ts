@@ -50,6 +50,8 @@ async function main(argv: readonly string[]): Promise<void> {
       tracking: { type: 'string', default: 'off' },
       /** A 3-node R3 cluster beside a single R1 server (same sizes and senders), to bench/RESULTS-cluster.md. */
       cluster: { type: 'boolean', default: false },
+      /** Extra variables for every service of the pipeline rows, `KEY=value,KEY=value` (e.g. `RECIPIENT_EVENTS=true`). */
+      env: { type: 'string', default: '' },
     },
   });
   const command = positionals[0] ?? 'pipeline';
@@ -104,7 +106,7 @@ async function main(argv: readonly string[]): Promise<void> {
             senders,
             // A deployment's own origin and secret in every row (tracking needs them; without them
             // a tracked newsletter goes out untracked), so that rows differ only in tracking.
-            env: { LOG_LEVEL: 'warn', PUBLIC_BASE_URL: 'http://127.0.0.1:3000', UNSUBSCRIBE_SECRET: BENCH_UNSUBSCRIBE_SECRET },
+            env: { LOG_LEVEL: 'warn', PUBLIC_BASE_URL: 'http://127.0.0.1:3000', UNSUBSCRIBE_SECRET: BENCH_UNSUBSCRIBE_SECRET, ...envOption(values.env) },
             ...(values.profile ? { nodeArgs: profiled(values.profile) } : {}),
             serviceEnv: {
               sender: { SMTP_MAX_CONNECTIONS: '10' },
@@ -138,6 +140,12 @@ async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, report);
   process.stdout.write(`\n${report}\nWritten to ${outPath}\n`);
+}
+
+/** `--env KEY=value,KEY=value` as variables. */
+function envOption(value: string): Record<string, string> {
+  const pairs = value.split(',').filter((pair) => pair.includes('='));
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]));
 }
 
 /** `--cpu-prof` for every service; each process writes its profile to `dir` when it exits. */

@@ -24,6 +24,11 @@ export interface NewsletterContent {
    * lanes): `normal`.
    */
   readonly lane?: SendLane;
+  /**
+   * Post this newsletter's recipient events (delivered, failed, bounced…) to `webhookUrl` in
+   * signed batches (the tracker's recipient webhooks; docs/events.md). Absent: no.
+   */
+  readonly recipientWebhooks?: boolean;
   /** Open and click tracking asked for (absent: neither); see docs/api.md#tracking. */
   readonly tracking?: NewsletterTracking;
   /** The tenant that submitted it (absent before tenants: `tenantOf`); the sender checks its suppression list and the global one. */

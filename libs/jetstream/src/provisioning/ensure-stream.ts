@@ -15,7 +15,7 @@ export interface ProvisioningMismatch {
 }
 
 /** Settings compared with an existing stream and reported when they differ; never changed. */
-const REPORTED_SETTINGS = ['num_replicas', 'storage', 'max_age', 'duplicate_window', 'max_msg_size', 'discard'] as const;
+const REPORTED_SETTINGS = ['num_replicas', 'storage', 'max_age', 'max_bytes', 'duplicate_window', 'max_msg_size', 'discard'] as const;
 
 export interface EnsureOptions {
   /** How long to keep retrying transient failures (leader elections, a cluster still forming). */

@@ -8,7 +8,7 @@ import {
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
-import { streamSubjects, type Topology } from '@mailroom/contracts';
+import { RECIPIENT_EVENTS_DUPLICATE_WINDOW_MS, streamSubjects, type Topology } from '@mailroom/contracts';
 import { retryTransient } from '../resilience/retry-transient';
 import { compareSettings, ensureStream, type EnsureOptions, type ProvisioningMismatch } from './ensure-stream';
 
@@ -29,9 +29,13 @@ export interface ProvisioningOptions {
   /** JetStream duplicate window (msgID dedup). Held in memory by the server: keep it minutes. */
   readonly duplicateWindowMs?: number;
   readonly onRetry?: EnsureOptions['onRetry'];
+  /** Limits of the recipient-events stream (RECIPIENT_EVENTS_MAX_AGE_HOURS, RECIPIENT_EVENTS_MAX_BYTES); absent: their defaults. */
+  readonly recipientEvents?: { readonly maxAgeMs: number; readonly maxBytes: number };
 }
 
 const DEFAULT_RETENTION_DAYS = 30;
+/** The defaults of RECIPIENT_EVENTS_MAX_AGE_HOURS (72 h) and RECIPIENT_EVENTS_MAX_BYTES (0: no byte cap). */
+const DEFAULT_RECIPIENT_EVENTS = { maxAgeMs: 72 * 3_600_000, maxBytes: 0 };
 const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 
 export interface Stores {
@@ -130,6 +134,20 @@ export async function provisionTopology(
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.New,
       max_age: 0,
+    },
+    // Per-recipient events for anyone to consume (limits, not a work queue: every consumer sees
+    // every event); bounded in age and bytes, since each one names an address. Created whatever
+    // RECIPIENT_EVENTS says, so a consumer can bind before the switch is turned on.
+    {
+      ...common,
+      name: t.streams.recipientEvents,
+      subjects: streamSubjects(t, 'recipientEvents'),
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: nanos((options.recipientEvents ?? DEFAULT_RECIPIENT_EVENTS).maxAgeMs),
+      // 0: no cap (JetStream's -1). A cap is reserved on the server's storage at creation.
+      max_bytes: (options.recipientEvents ?? DEFAULT_RECIPIENT_EVENTS).maxBytes || -1,
+      duplicate_window: nanos(RECIPIENT_EVENTS_DUPLICATE_WINDOW_MS),
     },
     // Captures the server's own max-deliveries advisories, so they wait for the tracker even
     // while it is down.

@@ -20,6 +20,7 @@ export function connectJetStreamTransport(
     ...serverOptions,
     client,
     deadLetters: app.get(DeadLetterPublisher),
+    resolve: (token) => app.get(token),
     ...(metrics ? { onSettled: transportMetrics(metrics, client.topology.namespace) } : {}),
   });
   // Deferred, so the filter is in place before Nest wraps the handlers (it reads filters then).

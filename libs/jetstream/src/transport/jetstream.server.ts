@@ -43,6 +43,22 @@ export interface ConsumerBinding {
    * else is acked and skipped.
    */
   readonly events?: readonly EventName[];
+  /**
+   * Decides from the subject alone whether this consumer wants a message at all: one it does not
+   * want is acknowledged before its payload is read or validated (a consumer that skips most of
+   * what it receives). A provider of the app, resolved at start; a rejection is a transient failure.
+   */
+  readonly gate?: abstract new (...args: never[]) => MessageGate;
+  /**
+   * Wait for the server to confirm each ack (default true). False: a plain ack, no round trip
+   * (about half the cost of a skipped message); a lost one is a redelivery after the ack wait.
+   */
+  readonly confirmAcks?: boolean;
+}
+
+/** See ConsumerBinding.gate. */
+export interface MessageGate {
+  wants(subject: string): boolean | Promise<boolean>;
 }
 
 export interface SettledMessage {
@@ -66,6 +82,8 @@ export interface JetStreamServerOptions {
   readonly deadLetters?: DeadLetterPublisher;
   /** How long binding the consumers may keep retrying while JetStream is not ready (BOOT_TIMEOUT_MS). */
   readonly bootBudgetMs: number;
+  /** Resolves a binding's `gate` from the app (connectJetStreamTransport passes the app's `get`). */
+  readonly resolve?: <T>(token: abstract new (...args: never[]) => T) => T;
 }
 
 /**
@@ -96,6 +114,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly acks = new Set<Promise<void>>();
   private readonly slots = new Map<string, Slots>();
   private readonly subscriptions: Subscription[] = [];
+  private readonly gates = new Map<string, MessageGate>();
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
@@ -149,6 +168,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.options.client.setConsumersBound(false);
     this.verifyHandlers();
     for (const binding of this.options.consumers) {
+      if (binding.gate) {
+        if (!this.options.resolve) throw new Error(`Consumer ${binding.durable} has a gate but the transport cannot resolve providers`);
+        this.gates.set(binding.durable, this.options.resolve(binding.gate));
+      }
       const consumer = await this.bind(binding);
       const slots = new Slots(binding.concurrency);
       this.slots.set(binding.durable, slots);
@@ -265,14 +288,17 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.inFlight.add(msg);
     const keepAlive = setInterval(() => msg.working(), Math.max(1_000, binding.ackWaitMs / 3));
     try {
+      const gate = this.gates.get(binding.durable);
+      if (gate && !(await gate.wants(msg.subject))) {
+        clearInterval(keepAlive);
+        this.settleAck(binding, msg);
+        report('ack');
+        return;
+      }
       const payload = decodePayload(event, msg.data);
       await this.invoke(handler, payload, new JetStreamContext([msg, event, binding.retry.maxDeliver]));
       clearInterval(keepAlive);
-      // The slot is free once the work is done: waiting here for the confirmation would hold it
-      // for the whole request timeout whenever the consumer's leader has just died.
-      const ack = this.ack(msg);
-      this.acks.add(ack);
-      void ack.finally(() => this.acks.delete(ack));
+      this.settleAck(binding, msg);
       report('ack');
     } catch (error) {
       clearInterval(keepAlive);
@@ -288,6 +314,18 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       clearInterval(keepAlive);
       this.inFlight.delete(msg);
     }
+  }
+
+  private settleAck(binding: ConsumerBinding, msg: JsMsg): void {
+    if (binding.confirmAcks === false) {
+      msg.ack();
+      return;
+    }
+    // The slot is free once the work is done: waiting here for the confirmation would hold it
+    // for the whole request timeout whenever the consumer's leader has just died.
+    const ack = this.ack(msg);
+    this.acks.add(ack);
+    void ack.finally(() => this.acks.delete(ack));
   }
 
   private async invoke(handler: MessageHandler, payload: unknown, context: BaseRpcContext): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { Events, type FeedbackSource } from '@mailroom/contracts';
-import { DeliveryLedger, EventPublisher } from '@mailroom/jetstream';
+import { Events, recipientEventId, type FeedbackSource } from '@mailroom/contracts';
+import { DeliveryLedger, EventPublisher, RecipientEventPublisher } from '@mailroom/jetstream';
 import { MetricsRegistry, type Counter } from '@mailroom/observability';
 import { FEEDBACK_CONFIG, type FeedbackConfig } from '../config/feedback.config';
 import { attributeProviderEvent, attributeReport, type Attribution, type LedgerLookup, type Unattributed } from '../reports/attribute-report';
@@ -21,6 +21,7 @@ export class FeedbackRecorder implements OnModuleInit {
   constructor(
     @Inject(FEEDBACK_CONFIG) private readonly config: FeedbackConfig,
     private readonly publisher: EventPublisher,
+    private readonly recipientEvents: RecipientEventPublisher,
     private readonly metrics: MetricsRegistry,
     private readonly ledger: DeliveryLedger,
   ) {}
@@ -61,11 +62,28 @@ export class FeedbackRecorder implements OnModuleInit {
     return results;
   }
 
-  /** Publishes a traced report (msgID `feedback:<reportId>`) and counts every report, traced or not. */
+  /**
+   * Publishes a traced report (msgID `feedback:<reportId>`), and with RECIPIENT_EVENTS its
+   * `recipient.bounced` / `recipient.complained` (id from the report id: a report received twice
+   * is one event), and counts every report, traced or not.
+   */
   private async record(attribution: Attribution, reportId: string, source: FeedbackSource): Promise<void> {
     if (attribution.ok) {
       const { feedback } = attribution;
-      await this.publisher.publish(Events.FeedbackReceived, { ...feedback, reportId, source, occurredAt: new Date().toISOString() }, { msgId: `feedback:${reportId}` });
+      const occurredAt = new Date().toISOString();
+      await this.publisher.publish(Events.FeedbackReceived, { ...feedback, reportId, source, occurredAt }, { msgId: `feedback:${reportId}` });
+      const kind = feedback.kind === 'bounce' ? 'bounced' : 'complained';
+      await this.recipientEvents.publish({
+        id: recipientEventId(kind, feedback.newsletterId, reportId),
+        kind,
+        newsletterId: feedback.newsletterId,
+        occurredAt,
+        email: feedback.email,
+        batchIndex: feedback.batchIndex,
+        ...(feedback.bounceType !== undefined ? { bounceType: feedback.bounceType } : {}),
+        ...(feedback.status !== undefined ? { status: feedback.status } : {}),
+        ...(feedback.detail !== undefined ? { detail: feedback.detail } : {}),
+      });
       this.logger.log({ newsletterId: feedback.newsletterId, batchIndex: feedback.batchIndex, kind: feedback.kind, bounceType: feedback.bounceType, status: feedback.status, source }, 'Feedback recorded');
     }
     this.reports.inc({ source, result: resultOf(attribution) });

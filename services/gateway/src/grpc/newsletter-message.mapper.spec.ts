@@ -231,6 +231,12 @@ describe('gRPC message mapping', () => {
     expect(toCreateNewsletterBody({ subject: 'Hi', text: 'Hello', recipients: [] })).toEqual({ subject: 'Hi', text: 'Hello', recipients: [] });
   });
 
+  it('passes recipient_webhooks on when true, and leaves false (not given in proto3) out', () => {
+    const base = { subject: 'Hi', text: 'Hello', recipients: [{ email: 'a@x.org' }], webhookUrl: 'https://hooks.example.org/' };
+    expect(toCreateNewsletterBody({ ...base, recipientWebhooks: true })).toEqual({ ...base, recipientWebhooks: true });
+    expect(toCreateNewsletterBody({ ...base, recipientWebhooks: false })).toEqual(base);
+  });
+
   it('passes reply_to and headers on, leaving out an empty map', () => {
     const base = { subject: 'Hi', text: 'Hello', recipients: [{ email: 'a@x.org' }] };
     expect(toCreateNewsletterBody({ ...base, replyTo: 'Help <help@x.org>', headers: { 'X-Campaign': 'spring' } })).toEqual({

@@ -112,5 +112,6 @@ export function toCreateNewsletterBody(request: SendNewsletterRequest__Output): 
   if (request.ratePerSecond) body['ratePerSecond'] = request.ratePerSecond;
   // A message field can be absent: then the deployment's default applies; given, both flags are.
   if (request.tracking) body['tracking'] = { opens: request.tracking.opens, clicks: request.tracking.clicks };
+  if (request.recipientWebhooks) body['recipientWebhooks'] = true;
   return body;
 }

@@ -232,4 +232,15 @@ export class CreateNewsletterDto {
   @ValidateNested()
   @Type(() => TrackingInput)
   tracking?: TrackingInput;
+
+  @ApiPropertyOptional({
+    description:
+      'Also post this newsletter\'s per-recipient events (delivered, failed, bounced, complained, opened, clicked, unsubscribed) to `webhookUrl`, ' +
+      'signed, in batches of up to 100 (`type: recipient.events`). Needs `webhookUrl` and a deployment with RECIPIENT_EVENTS on (400 otherwise). See docs/events.md.',
+    default: false,
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'recipientWebhooks must be true or false' })
+  recipientWebhooks?: boolean;
 }

@@ -57,6 +57,8 @@ export interface NewsletterRequest {
   readonly priority?: Priority;
   /** Open and click tracking; each flag absent: the deployment's TRACKING_DEFAULT. */
   readonly tracking?: Partial<NewsletterTracking>;
+  /** Post the newsletter's recipient events to `webhookUrl` in signed batches (needs RECIPIENT_EVENTS on). */
+  readonly recipientWebhooks?: boolean;
 }
 
 /** The view's engagement counts, absent from a tracker older than them. */
@@ -137,6 +139,7 @@ export class NewslettersService {
     if (!this.config.allowedFrom.allows(from.address)) {
       throw new ForbiddenError(`from: ${from.address} is not an allowed sender address (ALLOWED_FROM)`, 'from');
     }
+    if (request.recipientWebhooks === true) this.checkRecipientWebhooks(request);
     const replyTo = request.replyTo === undefined ? undefined : parseFromAddress(request.replyTo);
     if (replyTo && !replyTo.ok) throw new ValidationFailedError(`replyTo ${replyTo.reason}`, 'replyTo');
     const webhookUrl = request.webhookUrl === undefined ? undefined : await this.webhookUrls.assertSafe(request.webhookUrl);
@@ -169,6 +172,7 @@ export class NewslettersService {
       // The senders serve the fast lane first, then share by priority (always written for new newsletters).
       lane: sendLaneOf(request),
       ...trackingOf(request.tracking, this.config.tracking.defaults),
+      ...(request.recipientWebhooks === true ? { recipientWebhooks: true } : {}),
       tenant: caller.tenant,
       // The sender names the list in each email's List-Id.
       ...(list ? { listId: list.listId } : {}),
@@ -240,6 +244,16 @@ export class NewslettersService {
       unsubscribes: view.unsubscribes ?? 0,
       links: view.links ?? [],
     };
+  }
+
+  /** `recipientWebhooks` needs somewhere to post to, and recipient events to post. */
+  private checkRecipientWebhooks(request: NewsletterRequest): void {
+    if (request.webhookUrl === undefined) {
+      throw new ValidationFailedError('recipientWebhooks: needs a webhookUrl to post the recipient events to', 'recipientWebhooks');
+    }
+    if (!this.config.recipientEvents.enabled) {
+      throw new ValidationFailedError('recipientWebhooks: this deployment publishes no recipient events (RECIPIENT_EVENTS is off)', 'recipientWebhooks');
+    }
   }
 
   /** A replayed request may race the original: answer once the original's record exists. */

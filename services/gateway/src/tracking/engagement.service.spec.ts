@@ -1,5 +1,5 @@
 import { TrackingTokens } from '@mailroom/contracts';
-import type { EventPublisher } from '@mailroom/jetstream';
+import { RecipientEventPublisher, type EventPublisher } from '@mailroom/jetstream';
 import type { GatewayConfig } from '../config/gateway.config';
 import { EngagementService } from './engagement.service';
 import { NetworkList } from './network-list';
@@ -21,6 +21,7 @@ function service() {
       },
     } as unknown as GatewayConfig,
     { publish: (_event: string, payload: unknown) => Promise.resolve(void published.push(payload)) } as unknown as EventPublisher,
+    new RecipientEventPublisher({} as EventPublisher, false),
   );
   return { engagement, published };
 }

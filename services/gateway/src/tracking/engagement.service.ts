@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Events, type EngagementRecordedEvent, type TrackingClaim } from '@mailroom/contracts';
-import { EventPublisher } from '@mailroom/jetstream';
+import { Events, recipientEventId, type EngagementRecordedEvent, type TrackingClaim } from '@mailroom/contracts';
+import { EventPublisher, RecipientEventPublisher } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 
 /**
@@ -17,6 +17,7 @@ export class EngagementService {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly publisher: EventPublisher,
+    private readonly recipientEvents: RecipientEventPublisher,
   ) {}
 
   /** The click or open a token stands for; undefined when it is not one of ours (tampered, cut, forged) or of the other kind. */
@@ -49,9 +50,13 @@ export class EngagementService {
       ...(machine ? { machine: true } : {}),
     };
     // One message per request: a publish retried by the client library is stored once.
-    const msgId = `engagement:${createHash('sha256').update(token).update(String(at.getTime())).digest('base64url')}`;
+    const request = createHash('sha256').update(token).update(String(at.getTime())).digest('base64url');
+    const msgId = `engagement:${request}`;
     try {
       await this.publisher.publish(Events.EngagementRecorded, event, { msgId });
+      const kind = claim.kind === 'open' ? 'opened' : 'clicked';
+      const { email, batchIndex, occurredAt, url } = event;
+      await this.recipientEvents.publish({ id: recipientEventId(kind, claim.newsletterId, request), kind, newsletterId: claim.newsletterId, occurredAt, email, batchIndex, ...(url !== undefined ? { url } : {}), ...(machine ? { machine } : {}) });
     } catch (error) {
       this.logger.warn({ newsletterId: claim.newsletterId, kind: claim.kind, error: (error as Error).message }, 'Open or click not recorded');
     }

@@ -1,6 +1,6 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { UnsubscribeTokens, addressHash, suppressionKey, type SuppressionEntry } from '@mailroom/contracts';
-import type { EventPublisher, NewsletterRecords } from '@mailroom/jetstream';
+import type { EventPublisher, NewsletterRecords, RecipientEventPublisher } from '@mailroom/jetstream';
 import type { GatewayConfig } from '../config/gateway.config';
 import type { SuppressionAccess } from '../suppressions/suppression-access';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -27,8 +27,10 @@ function service(options: { failPublish?: boolean } = {}) {
       return Promise.resolve({ seq: published.length, duplicate: false, stream: 'events' });
     },
   } as unknown as EventPublisher;
+  // RECIPIENT_EVENTS off: the recipient-event publisher publishes nothing (answers undefined).
+  const recipientEvents = { publish: () => undefined } as unknown as RecipientEventPublisher;
   const config = { unsubscribe: { tokens, developmentSecret: false } } as unknown as GatewayConfig;
-  return { unsubscribes: new UnsubscribeService(config, suppressions, records, publisher), published, suppressed };
+  return { unsubscribes: new UnsubscribeService(config, suppressions, records, publisher, recipientEvents), published, suppressed };
 }
 
 describe('UnsubscribeService', () => {

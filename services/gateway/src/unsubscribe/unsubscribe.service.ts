@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DEVELOPMENT_SECRET_WARNING, Events, addressHash, tenantOf, type UnsubscribeClaim } from '@mailroom/contracts';
-import { EventPublisher, GLOBAL_SUPPRESSIONS, NewsletterRecords, tenantSuppressions, type SuppressionScope } from '@mailroom/jetstream';
+import { DEVELOPMENT_SECRET_WARNING, Events, addressHash, recipientEventId, tenantOf, type UnsubscribeClaim } from '@mailroom/contracts';
+import { EventPublisher, GLOBAL_SUPPRESSIONS, NewsletterRecords, RecipientEventPublisher, tenantSuppressions, type SuppressionScope } from '@mailroom/jetstream';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { ForbiddenError, ValidationFailedError } from '../http/api-errors';
 import { SuppressionAccess } from '../suppressions/suppression-access';
@@ -19,6 +19,7 @@ export class UnsubscribeService implements OnModuleInit {
     private readonly suppressions: SuppressionAccess,
     private readonly records: NewsletterRecords,
     private readonly publisher: EventPublisher,
+    private readonly recipientEvents: RecipientEventPublisher,
   ) {}
 
   onModuleInit(): void {
@@ -39,7 +40,9 @@ export class UnsubscribeService implements OnModuleInit {
    * suppression list of the newsletter's tenant: the reader leaves that sender's mail. When the
    * newsletter's record is gone, on the global list (not sending is the safe side). Repeating it
    * changes nothing. When it suppressed the address (it was not on the list), `unsubscribe.recorded`
-   * tells the tracker to count it in the newsletter's `unsubscribes`.
+   * tells the tracker to count it in the newsletter's `unsubscribes`, and with RECIPIENT_EVENTS
+   * `recipient.unsubscribed` goes out (so a second click repeats neither); both best effort: the
+   * unsubscribe stands anyway.
    */
   async unsubscribe(token: string): Promise<UnsubscribeClaim> {
     const claim = this.claimOf(token);
@@ -51,6 +54,14 @@ export class UnsubscribeService implements OnModuleInit {
       { newsletterId: claim.newsletterId, list: scope.kind === 'global' ? 'global' : `tenant:${scope.tenant}`, alreadySuppressed: !created },
       'Unsubscribed through a newsletter link',
     );
+    if (created) {
+      const { newsletterId, email } = claim;
+      const tenant = scope.kind === 'global' ? {} : { tenant: scope.tenant };
+      const event = { id: recipientEventId('unsubscribed', newsletterId, addressHash(email)), kind: 'unsubscribed' as const, newsletterId, occurredAt: new Date().toISOString(), email, ...tenant };
+      await this.recipientEvents.publish(event)?.catch((error: unknown) => {
+        this.logger.warn({ newsletterId, error: (error as Error).message }, 'recipient.unsubscribed not published');
+      });
+    }
     return claim;
   }
 

@@ -18,6 +18,7 @@ import {
   NewsletterControls,
   ParkedBatches,
   PermanentError,
+  RecipientEventPublisher,
   RetryableError,
   SuppressionList,
   GLOBAL_SUPPRESSIONS,
@@ -29,6 +30,7 @@ import { needsAttempt, summarize } from './batch-result';
 import { ContentCache } from './content-cache';
 import { handBack } from './hand-back';
 import { NO_PROVIDER_AVAILABLE, suppressedEntry, toLedgerEntry, type AttemptContext, type AttemptOutcome } from './ledger-outcome';
+import { outcomeEvent, shouldReannounce } from './recipient-outcomes';
 import { RecipientSender, type RecipientAttempt } from './recipient-sender.service';
 import { runLimited } from './run-limited';
 import { SenderMetrics } from './sender.metrics';
@@ -68,6 +70,7 @@ export class BatchSender {
     private readonly controls: NewsletterControls,
     private readonly parked: ParkedBatches,
     private readonly scheduler: SendScheduler,
+    private readonly recipientEvents: RecipientEventPublisher,
   ) {}
 
   /** `deliveryCount`: this delivery of the batch message (1 the first time), for the retry backoff. */
@@ -136,12 +139,20 @@ export class BatchSender {
     // would wait for a provider in vain) but deferred, and the batch handed back.
     let outage: { retryInMs: number } | undefined;
     const progress = this.reportProgress(batch, settled);
+    // RECIPIENT_EVENTS: each final outcome's event, pipelined with the ledger writes and awaited
+    // with them before the batch is reported, never one round trip at a time.
+    const announce = (entry: LedgerEntry, response?: string) => {
+      const event = this.recipientEvents.enabled ? outcomeEvent(batch, content, entry, response) : undefined;
+      const published = event && this.recipientEvents.publish(event);
+      if (published) writes.push(published.then(() => undefined));
+    };
 
     await runLimited(batch.recipients, parallel, async (recipient) => {
       try {
         const previous = known.get(addressHash(recipient.email));
         if (!needsAttempt(previous, round)) {
           settled.push(previous!);
+          if (this.recipientEvents.enabled && shouldReannounce(previous!, batch, deliveryCount)) announce(previous!);
           return;
         }
         const context: AttemptContext = { previous, maxAttempts: this.config.maxAttempts, maxDeferralMs: this.config.maxDeferralMs, round };
@@ -154,13 +165,14 @@ export class BatchSender {
         }
         if (!leaseValid()) throw new RetryableError('Batch lease lost; handing the batch back');
         if (this.controls.stateOf(newsletterId) !== 'active') throw new ControlChangedError(`Newsletter ${newsletterId} paused or cancelled`);
-        const { entry, hardBounce, recorded, retryInMs } = outage
+        const { entry, hardBounce, recorded, retryInMs, response } = outage
           ? { entry: toLedgerEntry(recipient.email, NO_PROVIDER_AVAILABLE, context), recorded: false }
           : await this.attempt(batch, content, recipient, context, signal);
         if (retryInMs !== undefined) outage = { retryInMs: Math.max(retryInMs, outage?.retryInMs ?? 0) };
         settled.push(entry);
         // `previous` itself: nothing new (still deferred, no provider to try), nothing to write.
         if (!recorded && entry !== previous) writes.push(...this.record(batch, entry));
+        if (entry !== previous) announce(entry, response);
         if (hardBounce) {
           // A 5xx to RCPT TO: later newsletters (and later batches of this one) skip the address.
           writes.push(
@@ -240,7 +252,7 @@ export class BatchSender {
     recipient: Recipient,
     context: AttemptContext,
     signal: AbortSignal,
-  ): Promise<{ entry: LedgerEntry; hardBounce?: string; recorded: boolean; retryInMs?: number }> {
+  ): Promise<{ entry: LedgerEntry; hardBounce?: string; recorded: boolean; retryInMs?: number; response?: string }> {
     // An outcome that cannot be recorded would be sent again later: wait for NATS first.
     if (!(await this.nats.waitForConnection(CONNECTION_WAIT_MS))) {
       throw new RetryableError('NATS connection lost; batch handed back');
@@ -248,8 +260,10 @@ export class BatchSender {
     const entryFor = (outcome: AttemptOutcome, provider: string | undefined) =>
       toLedgerEntry(recipient.email, outcome, { ...context, ...(provider !== undefined ? { provider } : {}) });
     let acceptedEntry: LedgerEntry | undefined;
+    let response: string | undefined;
     const recordAccepted = async (outcome: AttemptOutcome, provider: string) => {
       acceptedEntry = entryFor(outcome, provider);
+      if (outcome.kind === 'accepted') response = outcome.response;
       await Promise.all(this.record(batch, acceptedEntry));
     };
     let sent: RecipientAttempt;
@@ -258,7 +272,7 @@ export class BatchSender {
     } catch (error) {
       throw handBack(error);
     }
-    if (acceptedEntry) return { entry: acceptedEntry, recorded: true };
+    if (acceptedEntry) return { entry: acceptedEntry, recorded: true, ...(response !== undefined ? { response } : {}) };
     if ('retryInMs' in sent) return { entry: entryFor(sent.outcome, undefined), recorded: false, retryInMs: sent.retryInMs };
     const { outcome, provider } = sent;
     const entry = entryFor(outcome, provider);

@@ -78,6 +78,13 @@ export interface SendNewsletterRequest {
    * TRACKING_DEFAULT; given, both flags count as given (false is off).
    */
   'tracking'?: (_mailroom_v1_Tracking | null);
+  /**
+   * Also post the newsletter's per-recipient events (delivered, failed, bounced, complained,
+   * opened, clicked, unsubscribed) to webhook_url, signed, in batches of up to 100. Needs
+   * webhook_url and a deployment with RECIPIENT_EVENTS on (INVALID_ARGUMENT naming
+   * `recipientWebhooks` otherwise). See docs/events.md.
+   */
+  'recipientWebhooks'?: (boolean);
 }
 
 export interface SendNewsletterRequest__Output {
@@ -155,4 +162,11 @@ export interface SendNewsletterRequest__Output {
    * TRACKING_DEFAULT; given, both flags count as given (false is off).
    */
   'tracking'?: (_mailroom_v1_Tracking__Output);
+  /**
+   * Also post the newsletter's per-recipient events (delivered, failed, bounced, complained,
+   * opened, clicked, unsubscribed) to webhook_url, signed, in batches of up to 100. Needs
+   * webhook_url and a deployment with RECIPIENT_EVENTS on (INVALID_ARGUMENT naming
+   * `recipientWebhooks` otherwise). See docs/events.md.
+   */
+  'recipientWebhooks'?: (boolean);
 }
