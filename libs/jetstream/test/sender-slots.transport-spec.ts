@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { topology } from '@mailroom/contracts';
 import { SenderSlots, provisionTopology, type Stores } from '@mailroom/jetstream';
+import type { JetStreamConnection } from '../src/connection/jetstream-connection';
 import { TEST_NATS_URL, deleteNamespace, uniqueNamespace } from '@mailroom/testing';
 
 jest.setTimeout(30_000);
@@ -10,10 +11,14 @@ describe('SenderSlots (real NATS)', () => {
   const namespace = uniqueNamespace('slots');
   let nc: NatsConnection;
   let stores: Stores;
+  let nats: JetStreamConnection;
 
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
-    ({ stores } = await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology(namespace), { replicas: 1, budgetMs: 30_000 }));
+    const jsm = await jetstreamManager(nc);
+    ({ stores } = await provisionTopology(jetstream(nc), jsm, topology(namespace), { replicas: 1, budgetMs: 30_000 }));
+    // What SenderSlots reads of the process's connection: its topology and the real manager.
+    nats = { topology: topology(namespace), jsm } as unknown as JetStreamConnection;
   });
 
   afterAll(async () => {
@@ -22,7 +27,7 @@ describe('SenderSlots (real NATS)', () => {
   });
 
   it('adds up the slots every sender announced, drops a sender that withdrew or stopped renewing, and ignores other lease records', async () => {
-    const [a, b, reader] = [new SenderSlots(stores), new SenderSlots(stores), new SenderSlots(stores)];
+    const [a, b, reader] = [new SenderSlots(stores, nats), new SenderSlots(stores, nats), new SenderSlots(stores, nats)];
     expect(await reader.total()).toBe(0);
     await a.announce(4);
     await b.announce(6);

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { JetStreamConnection } from '../connection/jetstream-connection';
 import type { Stores } from '../provisioning/provision-topology';
+import { kvStreamName } from './kv-pages';
 import { STORES_TOKEN } from './stores.token';
 
 const PREFIX = 'slots';
@@ -16,7 +18,10 @@ const PREFIX = 'slots';
 export class SenderSlots {
   private readonly key = `${PREFIX}.${randomUUID()}`;
 
-  constructor(@Inject(STORES_TOKEN) private readonly stores: Stores) {}
+  constructor(
+    @Inject(STORES_TOKEN) private readonly stores: Stores,
+    private readonly nats: JetStreamConnection,
+  ) {}
 
   async announce(slots: number): Promise<void> {
     await this.stores.batchLeases.put(this.key, JSON.stringify({ slots }));
@@ -29,7 +34,13 @@ export class SenderSlots {
   /** The batch slots of every sender that announced itself within `SLOT_RECORD_FRESH_MS` (server time of the record). */
   async total(now = Date.now()): Promise<number> {
     let total = 0;
-    for await (const key of await this.stores.batchLeases.keys(`${PREFIX}.*`)) {
+    // The keys from one stream-info request (its per-subject counts), not KV keys(): that is an
+    // ordered consumer, which has been seen to hang without an answer and froze the dispatcher
+    // that awaited it; a request has a timeout.
+    const bucket = this.nats.topology.buckets.batchLeases;
+    const subjectPrefix = `$KV.${bucket}.`;
+    const info = await this.nats.jsm.streams.info(kvStreamName(bucket), { subjects_filter: `${subjectPrefix}${PREFIX}.*` });
+    for (const key of Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(subjectPrefix.length))) {
       const entry = await this.stores.batchLeases.get(key);
       if (!entry || entry.operation !== 'PUT' || now - entry.created.getTime() > SLOT_RECORD_FRESH_MS) continue;
       const slots = Number((entry.json<{ slots?: unknown }>() ?? {}).slots);

@@ -16,6 +16,12 @@ export function windowOf(batchWindow: number, senderSlots: number, newsletters: 
   return Math.max(batchWindow, Math.floor((senderSlots - RESERVED_SLOTS) / Math.max(1, newsletters)));
 }
 
+/**
+ * Longest a look may take. Its NATS requests have timeouts of their own, but a look that never
+ * settled would stop every later one (each only asks for "one more"): past this, the next look
+ * starts anyway (the old one, should it still finish, lets in at most one window more).
+ */
+const LOOK_DEADLINE_MS = 10_000;
 /** Shortest time between two looks, however many batches complete meanwhile. */
 const MIN_LOOK_GAP_MS = 50;
 /** How often the leader looks when no batch completes (a completion wakes it at once). */
@@ -114,7 +120,7 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     this.lastLookAt = Date.now();
-    this.looking = this.look()
+    this.looking = withDeadline(this.look(), LOOK_DEADLINE_MS)
       .catch((error: unknown) => this.logger.warn({ error: (error as Error).message }, 'Dispatch look failed; trying again'))
       .finally(() => {
         this.looking = undefined;
@@ -167,4 +173,14 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     this.slotsRead = { at: now, total };
     return total;
   }
+}
+
+/** The promise, or a rejection once `ms` passed without it settling. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
