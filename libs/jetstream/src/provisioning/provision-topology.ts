@@ -10,6 +10,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { RECIPIENT_EVENTS_DUPLICATE_WINDOW_MS, streamSubjects, type Topology } from '@mailroom/contracts';
 import { retryTransient } from '../resilience/retry-transient';
+import { isTransientNatsError } from '../resilience/transient-errors';
 import { compareSettings, ensureStream, type EnsureOptions, type ProvisioningMismatch } from './ensure-stream';
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -91,6 +92,13 @@ export async function provisionTopology(
 ): Promise<Provisioned> {
   const ensure: EnsureOptions = { budgetMs: options.budgetMs, ...(options.onRetry ? { onRetry: options.onRetry } : {}) };
   const retry = <T>(operation: () => Promise<T>) => retryTransient(operation, ensure);
+  /**
+   * For reading a stream just created or found: on a cluster, a stream the meta leader has just
+   * created can answer "stream not found" for a moment (seen on nats-server 2.10.27 at boot: the
+   * gateway died with StreamNotFoundError from `kv.status()` right after `kvm.create`).
+   */
+  const retryJustCreated = <T>(operation: () => Promise<T>) =>
+    retryTransient(operation, { ...ensure, retryable: (error) => isTransientNatsError(error) || isStreamNotFound(error) });
   const retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
   const mismatches: ProvisioningMismatch[] = [];
   const moved: ProvisioningMove[] = [];
@@ -204,7 +212,7 @@ export async function provisionTopology(
     const kv = await retry(() =>
       kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: options.replicas, ...(readFromLeader ? { allow_direct: false } : {}) }),
     );
-    const { streamInfo } = await retry(() => kv.status());
+    const { streamInfo } = await retryJustCreated(() => kv.status());
     await settle(streamInfo.config, ttlMs, keepUntilCleaned);
     return kv;
   };
@@ -216,7 +224,7 @@ export async function provisionTopology(
       await os.status();
       return os;
     });
-    const { streamInfo } = await retry(() => store.status());
+    const { streamInfo } = await retryJustCreated(() => store.status());
     await settle(streamInfo.config, ttlMs, keepUntilCleaned);
     return store;
   };
@@ -251,4 +259,11 @@ export async function provisionTopology(
     mismatches,
     moved,
   };
+}
+
+/** JetStream's "stream not found" (10059), by class name, code or text (nats.js v3 has its own error class for it). */
+function isStreamNotFound(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown; api_error?: { err_code?: unknown } }).api_error?.err_code ?? (error as { code?: unknown }).code;
+  return error.name === 'StreamNotFoundError' || code === 10059 || /stream not found/i.test(error.message);
 }

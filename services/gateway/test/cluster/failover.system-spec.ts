@@ -27,8 +27,8 @@ const MAX_RESUME_AFTER_ELECTION_MS = 5_000;
 
 /**
  * One server of three dies (kill -9) at ~30 % of a 10,000-recipient newsletter and comes back
- * 8 s later: first the server leading the delivery ledger's bucket, then the one leading the
- * batch stream. Every recipient must get the newsletter exactly once, it must complete, and
+ * 8 s later: first the server leading the delivery ledger's bucket, then (on 2.9.10) the one
+ * leading the batch stream. Every recipient must get the newsletter exactly once, it must complete, and
  * delivery must not stand still for the length of the outage. One cluster and one stack (two
  * senders, STREAM_REPLICAS=3) for both cases; the cluster is whole again between them.
  */
@@ -103,7 +103,10 @@ describe.each(clusterServers)('a NATS server dies mid-send (nats-server %s)', (_
     expect(result.resumeMs).toBeLessThan(MAX_RESUME_AFTER_ELECTION_MS);
   });
 
-  it('kill -9 of the batch stream’s leader: completed, everyone exactly once, delivery resumes within 5 s of the new leaders’ election', async () => {
+  // On 2.9.10 (the version this machine and CI run, where the batch stream's leader loss found the
+  // bugs so far) only: a case costs ~50 s, and CI must stay under 20 minutes; 2.10.27 runs the
+  // ledger case (and the scale-out test).
+  (server.version.includes('2.9') ? it : it.skip)('kill -9 of the batch stream’s leader: completed, everyone exactly once, delivery resumes within 5 s of the new leaders’ election', async () => {
     const result = await sendThroughLeaderLoss('batches', t.streams.batches);
     expect(result.view).toMatchObject({ status: 'completed', total: RECIPIENTS, sent: RECIPIENTS, failed: 0, pending: 0 });
     expect({ lost: result.lost, duplicates: result.duplicates }).toEqual({ lost: 0, duplicates: 0 });
