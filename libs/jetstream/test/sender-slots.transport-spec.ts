@@ -18,7 +18,7 @@ describe('SenderSlots (real NATS)', () => {
     const jsm = await jetstreamManager(nc);
     ({ stores } = await provisionTopology(jetstream(nc), jsm, topology(namespace), { replicas: 1, budgetMs: 30_000 }));
     // What SenderSlots reads of the process's connection: its topology and the real manager.
-    nats = { topology: topology(namespace), jsm } as unknown as JetStreamConnection;
+    nats = { topology: topology(namespace), jsm, quick: jsm } as unknown as JetStreamConnection;
   });
 
   afterAll(async () => {

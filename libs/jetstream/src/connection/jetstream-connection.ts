@@ -45,6 +45,13 @@ export class JetStreamConnection extends NatsClient implements OnApplicationShut
     readonly connection: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
+    /**
+     * The same manager with the data path's request timeout (JETSTREAM_REQUEST_TIMEOUT_MS): for
+     * stream info and message reads and removals that run all the time (the dispatcher's looks). With the admin
+     * timeout, one request to a stream leader that just died held a look for 10 s, and delivery
+     * stood still that long although a new leader was elected in 5.
+     */
+    readonly quick: JetStreamManager,
     readonly topology: Topology,
   ) {
     super();
@@ -77,7 +84,9 @@ export class JetStreamConnection extends NatsClient implements OnApplicationShut
       const nc = await Promise.race([pending, deadline]);
       // No API check here: on a cluster still electing its meta leader it fails; provisioning waits for JetStream with retries.
       const jsm = await jetstreamManager(nc, { timeout: JETSTREAM_ADMIN_TIMEOUT_MS, checkAPI: false });
-      return new JetStreamConnection(nc, jetstream(nc, { timeout: options.requestTimeoutMs ?? JETSTREAM_REQUEST_TIMEOUT_MS, checkAPI: false }), jsm, t);
+      const requestTimeout = options.requestTimeoutMs ?? JETSTREAM_REQUEST_TIMEOUT_MS;
+      const quick = await jetstreamManager(nc, { timeout: requestTimeout, checkAPI: false });
+      return new JetStreamConnection(nc, jetstream(nc, { timeout: requestTimeout, checkAPI: false }), jsm, quick, t);
     } catch (error) {
       // A connect that lost the race must not keep a connection open in the background.
       pending.then((nc) => nc.close()).catch(() => undefined);

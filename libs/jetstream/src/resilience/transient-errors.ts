@@ -31,5 +31,9 @@ export function isTransientNatsError(error: unknown): boolean {
     if (TRANSIENT_API_CODES.has(error.code) || error.status === 503 || error.status === 408) return true;
   }
   if (error.name === 'RequestError' && error.cause instanceof Error) return isTransientNatsError(error.cause);
+  // What the client makes of "no responders" on a stream's or consumer's API subject: during a
+  // leader election nobody answers there (2.9.10 on a cluster), which it reports as "jetstream is
+  // not enabled" with the no-responders error as cause. Without that cause it means what it says.
+  if (error.name === 'JetStreamNotEnabled') return error.cause instanceof Error && isTransientNatsError(error.cause);
   return TRANSIENT_MESSAGES.test(error.message);
 }

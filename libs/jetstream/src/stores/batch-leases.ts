@@ -132,8 +132,11 @@ export class BatchLeases {
 
   async remove(key: string, revision: number): Promise<void> {
     this.held.delete(key);
-    // Best effort: a lease left behind expires on its own, and this process may take it again at once.
-    await this.stores.batchLeases.delete(key, { previousSeq: revision }).catch(() => undefined);
+    // Retried through a leader election: a lease left behind holds the batch's redelivery off
+    // until it expires (a whole ack wait, seen as a 50 s stall after the bucket's leader died),
+    // although this process may take it again at once. A wrong last sequence: our earlier try
+    // landed without its answer, or another sender took it over; either way not ours to delete.
+    await this.retry(() => this.stores.batchLeases.delete(key, { previousSeq: revision })).catch(() => undefined);
   }
 
   private encode(expiresAt: number): string {

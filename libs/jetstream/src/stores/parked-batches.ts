@@ -54,7 +54,7 @@ export class ParkedBatches {
   /** Batches set aside per newsletter id. One stream-info request for every newsletter at once. */
   async countsByNewsletter(): Promise<Map<string, number>> {
     const t = this.nats.topology;
-    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: eventFilter(t, Events.BatchParked) });
+    const info = await this.nats.quick.streams.info(t.streams.parked, { subjects_filter: eventFilter(t, Events.BatchParked) });
     return bySubjectKey(info.state.subjects);
   }
 
@@ -71,14 +71,14 @@ export class ParkedBatches {
     while (released < limit) {
       // `next_by_subj` is answered by 2.9's STREAM.MSG.GET (from the leader); the client's type only lists the direct-get form.
       const query = { seq, next_by_subj: subject } as unknown as { seq: number };
-      const stored = await this.nats.jsm.streams.getMessage(t.streams.parked, query);
+      const stored = await this.nats.quick.streams.getMessage(t.streams.parked, query);
       if (!stored) break;
       seq = stored.seq + 1;
       const batch = JSON.parse(decoder.decode(stored.data)) as BatchReadyEvent;
       await this.nats.js.publish(eventSubject(t, Events.BatchReady, newsletterId), stored.data, {
         msgID: `${newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:released:${stored.seq}`,
       });
-      await this.nats.jsm.streams.deleteMessage(t.streams.parked, stored.seq, false).catch(() => false);
+      await this.nats.quick.streams.deleteMessage(t.streams.parked, stored.seq, false).catch(() => false);
       released += 1;
     }
     return released;
@@ -88,7 +88,7 @@ export class ParkedBatches {
   async resume(newsletterId: string, generation: number): Promise<number> {
     const t = this.nats.topology;
     const filter = eventSubject(t, Events.BatchParked, newsletterId);
-    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: filter });
+    const info = await this.nats.quick.streams.info(t.streams.parked, { subjects_filter: filter });
     if ((info.state.subjects?.[filter] ?? 0) === 0) return 0;
     const consumer = await this.nats.js.consumers.get(t.streams.parked, {
       filter_subjects: filter,
@@ -118,7 +118,7 @@ export class ParkedBatches {
   async count(newsletterId: string): Promise<number> {
     const t = this.nats.topology;
     const subject = eventSubject(t, Events.BatchParked, newsletterId);
-    const info = await this.nats.jsm.streams.info(t.streams.parked, { subjects_filter: subject });
+    const info = await this.nats.quick.streams.info(t.streams.parked, { subjects_filter: subject });
     return info.state.subjects?.[subject] ?? 0;
   }
 
@@ -126,7 +126,7 @@ export class ParkedBatches {
   async oldestAt(newsletterId: string): Promise<number | null> {
     const t = this.nats.topology;
     const query = { seq: 0, next_by_subj: eventSubject(t, Events.BatchParked, newsletterId) } as unknown as { seq: number };
-    const stored = await this.nats.jsm.streams.getMessage(t.streams.parked, query);
+    const stored = await this.nats.quick.streams.getMessage(t.streams.parked, query);
     return stored ? stored.time.getTime() : null;
   }
 

@@ -41,14 +41,14 @@ export class QueuedBatches {
     const subject = eventSubject(t, Events.BatchReady, newsletterId);
     // The consumer's position first: a message at or below it was handed out before we looked.
     const deliveredSeq = await this.deliveredSeq();
-    const info = await this.nats.jsm.streams.info(t.streams.batches, { subjects_filter: subject });
+    const info = await this.nats.quick.streams.info(t.streams.batches, { subjects_filter: subject });
     const total = info.state.subjects?.[subject] ?? 0;
     const handedOut: QueuedBatch[] = [];
     let seq = info.state.first_seq;
     while (handedOut.length < total) {
       // `next_by_subj` is answered by 2.9's STREAM.MSG.GET; the client's type only lists the direct-get form.
       const query = { seq, next_by_subj: subject } as unknown as { seq: number };
-      const stored = await this.nats.jsm.streams.getMessage(t.streams.batches, query);
+      const stored = await this.nats.quick.streams.getMessage(t.streams.batches, query);
       if (!stored || stored.seq > deliveredSeq) break;
       seq = stored.seq + 1;
       const batch = parseBatch(stored.data);
@@ -64,7 +64,7 @@ export class QueuedBatches {
    */
   async countsByNewsletter(): Promise<Map<string, number>> {
     const t = this.nats.topology;
-    const info = await this.nats.jsm.streams.info(t.streams.batches, { subjects_filter: eventFilter(t, Events.BatchReady) });
+    const info = await this.nats.quick.streams.info(t.streams.batches, { subjects_filter: eventFilter(t, Events.BatchReady) });
     return bySubjectKey(info.state.subjects);
   }
 
@@ -103,7 +103,7 @@ export class QueuedBatches {
   private async deliveredSeq(): Promise<number> {
     const t = this.nats.topology;
     try {
-      return (await this.nats.jsm.consumers.info(t.streams.batches, t.consumers.sender)).delivered.stream_seq;
+      return (await this.nats.quick.consumers.info(t.streams.batches, t.consumers.sender)).delivered.stream_seq;
     } catch (error) {
       // No sender has ever started: nothing was handed out.
       if (error instanceof JetStreamApiError && error.status === 404) return 0;

@@ -39,7 +39,7 @@ export class SenderSlots {
     // that awaited it; a request has a timeout.
     const bucket = this.nats.topology.buckets.batchLeases;
     const subjectPrefix = `$KV.${bucket}.`;
-    const info = await this.nats.jsm.streams.info(kvStreamName(bucket), { subjects_filter: `${subjectPrefix}${PREFIX}.*` });
+    const info = await this.nats.quick.streams.info(kvStreamName(bucket), { subjects_filter: `${subjectPrefix}${PREFIX}.*` });
     for (const key of Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(subjectPrefix.length))) {
       const entry = await this.stores.batchLeases.get(key);
       if (!entry || entry.operation !== 'PUT' || now - entry.created.getTime() > SLOT_RECORD_FRESH_MS) continue;

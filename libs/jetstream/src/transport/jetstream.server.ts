@@ -16,6 +16,7 @@ import type { JetStreamConnection } from '../connection/jetstream-connection';
 import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import { ensureDurableConsumer } from '../provisioning/ensure-consumer';
 import { retryTransient } from '../resilience/retry-transient';
+import { settleConfirmed, type AckOrNak } from './confirmed-settlement';
 import { decodePayload } from './decode-payload';
 import { JetStreamContext } from './jetstream.context';
 import { settleFailure, type RetryPolicy, type Settlement } from './retry-policy';
@@ -94,7 +95,6 @@ export interface JetStreamServerOptions {
 const FETCH_EXPIRES_MS = 2_000;
 /** Default shared cap on unacknowledged messages: none (see DurableConsumerSpec.maxAckPending). */
 const NO_SHARED_ACK_CAP = -1;
-const ACK_CONFIRM_TIMEOUT_MS = 5_000;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -305,7 +305,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const settlement = settleFailure(error, msg.info.deliveryCount, binding.retry);
       this.logFailure(event, msg, error, settlement);
       if (settlement.kind === 'nak') {
-        msg.nak(settlement.delayMs);
+        this.confirm(binding, msg, settlement);
         report('nak');
       } else if (settlement.kind === 'term') {
         report(await this.terminate(msg, settlement.reason));
@@ -321,26 +321,31 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       msg.ack();
       return;
     }
-    // The slot is free once the work is done: waiting here for the confirmation would hold it
-    // for the whole request timeout whenever the consumer's leader has just died.
-    const ack = this.ack(msg);
-    this.acks.add(ack);
-    void ack.finally(() => this.acks.delete(ack));
+    this.confirm(binding, msg, { kind: 'ack' });
+  }
+
+  /**
+   * Acks or naks and has the consumer leader confirm it, retrying through a leader election (see
+   * settleConfirmed). The slot is free at once: waiting here would hold it for as long as the
+   * consumer has no leader. Given up halfway through the ack wait (the last keep-alive was at most
+   * a third of it ago), well before the server could hand the message out again; a lost ack then
+   * means a redelivery, which handlers tolerate.
+   */
+  private confirm(binding: ConsumerBinding, msg: JsMsg, settlement: AckOrNak): void {
+    const settled = settleConfirmed(this.options.client.connection, msg, settlement, {
+      deadline: Date.now() + binding.ackWaitMs / 2,
+      stopping: () => this.stopping,
+    }).then((result) => {
+      if (!result.confirmed) this.logger.warn(`${settlement.kind === 'ack' ? 'Ack' : 'Nak'} of ${msg.subject} #${msg.seq} not confirmed after ${result.attempts} attempt(s): ${result.error.message}`);
+      else if (result.attempts > 1) this.logger.log(`${settlement.kind === 'ack' ? 'Ack' : 'Nak'} of ${msg.subject} #${msg.seq} confirmed at attempt ${result.attempts}`);
+    });
+    this.acks.add(settled);
+    void settled.finally(() => this.acks.delete(settled));
   }
 
   private async invoke(handler: MessageHandler, payload: unknown, context: BaseRpcContext): Promise<unknown> {
     const result: unknown = await handler(payload, context);
     return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-  }
-
-  private async ack(msg: JsMsg): Promise<void> {
-    try {
-      // Wait for the server to confirm: a lost ack means a redelivery, which handlers tolerate,
-      // but confirmed acks keep redeliveries for the rare crash.
-      await msg.ackAck({ timeout: ACK_CONFIRM_TIMEOUT_MS });
-    } catch (error) {
-      this.logger.warn(`Ack of ${msg.subject} #${msg.seq} not confirmed: ${(error as Error).message}`);
-    }
   }
 
   /** Dead-letters, then terminates. If the dead letter cannot be stored, the message is handed back instead of lost. */

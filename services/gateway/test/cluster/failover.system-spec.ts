@@ -21,17 +21,12 @@ const OUTAGE_MS = 8_000;
  * out and the retry reaches the new one. The election itself is the cluster's (4–7 s on 2.9.10,
  * longer on a loaded machine), so it is measured, not assumed. Usually delivery is going again
  * before the last election ends (0–4 ms after it); the worst seen was 3.7 s with four builds
- * running beside the test. Before the fix, requests waited out a 10 s timeout on the dead leader.
+ * running beside the test. Before the fixes: requests waited out a 10 s timeout on the dead
+ * leader; delivery stood still ~50 s (once in six runs) until the ack wait ran out, because acks
+ * and lease releases sent while there was no leader were dropped (now retried until confirmed)
+ * and "jetstream is not enabled" (the client's word for no responders) was not taken as passing.
  */
 const MAX_RESUME_AFTER_ELECTION_MS = 5_000;
-/**
- * Known and open (closing note of 2026-12-06): after the delivery ledger's leader dies, delivery
- * can stand still until the in-flight batches' ack wait runs out (52 s once in four runs on
- * 2.9.10; 0–3 s otherwise): batches whose ledger writes were cut keep their leases, and the batch
- * window lets no other batch in meanwhile. Nothing is lost or sent twice (asserted strictly); the
- * stall is bounded by the ack wait, which is what this bound holds until it is fixed.
- */
-const MAX_RESUME_AFTER_LEDGER_LOSS_MS = 60_000;
 
 /**
  * One server of three dies (kill -9) at ~30 % of a 10,000-recipient newsletter and comes back
@@ -104,11 +99,11 @@ describe.each(clusterServers)('a NATS server dies mid-send (nats-server %s)', (_
     return { view, lost, duplicates, resumeMs: resumedAt - electedAt };
   }
 
-  it('kill -9 of the delivery ledger bucket’s leader: completed, everyone exactly once, delivery resumes before the ack wait runs out', async () => {
+  it('kill -9 of the delivery ledger bucket’s leader: completed, everyone exactly once, delivery resumes within 5 s of the new leaders’ election', async () => {
     const result = await sendThroughLeaderLoss('ledger', kvStreamName(t.buckets.ledger));
     expect(result.view).toMatchObject({ status: 'completed', total: RECIPIENTS, sent: RECIPIENTS, failed: 0, pending: 0 });
     expect({ lost: result.lost, duplicates: result.duplicates }).toEqual({ lost: 0, duplicates: 0 });
-    expect(result.resumeMs).toBeLessThan(MAX_RESUME_AFTER_LEDGER_LOSS_MS);
+    expect(result.resumeMs).toBeLessThan(MAX_RESUME_AFTER_ELECTION_MS);
   });
 
   // On 2.9.10 (the version this machine and CI run, where the batch stream's leader loss found the
