@@ -108,17 +108,19 @@ export class NpmStart {
   }
 
   /** Ctrl-C, as in a terminal: SIGINT to the whole process group. Resolves once every process of the group is gone. */
-  async interrupt(timeoutMs: number): Promise<{ allGone: boolean }> {
+  /** SIGINT to the group, as Ctrl-C; `left`: the processes still running after `timeoutMs` (then killed). */
+  async interrupt(timeoutMs: number): Promise<{ allGone: boolean; left: string[] }> {
     const group = -this.child.pid!;
     signal(group, 'SIGINT');
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.exited && !groupAlive(group)) return { allGone: true };
+      if (this.exited && !groupAlive(group)) return { allGone: true, left: [] };
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    const left = groupMembers(this.child.pid!);
     // Left over after the deadline: do not leave them running on the machine.
     signal(group, 'SIGKILL');
-    return { allGone: false };
+    return { allGone: false, left };
   }
 
   tail(count: number): string {
@@ -136,6 +138,16 @@ function signal(group: number, name: NodeJS.Signals): void {
   } catch {
     // the group is gone already
   }
+}
+
+/** The command lines of the processes in a process group (`ps`), for a failure message. */
+function groupMembers(pgid: number): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pgid=,pid=,args='], { encoding: 'utf8' });
+  return (ps.stdout ?? '')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([group]) => Number(group) === pgid)
+    .map(([, pid, ...args]) => `${pid} ${args.join(' ')}`.slice(0, 200));
 }
 
 function groupAlive(group: number): boolean {

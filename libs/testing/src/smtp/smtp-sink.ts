@@ -42,6 +42,7 @@ export class SmtpSink {
   readonly receivedAt: number[] = [];
   private readonly attempts = new Map<string, number>();
   private acceptedCount = 0;
+  private connectionCount = 0;
   private waiters: Array<() => void> = [];
   private latencyMs: number;
 
@@ -62,6 +63,10 @@ export class SmtpSink {
       disableReverseLookup: true,
       logger: false,
       size: 25 * 1024 * 1024,
+      onConnect: (_session, callback) => {
+        holder.sink!.connectionCount += 1;
+        callback();
+      },
       onRcptTo: (address, session, callback) => holder.sink!.onRcptTo(address, session, callback),
       onData: (stream, session, callback) => holder.sink!.onData(stream, session, callback),
     });
@@ -83,6 +88,11 @@ export class SmtpSink {
 
   get acceptedTotal(): number {
     return this.acceptedCount;
+  }
+
+  /** SMTP connections clients opened to the sink so far: how a test sees a client reuse its connections. */
+  get connectionsOpened(): number {
+    return this.connectionCount;
   }
 
   /** Messages accepted beyond the first one per address. */

@@ -12,7 +12,7 @@ import { clusterServers, clusterStackOptions, deliveryCounts, recipientsOf } fro
 
 jest.setTimeout(300_000);
 
-const RECIPIENTS = 10_000;
+const RECIPIENTS = 6_000;
 /** How long the killed server stays down: longer than an election (4–7 s on 2.9.10). */
 const OUTAGE_MS = 8_000;
 /**
@@ -29,7 +29,7 @@ const OUTAGE_MS = 8_000;
 const MAX_RESUME_AFTER_ELECTION_MS = 5_000;
 
 /**
- * One server of three dies (kill -9) at ~30 % of a 10,000-recipient newsletter and comes back
+ * One server of three dies (kill -9) at ~30 % of a 6,000-recipient newsletter and comes back
  * 8 s later: first the server leading the delivery ledger's bucket, then (on 2.9.10) the one
  * leading the batch stream. Every recipient must get the newsletter exactly once, it must complete, and
  * delivery must not stand still for the length of the outage. One cluster and one stack (two
