@@ -81,7 +81,7 @@ export function describeMismatch(m: ProvisioningMismatch): string {
   return `Stream ${m.stream} has ${m.setting} ${String(m.current)}, this process would create it with ${String(m.desired)}${fix}`;
 }
 
-async function streamConfig(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
+export async function streamConfig(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
   try {
     return (await jsm.streams.info(name)).config;
   } catch (error) {
@@ -91,7 +91,7 @@ async function streamConfig(jsm: JetStreamManager, name: string): Promise<Stream
 }
 
 /** JetStream's answer to a stream whose subjects another stream already captures (10065). */
-function isSubjectOverlap(error: unknown): error is Error {
+export function isSubjectOverlap(error: unknown): error is Error {
   return error instanceof JetStreamApiError && (error.code === 10065 || /subjects overlap/i.test(error.message));
 }
 

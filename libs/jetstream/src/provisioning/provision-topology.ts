@@ -11,7 +11,7 @@ import { Objm, type ObjectStore } from '@nats-io/obj';
 import { RECIPIENT_EVENTS_DUPLICATE_WINDOW_MS, streamSubjects, type Topology } from '@mailroom/contracts';
 import { retryTransient } from '../resilience/retry-transient';
 import { isTransientNatsError } from '../resilience/transient-errors';
-import { compareSettings, ensureStream, type EnsureOptions, type ProvisioningMismatch } from './ensure-stream';
+import { compareSettings, ensureStream, isSubjectOverlap, streamConfig, type EnsureOptions, type ProvisioningMismatch } from './ensure-stream';
 
 const nanos = (ms: number) => ms * 1_000_000;
 const DAY_MS = 86_400_000;
@@ -200,6 +200,19 @@ export async function provisionTopology(
     }
     mismatches.push(...compareSettings(config.name, config, { num_replicas: options.replicas, max_age: nanos(ttlMs) }));
   };
+  /**
+   * Creates a bucket or object store that several processes may create at the same moment. The
+   * client looks the stream up, finds nothing and adds it; when another process's add lands in
+   * between, nats-server 2.9.10 can answer ours "subjects overlap with an existing stream" (the
+   * other one is that same stream: seen in CI, a splitter died at boot; about 1 provisioning in 100 when
+   * four processes provision a namespace at once). The stream is then there, and a second create
+   * finds it. An overlap while no stream of that name exists is a real conflict and is thrown.
+   */
+  const createConcurrently = <T>(streamName: string, operation: () => Promise<T>): Promise<T> =>
+    retry(operation).catch(async (error: unknown) => {
+      if (!isSubjectOverlap(error) || !(await retry(() => streamConfig(jsm, streamName)))) throw error;
+      return retry(operation);
+    });
   const kvm = new Kvm(js);
   /**
    * `readFromLeader`: this client's gets go to the stream leader (`STREAM.MSG.GET`), never to a
@@ -209,7 +222,7 @@ export async function provisionTopology(
    * gets allowed need no change; new ones are created without them.
    */
   const bucket = async (name: string, ttlMs: number, { keepUntilCleaned = false, readFromLeader = false } = {}): Promise<KV> => {
-    const kv = await retry(() =>
+    const kv = await createConcurrently(`KV_${name}`, () =>
       kvm.create(name, { history: 1, storage: StorageType.File, ttl: ttlMs, replicas: options.replicas, ...(readFromLeader ? { allow_direct: false } : {}) }),
     );
     const { streamInfo } = await retryJustCreated(() => kv.status());
@@ -219,7 +232,7 @@ export async function provisionTopology(
   const objm = new Objm(js);
   const objectStore = async (name: string, ttlMs: number, keepUntilCleaned = false): Promise<ObjectStore> => {
     // Objm.create swallows a failed lookup; status() fails until the store really exists.
-    const store = await retry(async () => {
+    const store = await createConcurrently(`OBJ_${name}`, async () => {
       const os = await objm.create(name, { storage: StorageType.File, ttl: nanos(ttlMs), replicas: options.replicas });
       await os.status();
       return os;
