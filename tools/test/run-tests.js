@@ -8,8 +8,8 @@
 // (one after the other, the tests take ~18 minutes there):
 //   1. two lanes at once, each one jest file at a time: the static checks, then the unit and
 //      transport tiers; beside them the deploy tier (a fresh clone's npm ci and build, the
-//      Kubernetes and Prometheus files) and the system tests of BESIDE, its output held back and
-//      printed when it ends. Nothing in these measures a tight timing.
+//      Kubernetes and Prometheus files), its output held back and printed when it ends; each lane
+//      also runs some system tests (BESIDE). Nothing in these measures a tight timing.
 //   2. the rest of the system tier alone: those tests start whole stacks of processes, and some
 //      measure how soon delivery resumes (a NATS failover) or how evenly it is paced.
 const { spawn, spawnSync } = require('node:child_process');
@@ -20,15 +20,21 @@ const { join, relative } = require('node:path');
 const root = join(__dirname, '..', '..');
 
 /**
- * System tests that may run beside the first lane: they spend their time waiting on timers (a
- * retention, a stall threshold, retry backoffs through a provider outage) and assert counts and
- * lower bounds of time only, so a busy machine makes them no less true, only a little slower.
+ * System tests that may run in the first stage, in each lane: they assert counts and lower bounds
+ * of time only (a retention, a stall threshold, retry backoffs through a provider outage, a crash's
+ * duplicates, an import's rows), so a busy machine makes them slower, never less true. The two
+ * lanes come out at about five minutes each (measured with `npm test` on the 2-core machine).
  */
-const BESIDE = [
-  'services/sender/test/provider-outage.system-spec.ts',
-  'services/tracker/test/retention.system-spec.ts',
-  'services/tracker/test/watchdog.system-spec.ts',
-];
+const BESIDE = {
+  afterUnitAndTransport: ['services/tracker/test/retention.system-spec.ts', 'services/tracker/test/watchdog.system-spec.ts', 'tools/cli/test/cli.system-spec.ts'],
+  withDeploy: [
+    'services/sender/test/provider-outage.system-spec.ts',
+    'services/sender/test/crash-recovery.system-spec.ts',
+    'services/gateway/test/lists.system-spec.ts',
+    'services/gateway/test/view.system-spec.ts',
+  ],
+};
+const BESIDE_ALL = [...BESIDE.afterUnitAndTransport, ...BESIDE.withDeploy];
 
 const jestArgs = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'mailroom-jest-'));
@@ -88,7 +94,7 @@ function testFilesByTier() {
     const tier = /\.(transport|system|deploy)-spec\.ts$/.exec(file)?.[1] ?? 'unit';
     tiers[tier].push(file);
   }
-  const unknown = BESIDE.filter((file) => !tiers.system.includes(file));
+  const unknown = BESIDE_ALL.filter((file) => !tiers.system.includes(file));
   if (unknown.length > 0) throw new Error(`tools/test/run-tests.js: BESIDE names ${unknown.join(', ')}, which is not a system test`);
   return tiers;
 }
@@ -99,15 +105,14 @@ async function main() {
     return;
   }
   const tiers = testFilesByTier();
-  const besideFiles = [...tiers.deploy, ...BESIDE];
-  const alone = tiers.system.filter((file) => !BESIDE.includes(file));
+  const alone = tiers.system.filter((file) => !BESIDE_ALL.includes(file));
   await Promise.all([
     (async () => {
       await check('typecheck (tsc, tests included)', 'typescript/bin/tsc', ['-p', 'tsconfig.check.json']);
       await check('lint (eslint, type-checked, module boundaries)', 'eslint/bin/eslint.js', ['.', '--max-warnings=0']);
-      await jest('unit and transport tiers', ['--runTestsByPath', ...tiers.unit, ...tiers.transport]);
+      await jest(`unit and transport tiers, ${BESIDE.afterUnitAndTransport.length} system tests`, ['--runTestsByPath', ...tiers.unit, ...tiers.transport, ...BESIDE.afterUnitAndTransport]);
     })(),
-    jest(`deploy tier and ${BESIDE.length} system tests beside it`, ['--runTestsByPath', ...besideFiles], { held: true }),
+    jest(`deploy tier, ${BESIDE.withDeploy.length} system tests`, ['--runTestsByPath', ...tiers.deploy, ...BESIDE.withDeploy], { held: true }),
   ]);
   await jest('system tier, alone', ['--runTestsByPath', ...alone]);
 }
