@@ -1,4 +1,4 @@
-import { errors, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { JsMsg } from '@nats-io/jetstream';
 
 /** One attempt waits this long for the consumer leader's confirmation. */
@@ -25,10 +25,13 @@ export type ConfirmResult = { readonly confirmed: true; readonly attempts: numbe
  * died and the election is not over: "no responders") is dropped by NATS, and the message would
  * stay unacknowledged for its whole ack wait: a batch that was sent in full would hold its place
  * in the queue (and its newsletter's dispatch window) for a minute after the cluster is whole
- * again. A repeated ack is harmless (the server confirms it again), so an ack is retried after a
- * timeout too; a nak only when it surely did not arrive (no responders): a nak that arrived and
- * whose confirmation was lost may already have brought the message back to another taker, which a
- * second nak would disturb.
+ * again. Both are retried after any failed attempt, a timeout included: the request may have gone
+ * to the dead server before the others noticed, or out of a connection that was to it (seen in
+ * `npm test`: a nak timed out and was never confirmed). A repeated ack is harmless (the server
+ * confirms it again). A repeated nak whose first copy did arrive can make the message's next
+ * delivery come back once more while its new taker still works on it: that costs a redelivery
+ * (the batch lease makes the extra taker wait, the delivery ledger keeps it from sending twice),
+ * which is far less than a message lost for its whole ack wait.
  *
  * The caller sets the deadline well inside the message's ack wait: an ack retried after the
  * server handed the message out again would settle the new taker's delivery.
@@ -45,15 +48,9 @@ export async function settleConfirmed(connection: NatsConnection, msg: JsMsg, se
       await connection.request(reply, payload, { timeout });
       return { confirmed: true, attempts };
     } catch (error) {
-      const retry = settlement.kind === 'ack' || isNoResponders(error);
-      if (!retry || options.stopping() || Date.now() + pause >= options.deadline) return { confirmed: false, attempts, error: error as Error };
+      if (options.stopping() || Date.now() + pause >= options.deadline) return { confirmed: false, attempts, error: error as Error };
     }
     await new Promise((resolve) => setTimeout(resolve, pause));
     pause = Math.min(MAX_RETRY_MS, pause * 2);
   }
-}
-
-/** Nobody listens on the message's ack subject: its consumer has no leader right now, so nothing arrived. */
-function isNoResponders(error: unknown): boolean {
-  return (error instanceof errors.RequestError && error.isNoResponders()) || error instanceof errors.NoRespondersError;
 }
