@@ -1,8 +1,9 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Events, eventSubject, topology, type NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
+import { freePort, MailroomStack, SmtpSink, TEST_API_KEY, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
+import { GrpcTestClient, bearer } from './support/grpc-client';
 import { oneClick, throughGateway, unsubscribeLinkOf } from './support/unsubscribe-links';
 
 jest.setTimeout(180_000);
@@ -36,14 +37,16 @@ describe('open and click tracking (real processes)', () => {
   let smtp: SmtpSink;
   let stack: MailroomStack;
   let nc: NatsConnection;
+  let grpcPort: number;
 
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
     smtp = await SmtpSink.start();
+    grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       env: { UNSUBSCRIBE_SECRET },
-      serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) }, sender: { PUBLIC_BASE_URL } },
+      serviceEnv: { gateway: { GRPC_PORT: String(grpcPort) }, sender: { PUBLIC_BASE_URL } },
     });
   });
 
@@ -97,6 +100,25 @@ describe('open and click tracking (real processes)', () => {
 
     const counted = await waitFor(() => view(id), (v) => v.clicksTotal === 2 && v.opens === 1, { timeoutMs: 30_000, description: 'the opens and clicks counted' });
     expect(counted).toMatchObject({ opens: 1, clicks: 1, clicksTotal: 2, machineOpens: 0 });
+
+    // The subscriber export (GDPR Art. 15) says when Ann first opened and clicked; Bob did neither.
+    type Delivery = { newsletterId: string; state: string; openedAt?: string; clickedAt?: string };
+    const deliveryOf = async (email: string) =>
+      (await stack.request<{ deliveries: Delivery[] }>('GET', `/v1/subscribers/${encodeURIComponent(email)}`)).body.deliveries.find((d) => d.newsletterId === id);
+    const annExported = await deliveryOf('ann@example.org');
+    expect(annExported).toMatchObject({ state: 'accepted', openedAt: expect.any(String), clickedAt: expect.any(String) });
+    expect(Date.parse(annExported!.openedAt!)).toBeGreaterThan(Date.parse(counted.createdAt));
+    const bobExported = await deliveryOf('bob@example.org');
+    expect(bobExported).toMatchObject({ state: 'accepted' });
+    expect(bobExported).not.toHaveProperty('openedAt');
+    expect(bobExported).not.toHaveProperty('clickedAt');
+    const client = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
+    try {
+      const exported = await client.callLists<{ deliveries: Delivery[] }>('ExportSubscriber', { email: 'ann@example.org' }, bearer(TEST_API_KEY));
+      expect(exported.deliveries.find((d) => d.newsletterId === id)).toMatchObject({ openedAt: annExported!.openedAt, clickedAt: annExported!.clickedAt });
+    } finally {
+      client.close();
+    }
   });
 
   it('never redirects a tampered token (404, a page), and an invalid pixel counts nothing', async () => {

@@ -145,6 +145,8 @@ export class ListsGrpcController {
         ...(d.reason !== undefined ? { reason: d.reason } : {}),
         ...(d.bouncedAt ? { bouncedAt: d.bouncedAt } : {}),
         ...(d.complainedAt ? { complainedAt: d.complainedAt } : {}),
+        ...(d.openedAt ? { openedAt: d.openedAt } : {}),
+        ...(d.clickedAt ? { clickedAt: d.clickedAt } : {}),
       })),
     };
   }

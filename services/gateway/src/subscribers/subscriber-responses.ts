@@ -54,6 +54,12 @@ class DeliveryOutcomeDto implements DeliveryOutcome {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When a spam complaint was reported.' })
   readonly complainedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the recipient first opened it (a reader loading the tracking pixel; machine opens are not opens). Tracked newsletters only.' })
+  readonly openedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the recipient first followed a tracked link of it. Tracked newsletters only.' })
+  readonly clickedAt?: string;
 }
 
 export class SubscriberExportDto implements SubscriberExport {

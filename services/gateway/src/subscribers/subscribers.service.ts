@@ -39,6 +39,10 @@ export interface DeliveryOutcome {
   readonly bouncedAt?: string;
   /** When a spam complaint was reported, if one was. */
   readonly complainedAt?: string;
+  /** When the recipient first opened it (a reader loading the tracking pixel; machine opens are not opens), if tracked and opened. */
+  readonly openedAt?: string;
+  /** When the recipient first followed a tracked link of it, if one was. */
+  readonly clickedAt?: string;
 }
 
 /**
@@ -130,6 +134,8 @@ export class SubscribersService {
         ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
         ...(entry.feedback?.bounce ? { bouncedAt: entry.feedback.bounce } : {}),
         ...(entry.feedback?.complaint ? { complainedAt: entry.feedback.complaint } : {}),
+        ...(entry.engagement?.open ? { openedAt: entry.engagement.open } : {}),
+        ...(entry.engagement?.click ? { clickedAt: entry.engagement.click } : {}),
       });
     }
     return deliveries.sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_DELIVERIES);

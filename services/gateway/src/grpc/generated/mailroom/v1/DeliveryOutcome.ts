@@ -19,10 +19,18 @@ export interface DeliveryOutcome {
    */
   'bouncedAt'?: (string);
   'complainedAt'?: (string);
+  /**
+   * When the recipient first opened this newsletter (its pixel loaded by a reader, not a mail
+   * privacy proxy) / first followed one of its tracked links; absent when untracked or never.
+   */
+  'openedAt'?: (string);
+  'clickedAt'?: (string);
   '_code'?: "code";
   '_reason'?: "reason";
   '_bouncedAt'?: "bouncedAt";
   '_complainedAt'?: "complainedAt";
+  '_openedAt'?: "openedAt";
+  '_clickedAt'?: "clickedAt";
 }
 
 export interface DeliveryOutcome__Output {
@@ -43,8 +51,16 @@ export interface DeliveryOutcome__Output {
    */
   'bouncedAt'?: (string);
   'complainedAt'?: (string);
+  /**
+   * When the recipient first opened this newsletter (its pixel loaded by a reader, not a mail
+   * privacy proxy) / first followed one of its tracked links; absent when untracked or never.
+   */
+  'openedAt'?: (string);
+  'clickedAt'?: (string);
   '_code'?: "code";
   '_reason'?: "reason";
   '_bouncedAt'?: "bouncedAt";
   '_complainedAt'?: "complainedAt";
+  '_openedAt'?: "openedAt";
+  '_clickedAt'?: "clickedAt";
 }
