@@ -1,6 +1,8 @@
 export { waitFor, type WaitOptions } from './wait-for';
 export { freePort } from './free-port';
 export { SmtpSink, type SmtpSinkOptions, type SmtpFault, type ReceivedMessage } from './smtp/smtp-sink';
+export { SmtpWireRecorder, type RecordedCommand, type RecordedConnection } from './smtp/smtp-wire-recorder';
+export { PostfixSmtpSink, postfixSmtpSinkBinary, type PostfixSmtpSinkBinary } from './smtp/postfix-smtp-sink';
 export { sendRawMail, type RawMail, type RawMailResult } from './smtp/send-raw-mail';
 export { ServiceProcess, type ServiceName, type StartOptions, type Exit } from './processes/service-process';
 export { MailroomStack, TEST_API_KEY, type StackOptions, type ApiResponse } from './processes/mailroom-stack';

@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, repoRoot } from '@mailroom/testing';
+import { freePort, postfixSmtpSinkBinary, repoRoot, type PostfixSmtpSinkBinary } from '@mailroom/testing';
 
 /**
  * The SMTP server the benchmark sends to, in a process of its own: Postfix's smtp-sink (from
- * Debian's postfix package, unpacked into tmp/bench without its daemon) when it can be had, else
+ * Debian's postfix package, unpacked into tmp/postfix without its daemon) when it can be had, else
  * an smtp-server sink of ours. Both print a running `mesg=<n>` counter on stdout, which gives the
  * arrival time of the first and the last message.
  */
@@ -114,19 +113,7 @@ export class BenchSink {
   }
 }
 
-/** smtp-sink from Debian's postfix package, unpacked under tmp/bench (downloaded once with apt-get download). */
-function postfixSinkBinary(): { binary: string; libraries: string } | undefined {
-  if (process.env['BENCH_SINK'] === 'node') return undefined;
-  const dir = join(repoRoot(), 'tmp', 'bench', 'postfix');
-  const binary = join(dir, 'root', 'usr', 'sbin', 'smtp-sink');
-  const libraries = join(dir, 'root', 'usr', 'lib', 'postfix');
-  if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
-    const download = spawnSync('apt-get', ['download', 'postfix'], { cwd: dir, encoding: 'utf8' });
-    const deb = readdirSync(dir).find((f) => f.startsWith('postfix_') && f.endsWith('.deb'));
-    if (download.status !== 0 || !deb) return undefined;
-    if (spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: dir }).status !== 0) return undefined;
-  }
-  const check = spawnSync(binary, [], { env: { LD_LIBRARY_PATH: libraries }, encoding: 'utf8' });
-  return /usage/.test(`${check.stdout}${check.stderr}`) ? { binary, libraries } : undefined;
+/** Postfix's smtp-sink unless BENCH_SINK=node asks for the smtp-server sink. */
+function postfixSinkBinary(): PostfixSmtpSinkBinary | undefined {
+  return process.env['BENCH_SINK'] === 'node' ? undefined : postfixSmtpSinkBinary();
 }
