@@ -122,6 +122,25 @@ describe('SMTP PIPELINING on the wire', () => {
   });
 });
 
+describe('the text of a message on the wire', () => {
+  it("arrives byte for byte with its dots stuffed; a bare LF still becomes CRLF (nodemailer's escaping)", async () => {
+    const server = await testServer();
+    const mailer = mailerFor(`smtp://127.0.0.1:${server.port}`);
+    const raw = (text: string) => ({ envelope: { from: 'news@acme.example', to: ['reader@example.org'] }, raw: Buffer.from(text) });
+    try {
+      for (const text of ['Subject: one\r\n\r\n.starts with a dot\r\n.\r\nend\r\n', 'Subject: two\n\nbare\nline ends\n']) {
+        const connected = await mailer.connect();
+        if (!connected.ok) throw new Error(`connect failed: ${connected.outcome.kind}`);
+        expect(await connected.session.send(raw(text))).toMatchObject({ kind: 'accepted' });
+      }
+      expect(server.bodies).toEqual(['Subject: one\r\n\r\n.starts with a dot\r\n.\r\nend\r\n', 'Subject: two\r\n\r\nbare\r\nline ends\r\n']);
+    } finally {
+      mailer.close();
+      await server.close();
+    }
+  });
+});
+
 describe('SMTP PIPELINING: a refusal in the middle of the pipeline', () => {
   const refuse = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 

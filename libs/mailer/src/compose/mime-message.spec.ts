@@ -56,15 +56,25 @@ describe('body encoding', () => {
     ['non-ASCII text', 'Grüße'],
     ['a control character', 'bell \u0007'],
     ['a line over 998 characters', 'x'.repeat(999)],
+    ['a line over 998 characters between LF line ends', `a\n${'x'.repeat(999)}\nb`],
+    ['a line over 998 characters between CRLF line ends', `a\r\n${'x'.repeat(999)}\r\nb`],
+    ['a line over 998 characters after a bare CR', `a\r${'x'.repeat(999)}`],
     ['a line that starts like a boundary', 'a\n--=_mr_0_1\nb'],
   ])('uses quoted-printable for %s', (_what, text) => {
     const body = encodeBody(text);
     expect(body.encoding).toBe('quoted-printable');
-    expect(decodeQuotedPrintable(body.bytes)).toBe(text.replace(/\r?\n/g, '\r\n'));
+    expect(decodeQuotedPrintable(body.bytes)).toBe(text.replace(/\r\n|\r|\n/g, '\r\n'));
   });
 
-  it('keeps a 998-character line as it is', () => {
-    expect(encodeBody(`${'x'.repeat(998)}\nshort`).encoding).toBe('7bit');
+  it.each([
+    ['first', `${'x'.repeat(998)}\nshort`],
+    ['between LF line ends', `a\n${'x'.repeat(998)}\nb`],
+    ['between CRLF line ends', `a\r\n${'x'.repeat(998)}\r\nb`],
+    ['last, after a bare CR', `a\r${'x'.repeat(998)}`],
+  ])('keeps a 998-character line as it is (%s)', (_where, text) => {
+    const body = encodeBody(text);
+    expect(body.encoding).toBe('7bit');
+    expect(body.bytes.toString('latin1')).toBe(text.replace(/\r\n|\r|\n/g, '\r\n'));
   });
 });
 

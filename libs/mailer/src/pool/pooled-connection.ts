@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { OneWriteSmtpConnection } from './one-write-smtp-connection';
 
 export type SmtpError = SMTPConnection.SMTPError;
 export type SentInfo = SMTPConnection.SentMessageInfo;
@@ -55,7 +56,7 @@ export class PooledConnection {
   static open(settings: ConnectionSettings, onClosed: (connection: PooledConnection) => void): Promise<PooledConnection> {
     return new Promise((resolve, reject) => {
       // nodemailer logs nothing unless asked; its debug output would include credentials.
-      const smtp = new SMTPConnection({ ...settings.options, logger: false, debug: false });
+      const smtp = new OneWriteSmtpConnection({ ...settings.options, logger: false, debug: false });
       let settled = false;
       const fail = (error: Error) => {
         if (settled) return;
