@@ -10,6 +10,7 @@ import { runBaseline as baselineSender } from './baseline-sender';
 import { runClusterBench } from './cluster-bench';
 import { runImportBench } from './import-bench';
 import { runEdgeBench } from './edge-bench';
+import { NatsNoise } from './nats-noise';
 import { runNodeSink } from './node-sink';
 import { runPipeline, type RunResult } from './pipeline-run';
 import { renderReport, type Scenario } from './report';
@@ -50,6 +51,8 @@ async function main(argv: readonly string[]): Promise<void> {
       tracking: { type: 'string', default: 'off' },
       /** A 3-node R3 cluster beside a single R1 server (same sizes and senders), to bench/RESULTS-cluster.md. */
       cluster: { type: 'boolean', default: false },
+      /** MB of unrelated streams in the NATS server for each pipeline row (`0,1024`: clean beside 1 GB of other data, in the same run). */
+      'nats-noise': { type: 'string', default: '0' },
       /** Extra variables for every service of the pipeline rows, `KEY=value,KEY=value` (e.g. `RECIPIENT_EVENTS=true`). */
       env: { type: 'string', default: '' },
     },
@@ -78,6 +81,11 @@ async function main(argv: readonly string[]): Promise<void> {
     if (mode !== 'on' && mode !== 'off') throw new Error(`--tracking takes on, off or both ("off,on"), not "${mode}"`);
     return mode === 'on';
   });
+  const noiseLevels = values['nats-noise'].split(',').map((mb) => {
+    const level = Number(mb);
+    if (!Number.isInteger(level) || level < 0) throw new Error(`--nats-noise takes megabytes (0 or more, e.g. "0,1024"), not "${mb}"`);
+    return level;
+  });
   if (values.cluster) {
     return runClusterBench({ sizes, senderCounts, runs, out: values.out, command: `npm run bench -- ${argv.join(' ')}`.trim() });
   }
@@ -100,7 +108,9 @@ async function main(argv: readonly string[]): Promise<void> {
         direct.push(ours);
       }
       for (const senders of senderCounts) {
-        for (const [batchWindow, tracking] of batchWindows.flatMap((w) => trackingModes.map((t) => [w, t] as const))) {
+        const rows = batchWindows.flatMap((w) => trackingModes.flatMap((t) => noiseLevels.map((n) => [w, t, n] as const)));
+        for (const [batchWindow, tracking, natsNoiseMb] of rows) {
+          const noise = natsNoiseMb > 0 ? await NatsNoise.fill(natsNoiseMb, log) : undefined;
           const stack = await MailroomStack.start({
             smtpUrl: sink.url,
             senders,
@@ -119,15 +129,16 @@ async function main(argv: readonly string[]): Promise<void> {
             for (let i = 0; i < runs; i += 1) {
               const result = await runPipeline(stack, sink, recipients, extra, { tracking });
               log(
-                `pipeline ${recipients} × ${senders} sender(s), batch window ${batchWindow}, tracking ${tracking ? 'on' : 'off'}: ` +
+                `pipeline ${recipients} × ${senders} sender(s), batch window ${batchWindow}, tracking ${tracking ? 'on' : 'off'}, NATS noise ${natsNoiseMb} MB: ` +
                   `${Math.round(result.emailsPerSecond)} emails/s, first email ${result.firstEmailMs} ms`,
               );
               results.push(result);
             }
           } finally {
             await stack.stop();
+            await noise?.remove();
           }
-          scenarios.push({ recipients, senders, batchWindow, tracking, runs: results, baseline, direct });
+          scenarios.push({ recipients, senders, batchWindow, tracking, natsNoiseMb, runs: results, baseline, direct });
         }
       }
     }

@@ -10,6 +10,8 @@ export interface Scenario {
   readonly batchWindow: number;
   /** Open and click tracking on (every link rewritten, a pixel added) or off. */
   readonly tracking: boolean;
+  /** MB of unrelated streams in the NATS server during the row (0: none besides the bench's own). */
+  readonly natsNoiseMb: number;
   readonly runs: readonly RunResult[];
   /** Pooled nodemailer, 10 connections: the baseline the ratio is against. */
   readonly baseline: readonly BaselineResult[];
@@ -39,15 +41,15 @@ export function renderReport(scenarios: readonly Scenario[], meta: { sink: strin
       'Direct: one process, Mailroom\'s mailer library (the MIME writer and pool the sender uses), 10 connections. ' +
       'Both send the same personalised messages to the same sink, in the same run.',
     '',
-    '| recipients | senders | batch window | tracking | runs | accept (ms) | first email (ms) | pipeline emails/s | baseline emails/s | ratio | direct emails/s | pipeline/direct | completed (s) |',
-    '| ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| recipients | senders | batch window | tracking | other NATS data (MB) | runs | accept (ms) | first email (ms) | pipeline emails/s | baseline emails/s | ratio | direct emails/s | pipeline/direct | completed (s) |',
+    '| ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const s of scenarios) {
     const rate = median(s.runs.map((r) => r.emailsPerSecond));
     const base = median(s.baseline.map((b) => b.emailsPerSecond));
     const direct = median(s.direct.map((b) => b.emailsPerSecond));
     lines.push(
-      `| ${round(s.recipients)} | ${s.senders} | ${s.batchWindow === 0 ? 'none' : s.batchWindow} | ${s.tracking ? 'on' : 'off'} | ${s.runs.length} | ${round(median(s.runs.map((r) => r.acceptMs)))} | ` +
+      `| ${round(s.recipients)} | ${s.senders} | ${s.batchWindow === 0 ? 'none' : s.batchWindow} | ${s.tracking ? 'on' : 'off'} | ${round(s.natsNoiseMb)} | ${s.runs.length} | ${round(median(s.runs.map((r) => r.acceptMs)))} | ` +
         `${round(median(s.runs.map((r) => r.firstEmailMs)))} | ${round(rate)} | ${round(base)} | ` +
         `${(rate / base).toFixed(2)}× | ${round(direct)} | ${(rate / direct).toFixed(2)}× | ` +
         `${(median(s.runs.map((r) => r.completedMs)) / 1000).toFixed(1)} |`,
@@ -74,7 +76,7 @@ export function renderReport(scenarios: readonly Scenario[], meta: { sink: strin
   );
   for (const s of scenarios) {
     const labels = s.runs[0]?.usage.map((u) => u.label) ?? [];
-    lines.push(`### ${round(s.recipients)} recipients, ${s.senders} sender(s), batch window ${s.batchWindow === 0 ? 'none' : s.batchWindow}, tracking ${s.tracking ? 'on' : 'off'}`, '', '| process | peak RSS (MB) | CPU (s) |', '| --- | ---: | ---: |');
+    lines.push(`### ${round(s.recipients)} recipients, ${s.senders} sender(s), batch window ${s.batchWindow === 0 ? 'none' : s.batchWindow}, tracking ${s.tracking ? 'on' : 'off'}, other NATS data ${round(s.natsNoiseMb)} MB`, '', '| process | peak RSS (MB) | CPU (s) |', '| --- | ---: | ---: |');
     for (const label of labels) {
       const usages = s.runs.map((r) => r.usage.find((u) => u.label === label)!);
       lines.push(`| ${label} | ${mb(median(usages.map((u) => u.peakRssBytes)))} | ${median(usages.map((u) => u.cpuSeconds)).toFixed(1)} |`);
