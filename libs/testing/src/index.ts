@@ -17,6 +17,7 @@ export {
   withJetStream,
 } from './nats/test-namespace';
 export { NatsServerProcess } from './nats/nats-server-process';
+export { NatsNoise } from './nats/nats-noise';
 export { NatsCluster, type NatsClusterOptions, type StreamPlacement, type ConsumerState } from './nats/nats-cluster';
 export { type ClusterNode, type ClusterNodePorts } from './nats/cluster-node';
 export { natsServerBinaries, defaultNatsServerBinary, natsServerBinaryAt, type NatsServerBinary } from './nats/nats-server-binaries';

@@ -3,16 +3,16 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MailroomStack, repoRoot } from '@mailroom/testing';
+import { MailroomStack, NatsNoise, repoRoot } from '@mailroom/testing';
 import { BenchSink } from './bench-sink';
 import { runBaseline as runBaselineProcess } from './baseline-run';
 import { runBaseline as baselineSender } from './baseline-sender';
 import { runClusterBench } from './cluster-bench';
 import { runImportBench } from './import-bench';
 import { runEdgeBench } from './edge-bench';
-import { NatsNoise } from './nats-noise';
 import { runNodeSink } from './node-sink';
 import { runPipeline, type RunResult } from './pipeline-run';
+import { runSmtpWriteBench } from './smtp-write-bench';
 import { renderReport, type Scenario } from './report';
 
 /**
@@ -61,6 +61,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'sink') return runNodeSink(Number(values.port));
   if (command === 'baseline') return baselineSender(values.kind === 'mailer' ? 'mailer' : 'nodemailer', values.url!, Number(values.count));
   if (command === 'edge') return runEdgeBench({ runs: Number(values.runs) });
+  if (command === 'smtp-write') return runSmtpWriteBench({ runs: Number(values.runs === '3' ? 5 : values.runs), count: Number(values.count ?? 20_000) });
   if (command === 'import') {
     return runImportBench({
       rows: Number(values.rows),

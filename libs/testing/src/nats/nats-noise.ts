@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { TEST_NATS_URL } from '@mailroom/testing';
+import { TEST_NATS_URL } from './test-namespace';
 
 /** Entries of the key-value half: the size of a ledger entry, each under a key of its own. */
 const ENTRY_BYTES = 1024;
