@@ -1,5 +1,38 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ValidationFailedError } from './api-errors';
+
+/**
+ * A list field of a request class (`static plainlyCheckedList` on it) that the pipe may check in
+ * one plain loop: `accept` gives the list as the handler should see it when every item passes
+ * rules at least as strict as the class's, undefined otherwise (then the class's rules run and
+ * name the bad item). For the 100,000 recipients of an inline newsletter: class-transformer
+ * copying each item into an instance, and the pipe's walks over them, are skipped.
+ */
+export interface PlainlyCheckedList {
+  readonly field: string;
+  accept(items: unknown[]): object[] | undefined;
+}
+
+/** The class's own: a subclass (a narrower request, say at most 5 recipients) must declare its own. */
+function plainlyCheckedListOf(metatype: ArgumentMetadata['metatype']): PlainlyCheckedList | undefined {
+  if (!metatype || !Object.prototype.hasOwnProperty.call(metatype, 'plainlyCheckedList')) return undefined;
+  return (metatype as { plainlyCheckedList?: PlainlyCheckedList }).plainlyCheckedList;
+}
+
+/** ValidationPipe, with the shortcut of PlainlyCheckedList for large lists. */
+class GatewayValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const list = plainlyCheckedListOf(metadata.metatype);
+    const items = list && typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[list.field] : undefined;
+    const accepted = list && Array.isArray(items) && items.length > 1 ? list.accept(items) : undefined;
+    if (!list || !accepted) return super.transform(value, metadata);
+    // Everything else goes through the pipe as ever, the list as a stand-in of its first item
+    // (accepted too, so it satisfies whatever the class says of the list), then the whole list.
+    const entity = (await super.transform({ ...(value as object), [list.field]: [(items as unknown[])[0]] }, metadata)) as Record<string, unknown>;
+    entity[list.field] = accepted;
+    return entity;
+  }
+}
 
 /**
  * Which of a field's failed checks to report: presence and type before content. A missing subject
@@ -17,7 +50,7 @@ const rank = (constraint: string) => {
  * with its path (`recipients[3].email`); the first one names the field, all are in the message.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new GatewayValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

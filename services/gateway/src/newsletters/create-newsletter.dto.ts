@@ -23,6 +23,7 @@ import { futureSendAt } from '../docs/openapi-examples';
 import { IsInsteadOfRecipients } from '../lists/list-target.rules';
 import { checkedRecipientInputs, isCheckedRecipientList, recipientsPlainlyValid } from './recipient-inputs';
 import { IsBareAddressText, IsFromAddress, IsSingleLine } from './text-rules';
+import type { PlainlyCheckedList } from '../http/validation.pipe';
 
 export class TrackingInput {
   @ApiPropertyOptional({ description: 'Add a 1×1 pixel: loading it counts an open.', example: true })
@@ -80,6 +81,12 @@ export const toRecipientInputs = (options: { readonly skipCheckedItems?: boolean
   });
 
 export class CreateNewsletterDto {
+  /** A large inline list that passes the plain check skips class-transformer (see PlainlyCheckedList). */
+  static readonly plainlyCheckedList: PlainlyCheckedList = {
+    field: 'recipients',
+    accept: (items) => (recipientsPlainlyValid(items) ? checkedRecipientInputs(items) : undefined),
+  };
+
   @ApiProperty({ description: 'One line (no CR, LF or control characters).', example: 'November news', maxLength: 998 })
   @IsString()
   @IsNotEmpty()
