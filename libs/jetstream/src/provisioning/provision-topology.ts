@@ -208,11 +208,13 @@ export async function provisionTopology(
    * four processes provision a namespace at once). The stream is then there, and a second create
    * finds it. An overlap while no stream of that name exists is a real conflict and is thrown.
    */
-  const createConcurrently = <T>(streamName: string, operation: () => Promise<T>): Promise<T> =>
-    retry(operation).catch(async (error: unknown) => {
+  const createConcurrently = <T>(streamName: string, operation: () => Promise<T>, alsoRetryable: (error: unknown) => boolean = () => false): Promise<T> => {
+    const attempt = () => retryTransient(operation, { ...ensure, retryable: (error) => isTransientNatsError(error) || alsoRetryable(error) });
+    return attempt().catch(async (error: unknown) => {
       if (!isSubjectOverlap(error) || !(await retry(() => streamConfig(jsm, streamName)))) throw error;
-      return retry(operation);
+      return attempt();
     });
+  };
   const kvm = new Kvm(js);
   /**
    * `readFromLeader`: this client's gets go to the stream leader (`STREAM.MSG.GET`), never to a
@@ -231,12 +233,19 @@ export async function provisionTopology(
   };
   const objm = new Objm(js);
   const objectStore = async (name: string, ttlMs: number, keepUntilCleaned = false): Promise<ObjectStore> => {
-    // Objm.create swallows a failed lookup; status() fails until the store really exists.
-    const store = await createConcurrently(`OBJ_${name}`, async () => {
-      const os = await objm.create(name, { storage: StorageType.File, ttl: nanos(ttlMs), replicas: options.replicas });
-      await os.status();
-      return os;
-    });
+    // Objm.create adds the stream only when its lookup answers "stream not found"; any other
+    // answer (a timeout while a cluster forms) is swallowed and nothing is created, so status()
+    // then says "object store not found": the whole create is tried again (seen on a fresh 3-node
+    // nats-server 2.10.27 cluster: a sender died at boot with that error).
+    const store = await createConcurrently(
+      `OBJ_${name}`,
+      async () => {
+        const os = await objm.create(name, { storage: StorageType.File, ttl: nanos(ttlMs), replicas: options.replicas });
+        await os.status();
+        return os;
+      },
+      isObjectStoreNotFound,
+    );
     const { streamInfo } = await retryJustCreated(() => store.status());
     await settle(streamInfo.config, ttlMs, keepUntilCleaned);
     return store;
@@ -275,6 +284,11 @@ export async function provisionTopology(
 }
 
 /** JetStream's "stream not found" (10059), by class name, code or text (nats.js v3 has its own error class for it). */
+/** What `ObjectStore.status()` rejects with when the store's stream does not exist (a plain Error). */
+function isObjectStoreNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { message?: unknown }).message === 'object store not found';
+}
+
 function isStreamNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown; api_error?: { err_code?: unknown } }).api_error?.err_code ?? (error as { code?: unknown }).code;
