@@ -283,12 +283,12 @@ export async function provisionTopology(
   };
 }
 
-/** JetStream's "stream not found" (10059), by class name, code or text (nats.js v3 has its own error class for it). */
 /** What `ObjectStore.status()` rejects with when the store's stream does not exist (a plain Error). */
 function isObjectStoreNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { message?: unknown }).message === 'object store not found';
 }
 
+/** JetStream's "stream not found" (10059), by class name, code or text (nats.js v3 has its own error class for it). */
 function isStreamNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown; api_error?: { err_code?: unknown } }).api_error?.err_code ?? (error as { code?: unknown }).code;

@@ -41,4 +41,3 @@ export class OneWriteSmtpConnection extends SMTPConnection {
     return stream;
   }
 }
-
