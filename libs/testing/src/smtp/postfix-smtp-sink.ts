@@ -11,12 +11,17 @@ export interface PostfixSmtpSinkBinary {
   readonly libraries: string;
 }
 
+/** Where Debian's postfix package installs smtp-sink, when the machine has it. */
+const INSTALLED = { binary: '/usr/sbin/smtp-sink', libraries: '/usr/lib/postfix' };
+
 /**
- * smtp-sink from Debian's postfix package, unpacked under tmp/postfix without its daemon
- * (`apt-get download` once, then `dpkg-deb -x`: apt's state is not touched). Undefined when it
- * cannot be had (no apt, no network) or does not run.
+ * Postfix's smtp-sink: the machine's own when postfix is installed, else the one of Debian's
+ * postfix package unpacked under tmp/postfix without its daemon (`apt-get download` once, then
+ * `dpkg-deb -x`: apt's state is not touched). Undefined when it cannot be had (no apt, no
+ * network) or does not run.
  */
 export function postfixSmtpSinkBinary(): PostfixSmtpSinkBinary | undefined {
+  if (existsSync(INSTALLED.binary) && runs(INSTALLED)) return INSTALLED;
   const dir = join(repoRoot(), 'tmp', 'postfix');
   const binary = join(dir, 'root', 'usr', 'sbin', 'smtp-sink');
   const libraries = join(dir, 'root', 'usr', 'lib', 'postfix');
@@ -27,8 +32,13 @@ export function postfixSmtpSinkBinary(): PostfixSmtpSinkBinary | undefined {
     if (download.status !== 0 || !deb) return undefined;
     if (spawnSync('dpkg-deb', ['-x', deb, 'root'], { cwd: dir }).status !== 0) return undefined;
   }
-  const check = spawnSync(binary, [], { env: { LD_LIBRARY_PATH: libraries }, encoding: 'utf8' });
-  return /usage/.test(`${check.stdout}${check.stderr}`) ? { binary, libraries } : undefined;
+  return runs({ binary, libraries }) ? { binary, libraries } : undefined;
+}
+
+/** Started without arguments, smtp-sink prints its usage: it runs. */
+function runs(sink: PostfixSmtpSinkBinary): boolean {
+  const check = spawnSync(sink.binary, [], { env: { LD_LIBRARY_PATH: sink.libraries }, encoding: 'utf8' });
+  return /usage/.test(`${check.stdout}${check.stderr}`);
 }
 
 /**
