@@ -1,7 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { SMTPServer } from 'smtp-server';
 import { OneWriteSmtpConnection } from '../src/pool/one-write-smtp-connection';
-import { freePort } from '@mailroom/testing';
+import { SmtpSink } from '@mailroom/testing';
 
 // The sender's SMTP connection writes a message's text, closing dot included, in one socket write
 // (one syscall per email less than nodemailer's own stream, and no byte-by-byte loop). Counted on
@@ -10,24 +9,6 @@ import { freePort } from '@mailroom/testing';
 jest.setTimeout(15_000);
 
 const MESSAGE = Buffer.from('Subject: hi\r\n\r\n.a line starting with a dot\r\n.\r\nthe end\r\n');
-
-async function server() {
-  const received: string[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onData: (stream, _session, callback) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => (received.push(Buffer.concat(chunks).toString()), callback()));
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', () => resolve()));
-  return { port, received, close: () => new Promise<void>((resolve) => smtp.close(() => resolve())) };
-}
 
 /** Sends MESSAGE over a fresh connection and returns the socket writes made after DATA's 354. */
 async function textWrites(Connection: typeof SMTPConnection, port: number): Promise<string[]> {
@@ -50,14 +31,14 @@ async function textWrites(Connection: typeof SMTPConnection, port: number): Prom
 
 describe('OneWriteSmtpConnection', () => {
   it("writes the text and its closing dot in one write, where nodemailer's own stream makes two; the server gets the same message", async () => {
-    const sink = await server();
+    const sink = await SmtpSink.start();
     try {
       const ours = await textWrites(OneWriteSmtpConnection, sink.port);
       const theirs = await textWrites(SMTPConnection, sink.port);
       expect(ours).toEqual(['Subject: hi\r\n\r\n..a line starting with a dot\r\n..\r\nthe end\r\n.\r\n']);
       expect(theirs).toHaveLength(2);
       expect(theirs.join('')).toBe(ours[0]);
-      expect(sink.received).toEqual([MESSAGE.toString(), MESSAGE.toString()]);
+      expect(sink.messages.map((m) => m.raw.toString())).toEqual([MESSAGE.toString(), MESSAGE.toString()]);
     } finally {
       await sink.close();
     }

@@ -1,6 +1,6 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { DEFAULT_SMTP_POOL, SmtpMailer, type DeliveryOutcome, type OutgoingEmail } from '@mailroom/mailer';
-import { freePort, PostfixSmtpSink, SmtpWireRecorder, type RecordedConnection } from '@mailroom/testing';
+import { freePort, PostfixSmtpSink, SmtpSink, SmtpWireRecorder, type RecordedConnection } from '@mailroom/testing';
 
 // RFC 2920 PIPELINING: where the server offers it, MAIL FROM, RCPT TO and DATA of a message go out
 // together and their replies come back together, one round trip instead of three. nodemailer's
@@ -124,8 +124,8 @@ describe('SMTP PIPELINING on the wire', () => {
 
 describe('the text of a message on the wire', () => {
   it("arrives byte for byte with its dots stuffed; a bare LF still becomes CRLF (nodemailer's escaping)", async () => {
-    const server = await testServer();
-    const mailer = mailerFor(`smtp://127.0.0.1:${server.port}`);
+    const sink = await SmtpSink.start();
+    const mailer = mailerFor(sink.url);
     const raw = (text: string) => ({ envelope: { from: 'news@acme.example', to: ['reader@example.org'] }, raw: Buffer.from(text) });
     try {
       for (const text of ['Subject: one\r\n\r\n.starts with a dot\r\n.\r\nend\r\n', 'Subject: two\n\nbare\nline ends\n']) {
@@ -133,10 +133,10 @@ describe('the text of a message on the wire', () => {
         if (!connected.ok) throw new Error(`connect failed: ${connected.outcome.kind}`);
         expect(await connected.session.send(raw(text))).toMatchObject({ kind: 'accepted' });
       }
-      expect(server.bodies).toEqual(['Subject: one\r\n\r\n.starts with a dot\r\n.\r\nend\r\n', 'Subject: two\r\n\r\nbare\r\nline ends\r\n']);
+      expect(sink.messages.map((m) => m.raw.toString())).toEqual(['Subject: one\r\n\r\n.starts with a dot\r\n.\r\nend\r\n', 'Subject: two\r\n\r\nbare\r\nline ends\r\n']);
     } finally {
       mailer.close();
-      await server.close();
+      await sink.close();
     }
   });
 });

@@ -61,7 +61,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'sink') return runNodeSink(Number(values.port));
   if (command === 'baseline') return baselineSender(values.kind === 'mailer' ? 'mailer' : 'nodemailer', values.url!, Number(values.count));
   if (command === 'edge') return runEdgeBench({ runs: Number(values.runs) });
-  if (command === 'smtp-write') return runSmtpWriteBench({ runs: Number(values.runs === '3' ? 5 : values.runs), count: Number(values.count ?? 20_000) });
+  if (command === 'smtp-write') return runSmtpWriteBench({ runs: Number(values.runs), count: Number(values.count ?? 20_000) });
   if (command === 'import') {
     return runImportBench({
       rows: Number(values.rows),

@@ -52,11 +52,6 @@ export class SmtpWireRecorder {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  /** Every command of every connection with that verb, in order. */
-  commands(verb: string): RecordedCommand[] {
-    return this.connections.flatMap((connection) => connection.commands.filter((command) => command.verb === verb));
-  }
-
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
