@@ -35,6 +35,7 @@ const jetstreamInternals = {
     'ensureStream',
     'ensureDurableConsumer',
     'JetStreamServer',
+    'makeAnsweredRequestCancelCheap',
   ],
   message: 'Services reach storage through the repositories of @mailroom/jetstream (NewsletterRecords, DeliveryLedger …), not raw buckets or provisioning.',
 };

@@ -6,6 +6,8 @@
 export { JetStreamModule, type JetStreamModuleOptions } from './jetstream.module';
 export { NatsClient } from './connection/nats-client';
 export type { NatsClientOptions } from './connection/jetstream-connection';
+// For the bench's A/B (the connection applies it itself; lint keeps services off it).
+export { makeAnsweredRequestCancelCheap } from './connection/answered-request-cancel';
 export { NatsHealthIndicator } from './health/nats.health-indicator';
 export { StreamStats, type StreamStatsOf, type ConsumerStats, type StreamRoleName } from './health/stream-stats';
 // Provisioning is for the library's own tests (lint keeps it out of services).

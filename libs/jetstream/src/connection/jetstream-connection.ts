@@ -2,6 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { topology as topologyOf, type Topology } from '@mailroom/contracts';
+import { makeAnsweredRequestCancelCheap } from './answered-request-cancel';
 import { NatsClient } from './nats-client';
 
 export interface NatsClientOptions {
@@ -60,6 +61,7 @@ export class JetStreamConnection extends NatsClient implements OnApplicationShut
 
   static async connect(options: NatsClientOptions): Promise<JetStreamConnection> {
     const t = topologyOf(options.namespace);
+    makeAnsweredRequestCancelCheap();
     const servers = options.servers.split(',').map((s) => s.trim()).filter(Boolean);
     const timeoutMs = options.connectTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
