@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   defaultNatsServerBinary,
   MailroomStack,
@@ -62,7 +62,7 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<voi
   }
   const report = renderClusterReport(scenarios, { sink: sink.kind, natsVersion: binary.version, command: options.command, date: new Date() });
   const outPath = options.out ?? 'bench/RESULTS-cluster.md';
-  const out = join(repoRoot(), outPath);
+  const out = resolve(repoRoot(), outPath);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, report);
   process.stdout.write(`\n${report}\nWritten to ${outPath}\n`);

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { repoRoot } from '@mailroom/testing';
 import { subscriberCsv } from './import-csv';
 import { renderImportReport } from './import-report';
@@ -37,7 +37,7 @@ export async function runImportBench(options: ImportBenchOptions): Promise<void>
   const report = renderImportReport(runs, { command: options.command, bytes: csv.bytes, date: new Date() });
   process.stdout.write(`\n${report}`);
   if (options.out) {
-    const out = join(repoRoot(), options.out);
+    const out = resolve(repoRoot(), options.out);
     mkdirSync(join(out, '..'), { recursive: true });
     writeFileSync(out, report);
     process.stdout.write(`Written to ${options.out}\n`);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MailroomStack, NatsNoise, repoRoot } from '@mailroom/testing';
 import { BenchSink } from './bench-sink';
@@ -13,6 +13,8 @@ import { runEdgeBench } from './edge-bench';
 import { runNodeSink } from './node-sink';
 import { runPipeline, type RunResult } from './pipeline-run';
 import { runSmtpWriteBench } from './smtp-write-bench';
+import { runObjectWriteBench } from './object-write-bench';
+import { runNatsRequestBench } from './nats-request-bench';
 import { renderReport, type Scenario } from './report';
 
 /**
@@ -62,6 +64,8 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'baseline') return baselineSender(values.kind === 'mailer' ? 'mailer' : 'nodemailer', values.url!, Number(values.count));
   if (command === 'edge') return runEdgeBench({ runs: Number(values.runs) });
   if (command === 'smtp-write') return runSmtpWriteBench({ runs: Number(values.runs), count: Number(values.count ?? 20_000) });
+  if (command === 'object-write') return runObjectWriteBench({ runs: Number(values.runs), count: Number(values.count ?? 100_000) });
+  if (command === 'nats-request') return runNatsRequestBench({ runs: Number(values.runs), count: Number(values.count ?? 50_000) });
   if (command === 'import') {
     return runImportBench({
       rows: Number(values.rows),
@@ -148,7 +152,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const report = renderReport(scenarios, { sink: sink.kind, command: `npm run bench -- ${argv.join(' ')}`.trim(), date: new Date() });
   const outPath = values.out ?? 'bench/RESULTS.md';
-  const out = join(repoRoot(), outPath);
+  const out = resolve(repoRoot(), outPath);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, report);
   process.stdout.write(`\n${report}\nWritten to ${outPath}\n`);
