@@ -1,6 +1,5 @@
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { DEFAULT_SMTP_POOL, SmtpMailer, type OutgoingEmail } from '@mailroom/mailer';
-import { freePort, SmtpSink, waitFor } from '@mailroom/testing';
+import { freePort, SmtpSink, startHookedSmtpServer, waitFor, type HookedSmtpServer } from '@mailroom/testing';
 
 jest.setTimeout(30_000);
 
@@ -117,45 +116,16 @@ describe('SmtpMailer against a real SMTP server', () => {
   });
 });
 
-/** A real smtp-server on a free port that counts accepted messages; `options` shape its misbehaviour. */
-async function countingServer(options: SMTPServerOptions) {
-  let accepted = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    ...options,
-    onData: (stream, _session, callback) => {
-      stream.resume();
-      stream.on('end', () => {
-        accepted += 1;
-        callback();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    get accepted() {
-      return accepted;
-    },
-    openConnections: () => (server as unknown as { connections: Set<unknown> }).connections.size,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('SmtpMailer when the server drops idle connections', () => {
   it('does not reuse a connection the server closed while it sat idle', async () => {
     // Closes a connection after 300 ms without a command (as providers do, after longer).
-    const server = await countingServer({ socketTimeout: 300 });
+    const server = await startHookedSmtpServer({ socketTimeout: 300 });
     const mailer = mailerFor(server.url, 1);
     try {
       expect(await mailer.send(email(1))).toMatchObject({ kind: 'accepted' });
       await waitFor(server.openConnections, (n) => n === 0, { timeoutMs: 5_000, description: 'the server to drop the idle connection' });
       expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
-      expect(server.accepted).toBe(2);
+      expect(server.received).toHaveLength(2);
     } finally {
       mailer.close();
       await server.close();
@@ -168,7 +138,7 @@ describe('SmtpMailer when the idle-timeout reply races our next command', () => 
     const transactions = new Map<string, number>();
     // The second MAIL FROM of every connection gets the parting "421 Timeout" a server sends as it
     // closes an idle connection: what a client sees when that reply crosses its next command.
-    const server = await countingServer({
+    const server = await startHookedSmtpServer({
       onMailFrom: (_address, session, callback) => {
         const count = (transactions.get(session.id) ?? 0) + 1;
         transactions.set(session.id, count);
@@ -180,7 +150,7 @@ describe('SmtpMailer when the idle-timeout reply races our next command', () => 
     try {
       expect(await mailer.send(email(1))).toMatchObject({ kind: 'accepted' });
       expect(await mailer.send(email(2))).toMatchObject({ kind: 'accepted' });
-      expect(server.accepted).toBe(2);
+      expect(server.received).toHaveLength(2);
       expect(transactions.size).toBe(2);
     } finally {
       mailer.close();
@@ -230,34 +200,17 @@ describe('SmtpMailer waiting for the reply to the end of DATA', () => {
   });
 
   it('calls a connection dropped after the final dot ambiguous, and never sends it again', async () => {
-    let transactions = 0;
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      disableReverseLookup: true,
-      logger: false,
-      onData: (stream, session) => {
-        transactions += 1;
-        stream.resume();
-        // The whole message and its dot arrived; the server goes away without a word.
-        stream.on('end', () => {
-          for (const c of (server as unknown as { connections: Set<{ id: string; close(): void }> }).connections) {
-            if (c.id === session.id) c.close();
-          }
-        });
-      },
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-    const mailer = slowMailer(`smtp://127.0.0.1:${port}`, 10_000);
+    // The whole message and its dot arrive; the server goes away without a word.
+    const server: HookedSmtpServer = await startHookedSmtpServer({ onData: (_stream, session) => server.dropConnection(session.id) });
+    const mailer = slowMailer(server.url, 10_000);
     try {
       const outcome = await mailer.send(email(1));
       expect(outcome).toMatchObject({ kind: 'ambiguous', command: 'DATA' });
       expect(outcome.kind === 'ambiguous' && outcome.reason).toMatch(/^the connection was lost before the reply to the end of DATA .*may have been delivered/);
-      expect(transactions).toBe(1);
+      expect(server.received).toHaveLength(1);
     } finally {
       mailer.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 });

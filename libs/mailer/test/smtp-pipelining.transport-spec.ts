@@ -1,6 +1,5 @@
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { DEFAULT_SMTP_POOL, SmtpMailer, type DeliveryOutcome, type OutgoingEmail } from '@mailroom/mailer';
-import { freePort, PostfixSmtpSink, SmtpSink, SmtpWireRecorder, type RecordedConnection } from '@mailroom/testing';
+import { PostfixSmtpSink, SmtpSink, SmtpWireRecorder, startHookedSmtpServer, type RecordedConnection } from '@mailroom/testing';
 
 // RFC 2920 PIPELINING: where the server offers it, MAIL FROM, RCPT TO and DATA of a message go out
 // together and their replies come back together, one round trip instead of three. nodemailer's
@@ -40,30 +39,6 @@ const ONE_AT_A_TIME = [
   { verb: 'DATA', unanswered: 0 },
 ];
 
-/** An smtp-server that keeps what it was given; `options` shape its refusals. */
-async function testServer(options: SMTPServerOptions = {}) {
-  const bodies: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    ...options,
-    onData: (stream, session, callback) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        bodies.push(Buffer.concat(chunks).toString('utf8'));
-        if (options.onData) return options.onData(stream, session, callback);
-        callback();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return { port, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 /** Sends `count` messages one after the other through a recorder in front of `upstreamPort`. */
 async function sendThrough(upstreamPort: number, count: number) {
   const recorder = await SmtpWireRecorder.start(upstreamPort);
@@ -80,7 +55,7 @@ async function sendThrough(upstreamPort: number, count: number) {
 
 describe('SMTP PIPELINING on the wire', () => {
   it('sends MAIL FROM, RCPT TO and DATA together when the test sink offers PIPELINING, every message of a reused connection', async () => {
-    const server = await testServer();
+    const server = await startHookedSmtpServer();
     try {
       const { outcomes, connections } = await sendThrough(server.port, 3);
       expect(outcomes.map((o) => o.kind)).toEqual(['accepted', 'accepted', 'accepted']);
@@ -88,14 +63,14 @@ describe('SMTP PIPELINING on the wire', () => {
       expect(transactions(connections[0]!)).toEqual([PIPELINED, PIPELINED, PIPELINED]);
       expect(connections[0]!.bodies).toBe(3);
       // Dot-stuffing survived the pipelined path: the line holding only a dot arrived, the text after it too.
-      expect(server.bodies[0]).toMatch(/Hello 1\r\n\.\r\nA line that is only a dot/);
+      expect(server.received[0]).toMatch(/Hello 1\r\n\.\r\nA line that is only a dot/);
     } finally {
       await server.close();
     }
   });
 
   it('waits for each reply when the server does not offer PIPELINING', async () => {
-    const server = await testServer({ hidePIPELINING: true });
+    const server = await startHookedSmtpServer({ hidePIPELINING: true });
     try {
       const { outcomes, connections } = await sendThrough(server.port, 2);
       expect(outcomes.map((o) => o.kind)).toEqual(['accepted', 'accepted']);
@@ -145,7 +120,7 @@ describe('SMTP PIPELINING: a refusal in the middle of the pipeline', () => {
   const refuse = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
   it('a recipient refused with 550 is a hard bounce at RCPT TO; no text goes out and the connection carries the next message', async () => {
-    const server = await testServer({
+    const server = await startHookedSmtpServer({
       onRcptTo: (address, _session, callback) => (address.address.startsWith('reader1@') ? callback(refuse(550, 'No such user')) : callback()),
     });
     try {
@@ -156,20 +131,20 @@ describe('SMTP PIPELINING: a refusal in the middle of the pipeline', () => {
       expect(transactions(connections[0]!)).toEqual([PIPELINED, PIPELINED]);
       // The refused message's DATA was answered 503 (no valid recipients): only the second one's text went out.
       expect(connections[0]!.bodies).toBe(1);
-      expect(server.bodies).toHaveLength(1);
-      expect(server.bodies[0]).toContain('Hello 2');
+      expect(server.received).toHaveLength(1);
+      expect(server.received[0]).toContain('Hello 2');
     } finally {
       await server.close();
     }
   });
 
   it('a recipient deferred with 450 (greylisting) is transient at RCPT TO, not a bounce', async () => {
-    const server = await testServer({ onRcptTo: (_address, _session, callback) => callback(refuse(450, 'Greylisted, try later')) });
+    const server = await startHookedSmtpServer({ onRcptTo: (_address, _session, callback) => callback(refuse(450, 'Greylisted, try later')) });
     try {
       const { outcomes, connections } = await sendThrough(server.port, 1);
       expect(outcomes[0]).toMatchObject({ kind: 'transient', code: 450, command: 'RCPT TO' });
       expect(transactions(connections[0]!)).toEqual([PIPELINED]);
-      expect(server.bodies).toHaveLength(0);
+      expect(server.received).toHaveLength(0);
     } finally {
       await server.close();
     }
@@ -177,7 +152,7 @@ describe('SMTP PIPELINING: a refusal in the middle of the pipeline', () => {
 
   it('a sender refused at MAIL FROM fails the message there (the reply to RCPT TO sent along is not mistaken for it)', async () => {
     let mails = 0;
-    const server = await testServer({
+    const server = await startHookedSmtpServer({
       onMailFrom: (_address, _session, callback) => (++mails === 1 ? callback(refuse(451, 'Sender domain lookup failed')) : callback()),
     });
     try {
@@ -186,14 +161,14 @@ describe('SMTP PIPELINING: a refusal in the middle of the pipeline', () => {
       expect(outcomes[1]).toMatchObject({ kind: 'accepted' });
       expect(connections).toHaveLength(1);
       expect(transactions(connections[0]!)).toEqual([PIPELINED, PIPELINED]);
-      expect(server.bodies).toHaveLength(1);
+      expect(server.received).toHaveLength(1);
     } finally {
       await server.close();
     }
   });
 
   it('a message refused after its text (552 to the final dot) is permanent at DATA, and the connection carries on', async () => {
-    const server = await testServer({
+    const server = await startHookedSmtpServer({
       onData: (_stream, session, callback) => (session.transaction === 1 ? callback(refuse(552, 'Message too large for this mailbox')) : callback()),
     });
     try {
