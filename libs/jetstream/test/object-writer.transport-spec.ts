@@ -116,4 +116,21 @@ describe('writeObject (real NATS object store, read back by nats.js)', () => {
     // The three full chunks sent before the failure are gone again.
     expect(await storedMessages()).toBe(before);
   });
+
+  it('stores nothing when the server refuses the metadata: the chunks sent are purged, the error rethrown', async () => {
+    // A bucket whose messages may be 512 bytes at most: 300-byte chunks pass, metadata naming a
+    // 400-character object does not (the server's refusal, not a stand-in for one).
+    const small = await new Objm(nc).create(`${bucket}-small`);
+    try {
+      const config = (await jsm.streams.info(`OBJ_${bucket}-small`)).config;
+      await jsm.streams.update(`OBJ_${bucket}-small`, { ...config, max_msg_size: 512 });
+      const name = `long-${'n'.repeat(400)}`;
+      const write = writeObject({ js, jsm, bucket: `${bucket}-small`, maxPayload: 300 }, small, name, [randomBytes(1_000)]);
+      await expect(write).rejects.toThrow(/maximum/i);
+      expect(await small.info(name)).toBeNull();
+      expect((await jsm.streams.info(`OBJ_${bucket}-small`)).state.messages).toBe(0);
+    } finally {
+      await small.destroy();
+    }
+  });
 });

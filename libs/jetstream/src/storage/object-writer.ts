@@ -29,7 +29,9 @@ const CHUNKS_IN_FLIGHT = 8;
  * As with `put`: the metadata goes last, so readers see the new object whole or not at all; the
  * previous version's chunks are purged afterwards (best effort, as nats.js does). If `data` throws
  * or a chunk is refused, the chunks already sent are purged, nothing is stored, and the error is
- * rethrown as is.
+ * rethrown as is. If the metadata's publish fails, the object is looked up: stored after all (the
+ * answer was lost) is success; otherwise the error is rethrown, and the chunks purged unless the
+ * lookup failed too (then they stay, unreferenced, rather than risk breaking an object that was stored).
  */
 export async function writeObject(target: ObjectWrites, store: ObjectStore, name: string, data: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
   if (name === '') throw new Error('An object needs a name');
@@ -41,6 +43,7 @@ export async function writeObject(target: ObjectWrites, store: ObjectStore, name
   let size = 0;
   let chunks = 0;
   const inFlight: Promise<PubAck>[] = [];
+  const purgeChunks = () => target.jsm.streams.purge(`OBJ_${target.bucket}`, { filter: chunkSubject }).catch(() => undefined);
   const send = async (chunk: Uint8Array) => {
     sha.update(chunk);
     size += chunk.length;
@@ -54,7 +57,8 @@ export async function writeObject(target: ObjectWrites, store: ObjectStore, name
   try {
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
-    for await (const piece of data) {
+    // `for await` takes a plain iterable as well; the cast only tells the type checker so.
+    for await (const piece of data as AsyncIterable<Uint8Array>) {
       for (let offset = 0; offset < piece.length; ) {
         const take = Math.min(chunkBytes - pendingBytes, piece.length - offset);
         pending.push(piece.subarray(offset, offset + take));
@@ -72,7 +76,7 @@ export async function writeObject(target: ObjectWrites, store: ObjectStore, name
     while (inFlight.length > 0) await inFlight.shift();
   } catch (error) {
     await Promise.allSettled(inFlight);
-    await target.jsm.streams.purge(`OBJ_${target.bucket}`, { filter: chunkSubject }).catch(() => undefined);
+    await purgeChunks();
     throw error;
   }
   // The fields nats.js writes, in its order; `metadata` and `headers` are never set by us.
@@ -90,7 +94,18 @@ export async function writeObject(target: ObjectWrites, store: ObjectStore, name
   };
   const rollup = headers();
   rollup.set('Nats-Rollup', 'sub');
-  await target.js.publish(metaSubject(target.bucket, name), JSON.stringify(info), { headers: rollup });
+  try {
+    await target.js.publish(metaSubject(target.bucket, name), JSON.stringify(info), { headers: rollup });
+  } catch (error) {
+    // No answer is not no metadata: purging the chunks under metadata that did arrive would leave
+    // a broken object. Look: ours arrived (done), another or none is there (purge), no answer (keep).
+    const stored = await store.info(name).then(
+      (found) => (found?.nuid === id ? 'ours' : 'not ours'),
+      () => 'unknown',
+    );
+    if (stored === 'not ours') await purgeChunks();
+    if (stored !== 'ours') throw error;
+  }
   if (old) {
     await target.jsm.streams.purge(`OBJ_${target.bucket}`, { filter: `$O.${target.bucket}.C.${old.nuid}` }).catch(() => undefined);
   }
