@@ -41,11 +41,12 @@ const MIB = 1024 * 1024;
 
 /**
  * Peak RSS (VmHWM, MiB) measured per container, the floor of its memory request in production:
- * bench/RESULTS-1M.md (1,000,000 recipients, two senders: senders 217 and 215, tracker 126,
- * nats-server 442 sampled), bench/RESULTS.md (gateway 196 with 100,000 inline recipients) and
+ * the highest of the runs of bench/RESULTS-1M.md (1,000,000 recipients, two senders; 2026-12-06:
+ * senders 230 and 231, tracker 128, nats-server 415 sampled; 2026-11-28: senders 217 and 215,
+ * tracker 126, nats-server 442), bench/RESULTS.md (gateway 196 with 100,000 inline recipients) and
  * issue 13's run (splitter 225). deploy/README.md, "Sizing", quotes the same figures.
  */
-const MEASURED_PEAK_MIB: Readonly<Record<string, number>> = { gateway: 196, splitter: 225, sender: 217, tracker: 126, nats: 442 };
+const MEASURED_PEAK_MIB: Readonly<Record<string, number>> = { gateway: 196, splitter: 225, sender: 231, tracker: 128, nats: 442 };
 
 /** A Kubernetes memory quantity ("768Mi", "1Gi", "512M", "1000000") in bytes. */
 function quantityBytes(quantity: string | number | undefined): number | undefined {
