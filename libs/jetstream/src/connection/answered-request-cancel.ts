@@ -11,7 +11,7 @@ import { RequestError, RequestOne } from '@nats-io/transport-node';
  * rejects with one error built once. A request cancelled before its answer (the connection
  * closing, an iterator stopped) gets a fresh error as before. Behaviour is otherwise unchanged.
  *
- * Idempotent; applied when the connection module loads. If a later nats-core renames these
+ * Idempotent; applied by JetStreamConnection.connect. If a later nats-core renames these
  * methods, `isAnsweredRequestCancelCheap()` turns false and its test says so.
  */
 export function makeAnsweredRequestCancelCheap(): void {
