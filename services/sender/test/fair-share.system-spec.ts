@@ -118,6 +118,23 @@ describe('fair share between newsletters sent at once (2 senders, one provider a
     expect(duplicates([...a.recipients, ...b.recipients, ...high.recipients, ...normal.recipients])).toBe(0);
   });
 
+  it('a newsletter submitted just after another started sending gets an equal share from its first email on', async () => {
+    // The second one comes while the dispatcher has seen the first alone (it is sending): the
+    // first must not have taken the senders' slots in a way that leaves the second a minor share.
+    const first = await submit('later-a-', 1_000);
+    await until(() => delivered(first.recipients) > 0, 30_000, 'the first newsletter to start');
+    const second = await submit('later-b-', 1_000);
+    await until(() => delivered(second.recipients) > 0, 30_000, 'the second newsletter to start');
+    const firstAtStart = delivered(first.recipients);
+    // 800 more emails between them: compare what each got of those.
+    await until(() => delivered(first.recipients) - firstAtStart + delivered(second.recipients) >= 800, 60_000, '800 emails of both');
+    const [da, db] = [delivered(first.recipients) - firstAtStart, delivered(second.recipients)];
+    await Promise.all([cancel(first.id), cancel(second.id)]);
+    process.stdout.write(`fair share: submitted while the other was sending (it had ${firstAtStart}), of the next 800: ${da} and ${db}\n`);
+    expect(Math.abs(da - db) / Math.max(da, db)).toBeLessThanOrEqual(0.1);
+    expect(duplicates([...first.recipients, ...second.recipients])).toBe(0);
+  });
+
   it('pause and resume during mixed traffic send nobody twice; every newsletter completes', async () => {
     const big = await submit('mixed-big-', 800);
     const other = await submit('mixed-other-', 400);

@@ -31,9 +31,10 @@ export class SplitterEnv extends CommonEnv {
   /**
    * Batches of one newsletter in the batch queue at once (waiting or being sent), at least: the
    * rest wait in the parked stream and are let in as these complete, so newsletters sent at the
-   * same time take turns. The window grows to the senders' announced batch slots less 2 (kept free
-   * for a newsletter that comes next), shared by the newsletters in flight. 0: no window (each
-   * newsletter's batches are queued at once, in submit order).
+   * same time take turns. Once one of the newsletter's batches has completed, the window grows to
+   * the senders' announced batch slots less 2 (kept free for a newsletter that comes next), shared
+   * by the newsletters in flight. 0: no window (each newsletter's batches are queued at once, in
+   * submit order).
    */
   @toInt()
   @IsInt({ message: 'must be a whole number' })

@@ -11,8 +11,23 @@ const SLOTS_READ_EVERY_MS = 5_000;
  * Batches each newsletter may have in the queue: the senders' slots, less RESERVED_SLOTS kept
  * free so that a newsletter submitted next starts at once, shared by the newsletters in flight;
  * never fewer than BATCH_WINDOW (also what applies when no sender has announced its slots).
+ *
+ * A newsletter none of whose batches has completed yet keeps BATCH_WINDOW: newsletters submitted
+ * within one batch's time of each other (say, two sent "together", one a few hundred ms behind
+ * the other) must start as equals. Had the first been let in with the whole lone window, its
+ * batches could fill one sender completely (senders pull from one FIFO), and that sender would
+ * give it all of its share of the provider's rate until those batches ended (fair share is per
+ * sender): ~3 : 1 against the second with 2 senders. With 2 senders and BATCH_WINDOW no more than
+ * one sender's slots, whichever slots the first's batches take, the second's BATCH_WINDOW fills
+ * the rest, and each sender then holds either one newsletter or both: even shares. Once a batch
+ * has completed, the window grows (a newsletter alone still fills the senders, one batch's time
+ * later). What this does not cover: a newsletter that comes after another has grown still starts
+ * in the RESERVED_SLOTS and gets less than an even share until enough of the other's batches
+ * end (about one batch's time); with 3 or more senders, the placement of batches can still favour
+ * one (fair share is per sender, and senders take the provider's tokens alike).
  */
-export function windowOf(batchWindow: number, senderSlots: number, newsletters: number): number {
+export function windowOf(batchWindow: number, senderSlots: number, newsletters: number, batchCompleted: boolean): number {
+  if (!batchCompleted) return batchWindow;
   return Math.max(batchWindow, Math.floor((senderSlots - RESERVED_SLOTS) / Math.max(1, newsletters)));
 }
 
@@ -57,6 +72,8 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private lastLookAt = 0;
   /** Per newsletter: batches completed since the last look (from `batch.completed`). */
   private completions = new Map<string, number>();
+  /** Newsletters with parked batches of which a batch has completed since this replica leads (see windowOf). */
+  private readonly underWay = new Set<string>();
   /** Per newsletter: what the last look saw and let in, and how many of its queued batches are completed but not yet acknowledged. */
   private readonly seen = new Map<string, { queued: number; released: number; unacked: number }>();
   private pending?: NodeJS.Timeout;
@@ -135,15 +152,20 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     const held = await this.parked.countsByNewsletter();
     if (held.size === 0) return;
     const queued = await this.queue.countsByNewsletter();
-    const window = windowOf(this.config.batchWindow, await this.slots(), new Set([...held.keys(), ...queued.keys()]).size);
+    const slots = await this.slots();
+    const inFlight = new Set([...held.keys(), ...queued.keys()]).size;
     const completions = this.completions;
     this.completions = new Map();
     for (const id of [...this.seen.keys()]) if (!held.has(id)) this.seen.delete(id);
+    for (const id of [...this.underWay]) if (!held.has(id)) this.underWay.delete(id);
     for (const [newsletterId, waiting] of held) {
       if (!this.election.isLeader) return;
       const inQueue = queued.get(newsletterId) ?? 0;
-      const unacked = this.unacknowledged(newsletterId, inQueue, completions.get(newsletterId) ?? 0);
+      const completed = completions.get(newsletterId) ?? 0;
+      const unacked = this.unacknowledged(newsletterId, inQueue, completed);
+      if (completed > 0) this.underWay.add(newsletterId);
       if (this.controls.stateOf(newsletterId) === 'paused') continue;
+      const window = windowOf(this.config.batchWindow, slots, inFlight, this.underWay.has(newsletterId));
       // Batches completed whose acknowledgement has not reached the stream (lost in a NATS
       // leader election: they stay until their ack wait runs out) hold no sender: not counted.
       const room = window - (inQueue - unacked);
