@@ -16,6 +16,7 @@ import { QueryClient } from './publishing/query-client';
 import { RecipientEventPublisher } from './publishing/recipient-event-publisher';
 import { ContentStore } from './storage/content-store';
 import { ListPartsStore } from './storage/list-parts-store';
+import type { ObjectWrites } from './storage/object-writer';
 import { BatchLeases } from './stores/batch-leases';
 import { SenderSlots } from './stores/sender-slots';
 import { DeliveryLedger } from './stores/delivery-ledger';
@@ -129,13 +130,13 @@ export class JetStreamModule {
         {
           provide: ContentStore,
           inject: [STORES_TOKEN, JetStreamConnection],
-          // Inline lists are read a chunk at a time too: the object store's own reader would buffer a whole list.
-          useFactory: (s: Stores, c: JetStreamConnection) => new ContentStore(s.content, { jsm: c.jsm, bucket: c.topology.objectStores.content }),
+          // Read and written a chunk at a time by our own code: the object store's own reader would buffer a whole list.
+          useFactory: (s: Stores, c: JetStreamConnection) => new ContentStore(s.content, objectWrites(c, c.topology.objectStores.content)),
         },
         {
           provide: ListPartsStore,
           inject: [STORES_TOKEN, JetStreamConnection],
-          useFactory: (s: Stores, c: JetStreamConnection) => new ListPartsStore(s.listParts, { jsm: c.jsm, bucket: c.topology.objectStores.listParts }),
+          useFactory: (s: Stores, c: JetStreamConnection) => new ListPartsStore(s.listParts, objectWrites(c, c.topology.objectStores.listParts)),
         },
         {
           provide: DeadLetterPublisher,
@@ -161,4 +162,11 @@ export class JetStreamModule {
       ],
     };
   }
+}
+
+/** How the content and list-parts stores reach their bucket's stream (see ContentStore). */
+function objectWrites(connection: JetStreamConnection, bucket: string): ObjectWrites {
+  const { js, jsm } = connection;
+  const maxPayload = connection.connection.info?.max_payload;
+  return { js, jsm, bucket, ...(maxPayload !== undefined ? { maxPayload } : {}) };
 }

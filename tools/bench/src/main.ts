@@ -13,6 +13,7 @@ import { runEdgeBench } from './edge-bench';
 import { runNodeSink } from './node-sink';
 import { runPipeline, type RunResult } from './pipeline-run';
 import { runSmtpWriteBench } from './smtp-write-bench';
+import { runObjectWriteBench } from './object-write-bench';
 import { runNatsRequestBench } from './nats-request-bench';
 import { renderReport, type Scenario } from './report';
 
@@ -63,6 +64,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'baseline') return baselineSender(values.kind === 'mailer' ? 'mailer' : 'nodemailer', values.url!, Number(values.count));
   if (command === 'edge') return runEdgeBench({ runs: Number(values.runs) });
   if (command === 'smtp-write') return runSmtpWriteBench({ runs: Number(values.runs), count: Number(values.count ?? 20_000) });
+  if (command === 'object-write') return runObjectWriteBench({ runs: Number(values.runs), count: Number(values.count ?? 100_000) });
   if (command === 'nats-request') return runNatsRequestBench({ runs: Number(values.runs), count: Number(values.count ?? 50_000) });
   if (command === 'import') {
     return runImportBench({

@@ -1,6 +1,7 @@
 import type { ObjectStore } from '@nats-io/obj';
 import { ContentObjects } from '@mailroom/contracts';
-import { readObjectChunks, type PacedObjectReads } from './object-chunks';
+import { readObjectChunks } from './object-chunks';
+import { writeObject, type ObjectWrites } from './object-writer';
 
 /** JSON documents and NDJSON lists in the JetStream Object Store. */
 export class ContentStore {
@@ -9,12 +10,16 @@ export class ContentStore {
 
   constructor(
     private readonly store: ObjectStore,
-    /** Read lists a chunk at a time, at the reader's pace (for objects too large to buffer whole). */
-    private readonly paced?: PacedObjectReads,
+    /**
+     * The bucket's stream, written and read a chunk at a time by our own code (`writeObject`,
+     * `readObjectChunks`): faster writes than the object store's, and reads at the reader's pace
+     * (objects too large to buffer whole).
+     */
+    private readonly stream: ObjectWrites,
   ) {}
 
   async putJson(name: string, value: unknown): Promise<void> {
-    await this.store.putBlob({ name }, this.encoder.encode(JSON.stringify(value)));
+    await writeObject(this.stream, this.store, name, [this.encoder.encode(JSON.stringify(value))]);
   }
 
   async getJson<T>(name: string): Promise<T | null> {
@@ -24,46 +29,17 @@ export class ContentStore {
 
   /** Stores items as NDJSON, chunked as they are produced, without building one big string. */
   async putLines(name: string, items: Iterable<unknown> | AsyncIterable<unknown>): Promise<void> {
-    const encoder = this.encoder;
-    const source = toAsyncIterator(items);
-    const chunkBytes = 64 * 1024;
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        let chunk = '';
-        while (chunk.length < chunkBytes) {
-          const next = await source.next();
-          if (next.done) {
-            if (chunk) controller.enqueue(encoder.encode(chunk));
-            controller.close();
-            return;
-          }
-          chunk += `${JSON.stringify(next.value)}\n`;
-        }
-        controller.enqueue(encoder.encode(chunk));
-      },
-    });
-    await this.store.put({ name }, stream);
+    await writeObject(this.stream, this.store, name, ndjsonChunks(items));
   }
 
   /**
    * Stores bytes as they are produced (e.g. NDJSON written while a request body is parsed). The
-   * object store pulls the next chunk only once the previous ones are on their way, so a slow
-   * store slows the producer instead of filling memory. If `chunks` throws, nothing is stored
+   * next piece is taken only once the chunks before it are on their way (see `writeObject`), so a
+   * slow store slows the producer instead of filling memory. If `chunks` throws, nothing is stored
    * (the chunks already sent are purged) and the error is rethrown as is.
    */
   async putChunks(name: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    const source = chunks[Symbol.asyncIterator]();
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await source.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      async cancel() {
-        await source.return?.();
-      },
-    });
-    await this.store.put({ name }, stream);
+    await writeObject(this.stream, this.store, name, chunks);
   }
 
   /** Whether an object exists (and is not deleted). */
@@ -74,33 +50,9 @@ export class ContentStore {
 
   /** Reads an NDJSON object line by line; null when the object does not exist. */
   async readLines<T>(name: string): Promise<AsyncIterable<T> | null> {
-    if (this.paced) {
-      const info = await this.store.info(name);
-      if (info === null || info.deleted) return null;
-      return ndjsonLines<T>(readObjectChunks(this.paced, info));
-    }
-    const result = await this.store.get(name);
-    if (result === null) return null;
-    const decoder = this.decoder;
-    return (async function* lines() {
-      let carry = '';
-      const reader = result.data.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        carry += decoder.decode(value, { stream: true });
-        let newline = carry.indexOf('\n');
-        while (newline >= 0) {
-          const line = carry.slice(0, newline);
-          carry = carry.slice(newline + 1);
-          if (line.trim()) yield JSON.parse(line) as T;
-          newline = carry.indexOf('\n');
-        }
-      }
-      if (carry.trim()) yield JSON.parse(carry) as T;
-      const error = await result.error;
-      if (error) throw error;
-    })();
+    const info = await this.store.info(name);
+    if (info === null || info.deleted) return null;
+    return ndjsonLines<T>(readObjectChunks(this.stream, info));
   }
 
   async delete(name: string): Promise<void> {
@@ -132,6 +84,45 @@ async function* ndjsonLines<T>(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
   if (carry.trim()) yield JSON.parse(carry) as T;
 }
 
-function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> | Iterator<T> {
-  return Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+/**
+ * Items as NDJSON in pieces of about 64 KB: no one big string for a list of millions. A plain
+ * iterable stays plain (no await per item).
+ */
+function ndjsonChunks(items: Iterable<unknown> | AsyncIterable<unknown>): Iterable<Uint8Array> | AsyncIterable<Uint8Array> {
+  const pieces = new NdjsonPieces();
+  return Symbol.asyncIterator in items
+    ? (async function* fromAsync() {
+        for await (const item of items) {
+          const piece = pieces.add(item);
+          if (piece) yield piece;
+        }
+        const last = pieces.end();
+        if (last) yield last;
+      })()
+    : (function* fromSync() {
+        for (const item of items) {
+          const piece = pieces.add(item);
+          if (piece) yield piece;
+        }
+        const last = pieces.end();
+        if (last) yield last;
+      })();
+}
+
+class NdjsonPieces {
+  private static readonly BYTES = 64 * 1024;
+  private piece = '';
+
+  /** The piece this item completes, if it does. */
+  add(item: unknown): Uint8Array | undefined {
+    this.piece += `${JSON.stringify(item)}\n`;
+    return this.piece.length >= NdjsonPieces.BYTES ? this.end() : undefined;
+  }
+
+  /** What is left, if anything. */
+  end(): Uint8Array | undefined {
+    const piece = this.piece;
+    this.piece = '';
+    return piece ? Buffer.from(piece) : undefined;
+  }
 }
