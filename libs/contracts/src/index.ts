@@ -98,6 +98,7 @@ export { NewsletterRetryRequestedEvent, NewsletterRoundStartedEvent } from './ev
 export { BatchBitset } from './newsletters/batch-bitset';
 export { batchLeaseKey, leaderLeaseKey } from './leases/lease-keys';
 export { RecipientBatcher, MAX_BATCH_RECIPIENT_BYTES } from './splitting/recipient-batcher';
+export { batchWindowsSubject, parseBatchWindowsSignal, senderPartOfWindow, type BatchWindowsSignal } from './splitting/batch-windows';
 export { addSample } from './newsletters/progress';
 export { NewsletterProgressedEvent } from './events/newsletter-progressed.event';
 export { NewsletterResumeRequestedEvent, NewsletterCancelledEvent } from './events/newsletter-control.event';

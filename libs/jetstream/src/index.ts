@@ -62,6 +62,7 @@ export {
 export { RateLimitBuckets } from './stores/rate-limit-buckets';
 export { BatchLeases, BatchLease, type BatchRef } from './stores/batch-leases';
 export { SenderSlots, SLOT_ANNOUNCE_INTERVAL_MS } from './stores/sender-slots';
+export { BatchWindowSignals } from './publishing/batch-window-signals';
 export { Leadership, LeaderElection, type LeaderElectionOptions } from './stores/leadership';
 export { WebhookDeliveries, type WebhookDelivery, type WebhookAttempt } from './stores/webhook-deliveries';
 // … requests (idempotency keys), content, subscriber lists

@@ -19,6 +19,7 @@ import { ListPartsStore } from './storage/list-parts-store';
 import type { ObjectWrites } from './storage/object-writer';
 import { BatchLeases } from './stores/batch-leases';
 import { SenderSlots } from './stores/sender-slots';
+import { BatchWindowSignals } from './publishing/batch-window-signals';
 import { DeliveryLedger } from './stores/delivery-ledger';
 import { FailureRecords } from './stores/failure-records';
 import { IdempotencyKeys } from './stores/idempotency-keys';
@@ -59,6 +60,7 @@ const REPOSITORIES = [
   IdempotencyKeys,
   BatchLeases,
   SenderSlots,
+  BatchWindowSignals,
   Leadership,
   RateLimitBuckets,
   WebhookDeliveries,

@@ -12,6 +12,7 @@ import { RecipientSender } from './sending/recipient-sender.service';
 import { SenderMetrics } from './sending/sender.metrics';
 import { SendScheduler } from './scheduling/send-scheduler';
 import { SlotAnnouncer } from './scheduling/slot-announcer';
+import { BatchRebalancer } from './scheduling/batch-rebalancer';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         SenderMetrics,
         SendScheduler,
         SlotAnnouncer,
+        BatchRebalancer,
       ],
     };
   }

@@ -135,6 +135,24 @@ describe('fair share between newsletters sent at once (2 senders, one provider a
     expect(duplicates([...first.recipients, ...second.recipients])).toBe(0);
   });
 
+  it('a newsletter submitted once another has grown its window gets an equal share within moments (the senders set the excess aside)', async () => {
+    const first = await submit('grown-a-', 3_000);
+    // 700 delivered means a 7th batch started while at most 6 are in the senders: one completed,
+    // so the first's window has grown to the senders' slots less 2 (6), which can fill one sender.
+    await until(() => delivered(first.recipients) >= 700, 60_000, 'the first newsletter to grow its window');
+    const second = await submit('grown-b-', 1_000);
+    await until(() => delivered(second.recipients) > 0, 30_000, 'the second newsletter to start');
+    const firstAtStart = delivered(first.recipients);
+    await until(() => delivered(first.recipients) - firstAtStart + delivered(second.recipients) >= 800, 60_000, '800 emails of both');
+    const [da, db] = [delivered(first.recipients) - firstAtStart, delivered(second.recipients)];
+    const expositions = await Promise.all(stack.senders.map((s) => scrape(s.baseUrl)));
+    const setAside = expositions.reduce((sum, text) => sum + (metricValue(text, 'mailroom_sender_batches_total', 'result="set_aside"') ?? 0), 0);
+    await Promise.all([cancel(first.id), cancel(second.id)]);
+    process.stdout.write(`fair share: submitted after the other's window grew, of the next 800: ${da} and ${db} (${setAside} batch(es) set aside)\n`);
+    expect(Math.abs(da - db) / Math.max(da, db)).toBeLessThanOrEqual(0.1);
+    expect(duplicates([...first.recipients, ...second.recipients])).toBe(0);
+  });
+
   it('pause and resume during mixed traffic send nobody twice; every newsletter completes', async () => {
     const big = await submit('mixed-big-', 800);
     const other = await submit('mixed-other-', 400);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { Events, eventFilter, eventSubject, type BatchReadyEvent } from '@mailroom/contracts';
@@ -12,6 +13,7 @@ const decoder = new TextDecoder();
  * newsletter, value = the JSON batch as it was queued): those of paused newsletters, and those a
  * newsletter's split held back for its turn (the queue holds at most BATCH_WINDOW batches of each
  * newsletter, so that newsletters sent at once take turns). A sender parks, the splitter holds;
+ * a sender also holds again a batch it set aside (its newsletter had more than its window);
  * the splitter's dispatcher releases them into the queue a window at a time while the newsletter
  * is not paused; the gateway (on cancel: the senders then drop them, counted) and the parking
  * sender itself (when the resume or cancel overtook it) put them all back; the watchdog counts them.
@@ -41,6 +43,19 @@ export class ParkedBatches {
       await this.putBack(batch, `${generation}-late`);
       await this.nats.jsm.streams.deleteMessage(t.streams.parked, ack.seq, false).catch(() => false);
     }
+  }
+
+  /**
+   * Holds again a batch a sender stopped because its newsletter had more batches in the senders
+   * than its window (see BatchWindowsSignal): the dispatcher lets it in again in its turn, and the
+   * recipients it settled are skipped then (the ledger). A msgID per call: the same batch can be
+   * set aside more than once. A crash between this and the ack of the original leaves two copies,
+   * the second finding everyone settled (as after a crash while parking).
+   */
+  async holdAgain(batch: BatchReadyEvent): Promise<void> {
+    await this.nats.js.publish(eventSubject(this.nats.topology, Events.BatchParked, batch.newsletterId), JSON.stringify(batch), {
+      msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:aside:${randomUUID()}`,
+    });
   }
 
   /** Sets a batch of a newsletter being split aside until the dispatcher lets it in (stream order is send order). */

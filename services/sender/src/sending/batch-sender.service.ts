@@ -35,6 +35,7 @@ import { RecipientSender, type RecipientAttempt } from './recipient-sender.servi
 import { runLimited } from './run-limited';
 import { SenderMetrics } from './sender.metrics';
 import { SendScheduler } from '../scheduling/send-scheduler';
+import { BatchRebalancer } from '../scheduling/batch-rebalancer';
 
 /** How long a send waits for a lost NATS connection before the batch is handed back. */
 const CONNECTION_WAIT_MS = 30_000;
@@ -42,6 +43,11 @@ const CONNECTION_WAIT_MS = 30_000;
 /** The newsletter was paused or cancelled while its batch was being sent. */
 class ControlChangedError extends Error {
   override readonly name = 'ControlChangedError';
+}
+
+/** The dispatcher's windows asked this sender to give the batch back (see BatchRebalancer). */
+class SetAsideError extends Error {
+  override readonly name = 'SetAsideError';
 }
 
 /**
@@ -71,6 +77,7 @@ export class BatchSender {
     private readonly parked: ParkedBatches,
     private readonly scheduler: SendScheduler,
     private readonly recipientEvents: RecipientEventPublisher,
+    private readonly rebalancer: BatchRebalancer,
   ) {}
 
   /** `deliveryCount`: this delivery of the batch message (1 the first time), for the retry backoff. */
@@ -88,12 +95,20 @@ export class BatchSender {
     }
     const renewal = setInterval(() => void lease.renew(), this.config.ackWaitMs / 4);
     const inFlight = this.scheduler.batchStarted(content);
+    const placement = this.rebalancer.track(batch.newsletterId);
     try {
-      await this.sendBatch(batch, content, { leaseValid: () => lease.valid, deliveryCount });
+      await this.sendBatch(batch, content, { leaseValid: () => lease.valid, deliveryCount, setAside: () => placement.setAside });
     } catch (error) {
+      if (error instanceof SetAsideError) {
+        // What was sent is in the ledger; the rest waits among the held batches for its turn.
+        await this.parked.holdAgain(batch);
+        this.metrics.batches.inc({ result: 'set_aside' });
+        return;
+      }
       // Stopped by a pause or a cancel: what was sent is in the ledger; park or count the rest.
       if (!(error instanceof ControlChangedError && (await this.settleByControl(batch)))) throw error;
     } finally {
+      placement.done();
       inFlight();
       clearInterval(renewal);
       await lease.release();
@@ -120,7 +135,7 @@ export class BatchSender {
   private async sendBatch(
     batch: BatchReadyEvent,
     content: NewsletterContent,
-    { leaseValid, deliveryCount }: { leaseValid: () => boolean; deliveryCount: number },
+    { leaseValid, deliveryCount, setAside }: { leaseValid: () => boolean; deliveryCount: number; setAside: () => boolean },
   ): Promise<void> {
     const { newsletterId, batchIndex, round } = batch;
     const known = await this.ledger.openBatch(newsletterId, batchIndex, batch.recipients.map((r) => r.email));
@@ -165,6 +180,7 @@ export class BatchSender {
         }
         if (!leaseValid()) throw new RetryableError('Batch lease lost; handing the batch back');
         if (this.controls.stateOf(newsletterId) !== 'active') throw new ControlChangedError(`Newsletter ${newsletterId} paused or cancelled`);
+        if (setAside()) throw new SetAsideError(`Batch ${batchIndex} of newsletter ${newsletterId} set aside: its newsletter held more than its window`);
         const { entry, hardBounce, recorded, retryInMs, response } = outage
           ? { entry: toLedgerEntry(recipient.email, NO_PROVIDER_AVAILABLE, context), recorded: false }
           : await this.attempt(batch, content, recipient, context, signal);

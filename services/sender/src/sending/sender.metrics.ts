@@ -29,7 +29,7 @@ export class SenderMetrics {
     });
     this.batches = metrics.counter({
       name: 'mailroom_sender_batches_total',
-      help: 'Batch deliveries handled, by result (completed, retry, parked: newsletter paused, cancelled)',
+      help: 'Batch deliveries handled, by result (completed, retry, parked: newsletter paused, cancelled, set_aside: its newsletter held more than its window)',
       labelNames: ['result'],
     });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Leadership, SenderSlots, NewsletterControls, ParkedBatches, QueuedBatches, type LeaderElection } from '@mailroom/jetstream';
+import { BatchWindowSignals, Leadership, SenderSlots, NewsletterControls, ParkedBatches, QueuedBatches, type LeaderElection } from '@mailroom/jetstream';
 import { SPLITTER_CONFIG, type SplitterConfig } from '../config/splitter.config';
 
 /** Batch slots of the senders kept free for a newsletter that comes next (see windowOf). */
@@ -32,6 +32,16 @@ export function windowOf(batchWindow: number, senderSlots: number, newsletters: 
 }
 
 /**
+ * Whether the senders are told the windows (BatchWindowsSignal): some newsletter holds more
+ * batches than its window, and the queue holds more batches than the senders have slots (so some
+ * wait for one: what a sender sets aside goes to them). Not when a test send or a one-batch
+ * newsletter merely narrowed the windows for a moment while slots were free.
+ */
+export function shouldSignalWindows(overWindow: boolean, batchesInQueue: number, senderSlots: number): boolean {
+  return overWindow && senderSlots > 0 && batchesInQueue > senderSlots;
+}
+
+/**
  * Longest a look may take. Its NATS requests have timeouts of their own, but a look that never
  * settled would stop every later one (each only asks for "one more"): past this, the next look
  * starts anyway (the old one, should it still finish, lets in at most one window more).
@@ -51,7 +61,9 @@ const LEADER_RENEW_MS = 2_000;
  * consumer serves the newsletters in flight in turn, a newsletter submitted behind a large one
  * finds a free slot and waits for a window of it, not for all of it, and a newsletter sent alone
  * still fills (almost) every sender. (Within a sender, FairShareQueue then shares
- * the sending slots between the batches in flight.)
+ * the sending slots between the batches in flight.) When a window shrinks below what its
+ * newsletter already holds while batches wait for a slot, the senders are told the windows
+ * (BatchWindowSignals; see shouldSignalWindows) and set aside what they hold beyond their part.
  *
  * State lives in the streams, none here: each look counts the queue's and the parked stream's
  * messages per newsletter (two stream-info requests) and releases the difference, oldest first.
@@ -84,6 +96,7 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     private readonly parked: ParkedBatches,
     private readonly controls: NewsletterControls,
     private readonly senderSlots: SenderSlots,
+    private readonly windowSignals: BatchWindowSignals,
     leadership: Leadership,
   ) {
     this.election = leadership.elect({ role: 'dispatcher', renewMs: LEADER_RENEW_MS, onChange: (leading) => this.onLeadership(leading) });
@@ -158,21 +171,30 @@ export class BatchDispatcher implements OnApplicationBootstrap, OnApplicationShu
     this.completions = new Map();
     for (const id of [...this.seen.keys()]) if (!held.has(id)) this.seen.delete(id);
     for (const id of [...this.underWay]) if (!held.has(id)) this.underWay.delete(id);
+    const windows = new Map<string, number>();
+    let occupied = [...queued.values()].reduce((sum, n) => sum + n, 0);
+    let overWindow = false;
     for (const [newsletterId, waiting] of held) {
       if (!this.election.isLeader) return;
       const inQueue = queued.get(newsletterId) ?? 0;
       const completed = completions.get(newsletterId) ?? 0;
       const unacked = this.unacknowledged(newsletterId, inQueue, completed);
+      occupied -= unacked;
       if (completed > 0) this.underWay.add(newsletterId);
       if (this.controls.stateOf(newsletterId) === 'paused') continue;
       const window = windowOf(this.config.batchWindow, slots, inFlight, this.underWay.has(newsletterId));
+      windows.set(newsletterId, window);
       // Batches completed whose acknowledgement has not reached the stream (lost in a NATS
       // leader election: they stay until their ack wait runs out) hold no sender: not counted.
       const room = window - (inQueue - unacked);
+      if (room < 0) overWindow = true;
       const released = room > 0 ? await this.parked.release(newsletterId, Math.min(room, waiting)) : 0;
       this.seen.set(newsletterId, { queued: inQueue, released, unacked });
       if (released > 0) this.logger.debug({ newsletterId, released, unacked }, 'Held batches let into the queue');
     }
+    // A window shrank (another newsletter came) below what its newsletter holds, and batches wait
+    // for a sender's slot: the senders set aside what they hold beyond their part of each window.
+    if (shouldSignalWindows(overWindow, occupied, slots)) this.windowSignals.publish({ slots, windows: Object.fromEntries(windows) });
   }
 
   /**

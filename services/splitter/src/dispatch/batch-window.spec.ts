@@ -1,4 +1,4 @@
-import { windowOf } from './batch-dispatcher.service';
+import { shouldSignalWindows, windowOf } from './batch-dispatcher.service';
 
 describe('windowOf: batches one newsletter may have in the queue', () => {
   it.each([
@@ -21,5 +21,17 @@ describe('windowOf: batches one newsletter may have in the queue', () => {
   ])('before any of its batches completed: BATCH_WINDOW %p whatever the slots (%p) and newsletters (%p)', (batchWindow, slots, newsletters) => {
     // Two newsletters sent a moment apart start as equals (see windowOf).
     expect(windowOf(batchWindow, slots, newsletters, false)).toBe(batchWindow);
+  });
+});
+
+describe('shouldSignalWindows: when the senders are told to set aside what they hold beyond their part', () => {
+  it.each([
+    // a newsletter over its window, batches in the queue, senders' slots → signal
+    [true, 10, 8, true], // a newsletter came after another's window grew: 2 of its batches wait for a slot
+    [true, 7, 8, false], // a test send narrowed the windows, but a slot is free: nothing to gain
+    [false, 12, 8, false], // nobody over its window
+    [true, 10, 0, false], // no sender announced its slots
+  ])('over %p, %p in the queue, %p slots → %p', (over, inQueue, slots, expected) => {
+    expect(shouldSignalWindows(over, inQueue, slots)).toBe(expected);
   });
 });
