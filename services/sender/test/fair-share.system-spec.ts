@@ -14,7 +14,8 @@ const SENDER_ENV = { SMTP_RATE_PER_SECOND: String(RATE), SMTP_MAX_CONNECTIONS: S
  * Newsletters sent at the same time share the provider's rate (two senders, one provider at
  * 100 emails/s, real processes and a real SMTP sink): the splitter lets each newsletter's batches
  * into the queue a window at a time (BATCH_WINDOW, default 4) and each sender shares its sending
- * slots between the newsletters in flight (fast lane first, then by tenant and priority).
+ * slots between the newsletters in flight (fast lane first, then by tenant and priority); when a
+ * window shrinks below what a newsletter already holds, the senders set the excess aside.
  */
 describe('fair share between newsletters sent at once (2 senders, one provider at 100 emails/s)', () => {
   let smtp: SmtpSink;

@@ -53,16 +53,19 @@ export class ParkedBatches {
    * the second finding everyone settled (as after a crash while parking).
    */
   async holdAgain(batch: BatchReadyEvent): Promise<void> {
-    await this.nats.js.publish(eventSubject(this.nats.topology, Events.BatchParked, batch.newsletterId), JSON.stringify(batch), {
-      msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:aside:${randomUUID()}`,
-    });
+    await this.publishHeld(batch, `aside:${randomUUID()}`);
   }
 
   /** Sets a batch of a newsletter being split aside until the dispatcher lets it in (stream order is send order). */
   async hold(batch: BatchReadyEvent): Promise<void> {
+    // Per batch: a split re-run (within the dedup window) holds nothing twice.
+    await this.publishHeld(batch, 'held');
+  }
+
+  /** Appends the batch to its newsletter's held ones, msgID `<id>:<round>:b<index>:<tag>`. */
+  private async publishHeld(batch: BatchReadyEvent, tag: string): Promise<void> {
     await this.nats.js.publish(eventSubject(this.nats.topology, Events.BatchParked, batch.newsletterId), JSON.stringify(batch), {
-      // Per batch: a split re-run (within the dedup window) holds nothing twice.
-      msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:held`,
+      msgID: `${batch.newsletterId}:${batch.round ?? 'first'}:b${batch.batchIndex}:${tag}`,
     });
   }
 
