@@ -41,6 +41,10 @@ const dir = mkdtempSync(join(tmpdir(), 'mailroom-jest-'));
 let passed = 0;
 let failed = 0;
 let jestRuns = 0;
+/** Every test file's wall time (seconds), by path: the slowest are listed at the end (CI's budget is 20 minutes). */
+const fileSeconds = new Map();
+/** How many of the slowest files the closing report names. */
+const SLOWEST_SHOWN = 12;
 
 /** Runs a script of node_modules; `held`: its output is kept and printed once it ends (a lane beside another). */
 function node(label, script, args, { held = false } = {}) {
@@ -77,6 +81,9 @@ async function jest(label, args, options) {
     const summary = JSON.parse(readFileSync(results, 'utf8'));
     passed += summary.numPassedTests;
     counted = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+    for (const file of summary.testResults) {
+      if (file.endTime > file.startTime) fileSeconds.set(relative(root, file.name), (file.endTime - file.startTime) / 1000);
+    }
   } catch (error) {
     console.error(`Could not read the results of ${label}: ${error.message}`);
     counted = 1;
@@ -117,6 +124,14 @@ async function main() {
   await jest('system tier, alone', ['--runTestsByPath', ...alone]);
 }
 
+/** The slowest test files of this run, for whoever has to keep CI within its budget (before the tally, which stays last). */
+function reportSlowest() {
+  if (fileSeconds.size < 2) return;
+  const slowest = [...fileSeconds].sort((a, b) => b[1] - a[1]).slice(0, SLOWEST_SHOWN);
+  console.log(`Slowest test files (wall time, of ${fileSeconds.size}):`);
+  for (const [file, seconds] of slowest) console.log(`${seconds.toFixed(1).padStart(8)} s  ${file}`);
+}
+
 main()
   .catch((error) => {
     console.error(error);
@@ -124,6 +139,7 @@ main()
   })
   .finally(() => {
     rmSync(dir, { recursive: true, force: true });
+    reportSlowest();
     console.log(`${passed} passed, ${failed} failed`);
     process.exit(failed > 0 ? 1 : 0);
   });
