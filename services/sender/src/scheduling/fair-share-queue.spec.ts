@@ -35,6 +35,26 @@ describe('FairShareQueue', () => {
     expect([third, queue.waiting('normal')]).toEqual([true, 0]);
   });
 
+  it('gives a free slot at once without a wait, but never one a waiting send is owed, nor beyond capacity', async () => {
+    const queue = new FairShareQueue(2);
+    const first = queue.tryAcquire();
+    expect(first).toBeDefined();
+    const second = await queue.acquire(ticket('n1'), never);
+    expect(queue.tryAcquire()).toBeUndefined(); // both slots taken
+    let waiterServed = false;
+    const waiter = queue.acquire(ticket('n2'), never).then((release) => {
+      waiterServed = true;
+      return release;
+    });
+    second();
+    // The freed slot went to the waiting send: nothing left to take without waiting.
+    expect(queue.tryAcquire()).toBeUndefined();
+    (await waiter)();
+    expect(waiterServed).toBe(true);
+    first!();
+    expect(queue.tryAcquire()).toBeDefined();
+  });
+
   it('alternates between two newsletters whatever was queued first: a small one is not behind a large one', async () => {
     const order = await turns(new FairShareQueue(1), [...repeat(ticket('large'), 1000), ...repeat(ticket('small'), 30)]);
     // The small newsletter's 30 are done within the first 60 turns, not after the large one's 1,000.

@@ -65,10 +65,8 @@ export class FairShareQueue {
   /** Resolves with the slot's release once it is this send's turn; rejects with the signal's reason if aborted first. */
   acquire(ticket: SendTicket, signal: AbortSignal): Promise<ReleaseSlot> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    if (this.running < this.capacity && this.nothingWaiting()) {
-      this.running += 1;
-      return Promise.resolve(this.releaser());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     return new Promise<ReleaseSlot>((resolve, reject) => {
       const waiter: Waiter = {
         lane: ticket.lane,
@@ -83,6 +81,17 @@ export class FairShareQueue {
       signal.addEventListener('abort', waiter.onAbort, { once: true });
       this.enqueue(ticket, waiter);
     });
+  }
+
+  /**
+   * A slot now, when one is free and nobody waits for one (then nobody's turn is taken); undefined
+   * otherwise. Lets a caller skip setting up a bounded wait (a timer, an abort listener) when there
+   * is nothing to wait for: the common case, once per recipient.
+   */
+  tryAcquire(): ReleaseSlot | undefined {
+    if (this.running >= this.capacity || !this.nothingWaiting()) return undefined;
+    this.running += 1;
+    return this.releaser();
   }
 
   /** Runs `send` in a slot. */

@@ -164,7 +164,8 @@ export class BatchSender {
 
     await runLimited(batch.recipients, parallel, async (recipient) => {
       try {
-        const previous = known.get(addressHash(recipient.email));
+        // A batch opened for the first time knows nobody: no address hash to compute.
+        const previous = known.size === 0 ? undefined : known.get(addressHash(recipient.email));
         if (!needsAttempt(previous, round)) {
           settled.push(previous!);
           if (this.recipientEvents.enabled && shouldReannounce(previous!, batch, deliveryCount)) announce(previous!);

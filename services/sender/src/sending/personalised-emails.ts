@@ -8,7 +8,7 @@ import type { ViewConfig } from '../config/view.config';
 import { listHeaders, listUnsubscribeHeaders } from './compliance-headers';
 import { CustomHeadersCache } from './custom-headers-cache';
 import { feedbackMarks } from './feedback-marks';
-import { RenderBreaker, renderedBytes, type RenderingBounds } from './render-breaker';
+import { exactBytesIfOver, RenderBreaker, type RenderingBounds } from './render-breaker';
 import { TemplateCache } from './template-cache';
 import { linkTracker, trackedHtml } from './tracked-html';
 import { unsubscribeTargets } from './unsubscribe-targets';
@@ -98,8 +98,8 @@ export class PersonalisedEmails {
       const pixelUrl = tracked.opens ? openPixelUrl(tracked.config.baseUrl, tracked.config.tokens.sign({ kind: 'open', ...trackedRecipient })) : undefined;
       rendered = { ...rendered, html: trackedHtml(rendered.html, { ...(link ? { link } : {}), ...(pixelUrl !== undefined ? { pixelUrl } : {}) }) };
     }
-    const bytes = renderedBytes(rendered);
-    if (bytes > this.bounds.maxEmailBytes) {
+    const bytes = exactBytesIfOver(rendered, this.bounds.maxEmailBytes);
+    if (bytes !== undefined) {
       const reason = `the email rendered for this recipient is ${bytes} bytes, above the limit of ${this.bounds.maxEmailBytes} (MAX_RENDERED_EMAIL_BYTES)`;
       this.breaker.failed(newsletterId, reason);
       return { ok: false, reason };

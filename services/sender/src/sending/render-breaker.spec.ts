@@ -1,7 +1,7 @@
 import { FeedbackTokens, UnsubscribeTokens, type NewsletterContent } from '@mailroom/contracts';
 import type { UnsubscribeConfig } from '../config/unsubscribe.config';
 import { PersonalisedEmails } from './personalised-emails';
-import { RenderBreaker } from './render-breaker';
+import { exactBytesIfOver, RenderBreaker } from './render-breaker';
 
 describe('RenderBreaker', () => {
   it('stops a newsletter after N failures in a row, with the last reason', () => {
@@ -15,6 +15,18 @@ describe('RenderBreaker', () => {
     breaker.failed('n1', 'e');
     expect(breaker.stoppedReason('n1')).toBe('the newsletter was stopped after its template failed for 3 recipients in a row (last: e)');
     expect(breaker.stoppedReason('n2')).toBeUndefined();
+  });
+});
+
+describe('exactBytesIfOver', () => {
+  it('counts UTF-8 bytes, not characters, at the limit and past it', () => {
+    // 'é' is 2 bytes, '€' 3, an emoji 4 (two UTF-16 code units).
+    expect(exactBytesIfOver({ subject: 'ééééé' }, 10)).toBeUndefined(); // 10 bytes: at the limit
+    expect(exactBytesIfOver({ subject: 'éééééé' }, 10)).toBe(12);
+    expect(exactBytesIfOver({ subject: 'S', html: '€€€', text: '😀' }, 13)).toBe(14);
+    expect(exactBytesIfOver({ subject: 'S', html: '€€€', text: '😀' }, 14)).toBeUndefined();
+    expect(exactBytesIfOver({ subject: 'abcd' }, 10)).toBeUndefined(); // 4 code units × 3 > 10: counted exactly, 4 bytes
+    expect(exactBytesIfOver({ subject: 'x'.repeat(3_000), html: '€'.repeat(1_000) }, 5_999)).toBe(6_000);
   });
 });
 
