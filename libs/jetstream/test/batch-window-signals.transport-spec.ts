@@ -2,7 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { batchWindowsSubject, topology, type BatchWindowsSignal } from '@mailroom/contracts';
 import { BatchWindowSignals } from '@mailroom/jetstream';
 import type { JetStreamConnection } from '../src/connection/jetstream-connection';
-import { TEST_NATS_URL, uniqueNamespace } from '@mailroom/testing';
+import { TEST_NATS_URL, uniqueNamespace, waitFor } from '@mailroom/testing';
 
 jest.setTimeout(30_000);
 
@@ -31,8 +31,7 @@ describe('BatchWindowSignals (real NATS)', () => {
     signalsOver(dispatcherSide).publish({ slots: 8, windows: { a: 4, b: 4 } });
     signalsOver(dispatcherSide).publish({ slots: 12, windows: { a: 5 } });
     await dispatcherSide.flush();
-    const deadline = Date.now() + 5_000;
-    while (heard.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => heard.length, (n) => n >= 2, { timeoutMs: 5_000, intervalMs: 10, description: 'two signals heard' });
     expect(heard).toEqual([
       { slots: 8, windows: { a: 4, b: 4 } },
       { slots: 12, windows: { a: 5 } },
@@ -52,8 +51,7 @@ describe('BatchWindowSignals (real NATS)', () => {
     new BatchWindowSignals({ connection: dispatcherSide, topology: other } as unknown as JetStreamConnection).publish({ slots: 8, windows: { x: 4 } });
     signalsOver(dispatcherSide).publish({ slots: 8, windows: { mine: 4 } });
     await dispatcherSide.flush();
-    const deadline = Date.now() + 5_000;
-    while (heard.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => heard.length, (n) => n >= 1, { timeoutMs: 5_000, intervalMs: 10, description: 'a signal heard' });
     await senderSide.flush();
     expect(heard).toEqual([{ slots: 8, windows: { mine: 4 } }]);
     stop();
