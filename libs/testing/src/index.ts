@@ -1,6 +1,7 @@
 export { waitFor, type WaitOptions } from './wait-for';
 export { freePort } from './free-port';
 export { SmtpSink, type SmtpSinkOptions, type SmtpFault, type ReceivedMessage } from './smtp/smtp-sink';
+export { UnreachablePort } from './smtp/unreachable-port';
 export { startHookedSmtpServer, type HookedSmtpServer } from './smtp/hooked-smtp-server';
 export { SmtpWireRecorder, type RecordedCommand, type RecordedConnection } from './smtp/smtp-wire-recorder';
 export { PostfixSmtpSink, postfixSmtpSinkBinary, type PostfixSmtpSinkBinary } from './smtp/postfix-smtp-sink';

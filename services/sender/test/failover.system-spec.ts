@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, UnreachablePort, waitFor } from '@mailroom/testing';
 import { ledgerProviders } from './support/ledger-providers';
 import { metricValue, scrape } from './support/metric-scrape';
 
@@ -11,21 +11,21 @@ const DKIM_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.
 const COUNT = 300;
 
 /**
- * Two providers: "a" (preferred) refuses connections, nothing listens on its port; "b" is a real
- * SMTP server. Everything must go through b while a's breaker is open; once a listens again it is
- * probed after the cooldown and takes the traffic back.
+ * Two providers: "a" (preferred) is down, its port (held by the test, see UnreachablePort) resets
+ * every connection; "b" is a real SMTP server. Everything must go through b while a's breaker is
+ * open; once a listens again it is probed after the cooldown and takes the traffic back.
  */
 describe('provider failover (real processes, real SMTP servers)', () => {
-  let portA: number;
+  let downA: UnreachablePort;
   let sinkA: SmtpSink | undefined;
   let sinkB: SmtpSink;
   let stack: MailroomStack;
 
   beforeAll(async () => {
-    portA = await freePort();
+    downA = await UnreachablePort.open();
     sinkB = await SmtpSink.start({ keepMessages: true });
     const providers = [
-      { name: 'a', url: `smtp://127.0.0.1:${portA}`, ratePerSecond: 200, priority: 0, breaker: { failureThreshold: 3, cooldownMs: COOLDOWN_MS } },
+      { name: 'a', url: downA.url, ratePerSecond: 200, priority: 0, breaker: { failureThreshold: 3, cooldownMs: COOLDOWN_MS } },
       { name: 'b', url: sinkB.url, ratePerSecond: 200, priority: 1 },
     ];
     stack = await MailroomStack.start({
@@ -45,6 +45,7 @@ describe('provider failover (real processes, real SMTP servers)', () => {
 
   afterAll(async () => {
     await stack?.stop();
+    await downA?.close();
     await sinkA?.close();
     await sinkB?.close();
   });
@@ -59,9 +60,9 @@ describe('provider failover (real processes, real SMTP servers)', () => {
     return { id: res.body.id, recipients };
   };
 
-  it('sends everything through b while a refuses connections, and shows a’s breaker open', async () => {
+  it('sends everything through b while a is down, and shows a’s breaker open', async () => {
     const { id, recipients } = await send('down');
-    // The breaker opens after 3 refused connections and stays open for the cooldown.
+    // The breaker opens after 3 failed connections and stays open for the cooldown.
     await waitFor(() => breakerOf('a'), (state) => state === 2, { timeoutMs: 20_000, intervalMs: 50, description: 'breaker of a to open' });
     const view = await stack.waitForNewsletter<NewsletterView>(id, (v) => v.status === 'completed', 60_000);
 
@@ -77,11 +78,12 @@ describe('provider failover (real processes, real SMTP servers)', () => {
     const raw = sinkB.messages[0]!.raw.toString('latin1');
     expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=mailroom\.localhost;/);
     expect(raw).toMatch(/ s=e2e;/);
-    process.stdout.write(`failover: ${COUNT}/${COUNT} through b while a was down, ${metricValue(metrics, 'mailroom_sender_smtp_attempts_total', 'outcome="transient",provider="a"')} refused attempt(s) at a\n`);
+    process.stdout.write(`failover: ${COUNT}/${COUNT} through b while a was down, ${metricValue(metrics, 'mailroom_sender_smtp_attempts_total', 'outcome="transient",provider="a"')} failed attempt(s) at a\n`);
   });
 
   it('probes a after the cooldown once it listens again, and moves the traffic back to it', async () => {
-    sinkA = await SmtpSink.start({ port: portA, keepMessages: false });
+    await downA.close();
+    sinkA = await SmtpSink.start({ port: downA.port, keepMessages: false });
     // No traffic: the breaker goes half-open when the cooldown has passed, and waits for a probe.
     await waitFor(() => breakerOf('a'), (state) => state === 1, { timeoutMs: 20_000, intervalMs: 100, description: 'breaker of a to go half-open' });
     const beforeB = sinkB.acceptedTotal;

@@ -1,5 +1,5 @@
 import type { FailureEntry, NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, UnreachablePort, waitFor } from '@mailroom/testing';
 import { metricValue, scrape } from './support/metric-scrape';
 
 jest.setTimeout(180_000);
@@ -10,10 +10,10 @@ const BATCHES = COUNT / BATCH_SIZE;
 const MAX_ATTEMPTS = 2;
 
 /**
- * The only SMTP provider is down: nothing listens on its port, so every connection is refused and
- * its breaker opens. Retries back off quickly (200 ms doubling to 1 s): under the old rule each
- * recipient would have failed "retries exhausted" after its second refused connection, within
- * about a second.
+ * The only SMTP provider is down: its port (held by the test, see UnreachablePort) resets every
+ * connection at once, and its breaker opens. Retries back off quickly (200 ms doubling to 1 s):
+ * under the old rule each recipient would have failed "retries exhausted" after its second failed
+ * connection, within about a second.
  */
 const senderEnv = {
   MAX_ATTEMPTS: String(MAX_ATTEMPTS),
@@ -33,17 +33,18 @@ async function submit(stack: MailroomStack, prefix: string): Promise<{ id: strin
 }
 
 describe('a provider outage longer than MAX_ATTEMPTS × backoff (real processes)', () => {
-  let port: number;
+  let down: UnreachablePort;
   let sink: SmtpSink | undefined;
   let stack: MailroomStack;
 
   beforeAll(async () => {
-    port = await freePort();
-    stack = await MailroomStack.start({ smtpUrl: `smtp://127.0.0.1:${port}`, serviceEnv: { sender: senderEnv } });
+    down = await UnreachablePort.open();
+    stack = await MailroomStack.start({ smtpUrl: down.url, serviceEnv: { sender: senderEnv } });
   });
 
   afterAll(async () => {
     await stack?.stop();
+    await down?.close();
     await sink?.close();
   });
 
@@ -61,10 +62,11 @@ describe('a provider outage longer than MAX_ATTEMPTS × backoff (real processes)
     const during = (await stack.request<NewsletterView>('GET', `/v1/newsletters/${id}`)).body;
     expect(during).toMatchObject({ status: 'sending', sent: 0, failed: 0 });
 
-    // The provider comes back.
-    sink = await SmtpSink.start({ port, keepMessages: false });
+    // The provider comes back, on the same port.
+    await down.close();
+    sink = await SmtpSink.start({ port: down.port, keepMessages: false });
     const view = await stack.waitForNewsletter<NewsletterView>(id, (v) => v.pending === 0 && v.status !== 'sending', 90_000);
-    process.stdout.write(`provider outage: ${retries} batch retries and ${refused} refused connections during the outage, then ${view.sent}/${COUNT} delivered\n`);
+    process.stdout.write(`provider outage: ${retries} batch retries and ${refused} failed connections during the outage, then ${view.sent}/${COUNT} delivered\n`);
 
     expect(view).toMatchObject({ status: 'completed', total: COUNT, sent: COUNT, failed: 0 });
     expect(recipients.filter((r) => sink!.deliveriesTo.get(r) !== 1)).toEqual([]);
@@ -73,16 +75,18 @@ describe('a provider outage longer than MAX_ATTEMPTS × backoff (real processes)
 });
 
 describe('deferred mail older than MAX_DEFERRAL_HOURS (real processes)', () => {
+  let down: UnreachablePort;
   let stack: MailroomStack;
 
   beforeAll(async () => {
     // 0.001 h = 3.6 s: an operator would write 24 or 0.5; the same variable, decimals allowed.
-    const port = await freePort();
-    stack = await MailroomStack.start({ smtpUrl: `smtp://127.0.0.1:${port}`, serviceEnv: { sender: { ...senderEnv, MAX_DEFERRAL_HOURS: '0.001' } } });
+    down = await UnreachablePort.open();
+    stack = await MailroomStack.start({ smtpUrl: down.url, serviceEnv: { sender: { ...senderEnv, MAX_DEFERRAL_HOURS: '0.001' } } });
   });
 
   afterAll(async () => {
     await stack?.stop();
+    await down?.close();
   });
 
   it('fails every recipient with the maximum-age reason once the provider stays down that long', async () => {
