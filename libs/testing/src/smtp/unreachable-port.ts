@@ -16,6 +16,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 export class UnreachablePort {
   private readonly sockets = new Set<Socket>();
   private connectionCount = 0;
+  private closing?: Promise<void>;
 
   private constructor(
     private readonly server: Server,
@@ -46,10 +47,13 @@ export class UnreachablePort {
     return this.connectionCount;
   }
 
-  /** Gives the port up (resolves once it is free for a sink to listen on). */
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  /** Gives the port up (resolves once it is free for a sink to listen on). Again: the same promise. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const socket of this.sockets) socket.destroy();
+      this.server.close(() => resolve());
+    });
+    return this.closing;
   }
 
   private reset(socket: Socket): void {
