@@ -9,9 +9,10 @@ import { createServer, type Server, type Socket } from 'node:net';
  * is free for anyone, and the tests of a parallel run start dozens of processes on ports the
  * kernel picks. One that lands on it turns the "down" provider into another one: an HTTP server
  * that never greets makes every SMTP connection a 10 s greeting timeout, and a test that expects
- * refusals within seconds times out (seen in CI: provider-outage.system-spec.ts at 36a4c21).
- * Held here, the port is nobody else's until `close`, after which a test can start its SMTP sink
- * on it (the provider comes back).
+ * refusals within seconds times out. That is the likeliest cause of a CI failure of
+ * provider-outage.system-spec.ts at 36a4c21 (an HTTP server on the port reproduces it). Held
+ * here, the port is nobody else's until `close`, after which a test can start its SMTP sink on
+ * it (the provider comes back).
  */
 export class UnreachablePort {
   private readonly sockets = new Set<Socket>();
