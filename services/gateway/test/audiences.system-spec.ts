@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { MailroomStack, SmtpSink, freePort } from '@mailroom/testing';
+import { MailroomStack, SmtpSink } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
 import { streamUpload } from './support/stream-upload';
 import { oneClick, throughGateway, unsubscribeLinkOf } from './support/unsubscribe-links';
@@ -39,7 +39,7 @@ describe('audiences: imports account for every line (real processes)', () => {
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       env: { UNSUBSCRIBE_SECRET },
-      serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) }, sender: { PUBLIC_BASE_URL } },
+      serviceEnv: { sender: { PUBLIC_BASE_URL } },
     });
   });
 

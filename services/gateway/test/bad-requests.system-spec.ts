@@ -6,7 +6,6 @@ import {
   TEST_API_KEY,
   TEST_NATS_URL,
   deleteNamespace,
-  freePort,
   uniqueNamespace,
 } from '@mailroom/testing';
 import { newsletterTraces, storedContent } from './support/nats-state';
@@ -57,7 +56,6 @@ describe('gateway: bad requests get their documented 4xx, create nothing, and th
         ALLOWED_FROM: 'news@acme.example,@mail.acme.example',
         MAX_BODY_BYTES: '65536',
         MAX_INLINE_RECIPIENTS: '5',
-        GRPC_PORT: String(await freePort()),
       },
     });
   });
@@ -228,7 +226,6 @@ describe('gateway: bad requests get their documented 4xx, create nothing, and th
           API_KEYS: `test:${TEST_API_KEY},partner:sha256:${PARTNER_DIGEST}`,
           RATE_LIMIT_PER_MINUTE: '6',
           RATE_LIMIT_BURST: '3',
-          GRPC_PORT: String(await freePort()),
         },
       });
     });

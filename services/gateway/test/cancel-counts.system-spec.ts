@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NewsletterView } from '@mailroom/contracts';
-import { MailroomStack, SmtpSink, TEST_API_KEY, freePort, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, TEST_API_KEY, waitFor } from '@mailroom/testing';
 import { bearer, GrpcTestClient } from './support/grpc-client';
 
 jest.setTimeout(180_000);
@@ -47,16 +47,15 @@ describe('counts after a cancel (real processes)', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     // 10 ms per message over 2 connections: 1,500 recipients take several seconds, time to act.
     smtp = await SmtpSink.start({ keepMessages: false, latencyMs: 10 });
-    const grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       serviceEnv: {
-        gateway: { GRPC_PORT: String(grpcPort), WEBHOOK_ALLOW_PRIVATE: 'true', WATCH_POLL_INTERVAL_MS: '100' },
+        gateway: { WEBHOOK_ALLOW_PRIVATE: 'true', WATCH_POLL_INTERVAL_MS: '100' },
         tracker: { WEBHOOK_SECRET: 'whsec-test-0123456789abcdef', WEBHOOK_ALLOW_PRIVATE: 'true', CANCEL_DEADLINE_MS: String(CANCEL_DEADLINE_MS) },
         sender: { SMTP_MAX_CONNECTIONS: '2', ACK_WAIT_MS: '5000' },
       },
     });
-    client = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
+    client = new GrpcTestClient(`127.0.0.1:${stack.gateway.grpcPort}`);
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Events, eventSubject, topology, type NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink, TEST_API_KEY, TEST_NATS_URL, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, TEST_API_KEY, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
 import { GrpcTestClient, bearer } from './support/grpc-client';
 import { oneClick, throughGateway, unsubscribeLinkOf } from './support/unsubscribe-links';
@@ -42,12 +42,12 @@ describe('open and click tracking (real processes)', () => {
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
     smtp = await SmtpSink.start();
-    grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       env: { UNSUBSCRIBE_SECRET },
-      serviceEnv: { gateway: { GRPC_PORT: String(grpcPort) }, sender: { PUBLIC_BASE_URL } },
+      serviceEnv: { sender: { PUBLIC_BASE_URL } },
     });
+    grpcPort = stack.gateway.grpcPort!;
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { MailroomStack, ServiceProcess, SmtpSink, TEST_API_KEY, freePort } from '@mailroom/testing';
+import { MailroomStack, ServiceProcess, SmtpSink, TEST_API_KEY } from '@mailroom/testing';
 import { bearer, GrpcTestClient } from './support/grpc-client';
 
 jest.setTimeout(180_000);
@@ -27,12 +27,11 @@ describe('gRPC API (mailroom.v1.Newsletters and grpc.health.v1, real processes)'
       keepMessages: false,
       faultAt: (email) => (email.startsWith('gone') ? { kind: 'reply', code: 550, message: 'No such user' } : undefined),
     });
-    const grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
-      serviceEnv: { gateway: { GRPC_PORT: String(grpcPort), ALLOWED_FROM, DEFAULT_FROM: 'Acme News <news@acme.example>', WATCH_POLL_INTERVAL_MS: '100' } },
+      serviceEnv: { gateway: { ALLOWED_FROM, DEFAULT_FROM: 'Acme News <news@acme.example>', WATCH_POLL_INTERVAL_MS: '100' } },
     });
-    client = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
+    client = new GrpcTestClient(`127.0.0.1:${stack.gateway.grpcPort}`);
   });
 
   afterAll(async () => {
@@ -172,18 +171,16 @@ describe('gRPC API (mailroom.v1.Newsletters and grpc.health.v1, real processes)'
   });
 
   it('answers RESOURCE_EXHAUSTED with retry-after once a key is over its rate limit', async () => {
-    const grpcPort = await freePort();
     const limited = await ServiceProcess.start('gateway', {
       env: {
         NATS_URL: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
         MAILROOM_NAMESPACE: stack.namespace,
         API_KEYS: `test:${TEST_API_KEY}`,
-        GRPC_PORT: String(grpcPort),
         RATE_LIMIT_PER_MINUTE: '6',
         RATE_LIMIT_BURST: '2',
       },
     });
-    const limitedClient = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
+    const limitedClient = new GrpcTestClient(`127.0.0.1:${limited.grpcPort}`);
     try {
       const results = [];
       for (let i = 0; i < 3; i += 1) results.push(await limitedClient.failure('GetNewsletter', { id: UNKNOWN_ID }, auth()));
@@ -199,18 +196,16 @@ describe('gRPC API (mailroom.v1.Newsletters and grpc.health.v1, real processes)'
   it('ends open watches with UNAVAILABLE on shutdown, and exits without waiting for them', async () => {
     // Without a splitter the newsletter stays queued, so its watch would stay open for good.
     await stack.splitter.stop();
-    const grpcPort = await freePort();
     const second = await ServiceProcess.start('gateway', {
       label: 'gateway-2',
       env: {
         NATS_URL: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
         MAILROOM_NAMESPACE: stack.namespace,
         API_KEYS: `test:${TEST_API_KEY}`,
-        GRPC_PORT: String(grpcPort),
         SHUTDOWN_TIMEOUT_MS: '20000',
       },
     });
-    const secondClient = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
+    const secondClient = new GrpcTestClient(`127.0.0.1:${second.grpcPort}`);
     try {
       const { id } = await secondClient.call<{ id: string }>('SendNewsletter', { subject: 'Never split', text: 'x', recipients: [{ email: 'wait@example.org' }] }, auth());
       let firstMessage: () => void = () => undefined;

@@ -1,5 +1,5 @@
 import type { NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink } from '@mailroom/testing';
+import { MailroomStack, SmtpSink } from '@mailroom/testing';
 
 jest.setTimeout(120_000);
 
@@ -9,7 +9,7 @@ describe('Idempotency-Key (real processes)', () => {
 
   beforeAll(async () => {
     smtp = await SmtpSink.start({ keepMessages: false });
-    stack = await MailroomStack.start({ smtpUrl: smtp.url, serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) } } });
+    stack = await MailroomStack.start({ smtpUrl: smtp.url });
   });
 
   afterAll(async () => {

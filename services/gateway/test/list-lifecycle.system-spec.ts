@@ -3,7 +3,7 @@ import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { randomUUID } from 'node:crypto';
 import { topology } from '@mailroom/contracts';
-import { MailroomStack, SmtpSink, TEST_NATS_URL, freePort, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import { GrpcTestClient, bearer } from './support/grpc-client';
 import { storedListParts } from './support/list-parts';
 
@@ -50,10 +50,10 @@ describe('list lifecycle: index, rename, delete, subscribers, export and erasure
 
   beforeAll(async () => {
     smtp = await SmtpSink.start({ keepMessages: true });
-    grpcPort = await freePort();
     // Many requests in a row with one key: the request rate limit is not what this tests.
-    const gateway = { API_KEYS, GRPC_PORT: String(grpcPort), RATE_LIMIT_PER_MINUTE: '60000', RATE_LIMIT_BURST: '10000' };
+    const gateway = { API_KEYS, RATE_LIMIT_PER_MINUTE: '60000', RATE_LIMIT_BURST: '10000' };
     stack = await MailroomStack.start({ smtpUrl: smtp.url, serviceEnv: { gateway } });
+    grpcPort = stack.gateway.grpcPort!;
     nc = await connect({ servers: TEST_NATS_URL });
   });
 

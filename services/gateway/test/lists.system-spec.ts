@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { MailroomStack, SmtpSink, TEST_API_KEY, freePort, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, TEST_API_KEY, waitFor } from '@mailroom/testing';
 import type { NewsletterView } from '@mailroom/contracts';
 import { GrpcTestClient, bearer } from './support/grpc-client';
 import { storedListParts } from './support/list-parts';
@@ -80,15 +80,15 @@ describe('subscriber lists: import at scale, send to a list (four processes, rea
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mailroom-lists-'));
     smtp = await SmtpSink.start({ keepMessages: false });
-    grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       senders: 2,
       serviceEnv: {
-        gateway: { GRPC_PORT: String(grpcPort), MAX_IMPORT_BYTES: String(MAX_IMPORT_BYTES) },
+        gateway: { MAX_IMPORT_BYTES: String(MAX_IMPORT_BYTES) },
         sender: { SMTP_MAX_CONNECTIONS: '8' },
       },
     });
+    grpcPort = stack.gateway.grpcPort!;
   });
 
   afterAll(async () => {

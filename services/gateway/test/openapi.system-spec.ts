@@ -1,4 +1,4 @@
-import { ServiceProcess, TEST_API_KEY, TEST_NATS_URL, deleteNamespace, freePort, uniqueNamespace } from '@mailroom/testing';
+import { ServiceProcess, TEST_API_KEY, TEST_NATS_URL, deleteNamespace, uniqueNamespace } from '@mailroom/testing';
 
 jest.setTimeout(60_000);
 
@@ -30,7 +30,7 @@ describe('OpenAPI document (/docs-json) of the running gateway', () => {
 
   beforeAll(async () => {
     gateway = await ServiceProcess.start('gateway', {
-      env: { NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: namespace, API_KEYS: `test:${TEST_API_KEY}`, GRPC_PORT: String(await freePort()) },
+      env: { NATS_URL: TEST_NATS_URL, MAILROOM_NAMESPACE: namespace, API_KEYS: `test:${TEST_API_KEY}` },
     });
     const res = await fetch(`${gateway.baseUrl}/docs-json`);
     expect(res.status).toBe(200);

@@ -1,4 +1,4 @@
-import { freePort, MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
 import type { NewsletterView } from '@mailroom/contracts';
 
 jest.setTimeout(180_000);
@@ -9,7 +9,7 @@ describe('newsletter pipeline, end to end (four processes, real NATS, real SMTP)
 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
-    stack = await MailroomStack.start({ smtpUrl: smtp.url, serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) } } });
+    stack = await MailroomStack.start({ smtpUrl: smtp.url });
   });
 
   afterAll(async () => {

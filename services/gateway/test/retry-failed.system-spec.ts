@@ -1,5 +1,5 @@
 import type { FailureEntry, NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink } from '@mailroom/testing';
+import { MailroomStack, SmtpSink } from '@mailroom/testing';
 
 jest.setTimeout(180_000);
 
@@ -28,7 +28,6 @@ describe('retry-failed (real processes)', () => {
       smtpUrl: smtp.url,
       serviceEnv: {
         sender: { MAX_ATTEMPTS: '2', RETRY_BASE_DELAY_MS: '100', RETRY_MAX_DELAY_MS: '300' },
-        gateway: { GRPC_PORT: String(await freePort()) },
       },
     });
   });

@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnsubscribeTokens, type NewsletterView } from '@mailroom/contracts';
-import { MailroomStack, freePort, waitFor } from '@mailroom/testing';
+import { MailroomStack, waitFor } from '@mailroom/testing';
 import { AuthSmtpSink } from './support/auth-smtp-sink';
 import { bearer, GrpcTestClient } from './support/grpc-client';
 
@@ -63,7 +63,6 @@ describe('no secret in any log line of any service (real processes, debug logs)'
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     smtp = await AuthSmtpSink.start(SMTP_USER, SMTP_PASSWORD);
-    const grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${smtp.port}`,
       env: { LOG_LEVEL: 'debug', WEBHOOK_SECRET, WEBHOOK_ALLOW_PRIVATE: 'true', UNSUBSCRIBE_SECRET },
@@ -74,7 +73,6 @@ describe('no secret in any log line of any service (real processes, debug logs)'
           API_KEYS_REVOKED: 'old',
           DEFAULT_FROM: 'Acme News <news@acme.example>',
           ALLOWED_FROM: '@acme.example',
-          GRPC_PORT: String(grpcPort),
         },
         sender: {
           DKIM_KEYS: JSON.stringify([{ domain: 'acme.example', selector: 'mr2026', privateKey: DKIM_PEM }]),
@@ -85,7 +83,7 @@ describe('no secret in any log line of any service (real processes, debug logs)'
         },
       },
     });
-    grpc = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
+    grpc = new GrpcTestClient(`127.0.0.1:${stack.gateway.grpcPort}`);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { NewsletterView, SuppressionEntry } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink } from '@mailroom/testing';
+import { MailroomStack, SmtpSink } from '@mailroom/testing';
 
 jest.setTimeout(180_000);
 
@@ -14,7 +14,7 @@ describe('suppression list API (real processes)', () => {
 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
-    stack = await MailroomStack.start({ smtpUrl: smtp.url, serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) } } });
+    stack = await MailroomStack.start({ smtpUrl: smtp.url });
   });
 
   afterAll(async () => {

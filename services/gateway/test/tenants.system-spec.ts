@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { addressHash, ContentObjects, newNewsletterRecord, topology, type NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, repoRoot, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
+import { MailroomStack, repoRoot, SmtpSink, TEST_NATS_URL, waitFor } from '@mailroom/testing';
 import { bearer, GrpcTestClient } from './support/grpc-client';
 import { operationsOf, type OpenApiDocument } from './support/openapi-document';
 
@@ -47,13 +47,12 @@ describe('tenants: isolation, scopes and suppression lists (real processes)', ()
 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
-    const grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       noSenders: true,
-      serviceEnv: { gateway: { API_KEYS, GRPC_PORT: String(grpcPort), TEST_SENDS_PER_MINUTE: '3' } },
+      serviceEnv: { gateway: { API_KEYS, TEST_SENDS_PER_MINUTE: '3' } },
     });
-    grpc = new GrpcTestClient(`127.0.0.1:${grpcPort}`);
+    grpc = new GrpcTestClient(`127.0.0.1:${stack.gateway.grpcPort}`);
     nc = await connect({ servers: TEST_NATS_URL });
 
     const failed = await stack.request<{ id: string }>('POST', '/v1/newsletters', {

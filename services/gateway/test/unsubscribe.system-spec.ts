@@ -1,5 +1,5 @@
 import { UnsubscribeTokens, type NewsletterView, type SuppressionEntry } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
 import { oneClick, throughGateway, tokenOf, unsubscribeLinkOf } from './support/unsubscribe-links';
 
@@ -20,7 +20,7 @@ describe('one-click unsubscribe through the link in List-Unsubscribe (real proce
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       env: { UNSUBSCRIBE_SECRET },
-      serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) }, sender: { PUBLIC_BASE_URL } },
+      serviceEnv: { sender: { PUBLIC_BASE_URL } },
     });
   });
 

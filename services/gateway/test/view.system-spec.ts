@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
+import { MailroomStack, SmtpSink, waitFor } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
 import { streamUpload } from './support/stream-upload';
 import { throughGateway, unsubscribeLinkOf } from './support/unsubscribe-links';
@@ -45,7 +45,6 @@ describe('view in browser (real processes)', () => {
       smtpUrl: smtp.url,
       env: { UNSUBSCRIBE_SECRET, PUBLIC_BASE_URL },
       serviceEnv: {
-        gateway: { GRPC_PORT: String(await freePort()) },
         tracker: { NEWSLETTER_RETENTION_MS: String(RETENTION_MS), RETENTION_SWEEP_MS: '250' },
       },
     });

@@ -1,5 +1,5 @@
 import { DEVELOPMENT_BOUNCE_SECRET, FeedbackTokens, feedbackTokenOf, type NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink } from '@mailroom/testing';
+import { MailroomStack, SmtpSink } from '@mailroom/testing';
 import type { ParsedMail } from 'mailparser';
 
 jest.setTimeout(180_000);
@@ -31,7 +31,6 @@ describe('personalisation and compliance headers (real processes)', () => {
       smtpUrl: smtp.url,
       env: { UNSUBSCRIBE_SECRET },
       serviceEnv: {
-        gateway: { GRPC_PORT: String(await freePort()) },
         sender: { PUBLIC_BASE_URL, UNSUBSCRIBE_MAILTO: MAILTO },
       },
     });

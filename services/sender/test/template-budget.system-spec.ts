@@ -1,5 +1,5 @@
 import type { NewsletterView } from '@mailroom/contracts';
-import { freePort, MailroomStack, SmtpSink } from '@mailroom/testing';
+import { MailroomStack, SmtpSink } from '@mailroom/testing';
 
 jest.setTimeout(180_000);
 
@@ -25,7 +25,7 @@ describe('template budgets in the sender (real processes, real SMTP sink)', () =
     smtp = await SmtpSink.start();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
-      serviceEnv: { gateway: { GRPC_PORT: String(await freePort()) }, sender: { RENDER_FAILURES_TO_STOP: '3', MAX_RENDERED_EMAIL_BYTES: String(2 * 1024 * 1024) } },
+      serviceEnv: { sender: { RENDER_FAILURES_TO_STOP: '3', MAX_RENDERED_EMAIL_BYTES: String(2 * 1024 * 1024) } },
     });
   });
 

@@ -146,7 +146,7 @@ describe('recipient events (real processes, RECIPIENT_EVENTS on)', () => {
       smtpUrl: smtp.url,
       env: common,
       serviceEnv: {
-        gateway: { WEBHOOK_ALLOW_PRIVATE: 'true', GRPC_PORT: String(await freePort()) },
+        gateway: { WEBHOOK_ALLOW_PRIVATE: 'true' },
         tracker: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' },
         sender: { PUBLIC_BASE_URL, BOUNCE_DOMAIN },
       },
@@ -309,12 +309,12 @@ describe('recipient events (real processes, RECIPIENT_EVENTS off)', () => {
 
   beforeAll(async () => {
     smtp = await SmtpSink.start({ faultAt: (address) => (address === REFUSED ? { kind: 'reply', code: 550 } : undefined) });
-    grpcPort = await freePort();
     stack = await MailroomStack.start({
       smtpUrl: smtp.url,
       env: { RECIPIENT_EVENTS_MAX_BYTES: MAX_BYTES, UNSUBSCRIBE_SECRET },
-      serviceEnv: { gateway: { WEBHOOK_ALLOW_PRIVATE: 'true', GRPC_PORT: String(grpcPort) }, tracker: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' }, sender: { PUBLIC_BASE_URL } },
+      serviceEnv: { gateway: { WEBHOOK_ALLOW_PRIVATE: 'true' }, tracker: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' }, sender: { PUBLIC_BASE_URL } },
     });
+    grpcPort = stack.gateway.grpcPort!;
     nc = await connect({ servers: TEST_NATS_URL });
   });
 

@@ -38,6 +38,12 @@ export class ServiceProcess {
     readonly label: string,
     readonly port: number,
     private readonly child: ChildProcess,
+    /**
+     * The gateway's gRPC port (undefined for the other services): one picked like `port` unless
+     * the caller set GRPC_PORT. Read it rather than setting one: a picked port that another
+     * process takes before the gateway binds it is picked again.
+     */
+    readonly grpcPort?: number,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     this.closed = new Promise((resolve) => child.once('close', () => resolve()));
@@ -68,7 +74,8 @@ export class ServiceProcess {
       env: { PATH: process.env['PATH'] ?? '', ...grpc, ...options.env, HTTP_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new ServiceProcess(name, options.label ?? name, port, child);
+    const grpcPort = name === 'gateway' ? Number(options.env['GRPC_PORT'] ?? grpc.GRPC_PORT) : undefined;
+    const service = new ServiceProcess(name, options.label ?? name, port, child, grpcPort);
     const collect = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       service.output.push(...text.split('\n').filter(Boolean));
