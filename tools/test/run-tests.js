@@ -26,7 +26,8 @@ const root = join(__dirname, '..', '..');
  * them slower, never less true. The lanes came out at 401 s and 369 s in `npm test` on the 2-core
  * machine with the first three and four of the lists (the system tier alone then took 582 s: ~19
  * minutes of CI's 20 with the install and the build); the short ones after them (~60-70 s per
- * lane, alone) moved here on 2026-12-07 to leave CI more room. Not here: the tests of templates
+ * lane, alone) moved here on 2026-12-07 to leave CI more room: lanes 435-470 s and 404-430 s, the
+ * system tier alone 431-460 s in three runs that day. Not here: the tests of templates
  * (template-budget, personalisation), as the gateway renders each one for a sample recipient at
  * submit within a 50 ms budget, and template-budget's once ran over it on a loaded machine.
  */
